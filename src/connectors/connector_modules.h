@@ -1,0 +1,6 @@
+// Registers the database, HTTP and object-storage extract/load modules.
+#pragma once
+#include "module/module_registry.h"
+namespace logidata {
+Status RegisterConnectorModules(ModuleRegistry& registry);
+}  // namespace logidata

@@ -1,0 +1,33 @@
+// Connection definitions live outside pipelines (metadata store or a local connections file) and
+// are looked up by name at bind and run time. Secrets are resolved (decrypted, or read from the
+// environment) only inside the resolver and never written to logs.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace logidata {
+
+struct ConnectionConfig {
+  std::string name;
+  std::string type;  // "postgres", "mysql", "sqlite", "http", "s3", …
+  std::string host;
+  int port = 0;
+  std::string database;
+  std::string user;
+  std::string secret;         // password / token / secret key; plaintext only in memory
+  nlohmann::json options = nlohmann::json::object();  // tls mode, region, endpoint, …
+};
+
+// Thread-safe.
+class ConnectionResolver {
+ public:
+  virtual ~ConnectionResolver() = default;
+  // NotFound names the connection; never includes secrets in messages.
+  virtual Result<ConnectionConfig> Resolve(const std::string& name) = 0;
+};
+
+}  // namespace logidata

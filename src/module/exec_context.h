@@ -1,0 +1,64 @@
+// ExecContext: what a running operator may use from its surroundings — logging, cancellation,
+// memory budget and spill folder, connections, run parameters, state kept between runs.
+// One ExecContext per node per run; its members are thread-safe unless noted.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "io/file_system.h"
+#include "module/connection.h"
+
+namespace logidata {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+std::string_view LogLevelName(LogLevel level);
+
+// Receives structured log lines of a run (CLI: JSON lines on stderr/file; server: persisted and
+// streamed over the WebSocket). Thread-safe.
+class RunLogger {
+ public:
+  virtual ~RunLogger() = default;
+  virtual void Log(LogLevel level, const std::string& node_id, const std::string& message) = 0;
+};
+
+// Key/value state that survives between runs of one pipeline (incremental-load watermarks).
+// Thread-safe. Keys are namespaced by the caller ("<node_id>/watermark").
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  virtual Result<std::optional<std::string>> Get(const std::string& key) = 0;
+  // Staged: becomes visible to later runs only if the run succeeds.
+  virtual Status Put(const std::string& key, const std::string& value) = 0;
+};
+
+using ParameterMap = std::map<std::string, std::string>;
+
+struct ExecContext {
+  std::string run_id;
+  std::string pipeline_id;
+  std::string node_id;
+  int num_threads = 1;
+  // Bytes this operator's state may hold before it must spill to `spill_dir`.
+  int64_t memory_budget_bytes = int64_t{1} << 30;
+  std::filesystem::path spill_dir;
+  const std::atomic<bool>* cancelled = nullptr;
+  RunLogger* logger = nullptr;
+  ConnectionResolver* connections = nullptr;
+  StateStore* state = nullptr;
+  FileSystem* fs = nullptr;  // never null while running
+  const ParameterMap* params = nullptr;
+
+  bool IsCancelled() const { return cancelled != nullptr && cancelled->load(std::memory_order_relaxed); }
+  Status CheckCancelled() const { return IsCancelled() ? Status::Cancelled("run cancelled") : Status::OK(); }
+  void Log(LogLevel level, const std::string& message) const {
+    if (logger != nullptr) logger->Log(level, node_id, message);
+  }
+};
+
+}  // namespace logidata

@@ -1,0 +1,103 @@
+// Operator: the physical contract every module implements. One operator instance runs one node
+// of one pipeline run.
+//
+// Lifecycle (the executor drives it; a module's factory has already bound config and schemas):
+//   Open(ctx)                 once, single-threaded, before any other call.
+//   MakeThreadState()         once per worker thread that will call Produce/Consume.
+//   Consume(port, batch, …)   for each input batch. CONCURRENT: several threads may call it at
+//                             once, each with its own thread state. Must be thread-safe with
+//                             respect to shared members.
+//   FinishPort(port, states)  once per input port, after every Consume on that port returned.
+//                             Single-threaded. Receives all thread states (merge them here). No
+//                             output may be emitted here.
+//   Produce(state, out)       sources: from the start; others: after every input port finished.
+//                             Returns false when this thread has nothing more to produce. Called
+//                             concurrently from up to MaxProduceParallelism() threads.
+//   Commit()                  loaders only, once, after the whole run succeeded: publish.
+//   Abort()                   on failure or cancellation, instead of Commit: leave targets as
+//                             they were. Must be safe to call at any point after Open.
+//
+// Output rules (so order-sensitive consumers can restore input order after parallel work):
+//   * A Consume call emits zero or more batches per output port; the executor stamps them with
+//     the input batch's sequence and merges several into one.
+//   * Produce with MaxProduceParallelism() == 1: the executor numbers emitted batches 0, 1, 2…
+//   * Produce with MaxProduceParallelism() > 1: the operator sets each batch's sequence itself,
+//     using every number from 0 upward exactly once, in the order the data should appear.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "module/exec_context.h"
+#include "types/batch.h"
+
+namespace logidata {
+
+// Per-thread scratch state of an operator (partial aggregates, reusable buffers…).
+class OperatorState {
+ public:
+  virtual ~OperatorState() = default;
+};
+
+// Receives an operator's output batches. Not thread-safe: each thread has its own.
+class Emitter {
+ public:
+  virtual ~Emitter() = default;
+  // `port` indexes the module's declared output ports (0 = the main output).
+  virtual Status Emit(int port, BatchPtr batch) = 0;
+  Status Emit(BatchPtr batch) { return Emit(0, std::move(batch)); }
+};
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+
+  // Output schema per output port, fixed at bind time. Loaders have none.
+  const std::vector<SchemaPtr>& output_schemas() const { return output_schemas_; }
+
+  virtual Status Open(ExecContext& ctx) { (void)ctx; return Status::OK(); }
+  virtual std::unique_ptr<OperatorState> MakeThreadState() { return nullptr; }
+
+  // Input side. Defaults suit sources (which have no inputs).
+  virtual Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) {
+    (void)port; (void)batch; (void)state; (void)out;
+    return Status::Internal("operator has no inputs");
+  }
+  virtual Status FinishPort(int port, const std::vector<OperatorState*>& states) {
+    (void)port; (void)states;
+    return Status::OK();
+  }
+  // True when Consume on `port` may emit output (filter, join probe). False for operators that
+  // only accumulate (aggregate, sort, join build, loaders).
+  virtual bool EmitsOnConsume(int port) const { (void)port; return true; }
+  // Input ports that must be finished before any batch arrives on `port` (a hash join's build
+  // side before its probe side).
+  virtual std::vector<int> PortsRequiredBefore(int port) const { (void)port; return {}; }
+  // True when Consume on `port` needs batches in input order, one at a time (limit, keep-first
+  // dedupe, file writers). The executor then serialises and reorders delivery by sequence.
+  virtual bool RequiresOrderedInput(int port) const { (void)port; return false; }
+
+  // Output side.
+  virtual Result<bool> Produce(OperatorState* state, Emitter& out) {
+    (void)state; (void)out;
+    return false;
+  }
+  virtual int MaxProduceParallelism() const { return 1; }
+  // Projection push-down, called before Open: only these output columns (by index into output
+  // port 0's schema) will be read downstream; a source may skip decoding the others but must
+  // still emit batches with the full schema (unread columns may be all-null).
+  virtual void SetRequiredColumns(const std::vector<int>& columns) { (void)columns; }
+
+  virtual Status Commit() { return Status::OK(); }
+  virtual void Abort() {}
+
+  // Bytes of state currently held (hash tables, buffered rows), for metrics and budgets.
+  virtual int64_t MemoryUsage() const { return 0; }
+
+ protected:
+  std::vector<SchemaPtr> output_schemas_;
+};
+
+}  // namespace logidata

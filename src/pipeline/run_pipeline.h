@@ -1,0 +1,102 @@
+// Running a pipeline: bind every node, plan, execute with the streaming executor, report
+// progress, publish loaders atomically on success (Abort on failure). Also: preview one node on
+// a sample. Each call is independent; many runs may proceed at once in one process.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "module/module_registry.h"
+#include "pipeline/pipeline_spec.h"
+#include "types/batch.h"
+
+namespace logidata {
+
+enum class NodeStatus { kPending, kRunning, kSucceeded, kFailed, kCancelled, kSkipped };
+std::string_view NodeStatusName(NodeStatus status);
+
+struct NodeMetrics {
+  NodeStatus status = NodeStatus::kPending;
+  int64_t rows_in = 0;
+  int64_t rows_out = 0;
+  int64_t batches_out = 0;
+  int64_t bytes_out = 0;
+  double wall_seconds = 0;   // first input/produce to finish
+  double busy_seconds = 0;   // summed over threads
+  int64_t peak_memory_bytes = 0;
+  std::string error;
+};
+
+// Receives run progress. Calls come from executor threads; implementations must be thread-safe
+// and quick (they run on the hot path's edge, not per row).
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void OnNodeStatus(const std::string& node_id, NodeStatus status, const std::string& error) {}
+  // Called about every `progress_interval_ms` with a snapshot of all nodes.
+  virtual void OnProgress(const std::map<std::string, NodeMetrics>& nodes) {}
+  virtual void OnLog(LogLevel level, const std::string& node_id, const std::string& message) {}
+};
+
+struct RunOptions {
+  std::string run_id;
+  ParameterMap params;                 // --param k=v; defaults from the spec fill the rest
+  int threads = 0;                     // 0 = all cores
+  int64_t memory_budget_bytes = 0;     // 0 = half of physical memory, shared by blocking nodes
+  std::string spill_dir;               // default: system temp dir
+  std::string base_dir;                // relative paths in configs resolve against it
+  const std::atomic<bool>* cancel = nullptr;
+  ConnectionResolver* connections = nullptr;
+  StateStore* state = nullptr;
+  FileSystem* fs = nullptr;            // default: local disk
+  RunObserver* observer = nullptr;
+  int progress_interval_ms = 250;
+};
+
+struct RunResult {
+  Status status;                        // first error (with node id), Cancelled, or OK
+  std::string failed_node;
+  std::map<std::string, NodeMetrics> nodes;
+  double wall_seconds = 0;
+  int64_t peak_memory_bytes = 0;
+};
+
+RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, const RunOptions& options);
+
+// Statistics of one column over the preview sample.
+struct ColumnProfile {
+  std::string name;
+  DataType type;
+  int64_t count = 0;
+  int64_t nulls = 0;
+  int64_t distinct_estimate = 0;
+  std::string min, max;                  // as text; empty when all null
+  std::vector<std::string> histogram_labels;  // numeric/temporal: bucket ranges; strings: top values
+  std::vector<int64_t> histogram_counts;
+};
+
+struct PreviewOptions {
+  std::string node_id;
+  std::string output_port;   // empty = main output
+  int64_t offset = 0;        // paging through the sample
+  int64_t limit = 100;       // rows returned
+  int64_t sample_rows = 10'000;  // rows pulled through the pipeline for rows + statistics
+};
+
+struct PreviewResult {
+  SchemaPtr schema;
+  std::vector<BatchPtr> rows;           // [offset, offset + limit) of the sample
+  int64_t sample_rows = 0;              // rows in the sample
+  bool exhausted = false;               // the node produced fewer rows than asked for
+  std::vector<ColumnProfile> profiles;  // over the whole sample
+  double seconds = 0;
+};
+
+// Runs the upstream part of the pipeline needed for `node_id`, stops once enough rows arrived
+// (sources stop early; loaders never run), and profiles the sample.
+Result<PreviewResult> PreviewNode(const PipelineSpec& spec, const ModuleRegistry& registry,
+                                  const PreviewOptions& preview, const RunOptions& options);
+
+}  // namespace logidata

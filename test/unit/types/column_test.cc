@@ -1,0 +1,64 @@
+#include <gtest/gtest.h>
+
+#include "support/test_batches.h"
+#include "types/column_builder.h"
+#include "types/temporal.h"
+
+namespace logidata {
+namespace {
+
+using testing::MakeBatch;
+using testing::Rows;
+
+TEST(ColumnBuilderTest, BuildsEveryTypeWithNulls) {
+  auto batch = MakeBatch("b:bool, i:int32, l:int64, d:double, m:decimal(10,2), s:string, dt:date, ts:timestamp",
+                         {{"true", "1", "10000000000", "1.5", "12.30", "héllo", "2024-02-29", "2024-05-01 12:30:00"},
+                          {"NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
+                          {"false", "-7", "-1", "0.1", "-0.05", "", "1969-12-31", "1970-01-01 00:00:00.000001"}});
+  ASSERT_TRUE(batch->Validate().ok());
+  EXPECT_EQ(batch->column(0)->null_count(), 1);
+  EXPECT_EQ(Rows(*batch), (std::vector<std::vector<std::string>>{
+                              {"true", "1", "10000000000", "1.5", "12.30", "héllo", "2024-02-29", "2024-05-01 12:30:00"},
+                              {"NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
+                              {"false", "-7", "-1", "0.1", "-0.05", "", "1969-12-31", "1970-01-01 00:00:00.000001"}}));
+}
+
+TEST(ColumnKernelsTest, TakeFilterSliceConcat) {
+  auto batch = MakeBatch("id:int64, name:string", {{"1", "a"}, {"2", "NULL"}, {"3", "ccc"}, {"4", "dd"}});
+  std::vector<int32_t> idx = {3, 0, -1, 2};
+  EXPECT_EQ(Rows(*TakeBatch(*batch, idx)),
+            (std::vector<std::vector<std::string>>{{"4", "dd"}, {"1", "a"}, {"NULL", "NULL"}, {"3", "ccc"}}));
+  uint8_t sel = 0b1010;
+  EXPECT_EQ(Rows(*FilterBatch(*batch, &sel, 2)), (std::vector<std::vector<std::string>>{{"2", "NULL"}, {"4", "dd"}}));
+  EXPECT_EQ(Rows(*SliceBatch(*batch, 1, 2)), (std::vector<std::vector<std::string>>{{"2", "NULL"}, {"3", "ccc"}}));
+  auto both = ConcatBatches({batch, SliceBatch(*batch, 0, 1)});
+  EXPECT_EQ(both->num_rows(), 5);
+  EXPECT_EQ(Rows(*both).back(), (std::vector<std::string>{"1", "a"}));
+}
+
+TEST(DataTypeTest, ParsesUserTypeNames) {
+  struct Case { const char* text; const char* expected; };
+  for (const Case& c : {Case{"BIGINT", "int64"}, Case{"varchar", "string"}, Case{"numeric(12, 3)", "decimal(12,3)"},
+                        Case{"timestamptz", "timestamp(UTC)"}, Case{"double", "float64"}, Case{"Date", "date"}}) {
+    SCOPED_TRACE(c.text);
+    auto t = DataType::Parse(c.text);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    EXPECT_EQ(t->ToString(), c.expected);
+  }
+  EXPECT_FALSE(DataType::Parse("decimal(40,2)").ok());
+  EXPECT_FALSE(DataType::Parse("strng").ok());
+}
+
+TEST(TemporalTest, RoundTripsDatesAndTimestamps) {
+  for (int32_t d : {-719468, -1, 0, 1, 19000, 2932896}) {
+    auto c = CivilFromDays(d);
+    EXPECT_EQ(DaysFromCivil(c.year, c.month, c.day), d);
+  }
+  EXPECT_EQ(ParseTimestamp("2024-05-01T10:00:00+02:00"), ParseTimestamp("2024-05-01 08:00:00"));
+  EXPECT_EQ(FormatTimestamp(*ParseTimestamp("2023-12-31 23:59:59.5")), "2023-12-31 23:59:59.500000");
+  EXPECT_FALSE(ParseDate("2023-02-29").has_value());
+  EXPECT_FALSE(ParseTimestamp("2023-01-01 25:00:00").has_value());
+}
+
+}  // namespace
+}  // namespace logidata
