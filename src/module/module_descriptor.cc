@@ -38,7 +38,9 @@ Status ConfigError(std::string_view json_pointer, std::string_view message) {
 nlohmann::json ModuleDescriptor::ToJson() const {
   auto ports = [](const std::vector<PortSpec>& specs) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& p : specs) out.push_back({{"name", p.name}, {"description", p.description}});
+    for (const auto& p : specs) {
+      out.push_back({{"name", p.name}, {"description", p.description}, {"variadic", p.variadic}});
+    }
     return out;
   };
   return {

@@ -24,13 +24,17 @@ std::string_view ModuleKindName(ModuleKind kind);  // "extract", "transform", "l
 struct PortSpec {
   std::string name;         // "in", "out", "left", "right", "rejects"
   std::string description;
+  // Only for a module's last input port: it accepts any number of edges (union). At bind time
+  // each edge becomes its own port index: declared index, declared index + 1, …
+  bool variadic = false;
 };
 
 // What a factory gets to bind one node.
 struct BindContext {
   std::string node_id;
   const nlohmann::json* config = nullptr;   // already checked against the module's schema
-  std::vector<SchemaPtr> input_schemas;     // one per declared input port, in order
+  std::vector<SchemaPtr> input_schemas;     // one per input port, in order (a variadic port
+                                            // contributes one entry per incoming edge)
   const ParameterMap* params = nullptr;     // run parameters (":start_date" → "2024-01-01")
   ConnectionResolver* connections = nullptr;  // may be null (validate without connections)
   FileSystem* fs = nullptr;
