@@ -1,10 +1,22 @@
+#include "transforms/cleaner.h"
+#include "transforms/derive.h"
+#include "transforms/filter.h"
+#include "transforms/limit.h"
+#include "transforms/sample.h"
+#include "transforms/select.h"
 #include "transforms/transform_modules.h"
+#include "transforms/union.h"
 
 namespace logidata {
 
-// Placeholder until the area's modules land.
 Status RegisterRowTransforms(ModuleRegistry& registry) {
-  (void)registry;
+  LD_RETURN_IF_ERROR(registry.Register(FilterModule()));
+  LD_RETURN_IF_ERROR(registry.Register(SelectModule()));
+  LD_RETURN_IF_ERROR(registry.Register(DeriveModule()));
+  LD_RETURN_IF_ERROR(registry.Register(CleanerModule()));
+  LD_RETURN_IF_ERROR(registry.Register(UnionModule()));
+  LD_RETURN_IF_ERROR(registry.Register(LimitModule()));
+  LD_RETURN_IF_ERROR(registry.Register(SampleModule()));
   return Status::OK();
 }
 

@@ -1,0 +1,140 @@
+#include "transforms/derive.h"
+
+#include "expression/expression.h"
+#include "transforms/config_fields.h"
+
+namespace logidata {
+namespace {
+
+// One computed column: compiled against `input_schema` (the input plus earlier computed
+// columns); its result goes to `target` (an existing index, or the end).
+struct DerivedColumn {
+  SchemaPtr input_schema;
+  std::unique_ptr<CompiledExpression> expression;
+  int target = 0;
+  bool append = false;
+};
+
+class DeriveOperator final : public Operator {
+ public:
+  DeriveOperator(SchemaPtr schema, std::vector<DerivedColumn> steps) : steps_(std::move(steps)) {
+    output_schemas_.push_back(std::move(schema));
+  }
+
+  Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
+    (void)port;
+    (void)state;
+    const int64_t rows = batch->num_rows();
+    std::vector<ColumnPtr> columns = batch->columns();
+    for (size_t k = 0; k < steps_.size(); ++k) {
+      const DerivedColumn& step = steps_[k];
+      ColumnPtr result;
+      if (k == 0) {
+        LD_ASSIGN_OR_RETURN(result, step.expression->Evaluate(*batch));
+      } else {
+        Batch current(step.input_schema, columns, rows);
+        LD_ASSIGN_OR_RETURN(result, step.expression->Evaluate(current));
+      }
+      if (step.append) {
+        columns.push_back(std::move(result));
+      } else {
+        columns[static_cast<size_t>(step.target)] = std::move(result);
+      }
+    }
+    return out.Emit(Batch::Make(output_schemas_[0], std::move(columns), rows));
+  }
+
+ private:
+  std::vector<DerivedColumn> steps_;
+};
+
+Result<std::unique_ptr<Operator>> BindDerive(const BindContext& ctx) {
+  if (ctx.input_schemas.size() != 1) return Status::Internal("derive expects exactly one input");
+  const nlohmann::json* columns = FindMember(ctx.cfg(), "columns");
+  if (columns == nullptr) return ConfigError("/columns", "is required: list the columns to compute");
+  if (!columns->is_array()) return ConfigError("/columns", "must be an array of {name, expression}");
+  if (columns->empty()) return ConfigError("/columns", "must list at least one column");
+
+  ExpressionOptions options;
+  options.params = ctx.params;
+  std::vector<DerivedColumn> steps;
+  SchemaPtr schema = ctx.input_schemas[0];
+  for (size_t i = 0; i < columns->size(); ++i) {
+    const std::string here = JsonPointer("/columns", i);
+    const nlohmann::json& item = (*columns)[i];
+    if (!item.is_object()) return ConfigError(here, "must be an object {name, expression}");
+    LD_ASSIGN_OR_RETURN(std::string name, RequireString(item, "name", here));
+    LD_ASSIGN_OR_RETURN(std::string text, RequireString(item, "expression", here));
+    auto compiled = CompileExpression(text, *schema, options);
+    if (!compiled.ok()) return ConfigError(JsonPointer(here, "expression"), compiled.status().message());
+    DerivedColumn step;
+    step.input_schema = schema;
+    step.target = schema->FieldIndex(name);
+    step.append = step.target < 0;
+    std::vector<Field> fields = schema->fields();
+    Field field{name, (*compiled)->type(), true};
+    if (step.append) {
+      fields.push_back(std::move(field));
+    } else {
+      fields[static_cast<size_t>(step.target)] = std::move(field);
+    }
+    step.expression = std::move(*compiled);
+    steps.push_back(std::move(step));
+    schema = MakeSchema(std::move(fields));
+  }
+  return std::unique_ptr<Operator>(new DeriveOperator(std::move(schema), std::move(steps)));
+}
+
+}  // namespace
+
+ModuleDescriptor DeriveModule() {
+  ModuleDescriptor d;
+  d.kind = ModuleKind::kTransform;
+  d.name = "derive";
+  d.summary = "Adds columns computed from expressions.";
+  d.description =
+      "Computes each listed column from an expression, in order: a later expression may use a "
+      "column computed before it. A column whose name already exists is replaced in place (its "
+      "type may change); new columns are appended at the end.\n\n"
+      "Example: `{\"name\": \"email\", \"expression\": \"lower(trim(email))\"}`.";
+  d.category = "columns";
+  d.icon = "functions";
+  d.inputs = {{"in", "Rows to extend."}};
+  d.outputs = {{"out", "The rows with the computed columns."}};
+  nlohmann::json column = {
+      {"type", "object"},
+      {"title", "Computed column"},
+      {"properties",
+       {{"name",
+         {{"type", "string"},
+          {"title", "Column name"},
+          {"description", "Name of the new column; an existing name is replaced."},
+          {"minLength", 1}}},
+        {"expression",
+         {{"type", "string"},
+          {"title", "Expression"},
+          {"description", "Expression over the input columns and the columns computed above it."},
+          {"minLength", 1},
+          {"format", "expression"},
+          {"examples", nlohmann::json::array({"amount * 1.2", "concat(first_name, ' ', last_name)"})}}}}},
+      {"required", nlohmann::json::array({"name", "expression"})},
+      {"additionalProperties", false},
+  };
+  d.config_schema = {
+      {"type", "object"},
+      {"title", "Derive columns"},
+      {"properties",
+       {{"columns",
+         {{"type", "array"},
+          {"title", "Computed columns"},
+          {"description", "Evaluated top to bottom."},
+          {"items", column},
+          {"minItems", 1}}}}},
+      {"required", nlohmann::json::array({"columns"})},
+      {"additionalProperties", false},
+  };
+  d.factory = BindDerive;
+  return d;
+}
+
+}  // namespace logidata

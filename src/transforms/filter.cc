@@ -1,0 +1,80 @@
+#include "transforms/filter.h"
+
+#include "expression/expression.h"
+#include "transforms/config_fields.h"
+#include "transforms/row_selection.h"
+
+namespace logidata {
+namespace {
+
+class FilterOperator final : public Operator {
+ public:
+  FilterOperator(SchemaPtr schema, std::unique_ptr<CompiledExpression> predicate)
+      : predicate_(std::move(predicate)) {
+    output_schemas_.push_back(std::move(schema));
+  }
+
+  Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
+    (void)port;
+    (void)state;
+    if (batch->num_rows() == 0) return Status::OK();
+    LD_ASSIGN_OR_RETURN(Selection selection, EvaluatePredicate(*predicate_, *batch));
+    if (selection.count == batch->num_rows()) return out.Emit(batch);
+    BatchPtr kept = SelectRows(*batch, output_schemas_[0], selection.bitmap->data(), selection.count);
+    if (kept == nullptr) return Status::OK();
+    return out.Emit(std::move(kept));
+  }
+
+ private:
+  std::unique_ptr<CompiledExpression> predicate_;
+};
+
+Result<std::unique_ptr<Operator>> BindFilter(const BindContext& ctx) {
+  if (ctx.input_schemas.size() != 1) return Status::Internal("filter expects exactly one input");
+  const SchemaPtr& schema = ctx.input_schemas[0];
+  LD_ASSIGN_OR_RETURN(std::string text, RequireString(ctx.cfg(), "expression", ""));
+  ExpressionOptions options;
+  options.params = ctx.params;
+  auto compiled = CompileExpression(text, *schema, options);
+  if (!compiled.ok()) return ConfigError("/expression", compiled.status().message());
+  if ((*compiled)->type().id != TypeId::kBool && (*compiled)->type().id != TypeId::kNull) {
+    return ConfigError("/expression", "the condition must be true or false, but it gives " +
+                                          (*compiled)->type().ToString());
+  }
+  return std::unique_ptr<Operator>(new FilterOperator(schema, std::move(*compiled)));
+}
+
+}  // namespace
+
+ModuleDescriptor FilterModule() {
+  ModuleDescriptor d;
+  d.kind = ModuleKind::kTransform;
+  d.name = "filter";
+  d.summary = "Keeps the rows that match a condition.";
+  d.description =
+      "Evaluates a boolean expression for every row and passes on the rows where it is true. "
+      "Rows where it is false or NULL are dropped.\n\n"
+      "Example: `amount > 100 AND status IN ('shipped', 'paid')`.";
+  d.category = "rows";
+  d.icon = "filter";
+  d.inputs = {{"in", "Rows to filter."}};
+  d.outputs = {{"out", "Rows for which the condition is true."}};
+  d.config_schema = {
+      {"type", "object"},
+      {"title", "Filter"},
+      {"properties",
+       {{"expression",
+         {{"type", "string"},
+          {"title", "Condition"},
+          {"description", "A boolean expression over the input columns; rows where it is true are kept."},
+          {"minLength", 1},
+          {"format", "expression"},
+          {"examples", nlohmann::json::array({"amount > 100 AND status IN ('shipped', 'paid')"})}}}}},
+      {"required", nlohmann::json::array({"expression"})},
+      {"additionalProperties", false},
+  };
+  d.factory = BindFilter;
+  return d;
+}
+
+}  // namespace logidata
