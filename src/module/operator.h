@@ -8,8 +8,10 @@
 //                             once, each with its own thread state. Must be thread-safe with
 //                             respect to shared members.
 //   FinishPort(port, states)  once per input port, after every Consume on that port returned.
-//                             Single-threaded. Receives all thread states (merge them here). No
-//                             output may be emitted here.
+//                             Receives all thread states created so far (merge them here; some
+//                             may be null). No output may be emitted here. Calls for different
+//                             ports never overlap, but FinishPort(p) may overlap Consume on
+//                             another port q unless PortsRequiredBefore(q) contains p.
 //   Produce(state, out)       sources: from the start; others: after every input port finished.
 //                             Returns false when this thread has nothing more to produce. Called
 //                             concurrently from up to MaxProduceParallelism() threads.

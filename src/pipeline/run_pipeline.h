@@ -82,8 +82,12 @@ struct PreviewOptions {
   std::string output_port;   // empty = main output
   int64_t offset = 0;        // paging through the sample
   int64_t limit = 100;       // rows returned
-  int64_t sample_rows = 10'000;  // rows pulled through the pipeline for rows + statistics
+  int64_t sample_rows = 10'000;  // rows of the node's output kept for rows + statistics
+  int64_t source_rows = 100'000;  // each source stops after about this many rows (0 = no limit)
 };
+
+// Profiles every column of `batches` (type, nulls, distinct, min/max, a small histogram).
+std::vector<ColumnProfile> ProfileColumns(const Schema& schema, const std::vector<BatchPtr>& batches);
 
 struct PreviewResult {
   SchemaPtr schema;

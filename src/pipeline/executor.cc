@@ -1,0 +1,682 @@
+#include "pipeline/executor.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+namespace logidata {
+
+namespace {
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+BatchPtr WithSequence(const BatchPtr& batch, uint64_t sequence) {
+  if (batch->sequence() == sequence) return batch;
+  auto copy = std::make_shared<Batch>(*batch);
+  copy->set_sequence(sequence);
+  return copy;
+}
+
+void AtomicMax(std::atomic<uint64_t>& target, uint64_t value) {
+  uint64_t cur = target.load(std::memory_order_relaxed);
+  while (value > cur && !target.compare_exchange_weak(cur, value, std::memory_order_relaxed)) {
+  }
+}
+
+// Forwards operator log lines to the run observer.
+class ObserverLogger final : public RunLogger {
+ public:
+  explicit ObserverLogger(RunObserver* observer) : observer_(observer) {}
+  void Log(LogLevel level, const std::string& node_id, const std::string& message) override {
+    if (observer_ != nullptr) observer_->OnLog(level, node_id, message);
+  }
+
+ private:
+  RunObserver* observer_;
+};
+
+}  // namespace
+
+std::string_view NodeStatusName(NodeStatus status) {
+  switch (status) {
+    case NodeStatus::kPending: return "pending";
+    case NodeStatus::kRunning: return "running";
+    case NodeStatus::kSucceeded: return "succeeded";
+    case NodeStatus::kFailed: return "failed";
+    case NodeStatus::kCancelled: return "cancelled";
+    case NodeStatus::kSkipped: return "skipped";
+  }
+  return "unknown";
+}
+
+struct Executor::NodeRuntime {
+  struct Reorder {
+    std::mutex mu;
+    uint64_t next = 0;
+    std::map<uint64_t, BatchPtr> pending;
+  };
+
+  int index = 0;
+  BoundNode* bound = nullptr;
+  Operator* op = nullptr;
+  ExecContext ctx;
+  std::vector<bool> port_finished;
+  int ports_unfinished = 0;
+  std::vector<std::pair<int, int>> required_before_produce;  // (node, port)
+  int parallelism = 1;
+  bool produce_scheduled = false;
+  int produce_slots_active = 0;
+  bool output_done = false;
+  bool is_source = false;
+  bool multi_emitting_inputs = false;
+  std::vector<bool> emits_on_consume;  // per input port
+  std::vector<std::unique_ptr<Reorder>> reorder;  // per input port; null when unordered
+  std::unique_ptr<OperatorState> ordered_state;
+  std::vector<std::unique_ptr<std::atomic<uint64_t>>> next_seq;  // per output port
+  std::vector<uint64_t> produce_seq_base;                         // per output port
+  std::mutex finish_mu;
+  std::mutex states_mu;
+  std::vector<OperatorState*> all_states;
+
+  std::atomic<int64_t> rows_in{0}, rows_out{0}, batches_out{0}, bytes_out{0}, busy_ns{0};
+  std::atomic<int64_t> first_ns{-1}, done_ns{-1}, peak_memory{0};
+  std::atomic<int> status{static_cast<int>(NodeStatus::kPending)};
+  std::mutex error_mu;
+  std::string error;
+};
+
+struct Executor::WorkerContext {
+  int index = 0;
+  std::vector<std::unique_ptr<OperatorState>> states;  // per node, created lazily
+  std::vector<bool> state_made;
+  std::vector<int> timer_stack;
+  int64_t timer_mark = 0;
+};
+
+// Collects (Consume) or forwards (Produce) one node's output batches.
+class Executor::NodeEmitter final : public Emitter {
+ public:
+  NodeEmitter(Executor* exec, WorkerContext* w, int node, bool collect)
+      : exec_(exec), w_(w), node_(node), collect_(collect) {}
+
+  Status Emit(int port, BatchPtr batch) override {
+    NodeRuntime& n = *exec_->nodes_[static_cast<size_t>(node_)];
+    if (port < 0 || static_cast<size_t>(port) >= n.next_seq.size()) {
+      return Status::Internal("node '" + n.ctx.node_id + "' emitted on unknown output port " + std::to_string(port));
+    }
+    if (collect_) {
+      if (collected_.size() <= static_cast<size_t>(port)) collected_.resize(static_cast<size_t>(port) + 1);
+      collected_[static_cast<size_t>(port)].push_back(std::move(batch));
+      return Status::OK();
+    }
+    uint64_t seq;
+    if (n.parallelism > 1) {
+      seq = n.produce_seq_base[static_cast<size_t>(port)] + batch->sequence();
+    } else {
+      seq = n.next_seq[static_cast<size_t>(port)]->fetch_add(1, std::memory_order_relaxed);
+    }
+    return exec_->EmitFromNode(*w_, node_, port, WithSequence(batch, seq));
+  }
+
+  std::vector<std::vector<BatchPtr>>& collected() { return collected_; }
+
+ private:
+  Executor* exec_;
+  WorkerContext* w_;
+  int node_;
+  bool collect_;
+  std::vector<std::vector<BatchPtr>> collected_;
+};
+
+Executor::Executor(BoundPipeline& pipeline, ExecutorOptions options)
+    : pipeline_(pipeline), options_(std::move(options)) {}
+
+Executor::~Executor() = default;
+
+bool Executor::ShouldStop() const {
+  return failed_.load(std::memory_order_relaxed) || stop_early_.load(std::memory_order_relaxed) ||
+         (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed));
+}
+
+void Executor::Fail(int node, const Status& status) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!failed_.load()) {
+      NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
+      first_error_ = status.WithContext("node '" + n.ctx.node_id + "'");
+      failed_node_ = n.ctx.node_id;
+      failed_.store(true);
+      {
+        std::lock_guard<std::mutex> elock(n.error_mu);
+        n.error = status.message();
+      }
+      n.status.store(static_cast<int>(NodeStatus::kFailed));
+      if (options_.observer != nullptr) options_.observer->OnNodeStatus(n.ctx.node_id, NodeStatus::kFailed, status.message());
+    }
+  }
+  cv_.notify_all();
+}
+
+OperatorState* Executor::StateFor(WorkerContext& w, int node) {
+  size_t i = static_cast<size_t>(node);
+  if (!w.state_made[i]) {
+    w.state_made[i] = true;
+    NodeRuntime& n = *nodes_[i];
+    w.states[i] = n.op->MakeThreadState();
+    std::lock_guard<std::mutex> lock(n.states_mu);
+    n.all_states.push_back(w.states[i].get());
+  }
+  return w.states[i].get();
+}
+
+Status Executor::Prepare() {
+  const size_t count = pipeline_.nodes.size();
+  std::filesystem::path spill_root = options_.spill_dir.empty()
+                                         ? std::filesystem::temp_directory_path() / ("logidata-spill-" + options_.run_id)
+                                         : std::filesystem::path(options_.spill_dir);
+  int stateful = 0;
+  for (const auto& node : pipeline_.nodes) stateful += node.op != nullptr && !node.input_edges.empty();
+  int64_t per_node_budget = std::max<int64_t>(int64_t{64} << 20, options_.memory_budget_bytes / std::max(1, stateful));
+
+  for (size_t i = 0; i < count; ++i) {
+    auto rt = std::make_unique<NodeRuntime>();
+    BoundNode& node = pipeline_.nodes[i];
+    rt->index = static_cast<int>(i);
+    rt->bound = &node;
+    rt->op = node.op.get();
+    rt->ctx.run_id = options_.run_id;
+    rt->ctx.pipeline_id = options_.pipeline_id;
+    rt->ctx.node_id = node.spec->id;
+    if (rt->op == nullptr) {
+      nodes_.push_back(std::move(rt));
+      continue;
+    }
+    rt->ctx.num_threads = options_.threads;
+    rt->ctx.memory_budget_bytes = per_node_budget;
+    rt->ctx.spill_dir = spill_root / node.spec->id;
+    rt->ctx.cancelled = options_.cancel;
+    rt->ctx.connections = options_.connections;
+    rt->ctx.state = options_.state;
+    rt->ctx.fs = options_.fs != nullptr ? options_.fs : &LocalFileSystem();
+    rt->ctx.params = &pipeline_.params;
+    const size_t ports = node.input_edges.size();
+    rt->port_finished.assign(ports, false);
+    rt->ports_unfinished = static_cast<int>(ports);
+    rt->is_source = ports == 0;
+    rt->reorder.resize(ports);
+    int emitting = 0;
+    for (size_t p = 0; p < ports; ++p) {
+      bool emits = rt->op->EmitsOnConsume(static_cast<int>(p));
+      rt->emits_on_consume.push_back(emits);
+      emitting += emits;
+      if (rt->op->RequiresOrderedInput(static_cast<int>(p))) rt->reorder[p] = std::make_unique<NodeRuntime::Reorder>();
+    }
+    rt->multi_emitting_inputs = emitting > 1;
+    rt->parallelism = std::clamp(rt->op->MaxProduceParallelism(), 1, std::max(1, options_.threads));
+    for (size_t p = 0; p < rt->op->output_schemas().size(); ++p) {
+      rt->next_seq.push_back(std::make_unique<std::atomic<uint64_t>>(0));
+      rt->produce_seq_base.push_back(0);
+    }
+    nodes_.push_back(std::move(rt));
+  }
+
+  // Which (node, port) pairs must finish before each node may produce: walk the streaming paths.
+  std::vector<std::set<std::pair<int, int>>> memo(count);
+  std::vector<bool> done(count, false);
+  for (auto it = pipeline_.topo_order.rbegin(); it != pipeline_.topo_order.rend(); ++it) {
+    int v = *it;
+    std::set<std::pair<int, int>> req;
+    for (const auto& edges : pipeline_.nodes[static_cast<size_t>(v)].output_edges) {
+      for (int e : edges) {
+        const BoundEdge& edge = pipeline_.edges[static_cast<size_t>(e)];
+        Operator* target = pipeline_.nodes[static_cast<size_t>(edge.target_node)].op.get();
+        if (target == nullptr) continue;
+        for (int r : target->PortsRequiredBefore(edge.target_port)) req.insert({edge.target_node, r});
+        if (target->EmitsOnConsume(edge.target_port)) {
+          const auto& down = memo[static_cast<size_t>(edge.target_node)];
+          req.insert(down.begin(), down.end());
+        }
+      }
+    }
+    memo[static_cast<size_t>(v)] = std::move(req);
+  }
+  // A requirement fed (directly or not) by the node itself can never be met.
+  auto is_ancestor = [&](int a, int b) {  // a reaches b
+    std::vector<int> stack = {a};
+    std::set<int> seen;
+    while (!stack.empty()) {
+      int x = stack.back();
+      stack.pop_back();
+      if (x == b) return true;
+      if (!seen.insert(x).second) continue;
+      for (const auto& edges : pipeline_.nodes[static_cast<size_t>(x)].output_edges) {
+        for (int e : edges) stack.push_back(pipeline_.edges[static_cast<size_t>(e)].target_node);
+      }
+    }
+    return false;
+  };
+  for (size_t v = 0; v < count; ++v) {
+    if (nodes_[v]->op == nullptr) continue;
+    for (auto [node, port] : memo[v]) {
+      int feeder = pipeline_.edges[static_cast<size_t>(pipeline_.nodes[static_cast<size_t>(node)].input_edges[static_cast<size_t>(port)])]
+                       .source_node;
+      if (is_ancestor(static_cast<int>(v), feeder)) {
+        const auto& target = pipeline_.nodes[static_cast<size_t>(node)];
+        return Status::Unsupported("node '" + target.spec->id + "' needs input '" +
+                                   target.module->inputs[std::min<size_t>(static_cast<size_t>(port), target.module->inputs.size() - 1)].name +
+                                   "' complete before its other input, but both are fed from '" +
+                                   pipeline_.nodes[v].spec->id +
+                                   "'; add a sort or aggregate on one branch to materialise it");
+      }
+    }
+    nodes_[v]->required_before_produce.assign(memo[v].begin(), memo[v].end());
+  }
+
+  for (int v : pipeline_.topo_order) {
+    NodeRuntime& n = *nodes_[static_cast<size_t>(v)];
+    if (n.op == nullptr) continue;
+    Status st = n.op->Open(n.ctx);
+    if (!st.ok()) {
+      n.status.store(static_cast<int>(NodeStatus::kFailed));
+      {
+        std::lock_guard<std::mutex> lock(n.error_mu);
+        n.error = st.message();
+      }
+      failed_node_ = n.ctx.node_id;
+      return st.WithContext("node '" + n.ctx.node_id + "'");
+    }
+    bool any_ordered = false;
+    for (const auto& r : n.reorder) any_ordered |= r != nullptr;
+    if (any_ordered) {
+      n.ordered_state = n.op->MakeThreadState();
+      n.all_states.push_back(n.ordered_state.get());
+    }
+  }
+  return Status::OK();
+}
+
+void Executor::MaybeScheduleProduce(int node) {
+  // REQUIRES: mu_ held.
+  NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
+  if (n.op == nullptr || n.produce_scheduled || n.ports_unfinished > 0) return;
+  for (auto [other, port] : n.required_before_produce) {
+    if (!nodes_[static_cast<size_t>(other)]->port_finished[static_cast<size_t>(port)]) return;
+  }
+  n.produce_scheduled = true;
+  n.produce_slots_active = n.parallelism;
+  for (size_t p = 0; p < n.next_seq.size(); ++p) n.produce_seq_base[p] = n.next_seq[p]->load();
+  for (int s = 0; s < n.parallelism; ++s) runnable_slots_.push_back(node);
+  cv_.notify_all();
+}
+
+Status Executor::EmitFromNode(WorkerContext& w, int node, int port, BatchPtr batch) {
+  NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
+  n.rows_out.fetch_add(batch->num_rows(), std::memory_order_relaxed);
+  n.batches_out.fetch_add(1, std::memory_order_relaxed);
+  n.bytes_out.fetch_add(batch->ByteSize(), std::memory_order_relaxed);
+  AtomicMax(*n.next_seq[static_cast<size_t>(port)], batch->sequence() + 1);
+  if (node == options_.capture_node && port == options_.capture_port && options_.capture) {
+    if (!options_.capture(batch)) {
+      stop_early_.store(true);
+      cv_.notify_all();
+    }
+  }
+  for (int e : n.bound->output_edges[static_cast<size_t>(port)]) {
+    const BoundEdge& edge = pipeline_.edges[static_cast<size_t>(e)];
+    LD_RETURN_IF_ERROR(Deliver(w, edge.target_node, edge.target_port, batch));
+  }
+  return Status::OK();
+}
+
+Status Executor::Deliver(WorkerContext& w, int node, int port, const BatchPtr& batch) {
+  NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
+  if (n.op == nullptr) return Status::OK();  // preview: unbound downstream nodes
+  if (ShouldStop()) return Status::Cancelled("stopping");
+  n.rows_in.fetch_add(batch->num_rows(), std::memory_order_relaxed);
+  auto& reorder = n.reorder[static_cast<size_t>(port)];
+  if (reorder == nullptr) return ConsumeNow(w, node, port, batch);
+  std::lock_guard<std::mutex> lock(reorder->mu);
+  reorder->pending.emplace(batch->sequence(), batch);
+  while (!reorder->pending.empty() && reorder->pending.begin()->first <= reorder->next) {
+    BatchPtr next = std::move(reorder->pending.begin()->second);
+    reorder->pending.erase(reorder->pending.begin());
+    reorder->next = std::max(reorder->next, next->sequence() + 1);
+    LD_RETURN_IF_ERROR(ConsumeNow(w, node, port, next));
+  }
+  return Status::OK();
+}
+
+Status Executor::ConsumeNow(WorkerContext& w, int node, int port, const BatchPtr& batch) {
+  NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
+  if (n.first_ns.load(std::memory_order_relaxed) < 0) {
+    int64_t expected = -1;
+    if (n.first_ns.compare_exchange_strong(expected, NowNs())) {
+      n.status.store(static_cast<int>(NodeStatus::kRunning));
+      if (options_.observer != nullptr) options_.observer->OnNodeStatus(n.ctx.node_id, NodeStatus::kRunning, "");
+    }
+  }
+  OperatorState* state = n.reorder[static_cast<size_t>(port)] != nullptr ? n.ordered_state.get() : StateFor(w, node);
+  NodeEmitter emitter(this, &w, node, /*collect=*/true);
+  // Exclusive busy time: pause the caller's clock while this node works.
+  int64_t now = NowNs();
+  if (!w.timer_stack.empty()) nodes_[static_cast<size_t>(w.timer_stack.back())]->busy_ns += now - w.timer_mark;
+  w.timer_stack.push_back(node);
+  w.timer_mark = now;
+  Status st;
+  try {
+    st = n.op->Consume(port, batch, state, emitter);
+  } catch (const std::exception& e) {
+    st = Status::Internal(std::string("operator threw: ") + e.what());
+  }
+  now = NowNs();
+  n.busy_ns += now - w.timer_mark;
+  w.timer_stack.pop_back();
+  w.timer_mark = now;
+  if (!st.ok()) {
+    if (!st.IsCancelled() || !ShouldStop()) Fail(node, st);
+    return Status::Cancelled("stopping");
+  }
+  if (!n.emits_on_consume[static_cast<size_t>(port)]) {
+    for (const auto& port_batches : emitter.collected()) {
+      if (!port_batches.empty()) {
+        Fail(node, Status::Internal("operator emitted output from Consume although EmitsOnConsume() is false"));
+        return Status::Cancelled("stopping");
+      }
+    }
+    return Status::OK();
+  }
+  // Exactly one batch per output port per input batch, so sequence numbers stay contiguous.
+  auto& collected = emitter.collected();
+  for (size_t p = 0; p < n.next_seq.size(); ++p) {
+    if (n.bound->output_edges[p].empty() && !(node == options_.capture_node && static_cast<int>(p) == options_.capture_port)) {
+      if (p < collected.size()) {
+        for (const auto& b : collected[p]) {
+          n.rows_out.fetch_add(b->num_rows(), std::memory_order_relaxed);
+        }
+      }
+      continue;
+    }
+    BatchPtr out;
+    if (p >= collected.size() || collected[p].empty()) {
+      out = Batch::Empty(n.op->output_schemas()[p]);
+    } else if (collected[p].size() == 1) {
+      out = std::move(collected[p][0]);
+    } else {
+      out = ConcatBatches(collected[p]);
+    }
+    uint64_t seq = n.multi_emitting_inputs ? n.next_seq[p]->fetch_add(1, std::memory_order_relaxed) : batch->sequence();
+    LD_RETURN_IF_ERROR(EmitFromNode(w, node, static_cast<int>(p), WithSequence(out, seq)));
+  }
+  return Status::OK();
+}
+
+void Executor::RunProduceSlot(int worker, int node) {
+  WorkerContext& w = *workers_[static_cast<size_t>(worker)];
+  NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
+  if (n.first_ns.load() < 0) {
+    int64_t expected = -1;
+    if (n.first_ns.compare_exchange_strong(expected, NowNs())) {
+      n.status.store(static_cast<int>(NodeStatus::kRunning));
+      if (options_.observer != nullptr) options_.observer->OnNodeStatus(n.ctx.node_id, NodeStatus::kRunning, "");
+    }
+  }
+  OperatorState* state = StateFor(w, node);
+  NodeEmitter emitter(this, &w, node, /*collect=*/false);
+  while (!ShouldStop()) {
+    if (n.is_source && options_.source_row_limit > 0 && n.rows_out.load() >= options_.source_row_limit) break;
+    int64_t now = NowNs();
+    w.timer_stack.push_back(node);
+    w.timer_mark = now;
+    Result<bool> more = false;
+    try {
+      more = n.op->Produce(state, emitter);
+    } catch (const std::exception& e) {
+      more = Status::Internal(std::string("operator threw: ") + e.what());
+    }
+    n.busy_ns += NowNs() - w.timer_mark;
+    w.timer_stack.pop_back();
+    if (!more.ok()) {
+      if (!more.status().IsCancelled() || !ShouldStop()) Fail(node, more.status());
+      break;
+    }
+    if (!*more) break;
+  }
+  bool last = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last = --n.produce_slots_active == 0;
+  }
+  if (last && !ShouldStop()) NodeOutputDone(node);
+}
+
+void Executor::NodeOutputDone(int node) {
+  NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
+  n.done_ns.store(NowNs());
+  if (n.first_ns.load() < 0) n.first_ns.store(n.done_ns.load());
+  n.status.store(static_cast<int>(NodeStatus::kSucceeded));
+  if (options_.observer != nullptr) options_.observer->OnNodeStatus(n.ctx.node_id, NodeStatus::kSucceeded, "");
+  for (const auto& edges : n.bound->output_edges) {
+    for (int e : edges) {
+      const BoundEdge& edge = pipeline_.edges[static_cast<size_t>(e)];
+      FinishInputPort(edge.target_node, edge.target_port);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  n.output_done = true;
+  if (--nodes_remaining_ == 0) finished_ = true;
+  cv_.notify_all();
+}
+
+void Executor::FinishInputPort(int node, int port) {
+  NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
+  if (n.op == nullptr || ShouldStop()) return;
+  {
+    std::lock_guard<std::mutex> finish_lock(n.finish_mu);
+    auto& reorder = n.reorder[static_cast<size_t>(port)];
+    if (reorder != nullptr) {
+      // Deliver anything still waiting for a gap that will never be filled, in order.
+      std::lock_guard<std::mutex> lock(reorder->mu);
+      WorkerContext& w = *workers_.back();  // the spare context reserved for finishing work
+      for (auto& [seq, batch] : reorder->pending) {
+        if (!ConsumeNow(w, node, port, batch).ok()) return;
+      }
+      reorder->pending.clear();
+    }
+    std::vector<OperatorState*> states;
+    {
+      std::lock_guard<std::mutex> lock(n.states_mu);
+      states = n.all_states;
+    }
+    Status st;
+    try {
+      int64_t t0 = NowNs();
+      st = n.op->FinishPort(port, states);
+      n.busy_ns += NowNs() - t0;
+    } catch (const std::exception& e) {
+      st = Status::Internal(std::string("operator threw: ") + e.what());
+    }
+    if (!st.ok()) {
+      Fail(node, st);
+      return;
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  n.port_finished[static_cast<size_t>(port)] = true;
+  --n.ports_unfinished;
+  // Finishing a port can unblock this node and any node waiting on it.
+  for (size_t v = 0; v < nodes_.size(); ++v) MaybeScheduleProduce(static_cast<int>(v));
+}
+
+void Executor::WorkerLoop(int worker) {
+  while (true) {
+    int node = -1;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (true) {
+        if (finished_) return;
+        if (ShouldStop() && active_slots_ == 0) return;
+        if (!runnable_slots_.empty() && !ShouldStop()) break;
+        if (runnable_slots_.empty() && active_slots_ == 0 && !ShouldStop()) {
+          // Nothing runs and nothing can start: a scheduling bug or an unsatisfiable dependency.
+          std::string waiting;
+          for (const auto& n : nodes_) {
+            if (n->op != nullptr && !n->output_done) waiting += (waiting.empty() ? "" : ", ") + n->ctx.node_id;
+          }
+          lock.unlock();
+          Fail(pipeline_.topo_order.empty() ? 0 : pipeline_.topo_order.front(),
+               Status::Internal("pipeline stalled; nodes still waiting: " + waiting));
+          lock.lock();
+          continue;
+        }
+        cv_.wait_for(lock, std::chrono::milliseconds(50));
+      }
+      node = runnable_slots_.back();
+      runnable_slots_.pop_back();
+      ++active_slots_;
+    }
+    RunProduceSlot(worker, node);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --active_slots_;
+    }
+    cv_.notify_all();
+  }
+}
+
+std::map<std::string, NodeMetrics> Executor::Snapshot() {
+  std::map<std::string, NodeMetrics> out;
+  int64_t now = NowNs();
+  for (const auto& n : nodes_) {
+    NodeMetrics m;
+    m.status = static_cast<NodeStatus>(n->status.load());
+    m.rows_in = n->rows_in.load();
+    m.rows_out = n->rows_out.load();
+    m.batches_out = n->batches_out.load();
+    m.bytes_out = n->bytes_out.load();
+    m.busy_seconds = static_cast<double>(n->busy_ns.load()) / 1e9;
+    int64_t first = n->first_ns.load();
+    int64_t done = n->done_ns.load();
+    if (first >= 0) m.wall_seconds = static_cast<double>((done >= 0 ? done : now) - first) / 1e9;
+    if (n->op != nullptr) {
+      int64_t mem = n->op->MemoryUsage();
+      int64_t peak = n->peak_memory.load();
+      while (mem > peak && !n->peak_memory.compare_exchange_weak(peak, mem)) {
+      }
+    }
+    m.peak_memory_bytes = n->peak_memory.load();
+    {
+      std::lock_guard<std::mutex> lock(n->error_mu);
+      m.error = n->error;
+    }
+    out[n->ctx.node_id] = std::move(m);
+  }
+  return out;
+}
+
+RunResult Executor::Run() {
+  RunResult result;
+  start_ = std::chrono::steady_clock::now();
+  MemoryTracker::ResetPeak();
+  options_.threads = std::max(1, options_.threads);
+  ObserverLogger logger(options_.observer);
+  Status prepared = Prepare();
+  for (auto& n : nodes_) n->ctx.logger = &logger;
+  if (!prepared.ok()) {
+    for (auto& n : nodes_) {
+      if (n->op != nullptr) n->op->Abort();
+    }
+    result.status = prepared;
+    result.failed_node = failed_node_;
+    result.nodes = Snapshot();
+    return result;
+  }
+  // Workers, plus one spare context used by whichever thread finishes a port.
+  for (int t = 0; t <= options_.threads; ++t) {
+    auto w = std::make_unique<WorkerContext>();
+    w->index = t;
+    w->states.resize(nodes_.size());
+    w->state_made.assign(nodes_.size(), false);
+    workers_.push_back(std::move(w));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& n : nodes_) nodes_remaining_ += n->op != nullptr;
+    if (nodes_remaining_ == 0) finished_ = true;
+    for (size_t v = 0; v < nodes_.size(); ++v) MaybeScheduleProduce(static_cast<int>(v));
+  }
+
+  std::mutex progress_mu;
+  std::condition_variable progress_cv;
+  bool progress_stop = false;
+  std::thread progress([&] {
+    std::unique_lock<std::mutex> lock(progress_mu);
+    while (!progress_cv.wait_for(lock, std::chrono::milliseconds(std::max(20, options_.progress_interval_ms)),
+                                 [&] { return progress_stop; })) {
+      lock.unlock();
+      auto snapshot = Snapshot();
+      if (options_.observer != nullptr) options_.observer->OnProgress(snapshot);
+      lock.lock();
+    }
+  });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < options_.threads; ++t) threads.emplace_back([this, t] { WorkerLoop(t); });
+  for (auto& t : threads) t.join();
+  {
+    std::lock_guard<std::mutex> lock(progress_mu);
+    progress_stop = true;
+  }
+  progress_cv.notify_all();
+  progress.join();
+
+  bool cancelled = options_.cancel != nullptr && options_.cancel->load();
+  Status status;
+  if (failed_.load()) {
+    status = first_error_;
+  } else if (cancelled && !finished_) {
+    status = Status::Cancelled("run cancelled");
+  }
+  if (status.ok() && options_.commit) {
+    for (int v : pipeline_.topo_order) {
+      NodeRuntime& n = *nodes_[static_cast<size_t>(v)];
+      if (n.op == nullptr) continue;
+      Status st = n.op->Commit();
+      if (!st.ok()) {
+        status = st.WithContext("node '" + n.ctx.node_id + "' could not publish its output");
+        failed_node_ = n.ctx.node_id;
+        n.status.store(static_cast<int>(NodeStatus::kFailed));
+        std::lock_guard<std::mutex> lock(n.error_mu);
+        n.error = st.message();
+        break;
+      }
+    }
+  }
+  if (!status.ok() || !options_.commit) {
+    for (auto it = pipeline_.topo_order.rbegin(); it != pipeline_.topo_order.rend(); ++it) {
+      NodeRuntime& n = *nodes_[static_cast<size_t>(*it)];
+      if (n.op != nullptr) n.op->Abort();
+      auto s = static_cast<NodeStatus>(n.status.load());
+      if (!status.ok() && (s == NodeStatus::kRunning || s == NodeStatus::kPending)) {
+        n.status.store(static_cast<int>(NodeStatus::kCancelled));
+        if (options_.observer != nullptr) options_.observer->OnNodeStatus(n.ctx.node_id, NodeStatus::kCancelled, "");
+      }
+    }
+  }
+  std::error_code ec;
+  if (options_.spill_dir.empty()) {
+    std::filesystem::remove_all(std::filesystem::temp_directory_path() / ("logidata-spill-" + options_.run_id), ec);
+  }
+  result.status = status;
+  result.failed_node = status.ok() ? "" : failed_node_;
+  result.nodes = Snapshot();
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  result.peak_memory_bytes = MemoryTracker::PeakBytes();
+  if (options_.observer != nullptr) options_.observer->OnProgress(result.nodes);
+  return result;
+}
+
+}  // namespace logidata

@@ -1,0 +1,176 @@
+#include "pipeline/run_pipeline.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "pipeline/bound_pipeline.h"
+#include "pipeline/executor.h"
+
+namespace logidata {
+
+namespace {
+
+std::string NewRunId() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+int64_t DefaultMemoryBudget() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return int64_t{4} << 30;
+  return static_cast<int64_t>(pages) * page_size / 2;
+}
+
+Status IssuesToStatus(const std::vector<ValidationIssue>& issues, std::string* first_node) {
+  std::string msg = "the pipeline is not valid:";
+  int errors = 0;
+  for (const auto& issue : issues) {
+    if (issue.severity != "error") continue;
+    if (errors++ == 0 && first_node != nullptr) *first_node = issue.node_id;
+    msg += "\n  " + issue.ToString();
+  }
+  return errors == 0 ? Status::OK() : Status::InvalidArgument(msg);
+}
+
+ExecutorOptions ToExecutorOptions(const PipelineSpec& spec, const RunOptions& options) {
+  ExecutorOptions eo;
+  eo.run_id = options.run_id.empty() ? NewRunId() : options.run_id;
+  eo.pipeline_id = spec.id;
+  eo.threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  eo.memory_budget_bytes = options.memory_budget_bytes > 0 ? options.memory_budget_bytes : DefaultMemoryBudget();
+  eo.spill_dir = options.spill_dir;
+  eo.cancel = options.cancel;
+  eo.connections = options.connections;
+  eo.state = options.state;
+  eo.fs = options.fs;
+  eo.observer = options.observer;
+  eo.progress_interval_ms = options.progress_interval_ms;
+  return eo;
+}
+
+BindOptions ToBindOptions(const RunOptions& options) {
+  BindOptions bind;
+  bind.params = &options.params;
+  bind.connections = options.connections;
+  bind.fs = options.fs;
+  bind.base_dir = options.base_dir;
+  bind.can_touch_data = true;
+  return bind;
+}
+
+}  // namespace
+
+RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, const RunOptions& options) {
+  std::vector<ValidationIssue> issues;
+  BoundPipeline bound = BindPipeline(spec, registry, ToBindOptions(options), issues);
+  RunResult result;
+  result.status = IssuesToStatus(issues, &result.failed_node);
+  if (!result.status.ok()) {
+    for (const auto& node : spec.nodes) result.nodes[node.id] = NodeMetrics{};
+    if (!result.failed_node.empty()) {
+      result.nodes[result.failed_node].status = NodeStatus::kFailed;
+      for (const auto& issue : issues) {
+        if (issue.node_id == result.failed_node) {
+          result.nodes[result.failed_node].error = issue.message;
+          break;
+        }
+      }
+    }
+    return result;
+  }
+  Executor executor(bound, ToExecutorOptions(spec, options));
+  return executor.Run();
+}
+
+Result<PreviewResult> PreviewNode(const PipelineSpec& spec, const ModuleRegistry& registry,
+                                  const PreviewOptions& preview, const RunOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  int target = spec.NodeIndex(preview.node_id);
+  if (target < 0) return Status::NotFound("node '" + preview.node_id + "' does not exist");
+  std::string target_id = preview.node_id;
+  std::string port_name = preview.output_port;
+  // A loader has no output: preview what flows into it.
+  if (spec.nodes[static_cast<size_t>(target)].type == "load") {
+    for (const auto& edge : spec.edges) {
+      if (edge.target == target_id) {
+        target_id = edge.source;
+        port_name = edge.source_port;
+        break;
+      }
+    }
+    if (target_id == preview.node_id) return Status::InvalidArgument("loader '" + target_id + "' has no input to preview");
+  }
+  std::vector<ValidationIssue> issues;
+  BindOptions bind = ToBindOptions(options);
+  bind.only_upstream_of = {target_id};
+  BoundPipeline bound = BindPipeline(spec, registry, bind, issues);
+  LD_RETURN_IF_ERROR(IssuesToStatus(issues, nullptr));
+  int node = spec.NodeIndex(target_id);
+  BoundNode& bn = bound.nodes[static_cast<size_t>(node)];
+  if (bn.op == nullptr) return Status::Internal("node '" + target_id + "' was not bound");
+  int port = 0;
+  if (!port_name.empty()) {
+    port = -1;
+    for (size_t p = 0; p < bn.module->outputs.size(); ++p) {
+      if (bn.module->outputs[p].name == port_name) port = static_cast<int>(p);
+    }
+    if (port < 0) return Status::InvalidArgument("node '" + target_id + "' has no output '" + port_name + "'");
+  }
+  if (static_cast<size_t>(port) >= bn.op->output_schemas().size()) {
+    return Status::InvalidArgument("node '" + target_id + "' has no output to preview");
+  }
+  PreviewResult result;
+  result.schema = bn.op->output_schemas()[static_cast<size_t>(port)];
+  std::mutex mu;
+  std::vector<BatchPtr> sample;
+  int64_t rows = 0;
+  const int64_t want = std::max<int64_t>(1, preview.sample_rows);
+
+  ExecutorOptions eo = ToExecutorOptions(spec, options);
+  eo.commit = false;
+  eo.source_row_limit = preview.source_rows;
+  eo.capture_node = node;
+  eo.capture_port = port;
+  eo.capture = [&](const BatchPtr& batch) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (rows >= want) return false;
+    BatchPtr kept = batch;
+    if (rows + batch->num_rows() > want) kept = SliceBatch(*batch, 0, want - rows);
+    rows += kept->num_rows();
+    sample.push_back(kept);
+    return rows < want;
+  };
+  Executor executor(bound, std::move(eo));
+  RunResult run = executor.Run();
+  if (!run.status.ok()) return run.status;
+  // Parallel sources deliver out of order: show the sample in input order.
+  std::stable_sort(sample.begin(), sample.end(),
+                   [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
+  result.sample_rows = rows;
+  result.exhausted = rows < want;
+  result.profiles = ProfileColumns(*result.schema, sample);
+  int64_t skip = std::max<int64_t>(0, preview.offset);
+  int64_t take = std::max<int64_t>(0, preview.limit);
+  for (const auto& batch : sample) {
+    if (take == 0) break;
+    if (skip >= batch->num_rows()) {
+      skip -= batch->num_rows();
+      continue;
+    }
+    int64_t n = std::min(take, batch->num_rows() - skip);
+    result.rows.push_back(skip == 0 && n == batch->num_rows() ? batch : SliceBatch(*batch, skip, n));
+    take -= n;
+    skip = 0;
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace logidata

@@ -1,0 +1,187 @@
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <thread>
+
+#include "pipeline/run_pipeline.h"
+#include "test_modules.h"
+
+namespace logidata {
+namespace {
+
+using testing::Collected;
+
+struct Fixture {
+  ModuleRegistry registry;
+  Collected collected;
+  Fixture() { EXPECT_TRUE(testing::RegisterTestModules(registry, &collected).ok()); }
+
+  RunResult Run(const std::string& json, int threads, const std::atomic<bool>* cancel = nullptr) {
+    auto spec = ParsePipelineText(json, "test.json");
+    EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    RunOptions options;
+    options.threads = threads;
+    options.cancel = cancel;
+    options.progress_interval_ms = 20;
+    return RunPipeline(*spec, registry, options);
+  }
+};
+
+std::vector<int64_t> Range(int64_t n, int64_t mul = 1) {
+  std::vector<int64_t> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = i * mul;
+  return v;
+}
+
+const char* kChain = R"({"name": "chain", "nodes": [
+  {"id": "src", "type": "extract", "module": "numbers", "config": {"count": 100000, "batch": 997, "parallel": PAR}},
+  {"id": "dbl", "type": "transform", "module": "double"},
+  {"id": "even", "type": "transform", "module": "keep_even"},
+  {"id": "out", "type": "load", "module": "collect"}],
+ "edges": [{"source": "src", "target": "dbl"}, {"source": "dbl", "target": "even"}, {"source": "even", "target": "out"}]})";
+
+std::string WithParallel(const char* tmpl, bool parallel) {
+  std::string s = tmpl;
+  s.replace(s.find("PAR"), 3, parallel ? "true" : "false");
+  return s;
+}
+
+TEST(ExecutorTest, StreamsInOrderOnAnyThreadCount) {
+  for (int threads : {1, 2, 4}) {
+    for (bool parallel : {false, true}) {
+      SCOPED_TRACE("threads=" + std::to_string(threads) + " parallel=" + std::to_string(parallel));
+      Fixture f;
+      RunResult r = f.Run(WithParallel(kChain, parallel), threads);
+      ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+      EXPECT_EQ(f.collected.values["out"], Range(100000, 2));
+      EXPECT_TRUE(f.collected.committed["out"]);
+      EXPECT_FALSE(f.collected.aborted["out"]);
+      EXPECT_EQ(r.nodes["src"].rows_out, 100000);
+      EXPECT_EQ(r.nodes["even"].rows_in, 100000);
+      EXPECT_EQ(r.nodes["out"].rows_in, 100000);
+      EXPECT_EQ(r.nodes["out"].status, NodeStatus::kSucceeded);
+    }
+  }
+}
+
+TEST(ExecutorTest, BlockingNodeSeesAllInputAndFanOutFeedsBoth) {
+  Fixture f;
+  RunResult r = f.Run(R"({"name": "fan", "nodes": [
+    {"id": "src", "type": "extract", "module": "numbers", "config": {"count": 5000, "batch": 100, "parallel": true}},
+    {"id": "sum", "type": "transform", "module": "total"},
+    {"id": "all", "type": "load", "module": "collect", "config": {"ordered": false}},
+    {"id": "tot", "type": "load", "module": "collect"}],
+   "edges": [{"source": "src", "target": "sum"}, {"source": "sum", "target": "tot"}, {"source": "src", "target": "all"}]})",
+                      2);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(f.collected.values["tot"], std::vector<int64_t>{5000LL * 4999 / 2});
+  auto all = f.collected.values["all"];
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, Range(5000));
+}
+
+TEST(ExecutorTest, BuildSideFinishesBeforeProbe) {
+  Fixture f;
+  RunResult r = f.Run(R"({"name": "join", "nodes": [
+    {"id": "probe", "type": "extract", "module": "numbers", "config": {"count": 20000, "batch": 256, "parallel": true}},
+    {"id": "build", "type": "extract", "module": "numbers", "config": {"count": 3000, "batch": 100}},
+    {"id": "dbl", "type": "transform", "module": "double"},
+    {"id": "lk", "type": "transform", "module": "lookup"},
+    {"id": "out", "type": "load", "module": "collect"}],
+   "edges": [{"source": "probe", "target": "lk", "target_port": "probe"},
+             {"source": "build", "target": "dbl"}, {"source": "dbl", "target": "lk", "target_port": "build"},
+             {"source": "lk", "target": "out"}]})",
+                      2);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(f.collected.values["out"], Range(3000, 2));
+}
+
+TEST(ExecutorTest, VariadicUnionReceivesEveryInput) {
+  Fixture f;
+  RunResult r = f.Run(R"({"name": "union", "nodes": [
+    {"id": "a", "type": "extract", "module": "numbers", "config": {"count": 1000, "batch": 10}},
+    {"id": "b", "type": "extract", "module": "numbers", "config": {"count": 500, "batch": 7, "parallel": true}},
+    {"id": "c", "type": "extract", "module": "numbers", "config": {"count": 3}},
+    {"id": "u", "type": "transform", "module": "merge"},
+    {"id": "out", "type": "load", "module": "collect"}],
+   "edges": [{"source": "a", "target": "u"}, {"source": "b", "target": "u"}, {"source": "c", "target": "u"},
+             {"source": "u", "target": "out"}]})",
+                      2);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(f.collected.values["out"].size(), 1503u);
+}
+
+TEST(ExecutorTest, FailureNamesNodeAndAbortsLoaders) {
+  for (int threads : {1, 2}) {
+    Fixture f;
+    RunResult r = f.Run(R"({"name": "fail", "nodes": [
+      {"id": "src", "type": "extract", "module": "numbers", "config": {"count": 100000, "batch": 100, "parallel": true}},
+      {"id": "boom", "type": "transform", "module": "fail", "config": {"at": 54321}},
+      {"id": "out", "type": "load", "module": "collect"}],
+     "edges": [{"source": "src", "target": "boom"}, {"source": "boom", "target": "out"}]})",
+                        threads);
+    EXPECT_TRUE(r.status.IsDataError()) << r.status.ToString();
+    EXPECT_NE(r.status.message().find("node 'boom'"), std::string::npos);
+    EXPECT_NE(r.status.message().find("54321"), std::string::npos);
+    EXPECT_EQ(r.failed_node, "boom");
+    EXPECT_EQ(r.nodes["boom"].status, NodeStatus::kFailed);
+    EXPECT_TRUE(f.collected.aborted["out"]);
+    EXPECT_FALSE(f.collected.committed["out"]);
+  }
+}
+
+TEST(ExecutorTest, CancellationStopsAndAborts) {
+  Fixture f;
+  std::atomic<bool> cancel{false};
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    cancel = true;
+  });
+  RunResult r = f.Run(R"({"name": "long", "nodes": [
+    {"id": "src", "type": "extract", "module": "numbers", "config": {"count": 2000000000, "batch": 1000}},
+    {"id": "out", "type": "load", "module": "collect", "config": {"ordered": false}}],
+   "edges": [{"source": "src", "target": "out"}]})",
+                      2, &cancel);
+  canceller.join();
+  EXPECT_TRUE(r.status.IsCancelled()) << r.status.ToString();
+  EXPECT_TRUE(f.collected.aborted["out"]);
+  EXPECT_EQ(r.nodes["out"].status, NodeStatus::kCancelled);
+}
+
+TEST(ExecutorTest, InvalidPipelineDoesNotRun) {
+  Fixture f;
+  RunResult r = f.Run(R"({"name": "bad", "nodes": [
+    {"id": "src", "type": "extract", "module": "numbers", "config": {"count": -1}},
+    {"id": "out", "type": "load", "module": "collect"}],
+   "edges": [{"source": "src", "target": "out"}]})",
+                      1);
+  EXPECT_TRUE(r.status.IsInvalidArgument());
+  EXPECT_NE(r.status.message().find("/nodes/0/config/count"), std::string::npos) << r.status.message();
+  EXPECT_TRUE(f.collected.values["out"].empty());
+}
+
+TEST(PreviewTest, StopsEarlyAndProfiles) {
+  Fixture f;
+  auto spec = ParsePipelineText(WithParallel(kChain, true), "p.json");
+  ASSERT_TRUE(spec.ok());
+  PreviewOptions preview;
+  preview.node_id = "even";
+  preview.limit = 5;
+  preview.offset = 2;
+  preview.sample_rows = 1000;
+  RunOptions options;
+  options.threads = 2;
+  auto result = PreviewNode(*spec, f.registry, preview, options);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->sample_rows, 1000);
+  ASSERT_EQ(result->rows.size(), 1u);
+  EXPECT_EQ(result->rows[0]->num_rows(), 5);
+  EXPECT_EQ(result->rows[0]->column(0)->Get<int64_t>(0), 4);  // sample is in input order
+  ASSERT_EQ(result->profiles.size(), 1u);
+  EXPECT_EQ(result->profiles[0].count, 1000);
+  EXPECT_EQ(result->profiles[0].min, "0");
+  EXPECT_FALSE(f.collected.committed["out"]);  // loaders never run in a preview
+}
+
+}  // namespace
+}  // namespace logidata

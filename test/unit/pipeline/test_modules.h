@@ -1,0 +1,32 @@
+// Small modules for executor and validator tests: they exercise every part of the operator
+// contract (parallel sources, streaming transforms, blocking nodes, build/probe ports, ordered
+// sinks, failures) without depending on the real modules.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+#include "module/module_registry.h"
+
+namespace logidata::testing {
+
+// What the "collect" sinks saw, keyed by node id; shared by a test and its modules.
+struct Collected {
+  std::mutex mu;
+  std::map<std::string, std::vector<int64_t>> values;  // in delivery order
+  std::map<std::string, bool> committed;
+  std::map<std::string, bool> aborted;
+};
+
+// extract.numbers {count, batch, parallel, fail_at}: int64 column "n" = 0..count-1.
+// transform.double {}: n -> n * 2 (streaming).
+// transform.keep_even {}: drops odd n (streaming; may emit empty batches).
+// transform.total {}: blocking; one row with the sum of n.
+// transform.lookup: ports probe (0) + build (1, required first); emits probe rows whose n is in build.
+// transform.merge: variadic input, passes batches through.
+// transform.fail {at}: fails when it sees n == at.
+// load.collect {ordered}: records every n, in delivery order.
+Status RegisterTestModules(ModuleRegistry& registry, Collected* collected);
+
+}  // namespace logidata::testing
