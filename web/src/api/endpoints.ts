@@ -1,0 +1,109 @@
+// Typed calls for each endpoint in docs/api.md.
+import { api, request, type AuthResponse } from './client';
+import type {
+  ApiKey,
+  AuditEntry,
+  Connection,
+  ConnectionInput,
+  ConnectionTestResult,
+  ExpressionCheck,
+  LogEntry,
+  Me,
+  Member,
+  Page,
+  PipelineSummary,
+  PipelineVersion,
+  PreviewColumn,
+  PreviewResult,
+  Run,
+  NodeMetrics,
+  ValidationResult,
+} from './types';
+import type { ModuleDescriptor } from '../model/modules';
+
+// Some list endpoints may answer a bare array; accept both.
+function items<T>(v: T[] | { items: T[] } | undefined): T[] {
+  if (!v) return [];
+  return Array.isArray(v) ? v : (v.items ?? []);
+}
+
+export const Auth = {
+  login: (email: string, password: string) =>
+    request<AuthResponse>('/api/v1/auth/login', { method: 'POST', body: { email, password }, auth: false }),
+  register: (email: string, password: string, name: string) =>
+    request<AuthResponse>('/api/v1/auth/register', { method: 'POST', body: { email, password, name }, auth: false }),
+  logout: (refresh_token: string) =>
+    request<void>('/api/v1/auth/logout', { method: 'POST', body: { refresh_token }, auth: false }),
+  me: () => api.get<Me>('/api/v1/me'),
+  createOrganization: (name: string) => api.post<{ id: string; name: string }>('/api/v1/organizations', { name }),
+};
+
+export const Modules = {
+  list: async () => items(await api.get<ModuleDescriptor[] | { items: ModuleDescriptor[] }>('/api/v1/modules')),
+};
+
+export const Pipelines = {
+  list: (q: { q?: string; page?: number; page_size?: number; sort?: string }) =>
+    api.get<Page<PipelineSummary>>('/api/v1/pipelines', q),
+  get: (id: string) => api.get<Record<string, unknown>>(`/api/v1/pipelines/${encodeURIComponent(id)}`),
+  create: (doc: unknown) => api.post<Record<string, unknown>>('/api/v1/pipelines', doc),
+  update: (id: string, doc: unknown) => api.put<Record<string, unknown>>(`/api/v1/pipelines/${encodeURIComponent(id)}`, doc),
+  remove: (id: string) => api.del(`/api/v1/pipelines/${encodeURIComponent(id)}`),
+  clone: (id: string, name: string) => api.post<Record<string, unknown>>(`/api/v1/pipelines/${encodeURIComponent(id)}/clone`, { name }),
+  import: (doc: unknown) => api.post<Record<string, unknown>>('/api/v1/pipelines/import', doc),
+  exportDoc: (id: string) => api.get<Record<string, unknown>>(`/api/v1/pipelines/${encodeURIComponent(id)}/export`),
+  versions: async (id: string) =>
+    items(await api.get<PipelineVersion[] | { items: PipelineVersion[] }>(`/api/v1/pipelines/${encodeURIComponent(id)}/versions`)),
+  version: (id: string, v: number) => api.get<Record<string, unknown>>(`/api/v1/pipelines/${encodeURIComponent(id)}/versions/${v}`),
+  restore: (id: string, v: number) =>
+    api.post<Record<string, unknown>>(`/api/v1/pipelines/${encodeURIComponent(id)}/versions/${v}/restore`),
+  validate: (doc: unknown) => api.post<ValidationResult>('/api/v1/pipelines/validate', doc),
+  run: (id: string, parameters: Record<string, unknown> = {}) =>
+    api.post<Run>(`/api/v1/pipelines/${encodeURIComponent(id)}/runs`, { parameters }),
+  schema: (id: string, pipeline: unknown, node_id: string) =>
+    api.post<{ schema?: PreviewColumn[]; columns?: PreviewColumn[] } | PreviewColumn[]>(
+      `/api/v1/pipelines/${encodeURIComponent(id || '_')}/schema`,
+      { pipeline, node_id },
+    ),
+};
+
+export const Runs = {
+  list: (q: { pipeline_id?: string; status?: string; page?: number; page_size?: number }) =>
+    api.get<Page<Run>>('/api/v1/runs', q),
+  get: (id: string) => api.get<Run>(`/api/v1/runs/${encodeURIComponent(id)}`),
+  cancel: (id: string) => api.post<Run>(`/api/v1/runs/${encodeURIComponent(id)}/cancel`),
+  retry: (id: string) => api.post<Run>(`/api/v1/runs/${encodeURIComponent(id)}/retry`),
+  logs: (id: string, after?: number, limit = 500) =>
+    api.get<{ items: LogEntry[]; next?: number | null }>(`/api/v1/runs/${encodeURIComponent(id)}/logs`, { after, limit }),
+  nodes: async (id: string) =>
+    items(await api.get<NodeMetrics[] | { items: NodeMetrics[] }>(`/api/v1/runs/${encodeURIComponent(id)}/nodes`)),
+};
+
+export const Preview = {
+  fetch: (pipeline: unknown, node_id: string, offset: number, limit: number) =>
+    api.post<PreviewResult>('/api/v1/preview', { pipeline, node_id, offset, limit }),
+  checkExpression: (expression: string, pipeline: unknown, node_id: string) =>
+    api.post<ExpressionCheck>('/api/v1/expressions/check', { expression, pipeline, node_id }),
+};
+
+export const Connections = {
+  list: async () => items(await api.get<Connection[] | Page<Connection>>('/api/v1/connections')),
+  get: (id: string) => api.get<Connection>(`/api/v1/connections/${encodeURIComponent(id)}`),
+  create: (c: ConnectionInput) => api.post<Connection>('/api/v1/connections', c),
+  update: (id: string, c: ConnectionInput) => api.put<Connection>(`/api/v1/connections/${encodeURIComponent(id)}`, c),
+  remove: (id: string) => api.del(`/api/v1/connections/${encodeURIComponent(id)}`),
+  test: (id: string) => api.post<ConnectionTestResult>(`/api/v1/connections/${encodeURIComponent(id)}/test`),
+  testUnsaved: (c: ConnectionInput) => api.post<ConnectionTestResult>('/api/v1/connections/test', c),
+};
+
+export const Admin = {
+  members: async () => items(await api.get<Member[] | Page<Member>>('/api/v1/members')),
+  addMember: (email: string, role: string) => api.post<Member>('/api/v1/members', { email, role }),
+  setRole: (user_id: string, role: string) => api.patch<Member>(`/api/v1/members/${encodeURIComponent(user_id)}`, { role }),
+  removeMember: (user_id: string) => api.del(`/api/v1/members/${encodeURIComponent(user_id)}`),
+  apiKeys: async () => items(await api.get<ApiKey[] | Page<ApiKey>>('/api/v1/api-keys')),
+  createApiKey: (name: string, role: string) => api.post<{ id: string; key: string }>('/api/v1/api-keys', { name, role }),
+  revokeApiKey: (id: string) => api.del(`/api/v1/api-keys/${encodeURIComponent(id)}`),
+  audit: (q: { actor?: string; action?: string; object_type?: string; page?: number; page_size?: number }) =>
+    api.get<Page<AuditEntry>>('/api/v1/audit', q),
+};

@@ -1,0 +1,176 @@
+// Shapes of API answers (docs/api.md). Fields the server may omit are optional.
+import type { Organization, User } from '../store/auth_store';
+
+export interface Me {
+  user: User;
+  organizations: Organization[];
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  finished_at?: string | null;
+  started_at?: string | null;
+}
+
+export interface PipelineSummary {
+  id: string;
+  name: string;
+  version: number;
+  updated_at?: string;
+  description?: string;
+  last_run?: RunSummary | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  page_size: number;
+}
+
+export interface ValidationIssue {
+  path: string;
+  node_id?: string;
+  message: string;
+  severity: 'error' | 'warning' | string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  issues: ValidationIssue[];
+}
+
+export interface NodeMetrics {
+  node_id?: string;
+  status?: string;
+  rows_in?: number;
+  rows_out?: number;
+  bytes_out?: number;
+  wall_seconds?: number;
+  peak_memory_bytes?: number;
+  error?: string | null;
+}
+
+export interface Run {
+  id: string;
+  pipeline_id: string;
+  pipeline_name?: string;
+  pipeline_version?: number;
+  status: RunStatus;
+  trigger?: string;
+  parameters?: Record<string, unknown>;
+  created_at?: string;
+  started_at?: string | null;
+  finished_at?: string | null;
+  error?: string | null;
+  failed_node?: string | null;
+  nodes?: Record<string, NodeMetrics>;
+}
+
+export interface LogEntry {
+  seq: number;
+  ts: string;
+  level: string;
+  node_id?: string | null;
+  message: string;
+}
+
+export interface PreviewColumn {
+  name: string;
+  type: string;
+}
+
+export interface ColumnProfile {
+  name: string;
+  type: string;
+  count: number;
+  nulls: number;
+  distinct_estimate: number;
+  min?: unknown;
+  max?: unknown;
+  histogram?: { labels: string[]; counts: number[] } | null;
+}
+
+export interface PreviewResult {
+  schema: PreviewColumn[];
+  rows: unknown[][];
+  sample_rows?: number;
+  exhausted: boolean;
+  profiles?: ColumnProfile[];
+}
+
+export interface ExpressionCheck {
+  ok: boolean;
+  type?: string;
+  error?: { message: string; line?: number; column?: number } | null;
+}
+
+export interface Connection {
+  id: string;
+  name: string;
+  type: string;
+  host?: string;
+  port?: number | null;
+  database?: string;
+  user?: string;
+  options?: Record<string, unknown>;
+  has_secret?: boolean;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface ConnectionInput {
+  name: string;
+  type: string;
+  host?: string;
+  port?: number | null;
+  database?: string;
+  user?: string;
+  secret?: string;
+  options?: Record<string, unknown>;
+}
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  message?: string;
+  error?: string;
+  latency_ms?: number;
+}
+
+export interface Member {
+  user_id: string;
+  email: string;
+  name?: string;
+  role: string;
+  created_at?: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: string;
+  prefix?: string;
+  created_at?: string;
+  last_used_at?: string | null;
+}
+
+export interface AuditEntry {
+  id?: string | number;
+  ts?: string;
+  at?: string;
+  actor?: string;
+  actor_email?: string;
+  action: string;
+  object_type?: string;
+  object_id?: string;
+  detail?: unknown;
+}
+
+export interface PipelineVersion {
+  version: number;
+  created_at?: string;
+  author?: string;
+}

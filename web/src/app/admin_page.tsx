@@ -1,0 +1,272 @@
+// Administration of the current organization: members and roles, API keys, audit trail.
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TablePagination from '@mui/material/TablePagination';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Admin } from '../api/endpoints';
+import { useAuthStore, useRole } from '../store/auth_store';
+import { ProblemAlert } from '../components/problem_alert';
+import { formatTime } from '../components/format';
+import { navigate } from './router';
+
+const kRoles = ['admin', 'editor', 'viewer'];
+
+function Members() {
+  const qc = useQueryClient();
+  const me = useAuthStore((s) => s.user);
+  const list = useQuery({ queryKey: ['members'], queryFn: Admin.members });
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState('editor');
+  const [error, setError] = useState<unknown>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: ['members'] });
+  const run = async (f: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await f();
+      await refresh();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      await Admin.addMember(email, role);
+      setEmail('');
+    });
+  };
+  return (
+    <Box>
+      <Box component="form" onSubmit={add} sx={{ display: 'flex', gap: 1, mb: 2 }}>
+        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required sx={{ width: 300 }} />
+        <TextField select label="Role" value={role} onChange={(e) => setRole(e.target.value)} sx={{ width: 140 }}>
+          {kRoles.map((r) => (
+            <MenuItem key={r} value={r}>
+              {r}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button type="submit" variant="contained">
+          Add member
+        </Button>
+      </Box>
+      <ProblemAlert error={error ?? list.error} onClose={() => setError(null)} />
+      <Paper variant="outlined">
+        <Table size="small" aria-label="Members">
+          <TableHead>
+            <TableRow>
+              <TableCell>Email</TableCell>
+              <TableCell>Name</TableCell>
+              <TableCell>Role</TableCell>
+              <TableCell align="right">Actions</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {(list.data ?? []).map((m) => (
+              <TableRow key={m.user_id}>
+                <TableCell>{m.email}</TableCell>
+                <TableCell>{m.name}</TableCell>
+                <TableCell>
+                  <TextField
+                    select
+                    value={m.role}
+                    onChange={(e) => void run(() => Admin.setRole(m.user_id, e.target.value))}
+                    disabled={m.user_id === me?.id}
+                    slotProps={{ htmlInput: { 'aria-label': `Role of ${m.email}` } }}
+                    sx={{ width: 130 }}
+                  >
+                    {[...new Set([...kRoles, m.role])].map((r) => (
+                      <MenuItem key={r} value={r}>
+                        {r}
+                      </MenuItem>
+                    ))}
+                  </TextField>
+                </TableCell>
+                <TableCell align="right">
+                  {m.user_id !== me?.id && (
+                    <Button color="error" onClick={() => void run(() => Admin.removeMember(m.user_id))} aria-label={`Remove ${m.email}`}>
+                      Remove
+                    </Button>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Paper>
+    </Box>
+  );
+}
+
+function ApiKeys() {
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['api-keys'], queryFn: Admin.apiKeys });
+  const [name, setName] = useState('');
+  const [role, setRole] = useState('editor');
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const r = await Admin.createApiKey(name, role);
+      setCreated(r.key);
+      setName('');
+      await qc.invalidateQueries({ queryKey: ['api-keys'] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const revoke = async (id: string) => {
+    try {
+      await Admin.revokeApiKey(id);
+      await qc.invalidateQueries({ queryKey: ['api-keys'] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Box>
+      <Box component="form" onSubmit={create} sx={{ display: 'flex', gap: 1, mb: 2 }}>
+        <TextField label="Key name" value={name} onChange={(e) => setName(e.target.value)} required sx={{ width: 300 }} />
+        <TextField select label="Role" value={role} onChange={(e) => setRole(e.target.value)} sx={{ width: 140 }}>
+          {kRoles.map((r) => (
+            <MenuItem key={r} value={r}>
+              {r}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button type="submit" variant="contained">
+          Create key
+        </Button>
+      </Box>
+      {created && (
+        <Alert severity="success" onClose={() => setCreated(null)} sx={{ mb: 2 }}>
+          Copy this key now; it is not shown again: <code data-testid="new-api-key">{created}</code>
+        </Alert>
+      )}
+      <ProblemAlert error={error ?? list.error} onClose={() => setError(null)} />
+      <Paper variant="outlined">
+        <Table size="small" aria-label="API keys">
+          <TableHead>
+            <TableRow>
+              <TableCell>Name</TableCell>
+              <TableCell>Role</TableCell>
+              <TableCell>Prefix</TableCell>
+              <TableCell>Created</TableCell>
+              <TableCell>Last used</TableCell>
+              <TableCell align="right">Actions</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {(list.data ?? []).map((k) => (
+              <TableRow key={k.id}>
+                <TableCell>{k.name}</TableCell>
+                <TableCell>{k.role}</TableCell>
+                <TableCell sx={{ fontFamily: 'monospace' }}>{k.prefix ?? '–'}</TableCell>
+                <TableCell>{formatTime(k.created_at)}</TableCell>
+                <TableCell>{formatTime(k.last_used_at)}</TableCell>
+                <TableCell align="right">
+                  <Button color="error" onClick={() => void revoke(k.id)} aria-label={`Revoke ${k.name}`}>
+                    Revoke
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Paper>
+    </Box>
+  );
+}
+
+function Audit() {
+  const [actor, setActor] = useState('');
+  const [action, setAction] = useState('');
+  const [objectType, setObjectType] = useState('');
+  const [page, setPage] = useState(0);
+  const list = useQuery({
+    queryKey: ['audit', actor, action, objectType, page],
+    queryFn: () => Admin.audit({ actor, action, object_type: objectType, page: page + 1, page_size: 50 }),
+    placeholderData: (p) => p,
+  });
+  return (
+    <Box>
+      <Box sx={{ display: 'flex', gap: 1, mb: 2 }}>
+        <TextField label="Actor" value={actor} onChange={(e) => setActor(e.target.value)} />
+        <TextField label="Action" value={action} onChange={(e) => setAction(e.target.value)} />
+        <TextField label="Object type" value={objectType} onChange={(e) => setObjectType(e.target.value)} />
+      </Box>
+      <ProblemAlert error={list.error} />
+      <Paper variant="outlined">
+        <Table size="small" aria-label="Audit trail">
+          <TableHead>
+            <TableRow>
+              <TableCell>When</TableCell>
+              <TableCell>Actor</TableCell>
+              <TableCell>Action</TableCell>
+              <TableCell>Object</TableCell>
+              <TableCell>Detail</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {(list.data?.items ?? []).map((a, i) => (
+              <TableRow key={a.id ?? i}>
+                <TableCell>{formatTime(a.ts ?? a.at)}</TableCell>
+                <TableCell>{a.actor_email ?? a.actor}</TableCell>
+                <TableCell>{a.action}</TableCell>
+                <TableCell>
+                  {a.object_type} {a.object_id}
+                </TableCell>
+                <TableCell sx={{ fontFamily: 'monospace', fontSize: 11, maxWidth: 360, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+                  {a.detail === undefined ? '' : typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail)}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        <TablePagination component="div" count={list.data?.total ?? 0} page={page} rowsPerPage={50} rowsPerPageOptions={[50]} onPageChange={(_, p) => setPage(p)} />
+      </Paper>
+    </Box>
+  );
+}
+
+export function AdminPage({ tab }: { tab?: string }) {
+  const role = useRole();
+  const current = tab === 'api-keys' || tab === 'audit' ? tab : 'members';
+  if (role !== 'admin') {
+    return (
+      <Box sx={{ p: 3 }}>
+        <Alert severity="info">Only organization admins can see this page.</Alert>
+      </Box>
+    );
+  }
+  return (
+    <Box sx={{ p: 3, maxWidth: 1100, mx: 'auto' }}>
+      <Typography variant="h5" component="h1" sx={{ fontWeight: 600, mb: 1 }}>
+        Administration
+      </Typography>
+      <Tabs value={current} onChange={(_, v) => navigate({ name: 'admin', tab: v })} sx={{ mb: 2 }} aria-label="Administration sections">
+        <Tab value="members" label="Members" />
+        <Tab value="api-keys" label="API keys" />
+        <Tab value="audit" label="Audit trail" />
+      </Tabs>
+      {current === 'members' && <Members />}
+      {current === 'api-keys' && <ApiKeys />}
+      {current === 'audit' && <Audit />}
+    </Box>
+  );
+}

@@ -1,0 +1,297 @@
+// The pipeline document: the versioned record the editor edits, the server stores and users
+// import/export. Plain data, no classes. Every document that enters the app (API load, file
+// import, local draft) passes through `parsePipelineDocument`, which migrates older formats up to
+// `kCurrentFormat` and validates the shape, naming the JSON path of the first problem.
+
+export type NodeKind = 'extract' | 'transform' | 'load';
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+export interface PipelineNode {
+  id: string;
+  type: NodeKind;
+  module: string; // name within its kind: "csv", "filter"
+  name: string;
+  config: Record<string, unknown>;
+  position: Position;
+}
+
+export interface PipelineEdge {
+  source: string;
+  target: string;
+  source_port: string;
+  target_port: string;
+}
+
+export interface ParameterDef {
+  type: string;
+  default?: string;
+  description?: string;
+}
+
+export interface Schedule {
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+}
+
+export interface PipelineDocument {
+  id: string;
+  name: string;
+  version: number;
+  description: string;
+  parameters: Record<string, ParameterDef>;
+  nodes: PipelineNode[];
+  edges: PipelineEdge[];
+  schedule: Schedule | null;
+  notifications: unknown[];
+}
+
+// Format history:
+//   1 — early drafts: node `module` held the full key ("extract.csv"), edges were
+//       {from: "node:port", to: "node:port"}, positions were `x`/`y` on the node.
+//   2 — the server's format (pipeline_spec.h): `type` + `module`, `source`/`target` + ports,
+//       `position: {x, y}`.
+export const kCurrentFormat = 2;
+
+type Json = Record<string, unknown>;
+
+export class DocumentError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path || '/'}: ${message}`);
+  }
+}
+
+interface Migration {
+  from: number;
+  up: (doc: Json) => Json;
+  down: (doc: Json) => Json;
+}
+
+function splitRef(ref: unknown): [string, string] {
+  const s = String(ref ?? '');
+  const at = s.indexOf(':');
+  return at < 0 ? [s, ''] : [s.slice(0, at), s.slice(at + 1)];
+}
+
+export const kMigrations: Migration[] = [
+  {
+    from: 1,
+    up: (doc) => ({
+      ...doc,
+      format_version: 2,
+      nodes: asArray(doc.nodes).map((raw) => {
+        const n = raw as Json;
+        const [kind, name] = String(n.module ?? '').includes('.')
+          ? (String(n.module).split('.', 2) as [string, string])
+          : [String(n.type ?? ''), String(n.module ?? '')];
+        const { x, y, ...rest } = n;
+        return { ...rest, type: kind, module: name, position: { x: Number(x ?? 0), y: Number(y ?? 0) } };
+      }),
+      edges: asArray(doc.edges).map((raw) => {
+        const e = raw as Json;
+        const [source, source_port] = splitRef(e.from);
+        const [target, target_port] = splitRef(e.to);
+        return { source, target, source_port, target_port };
+      }),
+    }),
+    down: (doc) => ({
+      ...doc,
+      format_version: 1,
+      nodes: asArray(doc.nodes).map((raw) => {
+        const { position, type, module, ...rest } = raw as Json;
+        const p = (position ?? {}) as Position;
+        return { ...rest, module: `${String(type)}.${String(module)}`, x: p.x ?? 0, y: p.y ?? 0 };
+      }),
+      edges: asArray(doc.edges).map((raw) => {
+        const e = raw as PipelineEdge;
+        return { from: `${e.source}:${e.source_port}`, to: `${e.target}:${e.target_port}` };
+      }),
+    }),
+  },
+];
+
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+// Guesses the format of a document that does not say: format-1 edges use `from`/`to`.
+export function detectFormat(doc: Json): number {
+  if (typeof doc.format_version === 'number') return doc.format_version;
+  const edges = asArray(doc.edges) as Json[];
+  if (edges.some((e) => e && 'from' in e)) return 1;
+  const nodes = asArray(doc.nodes) as Json[];
+  if (nodes.some((n) => n && !('position' in n) && ('x' in n || String(n.module ?? '').includes('.')))) return 1;
+  return kCurrentFormat;
+}
+
+export function migrateUp(doc: Json): Json {
+  let format = detectFormat(doc);
+  if (format > kCurrentFormat) {
+    throw new DocumentError('/format_version', `format ${format} is newer than this editor (${kCurrentFormat})`);
+  }
+  let out = doc;
+  while (format < kCurrentFormat) {
+    const m = kMigrations.find((x) => x.from === format);
+    if (!m) throw new DocumentError('/format_version', `no migration from format ${format}`);
+    out = m.up(out);
+    format += 1;
+  }
+  return out;
+}
+
+export function migrateDown(doc: Json, target: number): Json {
+  let out = doc;
+  for (let format = kCurrentFormat; format > target; format -= 1) {
+    const m = kMigrations.find((x) => x.from === format - 1);
+    if (!m) throw new DocumentError('/format_version', `no migration to format ${format - 1}`);
+    out = m.down(out);
+  }
+  return out;
+}
+
+const kKinds: NodeKind[] = ['extract', 'transform', 'load'];
+
+function str(v: unknown, path: string, required = true): string {
+  if (v === undefined || v === null) {
+    if (required) throw new DocumentError(path, 'is required');
+    return '';
+  }
+  if (typeof v !== 'string') throw new DocumentError(path, 'must be a string');
+  return v;
+}
+
+function num(v: unknown, path: string, fallback: number): number {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new DocumentError(path, 'must be a number');
+  return v;
+}
+
+function obj(v: unknown, path: string): Json {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new DocumentError(path, 'must be an object');
+  return v as Json;
+}
+
+// Validates a current-format document and returns it normalised (defaults filled in).
+export function validateDocument(raw: unknown): PipelineDocument {
+  const doc = obj(raw, '');
+  if (doc.nodes !== undefined && !Array.isArray(doc.nodes)) throw new DocumentError('/nodes', 'must be an array');
+  if (doc.edges !== undefined && !Array.isArray(doc.edges)) throw new DocumentError('/edges', 'must be an array');
+  const ids = new Set<string>();
+  const nodes = asArray(doc.nodes).map((rawNode, i): PipelineNode => {
+    const p = `/nodes/${i}`;
+    const n = obj(rawNode, p);
+    const id = str(n.id, `${p}/id`);
+    if (!id) throw new DocumentError(`${p}/id`, 'must not be empty');
+    if (ids.has(id)) throw new DocumentError(`${p}/id`, `duplicate node id "${id}"`);
+    ids.add(id);
+    const type = str(n.type, `${p}/type`) as NodeKind;
+    if (!kKinds.includes(type)) throw new DocumentError(`${p}/type`, 'must be extract, transform or load');
+    const pos = obj(n.position, `${p}/position`);
+    return {
+      id,
+      type,
+      module: str(n.module, `${p}/module`),
+      name: str(n.name, `${p}/name`, false),
+      config: obj(n.config, `${p}/config`),
+      position: { x: num(pos.x, `${p}/position/x`, 0), y: num(pos.y, `${p}/position/y`, 0) },
+    };
+  });
+  const edges = asArray(doc.edges).map((rawEdge, i): PipelineEdge => {
+    const p = `/edges/${i}`;
+    const e = obj(rawEdge, p);
+    const source = str(e.source, `${p}/source`);
+    const target = str(e.target, `${p}/target`);
+    if (!ids.has(source)) throw new DocumentError(`${p}/source`, `unknown node "${source}"`);
+    if (!ids.has(target)) throw new DocumentError(`${p}/target`, `unknown node "${target}"`);
+    return {
+      source,
+      target,
+      source_port: str(e.source_port, `${p}/source_port`, false),
+      target_port: str(e.target_port, `${p}/target_port`, false),
+    };
+  });
+  let schedule: Schedule | null = null;
+  if (doc.schedule !== undefined && doc.schedule !== null) {
+    const s = obj(doc.schedule, '/schedule');
+    schedule = {
+      cron: str(s.cron, '/schedule/cron'),
+      timezone: str(s.timezone, '/schedule/timezone', false) || 'UTC',
+      enabled: s.enabled === undefined ? true : Boolean(s.enabled),
+    };
+  }
+  const params = obj(doc.parameters, '/parameters');
+  return {
+    id: str(doc.id, '/id', false),
+    name: str(doc.name, '/name', false) || 'Untitled pipeline',
+    version: num(doc.version, '/version', 1),
+    description: str(doc.description, '/description', false),
+    parameters: params as Record<string, ParameterDef>,
+    nodes,
+    edges,
+    schedule,
+    notifications: asArray(doc.notifications),
+  };
+}
+
+// Migrates then validates anything that claims to be a pipeline document.
+export function parsePipelineDocument(raw: unknown): PipelineDocument {
+  return validateDocument(migrateUp(obj(raw, '')));
+}
+
+export function parsePipelineText(text: string): PipelineDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new DocumentError('', `not valid JSON (${(e as Error).message})`);
+  }
+  return parsePipelineDocument(raw);
+}
+
+// The document as the server expects it (pipeline_spec.h): no editor-only fields.
+export function toServerJson(doc: PipelineDocument): Json {
+  const out: Json = {
+    name: doc.name,
+    version: doc.version,
+    description: doc.description,
+    parameters: doc.parameters,
+    nodes: doc.nodes.map((n) => ({ ...n })),
+    edges: doc.edges.map((e) => {
+      const edge: Json = { source: e.source, target: e.target };
+      if (e.source_port) edge.source_port = e.source_port;
+      if (e.target_port) edge.target_port = e.target_port;
+      return edge;
+    }),
+    schedule: doc.schedule,
+    notifications: doc.notifications,
+  };
+  if (doc.id) out.id = doc.id;
+  return out;
+}
+
+// The export file: the server format plus the format version so future editors can migrate it.
+export function toExportJson(doc: PipelineDocument): string {
+  return JSON.stringify({ format_version: kCurrentFormat, ...toServerJson(doc) }, null, 2);
+}
+
+export function emptyDocument(name = 'Untitled pipeline'): PipelineDocument {
+  return {
+    id: '',
+    name,
+    version: 1,
+    description: '',
+    parameters: {},
+    nodes: [],
+    edges: [],
+    schedule: null,
+    notifications: [],
+  };
+}
