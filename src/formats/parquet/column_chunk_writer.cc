@@ -1,0 +1,486 @@
+#include "formats/parquet/column_chunk_writer.h"
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <string_view>
+
+#include "formats/parquet/bit_util.h"
+#include "formats/parquet/compression.h"
+#include "formats/parquet/rle_hybrid.h"
+#include "formats/parquet/thrift_codec.h"
+
+namespace logidata::parquet {
+namespace {
+
+// Longest min/max string kept in statistics; longer values leave min/max out (truncating would
+// need the max to be rounded up).
+constexpr size_t kMaxStatBytes = 64;
+
+int DecimalByteLength(int precision) {
+  unsigned __int128 max = 1;
+  for (int i = 0; i < precision; ++i) max *= 10;
+  max -= 1;
+  int n = 1;
+  while (n < 16 && (static_cast<unsigned __int128>(1) << (8 * n - 1)) <= max) ++n;
+  return n;
+}
+
+pq::Type::type PhysicalFor(const DataType& t, int* type_length) {
+  *type_length = 0;
+  switch (t.id) {
+    case TypeId::kBool: return pq::Type::BOOLEAN;
+    case TypeId::kInt32: case TypeId::kDate: case TypeId::kNull: return pq::Type::INT32;
+    case TypeId::kInt64: case TypeId::kTimestamp: return pq::Type::INT64;
+    case TypeId::kFloat64: return pq::Type::DOUBLE;
+    case TypeId::kDecimal:
+      if (t.precision <= 9) return pq::Type::INT32;
+      if (t.precision <= 18) return pq::Type::INT64;
+      *type_length = DecimalByteLength(t.precision);
+      return pq::Type::FIXED_LEN_BYTE_ARRAY;
+    case TypeId::kString: case TypeId::kBinary: return pq::Type::BYTE_ARRAY;
+  }
+  return pq::Type::BYTE_ARRAY;
+}
+
+// Non-null values of a chunk in physical form plus the definition levels.
+struct Gathered {
+  pq::Type::type physical = pq::Type::INT32;
+  int width = 0;                       // fixed-width bytes per value (1 for BOOLEAN)
+  std::string fixed;                   // fixed-width values
+  std::vector<std::string_view> strings;
+  std::vector<uint32_t> def;           // one per row when the column is optional
+  int64_t rows = 0;
+  int64_t non_null = 0;
+};
+
+template <typename T, typename Src>
+void GatherFixed(const Column& c, Gathered* g, const std::function<T(Src)>& f = nullptr) {
+  const Src* src = c.values<Src>();
+  const int64_t n = c.length();
+  size_t base = g->fixed.size();
+  g->fixed.resize(base + static_cast<size_t>(n - c.null_count()) * sizeof(T));
+  char* dst = g->fixed.data() + base;
+  if (c.null_count() == 0 && !f && sizeof(T) == sizeof(Src)) {
+    std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(T));
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    if (!c.IsValid(i)) continue;
+    T v = f ? f(src[i]) : static_cast<T>(src[i]);
+    std::memcpy(dst, &v, sizeof(T));
+    dst += sizeof(T);
+  }
+}
+
+void Gather(const DataType& t, const Column& c, Gathered* g) {
+  const int64_t n = c.length();
+  switch (t.id) {
+    case TypeId::kNull:
+      break;
+    case TypeId::kBool:
+      for (int64_t i = 0; i < n; ++i) if (c.IsValid(i)) g->fixed.push_back(c.GetBool(i) ? 1 : 0);
+      break;
+    case TypeId::kInt32: case TypeId::kDate:
+      GatherFixed<int32_t, int32_t>(c, g);
+      break;
+    case TypeId::kInt64: case TypeId::kTimestamp:
+      GatherFixed<int64_t, int64_t>(c, g);
+      break;
+    case TypeId::kFloat64:
+      GatherFixed<double, double>(c, g);
+      break;
+    case TypeId::kDecimal:
+      if (g->physical == pq::Type::INT32) {
+        GatherFixed<int32_t, int128_t>(c, g, [](int128_t v) { return static_cast<int32_t>(v); });
+      } else if (g->physical == pq::Type::INT64) {
+        GatherFixed<int64_t, int128_t>(c, g, [](int128_t v) { return static_cast<int64_t>(v); });
+      } else {
+        const int w = g->width;
+        for (int64_t i = 0; i < n; ++i) {
+          if (!c.IsValid(i)) continue;
+          auto v = static_cast<unsigned __int128>(c.Get<int128_t>(i));
+          for (int b = w - 1; b >= 0; --b) g->fixed.push_back(static_cast<char>((v >> (8 * b)) & 0xff));
+        }
+      }
+      break;
+    case TypeId::kString: case TypeId::kBinary:
+      for (int64_t i = 0; i < n; ++i) if (c.IsValid(i)) g->strings.push_back(c.GetString(i));
+      break;
+  }
+}
+
+// Statistics over the gathered values (physical order = our logical order for all we write,
+// except FIXED_LEN_BYTE_ARRAY decimals, which get no min/max).
+void ComputeStats(const Gathered& g, const DataType& t, pq::Statistics* s) {
+  s->__set_null_count(g.rows - g.non_null);
+  if (g.non_null == 0 || t.id == TypeId::kNull) return;
+  auto set = [&](const void* mn, const void* mx, size_t w) {
+    s->__set_min_value(std::string(static_cast<const char*>(mn), w));
+    s->__set_max_value(std::string(static_cast<const char*>(mx), w));
+  };
+  switch (g.physical) {
+    case pq::Type::BOOLEAN: {
+      char mn = 1, mx = 0;
+      for (char v : g.fixed) { mn = std::min(mn, v); mx = std::max(mx, v); }
+      set(&mn, &mx, 1);
+      break;
+    }
+    case pq::Type::INT32: {
+      const auto* v = reinterpret_cast<const int32_t*>(g.fixed.data());
+      int32_t mn = v[0], mx = v[0];
+      for (int64_t i = 1; i < g.non_null; ++i) { mn = std::min(mn, v[i]); mx = std::max(mx, v[i]); }
+      set(&mn, &mx, 4);
+      break;
+    }
+    case pq::Type::INT64: {
+      const auto* v = reinterpret_cast<const int64_t*>(g.fixed.data());
+      int64_t mn = v[0], mx = v[0];
+      for (int64_t i = 1; i < g.non_null; ++i) { mn = std::min(mn, v[i]); mx = std::max(mx, v[i]); }
+      set(&mn, &mx, 8);
+      break;
+    }
+    case pq::Type::DOUBLE: {
+      const auto* v = reinterpret_cast<const double*>(g.fixed.data());
+      double mn = INFINITY, mx = -INFINITY;
+      bool any = false;
+      for (int64_t i = 0; i < g.non_null; ++i) {
+        if (std::isnan(v[i])) continue;
+        any = true;
+        mn = std::min(mn, v[i]);
+        mx = std::max(mx, v[i]);
+      }
+      if (any) {
+        // Per the spec, a zero min is written as -0.0 and a zero max as +0.0.
+        if (mn == 0) mn = -0.0;
+        if (mx == 0) mx = 0.0;
+        set(&mn, &mx, 8);
+      }
+      break;
+    }
+    case pq::Type::BYTE_ARRAY: {
+      std::string_view mn = g.strings[0], mx = g.strings[0];
+      for (const auto& v : g.strings) { if (v < mn) mn = v; if (v > mx) mx = v; }
+      if (mn.size() <= kMaxStatBytes && mx.size() <= kMaxStatBytes) {
+        s->__set_min_value(std::string(mn));
+        s->__set_max_value(std::string(mx));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// Open-addressing dictionary builder over 64-bit keys or byte strings.
+class DictionaryBuilder {
+ public:
+  DictionaryBuilder(int64_t byte_limit, int64_t expected) : byte_limit_(byte_limit) {
+    size_t cap = 1024;
+    while (cap < static_cast<size_t>(std::min<int64_t>(expected, 1 << 20)) * 2) cap <<= 1;
+    slots_.assign(cap, 0);
+  }
+
+  // Returns false once the dictionary is over its limit.
+  bool BuildFixed(const Gathered& g) {
+    const size_t w = static_cast<size_t>(g.width);
+    indices_.resize(static_cast<size_t>(g.non_null));
+    for (int64_t i = 0; i < g.non_null; ++i) {
+      uint64_t key = 0;
+      std::memcpy(&key, g.fixed.data() + static_cast<size_t>(i) * w, w);
+      uint64_t h = key * 0x9E3779B97F4A7C15ull;
+      h ^= h >> 29;
+      size_t mask = slots_.size() - 1;
+      size_t s = h & mask;
+      while (true) {
+        uint32_t e = slots_[s];
+        if (e == 0) {
+          fixed_keys_.push_back(key);
+          slots_[s] = static_cast<uint32_t>(fixed_keys_.size());
+          indices_[static_cast<size_t>(i)] = static_cast<uint32_t>(fixed_keys_.size() - 1);
+          bytes_ += static_cast<int64_t>(w);
+          if (bytes_ > byte_limit_) return false;
+          if (fixed_keys_.size() * 2 > slots_.size()) RehashFixed();
+          break;
+        }
+        if (fixed_keys_[e - 1] == key) { indices_[static_cast<size_t>(i)] = e - 1; break; }
+        s = (s + 1) & mask;
+      }
+    }
+    return true;
+  }
+
+  bool BuildStrings(const Gathered& g) {
+    indices_.resize(static_cast<size_t>(g.non_null));
+    std::hash<std::string_view> hasher;
+    for (int64_t i = 0; i < g.non_null; ++i) {
+      std::string_view key = g.strings[static_cast<size_t>(i)];
+      size_t h = hasher(key);
+      size_t mask = slots_.size() - 1;
+      size_t s = h & mask;
+      while (true) {
+        uint32_t e = slots_[s];
+        if (e == 0) {
+          string_keys_.push_back(key);
+          hashes_.push_back(h);
+          slots_[s] = static_cast<uint32_t>(string_keys_.size());
+          indices_[static_cast<size_t>(i)] = static_cast<uint32_t>(string_keys_.size() - 1);
+          bytes_ += static_cast<int64_t>(key.size()) + 4;
+          if (bytes_ > byte_limit_) return false;
+          if (string_keys_.size() * 2 > slots_.size()) RehashStrings();
+          break;
+        }
+        if (hashes_[e - 1] == h && string_keys_[e - 1] == key) { indices_[static_cast<size_t>(i)] = e - 1; break; }
+        s = (s + 1) & mask;
+      }
+    }
+    return true;
+  }
+
+  int64_t size() const { return static_cast<int64_t>(std::max(fixed_keys_.size(), string_keys_.size())); }
+  const std::vector<uint32_t>& indices() const { return indices_; }
+
+  void AppendPlain(const Gathered& g, std::string* out) const {
+    if (g.physical == pq::Type::BYTE_ARRAY) {
+      for (auto k : string_keys_) {
+        uint32_t len = static_cast<uint32_t>(k.size());
+        out->append(reinterpret_cast<const char*>(&len), 4);
+        out->append(k);
+      }
+    } else {
+      for (uint64_t k : fixed_keys_) out->append(reinterpret_cast<const char*>(&k), static_cast<size_t>(g.width));
+    }
+  }
+
+ private:
+  void RehashFixed() {
+    std::vector<uint32_t> slots(slots_.size() * 2, 0);
+    size_t mask = slots.size() - 1;
+    for (size_t e = 0; e < fixed_keys_.size(); ++e) {
+      uint64_t h = fixed_keys_[e] * 0x9E3779B97F4A7C15ull;
+      h ^= h >> 29;
+      size_t s = h & mask;
+      while (slots[s] != 0) s = (s + 1) & mask;
+      slots[s] = static_cast<uint32_t>(e + 1);
+    }
+    slots_.swap(slots);
+  }
+  void RehashStrings() {
+    std::vector<uint32_t> slots(slots_.size() * 2, 0);
+    size_t mask = slots.size() - 1;
+    for (size_t e = 0; e < string_keys_.size(); ++e) {
+      size_t s = hashes_[e] & mask;
+      while (slots[s] != 0) s = (s + 1) & mask;
+      slots[s] = static_cast<uint32_t>(e + 1);
+    }
+    slots_.swap(slots);
+  }
+
+  int64_t byte_limit_;
+  int64_t bytes_ = 0;
+  std::vector<uint32_t> slots_;
+  std::vector<uint64_t> fixed_keys_;
+  std::vector<std::string_view> string_keys_;
+  std::vector<size_t> hashes_;
+  std::vector<uint32_t> indices_;
+};
+
+Status AppendPage(const pq::PageHeader& header_in, const std::string& raw, const ColumnWriteOptions& options,
+                  EncodedChunk* chunk) {
+  std::string compressed;
+  LD_RETURN_IF_ERROR(Compress(options.compression, reinterpret_cast<const uint8_t*>(raw.data()), raw.size(),
+                              &compressed, options.compression_level));
+  pq::PageHeader header = header_in;
+  header.uncompressed_page_size = static_cast<int32_t>(raw.size());
+  header.compressed_page_size = static_cast<int32_t>(compressed.size());
+  size_t before = chunk->bytes.size();
+  LD_RETURN_IF_ERROR(SerializePageHeader(header, &chunk->bytes));
+  size_t header_size = chunk->bytes.size() - before;
+  chunk->bytes.append(compressed);
+  chunk->meta.total_uncompressed_size += static_cast<int64_t>(header_size + raw.size());
+  chunk->meta.total_compressed_size += static_cast<int64_t>(header_size + compressed.size());
+  return Status::OK();
+}
+
+}  // namespace
+
+pq::SchemaElement SchemaElementFor(const Field& field) {
+  pq::SchemaElement e;
+  e.__set_name(field.name);
+  int type_length = 0;
+  e.__set_type(PhysicalFor(field.type, &type_length));
+  if (type_length > 0) e.__set_type_length(type_length);
+  e.__set_repetition_type(field.nullable ? pq::FieldRepetitionType::OPTIONAL : pq::FieldRepetitionType::REQUIRED);
+  pq::LogicalType lt;
+  const DataType& t = field.type;
+  switch (t.id) {
+    case TypeId::kString:
+      lt.__set_STRING(pq::StringType());
+      e.__set_converted_type(pq::ConvertedType::UTF8);
+      e.__set_logicalType(lt);
+      break;
+    case TypeId::kDecimal: {
+      pq::DecimalType d;
+      d.scale = t.scale;
+      d.precision = t.precision;
+      lt.__set_DECIMAL(d);
+      e.__set_converted_type(pq::ConvertedType::DECIMAL);
+      e.__set_scale(t.scale);
+      e.__set_precision(t.precision);
+      e.__set_logicalType(lt);
+      break;
+    }
+    case TypeId::kDate:
+      lt.__set_DATE(pq::DateType());
+      e.__set_converted_type(pq::ConvertedType::DATE);
+      e.__set_logicalType(lt);
+      break;
+    case TypeId::kTimestamp: {
+      pq::TimestampType ts;
+      ts.isAdjustedToUTC = !t.timezone.empty();
+      ts.unit.__set_MICROS(pq::MicroSeconds());
+      lt.__set_TIMESTAMP(ts);
+      // The legacy annotation implies UTC-adjusted; leave it off for wall-clock timestamps.
+      if (ts.isAdjustedToUTC) e.__set_converted_type(pq::ConvertedType::TIMESTAMP_MICROS);
+      e.__set_logicalType(lt);
+      break;
+    }
+    case TypeId::kNull:
+      lt.__set_UNKNOWN(pq::NullType());
+      e.__set_logicalType(lt);
+      break;
+    default:
+      break;
+  }
+  return e;
+}
+
+Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<ColumnPtr>& pieces,
+                                       const ColumnWriteOptions& options) {
+  const DataType& t = field.type;
+  Gathered g;
+  int type_length = 0;
+  g.physical = PhysicalFor(t, &type_length);
+  g.width = g.physical == pq::Type::BOOLEAN ? 1 : g.physical == pq::Type::INT32 ? 4
+            : g.physical == pq::Type::FIXED_LEN_BYTE_ARRAY ? type_length
+            : g.physical == pq::Type::BYTE_ARRAY ? 0 : 8;
+  int64_t nulls = 0;
+  for (const auto& c : pieces) {
+    g.rows += c->length();
+    nulls += t.id == TypeId::kNull ? c->length() : c->null_count();
+  }
+  g.non_null = g.rows - nulls;
+  const bool optional = field.nullable || nulls > 0;
+  if (!optional && nulls > 0) return Status::Internal("nulls in a required column");
+  if (g.physical == pq::Type::BYTE_ARRAY) g.strings.reserve(static_cast<size_t>(g.non_null));
+  else g.fixed.reserve(static_cast<size_t>(g.non_null * g.width));
+  if (optional) g.def.reserve(static_cast<size_t>(g.rows));
+  for (const auto& c : pieces) {
+    if (t.id != TypeId::kNull) Gather(t, *c, &g);
+    if (optional) {
+      if (t.id == TypeId::kNull) g.def.insert(g.def.end(), static_cast<size_t>(c->length()), 0u);
+      else if (c->null_count() == 0) g.def.insert(g.def.end(), static_cast<size_t>(c->length()), 1u);
+      else for (int64_t i = 0; i < c->length(); ++i) g.def.push_back(c->IsValid(i) ? 1u : 0u);
+    }
+  }
+
+  EncodedChunk chunk;
+  pq::ColumnMetaData& meta = chunk.meta;
+  meta.type = g.physical;
+  meta.path_in_schema = {field.name};
+  meta.codec = options.compression;
+  meta.num_values = g.rows;
+  meta.total_compressed_size = 0;
+  meta.total_uncompressed_size = 0;
+  pq::Statistics stats;
+  ComputeStats(g, t, &stats);
+  meta.__set_statistics(stats);
+
+  // Dictionary: worth it when values repeat; abandoned past the byte limit.
+  bool use_dict = false;
+  DictionaryBuilder dict(options.dictionary_size_limit, g.non_null);
+  const bool dict_type = g.physical == pq::Type::BYTE_ARRAY || g.physical == pq::Type::INT32 ||
+                         g.physical == pq::Type::INT64 || g.physical == pq::Type::DOUBLE;
+  if (options.dictionary && dict_type && g.non_null > 0) {
+    bool fits = g.physical == pq::Type::BYTE_ARRAY ? dict.BuildStrings(g) : dict.BuildFixed(g);
+    use_dict = fits && dict.size() * 2 <= g.non_null + 1;
+  }
+  int bit_width = 0;
+  std::string raw;
+  if (use_dict) {
+    bit_width = std::max(1, BitWidthOf(static_cast<uint64_t>(dict.size() - 1)));
+    dict.AppendPlain(g, &raw);
+    pq::PageHeader h;
+    h.type = pq::PageType::DICTIONARY_PAGE;
+    pq::DictionaryPageHeader dh;
+    dh.num_values = static_cast<int32_t>(dict.size());
+    dh.encoding = pq::Encoding::PLAIN;
+    h.__set_dictionary_page_header(dh);
+    meta.__set_dictionary_page_offset(0);
+    LD_RETURN_IF_ERROR(AppendPage(h, raw, options, &chunk));
+  }
+  meta.data_page_offset = static_cast<int64_t>(chunk.bytes.size());
+
+  // Data pages over row ranges of about page_size bytes.
+  int64_t row = 0, value = 0;
+  const double value_cost = use_dict ? bit_width / 8.0 : g.width;
+  std::vector<uint32_t> level_scratch;
+  do {
+    int64_t row_end = row, value_end = value;
+    double bytes = 0;
+    while (row_end < g.rows && bytes < static_cast<double>(options.page_size)) {
+      bool valid = !optional || g.def[static_cast<size_t>(row_end)] != 0;
+      if (valid) {
+        bytes += g.physical == pq::Type::BYTE_ARRAY && !use_dict
+                     ? 4.0 + static_cast<double>(g.strings[static_cast<size_t>(value_end)].size())
+                     : value_cost;
+        ++value_end;
+      }
+      bytes += optional ? 0.125 : 0;
+      ++row_end;
+    }
+    raw.clear();
+    if (optional) {
+      std::string levels;
+      RleHybridEncoder(1).Encode(g.def.data() + row, row_end - row, &levels);
+      uint32_t len = static_cast<uint32_t>(levels.size());
+      raw.append(reinterpret_cast<const char*>(&len), 4);
+      raw.append(levels);
+    }
+    const int64_t n = value_end - value;
+    if (use_dict) {
+      raw.push_back(static_cast<char>(bit_width));
+      RleHybridEncoder(bit_width).Encode(dict.indices().data() + value, n, &raw);
+    } else if (g.physical == pq::Type::BOOLEAN) {
+      std::vector<uint32_t> bits(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) bits[static_cast<size_t>(i)] = static_cast<uint8_t>(g.fixed[static_cast<size_t>(value + i)]);
+      PackBits32(bits.data(), n, 1, &raw);
+    } else if (g.physical == pq::Type::BYTE_ARRAY) {
+      for (int64_t i = value; i < value_end; ++i) {
+        std::string_view s = g.strings[static_cast<size_t>(i)];
+        uint32_t len = static_cast<uint32_t>(s.size());
+        raw.append(reinterpret_cast<const char*>(&len), 4);
+        raw.append(s);
+      }
+    } else {
+      raw.append(g.fixed.data() + static_cast<size_t>(value * g.width), static_cast<size_t>(n * g.width));
+    }
+    pq::PageHeader h;
+    h.type = pq::PageType::DATA_PAGE;
+    pq::DataPageHeader dh;
+    dh.num_values = static_cast<int32_t>(row_end - row);
+    dh.encoding = use_dict ? pq::Encoding::RLE_DICTIONARY : pq::Encoding::PLAIN;
+    dh.definition_level_encoding = pq::Encoding::RLE;
+    dh.repetition_level_encoding = pq::Encoding::RLE;
+    h.__set_data_page_header(dh);
+    LD_RETURN_IF_ERROR(AppendPage(h, raw, options, &chunk));
+    row = row_end;
+    value = value_end;
+  } while (row < g.rows);
+
+  meta.encodings = {pq::Encoding::RLE, use_dict ? pq::Encoding::RLE_DICTIONARY : pq::Encoding::PLAIN};
+  if (use_dict) meta.encodings.push_back(pq::Encoding::PLAIN);
+  return chunk;
+}
+
+}  // namespace logidata::parquet

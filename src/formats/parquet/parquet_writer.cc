@@ -1,0 +1,142 @@
+#include "formats/parquet/parquet_writer.h"
+
+#include <atomic>
+#include <thread>
+
+#include "formats/parquet/thrift_codec.h"
+
+namespace logidata::parquet {
+
+ParquetWriter::ParquetWriter(std::unique_ptr<WritableFile> file, SchemaPtr schema, ParquetWriteOptions options)
+    : file_(std::move(file)), schema_(std::move(schema)), options_(options) {}
+
+ParquetWriter::~ParquetWriter() {
+  if (!closed_) Abort();
+}
+
+Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(std::unique_ptr<WritableFile> file, SchemaPtr schema,
+                                                           ParquetWriteOptions options) {
+  if (options.row_group_size <= 0) return Status::InvalidArgument("row_group_size must be positive");
+  if (options.page_size <= 0) return Status::InvalidArgument("page_size must be positive");
+  if (schema->num_fields() == 0) return Status::InvalidArgument("cannot write a Parquet file without columns");
+  std::unique_ptr<ParquetWriter> w(new ParquetWriter(std::move(file), std::move(schema), options));
+  LD_RETURN_IF_ERROR(w->file_->Append("PAR1", 4));
+  w->offset_ = 4;
+  return w;
+}
+
+Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(FileSystem& fs, const std::string& path, SchemaPtr schema,
+                                                           ParquetWriteOptions options) {
+  LD_ASSIGN_OR_RETURN(auto file, fs.OpenWrite(path, /*atomic=*/true));
+  return Open(std::move(file), std::move(schema), options);
+}
+
+Status ParquetWriter::Write(const BatchPtr& batch) {
+  if (closed_) return Status::Internal("write after close");
+  if (batch->num_columns() != schema_->num_fields()) {
+    return Status::InvalidArgument("batch has " + std::to_string(batch->num_columns()) + " columns, the Parquet file " +
+                                   std::to_string(schema_->num_fields()));
+  }
+  for (int i = 0; i < batch->num_columns(); ++i) {
+    if (batch->column(i)->type() != schema_->field(i).type) {
+      return Status::InvalidArgument("column '" + schema_->field(i).name + "' is " + batch->column(i)->type().ToString() +
+                                     ", expected " + schema_->field(i).type.ToString());
+    }
+  }
+  int64_t offset = 0;
+  while (offset < batch->num_rows()) {
+    int64_t take = std::min(batch->num_rows() - offset, options_.row_group_size - pending_rows_);
+    pending_.push_back(offset == 0 && take == batch->num_rows() ? batch : SliceBatch(*batch, offset, take));
+    pending_rows_ += take;
+    offset += take;
+    if (pending_rows_ >= options_.row_group_size) LD_RETURN_IF_ERROR(FlushRowGroup());
+  }
+  return Status::OK();
+}
+
+Status ParquetWriter::FlushRowGroup() {
+  if (pending_rows_ == 0) return Status::OK();
+  const int n = schema_->num_fields();
+  ColumnWriteOptions copts;
+  copts.compression = options_.compression;
+  copts.compression_level = options_.compression_level;
+  copts.page_size = options_.page_size;
+  copts.dictionary_size_limit = options_.dictionary_size_limit;
+  copts.dictionary = options_.dictionary;
+  std::vector<Result<EncodedChunk>> chunks(static_cast<size_t>(n), Status::Internal("column not encoded"));
+  std::atomic<int> next{0};
+  auto work = [&] {
+    for (int c = next++; c < n; c = next++) {
+      std::vector<ColumnPtr> pieces;
+      pieces.reserve(pending_.size());
+      for (const auto& b : pending_) pieces.push_back(b->column(c));
+      chunks[static_cast<size_t>(c)] = EncodeColumnChunk(schema_->field(c), pieces, copts);
+    }
+  };
+  int threads = std::max(1, std::min(options_.num_threads, n));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  pq::RowGroup rg;
+  rg.num_rows = pending_rows_;
+  rg.total_byte_size = 0;
+  int64_t start = offset_;
+  for (int c = 0; c < n; ++c) {
+    auto& r = chunks[static_cast<size_t>(c)];
+    if (!r.ok()) return r.status().WithContext("column '" + schema_->field(c).name + "'");
+    EncodedChunk& chunk = r.value();
+    pq::ColumnChunk cc;
+    pq::ColumnMetaData meta = chunk.meta;
+    meta.data_page_offset += offset_;
+    if (meta.__isset.dictionary_page_offset) meta.dictionary_page_offset += offset_;
+    cc.file_offset = meta.__isset.dictionary_page_offset ? meta.dictionary_page_offset : meta.data_page_offset;
+    cc.__set_meta_data(meta);
+    LD_RETURN_IF_ERROR(file_->Append(chunk.bytes.data(), chunk.bytes.size()));
+    offset_ += static_cast<int64_t>(chunk.bytes.size());
+    rg.total_byte_size += meta.total_uncompressed_size;
+    rg.columns.push_back(std::move(cc));
+  }
+  rg.__set_file_offset(start);
+  rg.__set_total_compressed_size(offset_ - start);
+  rg.__set_ordinal(static_cast<int16_t>(row_groups_.size()));
+  row_groups_.push_back(std::move(rg));
+  rows_written_ += pending_rows_;
+  pending_.clear();
+  pending_rows_ = 0;
+  return Status::OK();
+}
+
+Status ParquetWriter::Close() {
+  if (closed_) return Status::OK();
+  LD_RETURN_IF_ERROR(FlushRowGroup());
+  pq::FileMetaData meta;
+  meta.version = 1;
+  pq::SchemaElement root;
+  root.__set_name("schema");
+  root.__set_num_children(schema_->num_fields());
+  meta.schema.push_back(root);
+  for (const auto& f : schema_->fields()) meta.schema.push_back(SchemaElementFor(f));
+  meta.num_rows = rows_written_;
+  meta.row_groups = row_groups_;
+  meta.__set_created_by("logidata parquet writer 1.0");
+  std::vector<pq::ColumnOrder> orders(static_cast<size_t>(schema_->num_fields()));
+  for (auto& o : orders) o.__set_TYPE_ORDER(pq::TypeDefinedOrder());
+  meta.__set_column_orders(orders);
+  std::string footer;
+  LD_RETURN_IF_ERROR(SerializeFileMetaData(meta, &footer));
+  uint32_t len = static_cast<uint32_t>(footer.size());
+  footer.append(reinterpret_cast<const char*>(&len), 4);
+  footer.append("PAR1");
+  LD_RETURN_IF_ERROR(file_->Append(footer.data(), footer.size()));
+  closed_ = true;
+  return file_->Close();
+}
+
+void ParquetWriter::Abort() {
+  if (file_ && !closed_) file_->Abort();
+  closed_ = true;
+}
+
+}  // namespace logidata::parquet
