@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DocumentError,
+  detectFormat,
+  kCurrentFormat,
+  migrateDown,
+  migrateUp,
+  parsePipelineDocument,
+  parsePipelineText,
+  toExportJson,
+  toServerJson,
+  validateDocument,
+} from './pipeline_document';
+
+const v2 = {
+  id: 'orders',
+  name: 'Orders',
+  version: 3,
+  nodes: [
+    { id: 'src', type: 'extract', module: 'csv', name: 'Orders', config: { path: 'o.csv' }, position: { x: 1, y: 2 } },
+    { id: 'out', type: 'load', module: 'csv', name: 'Out', config: {}, position: { x: 300, y: 2 } },
+  ],
+  edges: [{ source: 'src', target: 'out', source_port: 'out', target_port: 'in' }],
+  schedule: { cron: '0 2 * * *', timezone: 'Europe/Paris', enabled: true },
+};
+
+const v1 = {
+  name: 'Orders',
+  nodes: [
+    { id: 'src', module: 'extract.csv', name: 'Orders', config: { path: 'o.csv' }, x: 1, y: 2 },
+    { id: 'out', module: 'load.csv', name: 'Out', config: {}, x: 300, y: 2 },
+  ],
+  edges: [{ from: 'src:out', to: 'out:in' }],
+};
+
+describe('format detection and migrations', () => {
+  it.each([
+    ['explicit version', { format_version: 1, nodes: [] }, 1],
+    ['from/to edges', v1, 1],
+    ['current shape', v2, kCurrentFormat],
+    ['empty document', {}, kCurrentFormat],
+  ])('detects %s', (_, doc, want) => {
+    expect(detectFormat(doc as Record<string, unknown>)).toBe(want);
+  });
+
+  it('migrates format 1 up to the current format', () => {
+    const doc = parsePipelineDocument(v1);
+    expect(doc.nodes[0]).toMatchObject({ id: 'src', type: 'extract', module: 'csv', position: { x: 1, y: 2 } });
+    expect(doc.nodes[1]).toMatchObject({ type: 'load', module: 'csv' });
+    expect(doc.edges).toEqual([{ source: 'src', target: 'out', source_port: 'out', target_port: 'in' }]);
+  });
+
+  it('round-trips down and up again', () => {
+    const up = migrateUp(v2 as Record<string, unknown>);
+    const down = migrateDown(up, 1);
+    expect(down.format_version).toBe(1);
+    expect((down.edges as { from: string }[])[0].from).toBe('src:out');
+    const again = validateDocument(migrateUp(down));
+    expect(again.nodes).toEqual(validateDocument(v2).nodes);
+    expect(again.edges).toEqual(validateDocument(v2).edges);
+  });
+
+  it('refuses documents from a newer editor', () => {
+    expect(() => parsePipelineDocument({ format_version: 99 })).toThrow(/newer than this editor/);
+  });
+});
+
+describe('validation names the JSON path', () => {
+  it.each([
+    ['nodes not an array', { nodes: {} }, '/nodes'],
+    ['missing node id', { nodes: [{ type: 'extract', module: 'csv' }] }, '/nodes/0/id'],
+    ['bad kind', { nodes: [{ id: 'a', type: 'source', module: 'csv' }] }, '/nodes/0/type'],
+    ['duplicate id', { nodes: [{ id: 'a', type: 'extract', module: 'csv' }, { id: 'a', type: 'load', module: 'csv' }] }, '/nodes/1/id'],
+    ['config not object', { nodes: [{ id: 'a', type: 'extract', module: 'csv', config: [] }] }, '/nodes/0/config'],
+    ['position not number', { nodes: [{ id: 'a', type: 'extract', module: 'csv', position: { x: 'left' } }] }, '/nodes/0/position/x'],
+    ['edge to unknown node', { nodes: [{ id: 'a', type: 'extract', module: 'csv' }], edges: [{ source: 'a', target: 'zz' }] }, '/edges/0/target'],
+    ['schedule without cron', { schedule: { timezone: 'UTC' } }, '/schedule/cron'],
+  ])('%s', (_, doc, path) => {
+    try {
+      validateDocument(doc);
+      expect.unreachable('should have thrown');
+    } catch (e) {
+      expect(e).toBeInstanceOf(DocumentError);
+      expect((e as DocumentError).path).toBe(path);
+    }
+  });
+
+  it('fills defaults', () => {
+    const d = validateDocument({ nodes: [{ id: 'a', type: 'extract', module: 'csv' }] });
+    expect(d.name).toBe('Untitled pipeline');
+    expect(d.version).toBe(1);
+    expect(d.nodes[0]).toEqual({ id: 'a', type: 'extract', module: 'csv', name: '', config: {}, position: { x: 0, y: 0 } });
+    expect(d.schedule).toBeNull();
+  });
+
+  it('reports JSON syntax errors', () => {
+    expect(() => parsePipelineText('{"nodes": [')).toThrow(/not valid JSON/);
+  });
+});
+
+describe('serialisation', () => {
+  it('server JSON omits empty ports and has no format field', () => {
+    const doc = validateDocument({ ...v2, edges: [{ source: 'src', target: 'out' }] });
+    const json = toServerJson(doc);
+    expect(json.format_version).toBeUndefined();
+    expect(json.edges).toEqual([{ source: 'src', target: 'out' }]);
+    expect(json.id).toBe('orders');
+  });
+
+  it('export carries the format version and parses back to the same document', () => {
+    const doc = validateDocument(v2);
+    const text = toExportJson(doc);
+    expect(JSON.parse(text).format_version).toBe(kCurrentFormat);
+    expect(parsePipelineText(text)).toEqual(doc);
+  });
+});
