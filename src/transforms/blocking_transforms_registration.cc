@@ -1,10 +1,10 @@
+#include "transforms/aggregate.h"
 #include "transforms/transform_modules.h"
 
 namespace logidata {
 
-// Placeholder until the area's modules land.
 Status RegisterBlockingTransforms(ModuleRegistry& registry) {
-  (void)registry;
+  LD_RETURN_IF_ERROR(registry.Register(AggregateModule()));
   return Status::OK();
 }
 

@@ -1,0 +1,220 @@
+#include "transforms/spill_file.h"
+
+#include <cstring>
+#include <random>
+
+namespace logidata {
+
+namespace {
+
+constexpr uint64_t kBatchMagic = 0x314c4c4950534c44ULL;  // "LDSPILL1"
+constexpr size_t kFlushBytes = 1 << 20;
+
+size_t Pad8(size_t n) { return (n + 7) & ~size_t{7}; }
+
+struct ColumnHeader {
+  uint64_t validity_len;
+  uint64_t values_len;
+  uint64_t data_len;
+};
+
+}  // namespace
+
+SpillDirectory::SpillDirectory(FileSystem* fs, std::filesystem::path root, std::string prefix) : fs_(fs) {
+  std::random_device rd;
+  if (root.empty()) root = std::filesystem::temp_directory_path();
+  dir_ = root / (prefix + "-" + std::to_string(rd()) + std::to_string(rd()));
+}
+
+SpillDirectory::~SpillDirectory() {
+  if (created_.load()) (void)fs_->RemoveAll(dir_.string());
+}
+
+Result<std::string> SpillDirectory::NewPath() {
+  if (!created_.exchange(true)) {
+    Status st = fs_->CreateDirs(dir_.string());
+    if (!st.ok()) return st.WithContext("creating spill folder");
+  }
+  return (dir_ / ("part-" + std::to_string(next_++) + ".spill")).string();
+}
+
+SpillWriter::SpillWriter(std::unique_ptr<WritableFile> file, std::string path)
+    : file_(std::move(file)), path_(std::move(path)) {
+  buffer_.reserve(kFlushBytes + 4096);
+}
+
+SpillWriter::~SpillWriter() {
+  if (!closed_) file_->Abort();
+}
+
+Result<std::unique_ptr<SpillWriter>> SpillWriter::Open(FileSystem& fs, std::string path) {
+  auto file = fs.OpenWrite(path, /*atomic=*/false);
+  if (!file.ok()) return file.status().WithContext("opening spill file " + path);
+  return std::unique_ptr<SpillWriter>(new SpillWriter(std::move(file).value(), std::move(path)));
+}
+
+void SpillWriter::Put(const void* data, size_t size) {
+  buffer_.append(static_cast<const char*>(data), size);
+  size_t padded = Pad8(buffer_.size());
+  buffer_.resize(padded, '\0');
+}
+
+Status SpillWriter::Flush() {
+  if (buffer_.empty()) return Status::OK();
+  Status st = file_->Append(buffer_.data(), buffer_.size());
+  bytes_ += static_cast<int64_t>(buffer_.size());
+  buffer_.clear();
+  if (!st.ok()) return st.WithContext("writing spill file " + path_);
+  return Status::OK();
+}
+
+Status SpillWriter::Write(const Batch& batch) {
+  const int64_t n = batch.num_rows();
+  uint64_t head[3] = {kBatchMagic, static_cast<uint64_t>(n), static_cast<uint64_t>(batch.num_columns())};
+  Put(head, sizeof(head));
+  for (const auto& column : batch.columns()) {
+    const Column& c = *column;
+    const DataType& t = c.type();
+    ColumnHeader h{};
+    h.validity_len = c.validity() != nullptr ? static_cast<uint64_t>(BitmapBytes(n)) : 0;
+    std::vector<int32_t> rebased;
+    const void* values = c.values_buffer()->data();
+    const void* data = nullptr;
+    if (t.IsVarLength()) {
+      const int32_t* o = c.offsets();
+      h.values_len = static_cast<uint64_t>(n + 1) * 4;
+      h.data_len = static_cast<uint64_t>(o[n] - o[0]);
+      data = c.string_data() + o[0];
+      if (o[0] != 0) {
+        rebased.assign(o, o + n + 1);
+        for (auto& x : rebased) x -= o[0];
+        values = rebased.data();
+      }
+    } else if (t.id == TypeId::kBool || t.id == TypeId::kNull) {
+      h.values_len = static_cast<uint64_t>(BitmapBytes(n));
+    } else {
+      h.values_len = static_cast<uint64_t>(n * t.ByteWidth());
+    }
+    Put(&h, sizeof(h));
+    if (h.validity_len > 0) Put(c.validity(), h.validity_len);
+    Put(values, h.values_len);
+    if (h.data_len > 0) Put(data, h.data_len);
+  }
+  if (buffer_.size() >= kFlushBytes) return Flush();
+  return Status::OK();
+}
+
+Status SpillWriter::Close() {
+  LD_RETURN_IF_ERROR(Flush());
+  closed_ = true;
+  Status st = file_->Close();
+  if (!st.ok()) return st.WithContext("closing spill file " + path_);
+  return Status::OK();
+}
+
+Result<std::unique_ptr<SpillReader>> SpillReader::Open(FileSystem& fs, const std::string& path, SchemaPtr schema) {
+  auto file = fs.OpenRead(path);
+  if (!file.ok()) return file.status().WithContext("opening spill file");
+  auto bytes = (*file)->ReadAll();
+  if (!bytes.ok()) return bytes.status().WithContext("reading spill file " + path);
+  return std::unique_ptr<SpillReader>(new SpillReader(std::move(bytes).value(), path, std::move(schema)));
+}
+
+Result<BatchPtr> SpillReader::Next() {
+  const size_t size = file_->size();
+  if (pos_ >= size) return BatchPtr();
+  const uint8_t* base = file_->data();
+  auto corrupt = [&](const char* what) {
+    return Status::DataError("spill file " + path_ + " is corrupt at byte " + std::to_string(pos_) + ": " + what);
+  };
+  auto take = [&](size_t len, const uint8_t** out) -> bool {
+    if (len > size - pos_) return false;
+    *out = base + pos_;
+    pos_ += Pad8(len);
+    if (pos_ > size) pos_ = size;
+    return true;
+  };
+  const uint8_t* p;
+  if (!take(24, &p)) return corrupt("truncated batch header");
+  uint64_t head[3];
+  std::memcpy(head, p, sizeof(head));
+  if (head[0] != kBatchMagic) return corrupt("bad batch marker");
+  const int64_t n = static_cast<int64_t>(head[1]);
+  if (head[2] != static_cast<uint64_t>(schema_->num_fields())) return corrupt("column count differs from schema");
+  std::shared_ptr<void> owner = file_;
+  std::vector<ColumnPtr> columns;
+  for (int c = 0; c < schema_->num_fields(); ++c) {
+    const DataType& t = schema_->field(c).type;
+    if (!take(sizeof(ColumnHeader), &p)) return corrupt("truncated column header");
+    ColumnHeader h;
+    std::memcpy(&h, p, sizeof(h));
+    const uint8_t *validity = nullptr, *values = nullptr, *data = nullptr;
+    if (h.validity_len > 0 && !take(h.validity_len, &validity)) return corrupt("truncated validity");
+    if (!take(h.values_len, &values)) return corrupt("truncated values");
+    if (h.data_len > 0 && !take(h.data_len, &data)) return corrupt("truncated data");
+    BufferPtr vb = h.validity_len > 0 ? Buffer::Wrap(validity, h.validity_len, owner) : nullptr;
+    BufferPtr xb = Buffer::Wrap(values, h.values_len, owner);
+    BufferPtr db = t.IsVarLength() ? Buffer::Wrap(data != nullptr ? data : values, h.data_len, owner) : nullptr;
+    columns.push_back(std::make_shared<const Column>(t, n, vb, xb, db));
+  }
+  return Batch::Make(schema_, std::move(columns), n);
+}
+
+Result<std::vector<BatchPtr>> ReadSpillFiles(FileSystem& fs, const std::vector<std::string>& paths, SchemaPtr schema) {
+  std::vector<BatchPtr> out;
+  for (const auto& path : paths) {
+    LD_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(fs, path, schema));
+    while (true) {
+      LD_ASSIGN_OR_RETURN(BatchPtr b, reader->Next());
+      if (b == nullptr) break;
+      if (b->num_rows() > 0) out.push_back(std::move(b));
+    }
+  }
+  return out;
+}
+
+Status SpillPartitions::Write(int partition, const Batch& batch) {
+  auto& w = writers_[static_cast<size_t>(partition)];
+  if (w == nullptr) {
+    LD_ASSIGN_OR_RETURN(std::string path, dir_->NewPath());
+    LD_ASSIGN_OR_RETURN(w, SpillWriter::Open(*dir_->fs(), path));
+  }
+  return w->Write(batch);
+}
+
+Status SpillPartitions::WritePartitioned(const Batch& batch, const uint64_t* hashes, std::span<const int32_t> rows) {
+  const int64_t n = rows.empty() ? batch.num_rows() : static_cast<int64_t>(rows.size());
+  std::vector<std::vector<int32_t>> parts(kSpillPartitions);
+  for (int64_t i = 0; i < n; ++i) {
+    int32_t r = rows.empty() ? static_cast<int32_t>(i) : rows[static_cast<size_t>(i)];
+    parts[static_cast<size_t>(SpillPartitionOf(hashes[i]))].push_back(r);
+  }
+  for (int p = 0; p < kSpillPartitions; ++p) {
+    const auto& idx = parts[static_cast<size_t>(p)];
+    if (idx.empty()) continue;
+    LD_RETURN_IF_ERROR(Write(p, *TakeBatch(batch, idx)));
+  }
+  return Status::OK();
+}
+
+Status SpillPartitions::Close(std::vector<std::vector<std::string>>* paths) {
+  paths->resize(kSpillPartitions);
+  for (int p = 0; p < kSpillPartitions; ++p) {
+    auto& w = writers_[static_cast<size_t>(p)];
+    if (w == nullptr) continue;
+    LD_RETURN_IF_ERROR(w->Close());
+    (*paths)[static_cast<size_t>(p)].push_back(w->path());
+    w.reset();
+  }
+  return Status::OK();
+}
+
+int64_t SpillPartitions::bytes_written() const {
+  int64_t total = 0;
+  for (const auto& w : writers_) {
+    if (w != nullptr) total += w->bytes_written();
+  }
+  return total;
+}
+
+}  // namespace logidata
