@@ -1,10 +1,13 @@
 #include "connectors/connector_modules.h"
 
+#include "connectors/postgres/pg_extract.h"
+#include "connectors/postgres/pg_load.h"
+
 namespace logidata {
 
-// Placeholder until the area's modules land.
 Status RegisterConnectorModules(ModuleRegistry& registry) {
-  (void)registry;
+  LD_RETURN_IF_ERROR(registry.Register(PostgresExtractModule()));
+  LD_RETURN_IF_ERROR(registry.Register(PostgresLoadModule()));
   return Status::OK();
 }
 

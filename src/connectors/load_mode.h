@@ -1,0 +1,41 @@
+// LoadMode: how a database loader treats rows already in the target table. Shared by the
+// PostgreSQL, MySQL and SQLite loaders so their configs and docs say the same thing.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace logidata {
+
+enum class LoadMode {
+  kAppend,    // insert the rows, keep what is there
+  kTruncate,  // empty the table, then insert (in the same transaction)
+  kUpsert,    // insert, or update the row with the same key columns
+  kReplace,   // load into a staging table, then swap it in for the target
+};
+
+Result<LoadMode> ParseLoadMode(std::string_view text);
+std::string_view LoadModeName(LoadMode mode);
+
+// The JSON Schema properties every database loader shares: connection, table, schema, mode,
+// keys, create_table.
+nlohmann::json DatabaseLoadConfigProperties(bool has_schema);
+
+// Options common to the database loaders, read from a config already checked against the schema.
+struct DatabaseLoadOptions {
+  std::string connection;
+  std::string schema;
+  std::string table;
+  LoadMode mode = LoadMode::kAppend;
+  std::vector<std::string> keys;
+  bool create_table = true;
+};
+// Reads and checks the options (upsert needs keys; keys must be input columns).
+Result<DatabaseLoadOptions> ReadDatabaseLoadOptions(const nlohmann::json& cfg, const std::vector<std::string>& input_columns);
+
+}  // namespace logidata

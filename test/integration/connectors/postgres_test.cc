@@ -1,0 +1,345 @@
+// extract.postgres / load.postgres against a real PostgreSQL 15 started by
+// scripts/servers/postgres.sh for this test binary.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "connectors/postgres/pg_connection.h"
+#include "integration/connectors/connector_test_support.h"
+
+namespace logidata::testing {
+namespace {
+
+class PostgresTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = "/tmp/logidata-pgtest-" + std::to_string(getpid());
+    port_ = FreePort();
+    auto url = Shell(SourceDir() + "/scripts/servers/postgres.sh start " + dir_ + " " + std::to_string(port_));
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    ConnectionConfig c;
+    c.name = "pg";
+    c.type = "postgres";
+    c.host = "127.0.0.1";
+    c.port = port_;
+    c.database = "logidata";
+    c.user = "postgres";
+    connections_.Add(c);
+  }
+  static void TearDownTestSuite() {
+    (void)Shell(SourceDir() + "/scripts/servers/postgres.sh stop " + dir_);
+    (void)Shell("rm -rf " + dir_);
+  }
+
+  static ConnectionConfig Config() { return *connections_.Resolve("pg"); }
+
+  // Runs SQL over a fresh connection; rows as text (NULL for null).
+  static std::vector<std::vector<std::string>> Sql(const std::string& sql) {
+    auto conn = PgConnection::Connect(Config());
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    if (!conn.ok()) return {};
+    // Simple protocol: several statements per call are fine.
+    std::optional<PgResultPtr> r(PgResultPtr(PQexec((*conn)->get(), sql.c_str())));
+    auto st = PQresultStatus(r->get());
+    EXPECT_TRUE(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) << sql << ": " << PQresultErrorMessage(r->get());
+    std::vector<std::vector<std::string>> rows;
+    for (int i = 0; i < PQntuples(r->get()); ++i) {
+      std::vector<std::string> row;
+      for (int c = 0; c < PQnfields(r->get()); ++c) {
+        row.push_back(PQgetisnull(r->get(), i, c) ? "NULL" : PQgetvalue(r->get(), i, c));
+      }
+      rows.push_back(row);
+    }
+    return rows;
+  }
+
+  static inline std::string dir_;
+  static inline int port_ = 0;
+  static inline MemoryConnections connections_;
+};
+
+TEST_F(PostgresTest, RoundTripsEveryTypeThroughCreatedTable) {
+  Sql("DROP TABLE IF EXISTS types_rt");
+  auto batch = MakeBatch(
+      "b:bool, i:int32, l:int64, f:float64, d:decimal(12,3), s:string, day:date, ts:timestamp, tz:timestamp(UTC)",
+      {{"true", "-7", "9000000000", "1.5", "-1234.567", "héllo \"q\" 'x'", "2024-02-29", "2024-05-01 12:30:00.25",
+        "2024-05-01 10:00:00"},
+       {"NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
+       {"false", "2147483647", "-1", "-0.25", "0.001", "", "1969-12-31", "1900-01-01 00:00:00", "1970-01-01 00:00:00"}});
+  ASSERT_TRUE(RunLoad("load.postgres", {{"connection", "pg"}, {"table", "types_rt"}}, &connections_, {batch}).ok());
+  EXPECT_EQ(Sql("SELECT d::text, tz::text FROM types_rt WHERE i = -7"),
+            (std::vector<std::vector<std::string>>{{"-1234.567", "2024-05-01 10:00:00+00"}}));
+  auto out = RunExtract("extract.postgres", {{"connection", "pg"}, {"table", "types_rt"}}, &connections_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_FALSE(out->empty());
+  EXPECT_EQ((*out)[0]->schema()->ToString(), batch->schema()->ToString());
+  EXPECT_EQ(SortedRows(*out), SortedRows({batch}));
+}
+
+TEST_F(PostgresTest, LoadModes) {
+  struct Case {
+    std::string mode;
+    std::vector<std::vector<std::string>> expected;
+  };
+  // Existing rows: (1,a) (2,b). Loaded: (2,B) (3,C) (3,D).
+  std::vector<Case> cases = {
+      {"append", {{"1", "a"}, {"2", "b"}, {"2", "B"}, {"3", "C"}, {"3", "D"}}},
+      {"truncate", {{"2", "B"}, {"3", "C"}, {"3", "D"}}},
+      {"upsert", {{"1", "a"}, {"2", "B"}, {"3", "D"}}},
+      {"replace", {{"2", "B"}, {"3", "C"}, {"3", "D"}}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.mode);
+    Sql("DROP TABLE IF EXISTS modes");
+    Sql(c.mode == "upsert" ? "CREATE TABLE modes (id bigint PRIMARY KEY, v text)" : "CREATE TABLE modes (id bigint, v text)");
+    Sql("INSERT INTO modes VALUES (1, 'a'), (2, 'b')");
+    auto batch = MakeBatch("id:int64, v:string", {{"2", "B"}, {"3", "C"}, {"3", "D"}});
+    nlohmann::json cfg = {{"connection", "pg"}, {"table", "modes"}, {"mode", c.mode}};
+    if (c.mode == "upsert") cfg["keys"] = {"id"};
+    // Aborted first: nothing changes.
+    ASSERT_TRUE(RunLoad("load.postgres", cfg, &connections_, {batch}, /*commit=*/false).ok());
+    EXPECT_EQ(Sql("SELECT id, v FROM modes ORDER BY id, v COLLATE \"C\""),
+              (std::vector<std::vector<std::string>>{{"1", "a"}, {"2", "b"}}));
+    Status s = RunLoad("load.postgres", cfg, &connections_, {batch}, true, /*threads=*/2);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(Sql("SELECT id, v FROM modes ORDER BY id, v COLLATE \"C\""), c.expected);
+  }
+  // No leftover staging tables.
+  EXPECT_TRUE(Sql("SELECT relname FROM pg_class WHERE relname LIKE '%logidata_new%'").empty());
+}
+
+TEST_F(PostgresTest, UpsertCreatesTableWithPrimaryKey) {
+  Sql("DROP TABLE IF EXISTS upsert_new");
+  nlohmann::json cfg = {{"connection", "pg"}, {"table", "upsert_new"}, {"mode", "upsert"}, {"keys", {"id"}}};
+  ASSERT_TRUE(RunLoad("load.postgres", cfg, &connections_, {MakeBatch("id:int64, v:string", {{"1", "x"}})}).ok());
+  ASSERT_TRUE(RunLoad("load.postgres", cfg, &connections_, {MakeBatch("id:int64, v:string", {{"1", "y"}, {"2", "z"}})}).ok());
+  EXPECT_EQ(Sql("SELECT id, v FROM upsert_new ORDER BY id"), (std::vector<std::vector<std::string>>{{"1", "y"}, {"2", "z"}}));
+}
+
+TEST_F(PostgresTest, NamedParametersAreBoundNotSpliced) {
+  Sql("DROP TABLE IF EXISTS params; CREATE TABLE params (id int, day date, name text)");
+  Sql("INSERT INTO params VALUES (1, '2024-01-01', 'a'), (2, '2024-02-01', 'b'), (3, '2024-03-01', 'c')");
+  Sql("DROP TABLE IF EXISTS victims; CREATE TABLE victims (x int)");
+  struct Case {
+    std::string name;
+    ParameterMap params;
+    bool ok;
+    std::vector<std::vector<std::string>> rows;
+  };
+  std::vector<Case> cases = {
+      {"date", {{"start_date", "2024-01-15"}, {"who", "b"}}, true, {{"2"}}},
+      {"injection in value", {{"start_date", "2024-01-01"}, {"who", "b' OR '1'='1"}}, true, {}},
+      {"injection with statement", {{"start_date", "2024-01-01"}, {"who", "x'; DROP TABLE victims; --"}}, true, {}},
+      {"bad date", {{"start_date", "not a date"}, {"who", "b"}}, false, {}},
+      {"missing parameter", {{"start_date", "2024-01-01"}}, false, {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    nlohmann::json cfg = {{"connection", "pg"},
+                          {"query", "SELECT id FROM params WHERE day > :start_date AND name = :who -- :ignored\n"
+                                    "AND name <> ':not_a_param' AND id::int > 0"}};
+    auto out = RunExtract("extract.postgres", cfg, &connections_, c.params);
+    EXPECT_EQ(out.ok(), c.ok) << out.status().ToString();
+    if (out.ok()) EXPECT_EQ(Rows(*out), c.rows);
+  }
+  EXPECT_EQ(Sql("SELECT count(*) FROM victims"), (std::vector<std::vector<std::string>>{{"0"}}));
+}
+
+TEST_F(PostgresTest, IdentifiersAreQuoted) {
+  Sql("DROP TABLE IF EXISTS victims; CREATE TABLE victims (x int)");
+  Sql("DROP TABLE IF EXISTS \"we\"\"ird; name\"");
+  // A table name that would be SQL if spliced is just a (strange) name.
+  auto batch = MakeBatch("id:int64", {{"1"}});
+  ASSERT_TRUE(RunLoad("load.postgres", {{"connection", "pg"}, {"table", "we\"ird; name"}}, &connections_, {batch}).ok());
+  EXPECT_EQ(Sql("SELECT id FROM \"we\"\"ird; name\""), (std::vector<std::vector<std::string>>{{"1"}}));
+  auto out = RunExtract("extract.postgres", {{"connection", "pg"}, {"table", "victims; DROP TABLE victims"}}, &connections_);
+  EXPECT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("does not exist"), std::string::npos) << out.status().ToString();
+  auto col = MakeBatch("x\"; DROP TABLE victims; --:int64", {{"1"}});
+  EXPECT_FALSE(RunLoad("load.postgres", {{"connection", "pg"}, {"table", "victims"}, {"create_table", false}}, &connections_,
+                       {col}).ok());
+  EXPECT_EQ(Sql("SELECT count(*) FROM victims"), (std::vector<std::vector<std::string>>{{"0"}}));
+}
+
+TEST_F(PostgresTest, IncrementalReadsOnlyNewRows) {
+  Sql("DROP TABLE IF EXISTS events; CREATE TABLE events (id int, at timestamptz)");
+  Sql("INSERT INTO events VALUES (1, '2024-01-01 00:00:00+00'), (2, '2024-01-02 00:00:00+00')");
+  MemoryState state;
+  nlohmann::json cfg = {{"connection", "pg"}, {"table", "events"}, {"incremental_column", "at"}};
+  auto first = RunExtract("extract.postgres", cfg, &connections_, {}, &state);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(SortedRows(*first).size(), 2u);
+  // A failed run would not publish its watermark: reading again still sees both rows.
+  state.Discard();
+  auto again = RunExtract("extract.postgres", cfg, &connections_, {}, &state);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(SortedRows(*again).size(), 2u);
+  state.Publish();
+  Sql("INSERT INTO events VALUES (3, '2024-01-03 00:00:00+00'), (0, '2023-12-31 00:00:00+00')");
+  auto second = RunExtract("extract.postgres", cfg, &connections_, {}, &state);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(Rows(*second), (std::vector<std::vector<std::string>>{{"3", "2024-01-03 00:00:00"}}));
+  state.Publish();
+  auto third = RunExtract("extract.postgres", cfg, &connections_, {}, &state);
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(SortedRows(*third).empty());
+}
+
+TEST_F(PostgresTest, StreamsLargeResultInBoundedBatches) {
+  Sql("DROP TABLE IF EXISTS big; CREATE TABLE big AS SELECT g AS id, md5(g::text) AS s FROM generate_series(1, 300000) g");
+  auto out = RunExtract("extract.postgres", {{"connection", "pg"}, {"table", "big"}, {"fetch_rows", 20000}}, &connections_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  int64_t rows = 0;
+  for (const auto& b : *out) {
+    EXPECT_LE(b->num_rows(), 20000);
+    rows += b->num_rows();
+  }
+  EXPECT_EQ(rows, 300000);
+  // The cursor path (a parameter) streams too.
+  auto cur = RunExtract("extract.postgres",
+                        {{"connection", "pg"}, {"query", "SELECT * FROM big WHERE id > :n"}, {"fetch_rows", 20000}},
+                        &connections_, {{"n", "100000"}});
+  ASSERT_TRUE(cur.ok()) << cur.status().ToString();
+  rows = 0;
+  for (const auto& b : *cur) rows += b->num_rows();
+  EXPECT_EQ(rows, 200000);
+}
+
+TEST_F(PostgresTest, Faults) {
+  MemoryConnections bad;
+  ConnectionConfig down = Config();
+  down.name = "down";
+  down.port = FreePort();
+  bad.Add(down);
+  Sql("DROP ROLE IF EXISTS pwuser; CREATE ROLE pwuser LOGIN PASSWORD 'right'");
+  // Password auth for this user (the test server trusts everyone else).
+  ASSERT_TRUE(Shell("sed -i '1i host all pwuser 127.0.0.1/32 scram-sha-256' " + dir_ + "/data/pg_hba.conf").ok());
+  Sql("SELECT pg_reload_conf()");
+  ConnectionConfig wrong = Config();
+  wrong.name = "wrong";
+  wrong.user = "pwuser";
+  wrong.secret = "wrong";
+  bad.Add(wrong);
+  ConnectionConfig right = wrong;
+  right.name = "right";
+  right.secret = "right";
+  bad.Add(right);
+
+  struct Case {
+    std::string name;
+    nlohmann::json config;
+    StatusCode code;
+    std::string message_part;
+  };
+  std::vector<Case> cases = {
+      {"server down", {{"connection", "down"}, {"query", "SELECT 1"}}, StatusCode::kUnavailable, "cannot connect"},
+      {"wrong password", {{"connection", "wrong"}, {"query", "SELECT 1"}}, StatusCode::kUnauthenticated, "password authentication failed"},
+      {"query error", {{"connection", "right"}, {"query", "SELEC 1"}}, StatusCode::kInvalidArgument, "syntax error"},
+      {"unknown table", {{"connection", "right"}, {"table", "nope"}}, StatusCode::kInvalidArgument, "does not exist"},
+      {"unknown connection", {{"connection", "nope"}, {"query", "SELECT 1"}}, StatusCode::kInvalidArgument, "not defined"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto out = RunExtract("extract.postgres", c.config, &bad);
+    ASSERT_FALSE(out.ok());
+    EXPECT_EQ(out.status().code(), c.code) << out.status().ToString();
+    EXPECT_NE(out.status().message().find(c.message_part), std::string::npos) << out.status().ToString();
+    EXPECT_EQ(out.status().message().find("right"), std::string::npos) << "secret leaked";
+  }
+  auto ok = RunExtract("extract.postgres", {{"connection", "right"}, {"query", "SELECT 1 AS one"}}, &bad);
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+}
+
+TEST_F(PostgresTest, NetworkCutMidStreamFailsClearly) {
+  Sql("DROP TABLE IF EXISTS cut; CREATE TABLE cut AS SELECT g AS id, repeat('x', 200) AS s FROM generate_series(1, 400000) g");
+  TcpProxy proxy(port_);
+  MemoryConnections via;
+  ConnectionConfig c = Config();
+  c.port = proxy.port();
+  via.Add(c);
+  auto op = BindConnector("extract.postgres", {{"connection", "pg"}, {"table", "cut"}, {"fetch_rows", 10000}}, &via);
+  ASSERT_TRUE(op.ok()) << op.status().ToString();
+  ExecContext ctx;
+  ctx.node_id = "n";
+  ctx.connections = &via;
+  ParameterMap params;
+  ctx.params = &params;
+  ASSERT_TRUE((*op)->Open(ctx).ok());
+  struct Sink : Emitter {
+    int64_t rows = 0;
+    Status Emit(int, BatchPtr b) override { rows += b->num_rows(); return Status::OK(); }
+  } sink;
+  Result<bool> more = (*op)->Produce(nullptr, sink);
+  ASSERT_TRUE(more.ok());
+  proxy.Cut();
+  Status failure;
+  while (true) {
+    more = (*op)->Produce(nullptr, sink);
+    if (!more.ok()) { failure = more.status(); break; }
+    if (!*more) break;
+  }
+  (*op)->Abort();
+  EXPECT_LT(sink.rows, 400000);
+  EXPECT_EQ(failure.code(), StatusCode::kUnavailable) << failure.ToString();
+  EXPECT_NE(failure.message().find("extract.postgres"), std::string::npos) << failure.ToString();
+}
+
+TEST_F(PostgresTest, KilledLoadLeavesTargetUnchanged) {
+  for (std::string mode : {"append", "truncate", "replace"}) {
+    SCOPED_TRACE(mode);
+    Sql("DROP TABLE IF EXISTS killed; CREATE TABLE killed (id bigint, v text)");
+    Sql("INSERT INTO killed SELECT g, 'old' FROM generate_series(1, 1000) g");
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
+    pid_t child = fork();
+    if (child == 0) {
+      // The loading process: streams batches forever until it is killed.
+      close(ready[0]);
+      std::vector<std::vector<std::string>> rows;
+      for (int i = 0; i < 5000; ++i) rows.push_back({std::to_string(i), "new"});
+      auto batch = MakeBatch("id:int64, v:string", rows);
+      auto op = BindConnector("load.postgres", {{"connection", "pg"}, {"table", "killed"}, {"mode", mode}}, &connections_,
+                              {batch->schema()});
+      if (!op.ok()) _exit(2);
+      ExecContext ctx;
+      ctx.connections = &connections_;
+      if (!(*op)->Open(ctx).ok()) _exit(3);
+      auto state = (*op)->MakeThreadState();
+      struct Null : Emitter { Status Emit(int, BatchPtr) override { return Status::OK(); } } sink;
+      for (int i = 0;; ++i) {
+        if (!(*op)->Consume(0, batch, state.get(), sink).ok()) _exit(4);
+        if (i == 20) (void)!write(ready[1], "x", 1);
+      }
+    }
+    close(ready[1]);
+    char x;
+    ASSERT_EQ(read(ready[0], &x, 1), 1) << "loader did not start";
+    close(ready[0]);
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status));
+    // The server notices the dead client and rolls its transaction back (wait for its backend).
+    for (int i = 0; i < 100; ++i) {
+      if (Sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'logidata' AND query LIKE 'COPY%'")[0][0] == "0") break;
+      usleep(50'000);
+    }
+    EXPECT_EQ(Sql("SELECT count(*), min(v), max(v) FROM killed"),
+              (std::vector<std::vector<std::string>>{{"1000", "old", "old"}}));
+    EXPECT_TRUE(Sql("SELECT relname FROM pg_class WHERE relname LIKE 'killed__%'").empty());
+  }
+}
+
+TEST_F(PostgresTest, BadDataFailsWithPositionAndLeavesTargetUnchanged) {
+  Sql("DROP TABLE IF EXISTS small; CREATE TABLE small (id smallint, v text)");
+  Sql("INSERT INTO small VALUES (1, 'keep')");
+  auto ok_batch = MakeBatch("id:int64, v:string", {{"2", "x"}});
+  auto bad_batch = MakeBatch("id:int64, v:string", {{"3", "y"}, {"70000", "z"}});
+  Status s = RunLoad("load.postgres", {{"connection", "pg"}, {"table", "small"}}, &connections_, {ok_batch, bad_batch});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kDataError) << s.ToString();
+  EXPECT_NE(s.message().find("row 2, column 'id'"), std::string::npos) << s.ToString();
+  EXPECT_EQ(Sql("SELECT id, v FROM small"), (std::vector<std::vector<std::string>>{{"1", "keep"}}));
+}
+
+}  // namespace
+}  // namespace logidata::testing
