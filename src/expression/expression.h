@@ -42,6 +42,9 @@ class CompiledExpression {
 struct ExpressionOptions {
   const ParameterMap* params = nullptr;  // values for :name parameters (typed as string literals
                                          // and cast implicitly where a date/number is expected)
+  // The instant now() / current_date return, in microseconds since the epoch (UTC); 0 = the clock
+  // at compile time. A run should pass its start time so every node sees the same instant.
+  int64_t now_micros = 0;
 };
 
 // Parses and types `text` against `schema`. Errors are InvalidArgument with the 1-based
