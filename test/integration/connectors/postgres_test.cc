@@ -82,7 +82,7 @@ TEST_F(PostgresTest, LoadModes) {
   };
   // Existing rows: (1,a) (2,b). Loaded: (2,B) (3,C) (3,D).
   std::vector<Case> cases = {
-      {"append", {{"1", "a"}, {"2", "b"}, {"2", "B"}, {"3", "C"}, {"3", "D"}}},
+      {"append", {{"1", "a"}, {"2", "B"}, {"2", "b"}, {"3", "C"}, {"3", "D"}}},
       {"truncate", {{"2", "B"}, {"3", "C"}, {"3", "D"}}},
       {"upsert", {{"1", "a"}, {"2", "B"}, {"3", "D"}}},
       {"replace", {{"2", "B"}, {"3", "C"}, {"3", "D"}}},
