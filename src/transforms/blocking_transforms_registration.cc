@@ -1,10 +1,12 @@
 #include "transforms/aggregate.h"
+#include "transforms/hash_join.h"
 #include "transforms/transform_modules.h"
 
 namespace logidata {
 
 Status RegisterBlockingTransforms(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(AggregateModule()));
+  LD_RETURN_IF_ERROR(registry.Register(JoinModule()));
   return Status::OK();
 }
 

@@ -1,0 +1,475 @@
+#include "transforms/hash_join.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <set>
+
+#include "transforms/blocking_config.h"
+#include "transforms/key_encoder.h"
+#include "transforms/key_table.h"
+#include "transforms/spill_file.h"
+
+namespace logidata {
+
+namespace {
+
+using blocking::Pointer;
+
+enum class JoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti };
+
+const std::vector<std::string>& JoinTypeNames() {
+  static const std::vector<std::string> kNames = {"inner", "left", "right", "full", "semi", "anti"};
+  return kNames;
+}
+
+constexpr uint32_t kNoGroup = 0xffffffffu;
+
+// The build side, ready for probing: all rows in one batch, a key table and, per key, the list
+// of its rows (CSR layout).
+struct BuildSide {
+  BatchPtr rows;
+  KeyTable table;
+  std::vector<uint32_t> group_start;  // size groups + 1
+  std::vector<uint32_t> group_rows;
+  std::unique_ptr<std::atomic<uint8_t>[]> matched;
+};
+
+struct JoinState final : OperatorState {
+  std::vector<BatchPtr> build_batches;
+  int64_t build_bytes = 0;
+  std::unique_ptr<SpillPartitions> build_spill;
+  std::unique_ptr<SpillPartitions> probe_spill;
+  EncodedKeys keys;
+  std::vector<int32_t> groups;
+  std::vector<int32_t> left_idx, right_idx;
+};
+
+class HashJoinOperator final : public Operator {
+ public:
+  HashJoinOperator(JoinType type, SchemaPtr left, SchemaPtr right, std::vector<int> left_keys,
+                   std::vector<int> right_keys, std::vector<DataType> key_types, SchemaPtr output)
+      : type_(type),
+        left_(std::move(left)),
+        right_(std::move(right)),
+        left_keys_(std::move(left_keys)),
+        right_keys_(std::move(right_keys)),
+        encoder_(std::move(key_types)) {
+    output_schemas_ = {std::move(output)};
+    required_.assign(static_cast<size_t>(output_schemas_[0]->num_fields()), true);
+  }
+
+  void SetRequiredColumns(const std::vector<int>& columns) override {
+    required_.assign(required_.size(), false);
+    for (int c : columns) {
+      if (c >= 0 && static_cast<size_t>(c) < required_.size()) required_[static_cast<size_t>(c)] = true;
+    }
+  }
+
+  Status Open(ExecContext& ctx) override {
+    budget_ = ctx.memory_budget_bytes;
+    fs_ = ctx.fs;
+    spill_dir_ = std::make_unique<SpillDirectory>(ctx.fs, ctx.spill_dir, "join-" + ctx.node_id);
+    return Status::OK();
+  }
+
+  std::unique_ptr<OperatorState> MakeThreadState() override {
+    auto s = std::make_unique<JoinState>();
+    std::lock_guard<std::mutex> lock(mu_);
+    states_.push_back(s.get());
+    return s;
+  }
+
+  std::vector<int> PortsRequiredBefore(int port) const override {
+    return port == 0 ? std::vector<int>{1} : std::vector<int>{};
+  }
+  bool EmitsOnConsume(int port) const override { return port == 0; }
+
+  Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
+    auto& s = *static_cast<JoinState*>(state);
+    if (batch->num_rows() == 0) return Status::OK();
+    if (port == 1) return ConsumeBuild(s, batch);
+    if (spilled_) return SpillProbe(s, batch, out);
+    return Probe(s, *batch, *build_, out);
+  }
+
+  Status FinishPort(int port, const std::vector<OperatorState*>&) override {
+    if (port == 0) {
+      if (!spilled_) return Status::OK();
+      for (JoinState* s : states_) {
+        if (s->probe_spill != nullptr) LD_RETURN_IF_ERROR(s->probe_spill->Close(&probe_paths_));
+      }
+      return Status::OK();
+    }
+    std::vector<BatchPtr> batches;
+    for (JoinState* s : states_) {
+      batches.insert(batches.end(), s->build_batches.begin(), s->build_batches.end());
+      s->build_batches.clear();
+    }
+    // Deterministic build order (matches come out in build input order).
+    std::sort(batches.begin(), batches.end(),
+              [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
+    if (spilling_.load()) {
+      spilled_ = true;
+      JoinState& first = *states_.front();
+      for (const auto& b : batches) LD_RETURN_IF_ERROR(SpillBuild(first, *b));
+      for (JoinState* s : states_) {
+        if (s->build_spill != nullptr) LD_RETURN_IF_ERROR(s->build_spill->Close(&build_paths_));
+      }
+      build_paths_.resize(kSpillPartitions);
+      probe_paths_.resize(kSpillPartitions);
+      return Status::OK();
+    }
+    LD_ASSIGN_OR_RETURN(build_, Build(batches));
+    return Status::OK();
+  }
+
+  Result<bool> Produce(OperatorState* state, Emitter& out) override {
+    auto& s = *static_cast<JoinState*>(state);
+    const bool unmatched = type_ == JoinType::kRight || type_ == JoinType::kFull;
+    if (!spilled_) {
+      if (unmatched && !produced_) LD_RETURN_IF_ERROR(EmitUnmatched(*build_, out));
+      produced_ = true;
+      return false;
+    }
+    if (partition_ >= kSpillPartitions) return false;
+    const int p = partition_++;
+    LD_ASSIGN_OR_RETURN(auto build_batches, ReadSpillFiles(*fs_, build_paths_[static_cast<size_t>(p)], right_));
+    LD_ASSIGN_OR_RETURN(auto part, Build(build_batches));
+    build_batches.clear();
+    for (const auto& path : probe_paths_[static_cast<size_t>(p)]) {
+      LD_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(*fs_, path, left_));
+      while (true) {
+        LD_ASSIGN_OR_RETURN(BatchPtr b, reader->Next());
+        if (b == nullptr) break;
+        LD_RETURN_IF_ERROR(Probe(s, *b, *part, out));
+      }
+    }
+    if (unmatched) LD_RETURN_IF_ERROR(EmitUnmatched(*part, out));
+    return partition_ < kSpillPartitions;
+  }
+
+  int64_t MemoryUsage() const override {
+    int64_t bytes = build_bytes_.load();
+    if (build_ != nullptr) bytes += build_->rows->ByteSize() + build_->table.MemoryBytes();
+    return bytes;
+  }
+
+ private:
+  Result<std::vector<ColumnPtr>> KeyColumns(const Batch& batch, const std::vector<int>& keys) const {
+    std::vector<ColumnPtr> cols;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      LD_ASSIGN_OR_RETURN(ColumnPtr c, CastKeyColumn(batch.column(keys[k]), encoder_.types()[k]));
+      cols.push_back(std::move(c));
+    }
+    return cols;
+  }
+
+  Status ConsumeBuild(JoinState& s, const BatchPtr& batch) {
+    if (spilling_.load(std::memory_order_relaxed)) return SpillBuild(s, *batch);
+    s.build_batches.push_back(batch);
+    const int64_t bytes = batch->ByteSize();
+    s.build_bytes += bytes;
+    if (build_bytes_.fetch_add(bytes) + bytes > budget_) spilling_.store(true);
+    return Status::OK();
+  }
+
+  Status SpillBuild(JoinState& s, const Batch& batch) {
+    if (s.build_spill == nullptr) s.build_spill = std::make_unique<SpillPartitions>(spill_dir_.get());
+    LD_ASSIGN_OR_RETURN(auto keys, KeyColumns(batch, right_keys_));
+    encoder_.Encode(keys, 0, batch.num_rows(), &s.keys);
+    // Null keys never match; they only matter as unmatched rows, so any partition will do.
+    return s.build_spill->WritePartitioned(batch, s.keys.hashes.data());
+  }
+
+  Status SpillProbe(JoinState& s, const BatchPtr& batch, Emitter& out) {
+    if (s.probe_spill == nullptr) s.probe_spill = std::make_unique<SpillPartitions>(spill_dir_.get());
+    LD_ASSIGN_OR_RETURN(auto keys, KeyColumns(*batch, left_keys_));
+    encoder_.Encode(keys, 0, batch->num_rows(), &s.keys);
+    std::vector<int32_t> rows, null_rows;
+    std::vector<uint64_t> hashes;
+    for (int64_t i = 0; i < batch->num_rows(); ++i) {
+      if (s.keys.all_valid[static_cast<size_t>(i)]) {
+        rows.push_back(static_cast<int32_t>(i));
+        hashes.push_back(s.keys.hashes[static_cast<size_t>(i)]);
+      } else {
+        null_rows.push_back(static_cast<int32_t>(i));
+      }
+    }
+    if (!rows.empty()) LD_RETURN_IF_ERROR(s.probe_spill->WritePartitioned(*batch, hashes.data(), rows));
+    // Rows with a null key cannot match anything: settle them now.
+    if (null_rows.empty()) return Status::OK();
+    if (type_ == JoinType::kAnti) return out.Emit(TakeBatch(*batch, null_rows));
+    if (type_ == JoinType::kLeft || type_ == JoinType::kFull) {
+      s.left_idx = null_rows;
+      s.right_idx.assign(null_rows.size(), -1);
+      return EmitPairs(s, *batch, nullptr, out);
+    }
+    return Status::OK();
+  }
+
+  Result<std::unique_ptr<BuildSide>> Build(const std::vector<BatchPtr>& batches) const {
+    auto side = std::make_unique<BuildSide>();
+    side->rows = batches.empty() ? Batch::Empty(right_) : blocking::ConcatAll(right_, batches);
+    const int64_t n = side->rows->num_rows();
+    LD_ASSIGN_OR_RETURN(auto keys, KeyColumns(*side->rows, right_keys_));
+    std::vector<uint32_t> row_group(static_cast<size_t>(n), kNoGroup);
+    EncodedKeys enc;
+    std::vector<uint32_t> ids;
+    for (int64_t b = 0; b < n; b += kTargetBatchRows) {
+      const int64_t e = std::min(n, b + kTargetBatchRows);
+      encoder_.Encode(keys, b, e, &enc);
+      ids.resize(static_cast<size_t>(e - b));
+      for (int64_t i = 0; i < e - b; ++i) {
+        if (!enc.all_valid[static_cast<size_t>(i)]) continue;
+        row_group[static_cast<size_t>(b + i)] = side->table.FindOrInsert(enc.key(i), enc.hashes[static_cast<size_t>(i)]);
+      }
+    }
+    const int64_t groups = side->table.size();
+    side->group_start.assign(static_cast<size_t>(groups) + 1, 0);
+    for (uint32_t g : row_group) {
+      if (g != kNoGroup) ++side->group_start[g + 1];
+    }
+    for (int64_t g = 0; g < groups; ++g) side->group_start[static_cast<size_t>(g) + 1] += side->group_start[static_cast<size_t>(g)];
+    side->group_rows.resize(side->group_start.back());
+    std::vector<uint32_t> fill(side->group_start.begin(), side->group_start.end() - 1);
+    for (int64_t r = 0; r < n; ++r) {
+      uint32_t g = row_group[static_cast<size_t>(r)];
+      if (g != kNoGroup) side->group_rows[fill[g]++] = static_cast<uint32_t>(r);
+    }
+    if (type_ == JoinType::kRight || type_ == JoinType::kFull) {
+      side->matched = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(n));
+      for (int64_t r = 0; r < n; ++r) side->matched[static_cast<size_t>(r)].store(0, std::memory_order_relaxed);
+    }
+    return side;
+  }
+
+  Status Probe(JoinState& s, const Batch& batch, const BuildSide& build, Emitter& out) {
+    const int64_t n = batch.num_rows();
+    LD_ASSIGN_OR_RETURN(auto keys, KeyColumns(batch, left_keys_));
+    encoder_.Encode(keys, 0, n, &s.keys);
+    s.groups.resize(static_cast<size_t>(n));
+    build.table.Find(s.keys, s.groups.data());
+    for (int64_t i = 0; i < n; ++i) {
+      if (!s.keys.all_valid[static_cast<size_t>(i)]) s.groups[static_cast<size_t>(i)] = -1;
+    }
+    if (type_ == JoinType::kSemi || type_ == JoinType::kAnti) {
+      const bool want = type_ == JoinType::kSemi;
+      s.left_idx.clear();
+      for (int64_t i = 0; i < n; ++i) {
+        if ((s.groups[static_cast<size_t>(i)] >= 0) == want) s.left_idx.push_back(static_cast<int32_t>(i));
+      }
+      if (s.left_idx.empty()) return Status::OK();
+      if (static_cast<int64_t>(s.left_idx.size()) == n) {
+        return out.Emit(blocking::WithSchema(output_schemas_[0], batch.columns(), n));
+      }
+      return out.Emit(TakeBatch(batch, s.left_idx));
+    }
+    const bool keep_unmatched_left = type_ == JoinType::kLeft || type_ == JoinType::kFull;
+    s.left_idx.clear();
+    s.right_idx.clear();
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t g = s.groups[static_cast<size_t>(i)];
+      if (g < 0) {
+        if (keep_unmatched_left) {
+          s.left_idx.push_back(static_cast<int32_t>(i));
+          s.right_idx.push_back(-1);
+        }
+        continue;
+      }
+      for (uint32_t k = build.group_start[static_cast<size_t>(g)]; k < build.group_start[static_cast<size_t>(g) + 1]; ++k) {
+        const uint32_t r = build.group_rows[k];
+        s.left_idx.push_back(static_cast<int32_t>(i));
+        s.right_idx.push_back(static_cast<int32_t>(r));
+        if (build.matched) build.matched[r].store(1, std::memory_order_relaxed);
+      }
+      if (static_cast<int64_t>(s.left_idx.size()) >= kTargetBatchRows) {
+        LD_RETURN_IF_ERROR(EmitPairs(s, batch, &build, out));
+        s.left_idx.clear();
+        s.right_idx.clear();
+      }
+    }
+    if (s.left_idx.empty()) return Status::OK();
+    return EmitPairs(s, batch, &build, out);
+  }
+
+  // Emits rows left[left_idx[k]] ++ right[right_idx[k]] (-1: nulls). `build` null: right all null.
+  Status EmitPairs(JoinState& s, const Batch& left, const BuildSide* build, Emitter& out) {
+    const int64_t m = static_cast<int64_t>(s.left_idx.size());
+    bool identity = m == left.num_rows();
+    for (int64_t k = 0; identity && k < m; ++k) identity = s.left_idx[static_cast<size_t>(k)] == k;
+    std::vector<ColumnPtr> cols;
+    const SchemaPtr& schema = output_schemas_[0];
+    for (int c = 0; c < left_->num_fields(); ++c) {
+      if (!required_[static_cast<size_t>(c)]) cols.push_back(Column::MakeNull(schema->field(c).type, m));
+      else if (identity) cols.push_back(left.column(c));
+      else cols.push_back(TakeColumn(*left.column(c), s.left_idx));
+    }
+    for (int c = 0; c < right_->num_fields(); ++c) {
+      const int oc = left_->num_fields() + c;
+      if (build == nullptr || !required_[static_cast<size_t>(oc)]) {
+        cols.push_back(Column::MakeNull(schema->field(oc).type, m));
+      } else {
+        cols.push_back(TakeColumn(*build->rows->column(c), s.right_idx));
+      }
+    }
+    return out.Emit(Batch::Make(schema, std::move(cols), m));
+  }
+
+  Status EmitUnmatched(const BuildSide& build, Emitter& out) {
+    const int64_t n = build.rows->num_rows();
+    std::vector<int32_t> rows;
+    auto flush = [&]() -> Status {
+      const int64_t m = static_cast<int64_t>(rows.size());
+      std::vector<ColumnPtr> cols;
+      const SchemaPtr& schema = output_schemas_[0];
+      for (int c = 0; c < left_->num_fields(); ++c) cols.push_back(Column::MakeNull(schema->field(c).type, m));
+      for (int c = 0; c < right_->num_fields(); ++c) {
+        const int oc = left_->num_fields() + c;
+        if (!required_[static_cast<size_t>(oc)]) cols.push_back(Column::MakeNull(schema->field(oc).type, m));
+        else cols.push_back(TakeColumn(*build.rows->column(c), rows));
+      }
+      rows.clear();
+      return out.Emit(Batch::Make(schema, std::move(cols), m));
+    };
+    for (int64_t r = 0; r < n; ++r) {
+      if (build.matched[static_cast<size_t>(r)].load(std::memory_order_relaxed)) continue;
+      rows.push_back(static_cast<int32_t>(r));
+      if (static_cast<int64_t>(rows.size()) == kTargetBatchRows) LD_RETURN_IF_ERROR(flush());
+    }
+    if (!rows.empty()) LD_RETURN_IF_ERROR(flush());
+    return Status::OK();
+  }
+
+  JoinType type_;
+  SchemaPtr left_, right_;
+  std::vector<int> left_keys_, right_keys_;
+  KeyEncoder encoder_;
+  std::vector<bool> required_;
+
+  int64_t budget_ = 0;
+  FileSystem* fs_ = nullptr;
+  std::unique_ptr<SpillDirectory> spill_dir_;
+  std::mutex mu_;
+  std::vector<JoinState*> states_;
+  std::atomic<int64_t> build_bytes_{0};
+  std::atomic<bool> spilling_{false};
+
+  std::unique_ptr<BuildSide> build_;
+  bool spilled_ = false;
+  bool produced_ = false;
+  int partition_ = 0;
+  std::vector<std::vector<std::string>> build_paths_, probe_paths_;
+};
+
+Result<std::unique_ptr<Operator>> BindJoin(const BindContext& ctx) {
+  if (ctx.input_schemas.size() != 2 || ctx.input_schemas[0] == nullptr || ctx.input_schemas[1] == nullptr) {
+    return Status::InvalidArgument("join needs two inputs: left (port 0) and right (port 1)");
+  }
+  const nlohmann::json& cfg = ctx.cfg();
+  const SchemaPtr& left = ctx.input_schemas[0];
+  const SchemaPtr& right = ctx.input_schemas[1];
+  LD_ASSIGN_OR_RETURN(std::string type_name, blocking::StringMember(cfg, "type", "", "inner", JoinTypeNames()));
+  const auto type = static_cast<JoinType>(
+      std::find(JoinTypeNames().begin(), JoinTypeNames().end(), type_name) - JoinTypeNames().begin());
+  LD_ASSIGN_OR_RETURN(std::string suffix, blocking::StringMember(cfg, "right_suffix", "", "_right"));
+  LD_ASSIGN_OR_RETURN(auto on, blocking::ArrayMember(cfg, "on", ""));
+  if (on.empty()) return ConfigError("/on", "give at least one key pair {left, right}");
+  std::vector<int> left_keys, right_keys;
+  std::vector<DataType> key_types;
+  for (size_t i = 0; i < on.size(); ++i) {
+    const std::string p = Pointer("/on", i);
+    if (!on[i].is_object()) return ConfigError(p, "must be an object {left, right}");
+    LD_ASSIGN_OR_RETURN(std::string l, blocking::StringMember(on[i], "left", p, ""));
+    LD_ASSIGN_OR_RETURN(std::string r, blocking::StringMember(on[i], "right", p, ""));
+    if (l.empty()) return ConfigError(Pointer(p, "left"), "name the left key column");
+    if (r.empty()) return ConfigError(Pointer(p, "right"), "name the right key column");
+    LD_ASSIGN_OR_RETURN(int li, blocking::ResolveColumn(*left, l, Pointer(p, "left")));
+    LD_ASSIGN_OR_RETURN(int ri, blocking::ResolveColumn(*right, r, Pointer(p, "right")));
+    auto common = CommonSuperType(left->field(li).type, right->field(ri).type);
+    if (!common.ok()) {
+      return ConfigError(p, "cannot compare left '" + l + "' (" + left->field(li).type.ToString() + ") with right '" +
+                                r + "' (" + right->field(ri).type.ToString() + ")");
+    }
+    left_keys.push_back(li);
+    right_keys.push_back(ri);
+    key_types.push_back(*common);
+  }
+  std::vector<Field> fields;
+  const bool left_nullable = type == JoinType::kRight || type == JoinType::kFull;
+  const bool right_nullable = type == JoinType::kLeft || type == JoinType::kFull;
+  std::set<std::string> names;
+  for (const auto& f : left->fields()) {
+    fields.push_back({f.name, f.type, f.nullable || left_nullable});
+    names.insert(f.name);
+  }
+  if (type != JoinType::kSemi && type != JoinType::kAnti) {
+    for (const auto& f : right->fields()) {
+      std::string name = f.name;
+      if (names.count(name)) name += suffix;
+      if (!names.insert(name).second) {
+        return ConfigError("/right_suffix", "right column '" + f.name + "' renamed to '" + name +
+                                                "' still clashes with another column; choose another suffix");
+      }
+      fields.push_back({name, f.type, f.nullable || right_nullable});
+    }
+  }
+  return std::unique_ptr<Operator>(std::make_unique<HashJoinOperator>(type, left, right, std::move(left_keys),
+                                                                      std::move(right_keys), std::move(key_types),
+                                                                      MakeSchema(std::move(fields))));
+}
+
+}  // namespace
+
+ModuleDescriptor JoinModule() {
+  ModuleDescriptor d;
+  d.kind = ModuleKind::kTransform;
+  d.name = "join";
+  d.summary = "Joins two inputs on key columns with a hash join.";
+  d.description =
+      "Matches rows of `left` with rows of `right` whose key columns are equal (null keys never "
+      "match). `inner` keeps matches; `left`, `right` and `full` also keep unmatched rows of that "
+      "side, padded with nulls; `semi` keeps left rows that have a match and `anti` those that do "
+      "not (left columns only). Output columns: left, then right; right names that clash get "
+      "`right_suffix`. The right input is held in memory (or spilled to disk past the memory "
+      "budget), so make it the smaller one.";
+  d.category = "combine";
+  d.icon = "join";
+  d.inputs = {{"left", "Probe side, streamed.", false}, {"right", "Build side, read first and hashed.", false}};
+  d.outputs = {{"out", "Joined rows.", false}};
+  d.config_schema = {
+      {"type", "object"},
+      {"title", "Join"},
+      {"additionalProperties", false},
+      {"required", {"on"}},
+      {"properties",
+       {{"type",
+         {{"type", "string"},
+          {"title", "Join type"},
+          {"description", "Which rows to keep."},
+          {"enum", JoinTypeNames()},
+          {"default", "inner"}}},
+        {"on",
+         {{"type", "array"},
+          {"title", "Keys"},
+          {"description", "Pairs of columns that must be equal."},
+          {"minItems", 1},
+          {"items",
+           {{"type", "object"},
+            {"title", "Key pair"},
+            {"required", {"left", "right"}},
+            {"additionalProperties", false},
+            {"properties",
+             {{"left", {{"type", "string"}, {"title", "Left column"}, {"format", "column"}}},
+              {"right", {{"type", "string"}, {"title", "Right column"}, {"format", "column"}}}}}}}}},
+        {"right_suffix",
+         {{"type", "string"},
+          {"title", "Suffix for clashing right columns"},
+          {"description", "Appended to a right column's name when the left input has one of that name."},
+          {"default", "_right"}}}}},
+  };
+  d.factory = BindJoin;
+  return d;
+}
+
+}  // namespace logidata
