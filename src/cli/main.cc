@@ -1,9 +1,37 @@
-// Entry point of the `logidata` binary; the subcommands live beside this file.
-#include <cstdio>
+// Entry point of the `logidata` binary: engine commands (run, validate, preview, modules) and the
+// platform commands (server, worker).
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#if __has_include("cli/server_command.h")
+#include "cli/server_command.h"
+#define LOGIDATA_HAS_SERVER 1
+#endif
+#if __has_include("cli/worker_command.h")
+#include "cli/worker_command.h"
+#define LOGIDATA_HAS_WORKER 1
+#endif
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::puts("logidata: under construction");
-  return 0;
+  CLI::App app{"Logidata: fast, frugal ETL/ELT pipelines", "logidata"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "logidata 0.1.0");
+  int exit_code = logidata::cli::kExitOk;
+  logidata::cli::AddRunCommand(app, &exit_code);
+  logidata::cli::AddValidateCommand(app, &exit_code);
+  logidata::cli::AddPreviewCommand(app, &exit_code);
+  logidata::cli::AddModulesCommand(app, &exit_code);
+#ifdef LOGIDATA_HAS_SERVER
+  logidata::AddServerCommand(app);
+#endif
+#ifdef LOGIDATA_HAS_WORKER
+  logidata::AddWorkerCommand(app);
+#endif
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : logidata::cli::kExitUsage;
+  }
+  return exit_code;
 }

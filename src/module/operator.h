@@ -96,7 +96,11 @@ class Operator {
   virtual void Abort() {}
 
   // Bytes of state currently held (hash tables, buffered rows), for metrics and budgets.
+  // Called from a monitoring thread: must be thread-safe (an atomic counter is enough).
   virtual int64_t MemoryUsage() const { return 0; }
+  // Sources: fraction of the input consumed so far in [0, 1] (bytes read / total), or a negative
+  // value when unknown. Drives progress bars. Thread-safe, like MemoryUsage().
+  virtual double ProgressFraction() const { return -1; }
 
  protected:
   std::vector<SchemaPtr> output_schemas_;

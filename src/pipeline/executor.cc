@@ -569,6 +569,9 @@ std::map<std::string, NodeMetrics> Executor::Snapshot() {
       }
     }
     m.peak_memory_bytes = n->peak_memory.load();
+    if (n->op != nullptr && n->is_source) {
+      m.progress = m.status == NodeStatus::kSucceeded ? 1.0 : n->op->ProgressFraction();
+    }
     {
       std::lock_guard<std::mutex> lock(n->error_mu);
       m.error = n->error;

@@ -26,6 +26,7 @@ struct NodeMetrics {
   double wall_seconds = 0;   // first input/produce to finish
   double busy_seconds = 0;   // summed over threads
   int64_t peak_memory_bytes = 0;
+  double progress = -1;      // sources: fraction of input consumed, < 0 when unknown
   std::string error;
 };
 
