@@ -1,0 +1,103 @@
+#include "metadata/migrations.h"
+
+namespace logidata {
+
+const std::vector<Migration>& MetadataMigrations() {
+  // Portable types only: TEXT, BIGINT, DOUBLE PRECISION. Timestamps are ISO-8601 UTC text with
+  // milliseconds, which sort correctly as text on both backends. Ids are random hex text.
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       "initial schema",
+       {
+           "CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, "
+           "password_hash TEXT NOT NULL, is_active BIGINT NOT NULL DEFAULT 1, failed_logins BIGINT NOT NULL "
+           "DEFAULT 0, locked_until TEXT, must_change_password BIGINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL)",
+           "CREATE TABLE organizations (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL)",
+           "CREATE TABLE memberships (org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE, "
+           "user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, role TEXT NOT NULL, created_at TEXT NOT "
+           "NULL, PRIMARY KEY (org_id, user_id))",
+           "CREATE INDEX memberships_user ON memberships(user_id)",
+           "CREATE TABLE refresh_tokens (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id) ON DELETE "
+           "CASCADE, family_id TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, expires_at TEXT NOT NULL, revoked "
+           "BIGINT NOT NULL DEFAULT 0, used BIGINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL)",
+           "CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id)",
+           "CREATE TABLE api_keys (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE "
+           "CASCADE, name TEXT NOT NULL, role TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, "
+           "created_by TEXT, created_at TEXT NOT NULL, last_used_at TEXT, revoked BIGINT NOT NULL DEFAULT 0)",
+           "CREATE TABLE connections (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id) ON "
+           "DELETE CASCADE, name TEXT NOT NULL, type TEXT NOT NULL, host TEXT NOT NULL DEFAULT '', port BIGINT NOT "
+           "NULL DEFAULT 0, database_name TEXT NOT NULL DEFAULT '', user_name TEXT NOT NULL DEFAULT '', secret_enc "
+           "TEXT, options TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+           "UNIQUE (org_id, name))",
+           "CREATE TABLE pipelines (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id) ON "
+           "DELETE CASCADE, name TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', version BIGINT NOT NULL, "
+           "document TEXT NOT NULL, schedule_cron TEXT, schedule_tz TEXT, schedule_enabled BIGINT NOT NULL "
+           "DEFAULT 0, next_fire_at TEXT, created_by TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+           "CREATE INDEX pipelines_org ON pipelines(org_id, updated_at)",
+           "CREATE INDEX pipelines_schedule ON pipelines(schedule_enabled, next_fire_at)",
+           "CREATE TABLE pipeline_versions (pipeline_id TEXT NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE, "
+           "version BIGINT NOT NULL, document TEXT NOT NULL, author TEXT, created_at TEXT NOT NULL, PRIMARY KEY "
+           "(pipeline_id, version))",
+           "CREATE TABLE runs (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, pipeline_id TEXT NOT NULL, "
+           "pipeline_version BIGINT NOT NULL, status TEXT NOT NULL, trigger_kind TEXT NOT NULL, parameters TEXT NOT "
+           "NULL DEFAULT '{}', created_by TEXT, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, "
+           "heartbeat_at TEXT, worker TEXT, error TEXT, failed_node TEXT, rows_processed BIGINT NOT NULL DEFAULT 0, "
+           "cancel_requested BIGINT NOT NULL DEFAULT 0, retry_of TEXT)",
+           "CREATE INDEX runs_org ON runs(org_id, created_at)",
+           "CREATE INDEX runs_pipeline ON runs(pipeline_id, created_at)",
+           "CREATE INDEX runs_status ON runs(status, created_at)",
+           "CREATE TABLE run_logs (run_id TEXT NOT NULL, seq BIGINT NOT NULL, ts TEXT NOT NULL, level TEXT NOT "
+           "NULL, node_id TEXT NOT NULL DEFAULT '', message TEXT NOT NULL, PRIMARY KEY (run_id, seq))",
+           "CREATE TABLE node_metrics (run_id TEXT NOT NULL, node_id TEXT NOT NULL, status TEXT NOT NULL, rows_in "
+           "BIGINT NOT NULL DEFAULT 0, rows_out BIGINT NOT NULL DEFAULT 0, bytes_out BIGINT NOT NULL DEFAULT 0, "
+           "wall_seconds DOUBLE PRECISION NOT NULL DEFAULT 0, peak_memory_bytes BIGINT NOT NULL DEFAULT 0, error "
+           "TEXT NOT NULL DEFAULT '', PRIMARY KEY (run_id, node_id))",
+           "CREATE TABLE audit_log (id TEXT PRIMARY KEY, org_id TEXT, actor TEXT, action TEXT NOT NULL, "
+           "object_type TEXT NOT NULL, object_id TEXT, before_json TEXT, after_json TEXT, ts TEXT NOT NULL)",
+           "CREATE INDEX audit_org ON audit_log(org_id, ts)",
+           "CREATE TABLE notification_settings (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, pipeline_id TEXT, "
+           "channel TEXT NOT NULL, target TEXT NOT NULL, events TEXT NOT NULL, created_at TEXT NOT NULL)",
+           "CREATE TABLE module_templates (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, name TEXT NOT NULL, "
+           "module_key TEXT NOT NULL, config TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL)",
+           "CREATE TABLE data_previews (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, pipeline_id TEXT, node_id TEXT "
+           "NOT NULL, result TEXT NOT NULL, created_at TEXT NOT NULL)",
+           "CREATE TABLE pipeline_state (pipeline_id TEXT NOT NULL, state_key TEXT NOT NULL, state_value TEXT NOT "
+           "NULL, updated_at TEXT NOT NULL, PRIMARY KEY (pipeline_id, state_key))",
+       }},
+  };
+  return kMigrations;
+}
+
+Result<int64_t> RunMigrations(Database& db) {
+  auto created = db.Query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, description "
+                          "TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
+    // Two PostgreSQL processes racing on CREATE TABLE IF NOT EXISTS may collide; the loser retries.
+    created = db.Query("SELECT 1 FROM schema_migrations LIMIT 1");
+    if (!created.ok()) return created.status();
+  }
+  int64_t current = 0;
+  for (const Migration& m : MetadataMigrations()) {
+    Status st = db.Transact([&](DbConnection& c) -> Status {
+      if (db.dialect() == DbDialect::kPostgres) {
+        auto lock = c.Query("SELECT pg_advisory_xact_lock(424242)");
+        if (!lock.ok()) return lock.status();
+      }
+      auto seen = c.Query("SELECT version FROM schema_migrations WHERE version = ?", {m.version});
+      if (!seen.ok()) return seen.status();
+      if (!seen->rows.empty()) return Status::OK();
+      for (const std::string& sql : m.statements) {
+        auto r = c.Query(sql);
+        if (!r.ok()) return r.status().WithContext("migration " + std::to_string(m.version));
+      }
+      auto rec = c.Query("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                         {m.version, m.description, NowIso8601()});
+      return rec.ok() ? Status::OK() : rec.status();
+    });
+    LD_RETURN_IF_ERROR(st);
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace logidata

@@ -1,0 +1,33 @@
+// ApiServices: the shared objects route handlers work with, created once by the server command
+// and alive for the whole process. Plain aggregate of non-owning pointers; each pointee
+// documents its own thread-safety (all are thread-safe).
+#pragma once
+
+#include <atomic>
+#include <string>
+
+namespace logidata {
+
+class Database;
+class AuthService;
+class SecretBox;
+class EventHub;
+class ServerMetrics;
+class RunExecutor;
+class ModuleRegistry;
+class ResponseCache;
+
+struct ApiServices {
+  Database* db = nullptr;
+  AuthService* auth = nullptr;
+  const SecretBox* secrets = nullptr;
+  EventHub* events = nullptr;
+  ServerMetrics* metrics = nullptr;
+  RunExecutor* executor = nullptr;  // null when runs execute only in external workers
+  ResponseCache* list_cache = nullptr;
+  std::string data_dir;
+  std::string version = "0.1.0";
+  bool allow_registration = true;
+};
+
+}  // namespace logidata

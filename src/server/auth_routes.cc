@@ -1,0 +1,76 @@
+// Routes: /api/v1/auth/* and /api/v1/me.
+#include "auth/auth_service.h"
+#include "server/route_support.h"
+
+namespace logidata {
+
+void RegisterAuthRoutes(Router& router, const ApiServices& s) {
+  AuthService* auth = s.auth;
+  const bool allow_registration = s.allow_registration;
+  auto tokens = [](Result<nlohmann::json> r, int status) {
+    if (!r.ok()) {
+      HttpResponse resp = Fail(r.status());
+      if (r.status().code() == StatusCode::kResourceExhausted) {
+        resp = HttpResponse::Problem(429, "", r.status().message());
+        resp.headers.emplace_back("Retry-After", "60");
+      }
+      return resp;
+    }
+    return HttpResponse::Json(status, *r);
+  };
+
+  router.Add({"POST", "/api/v1/auth/register", Access::kPublic, "auth",
+              "Creates an account with its own organization and signs it in.",
+              ObjSchema({{"email", StrSchema(3, 254)}, {"password", StrSchema(8, 1024)}, {"name", StrSchema(1, 200)}},
+                        {"email", "password", "name"}),
+              {}, 201, false,
+              [auth, tokens, allow_registration](const HttpRequest&, const Caller&, const nlohmann::json& b) {
+                if (!allow_registration) return HttpResponse::Problem(403, "", "registration is disabled");
+                return tokens(auth->Register(b["email"], b["password"], b["name"]), 201);
+              }});
+  router.Add({"POST", "/api/v1/auth/login", Access::kPublic, "auth", "Signs in with email and password.",
+              ObjSchema({{"email", StrSchema(1, 254)}, {"password", StrSchema(1, 1024)}}, {"email", "password"}), {},
+              200, false, [auth, tokens](const HttpRequest& req, const Caller&, const nlohmann::json& b) {
+                return tokens(auth->Login(b["email"], b["password"], req.remote_address), 200);
+              }});
+  router.Add({"POST", "/api/v1/auth/refresh", Access::kPublic, "auth",
+              "Exchanges a refresh token for new tokens (the old one is spent; reuse revokes the family).",
+              ObjSchema({{"refresh_token", StrSchema(1, 200)}}, {"refresh_token"}), {}, 200, false,
+              [auth, tokens](const HttpRequest&, const Caller&, const nlohmann::json& b) {
+                return tokens(auth->Refresh(b["refresh_token"]), 200);
+              }});
+  router.Add({"POST", "/api/v1/auth/logout", Access::kPublic, "auth", "Revokes a refresh token and its family.",
+              ObjSchema({{"refresh_token", StrSchema(1, 200)}}, {"refresh_token"}), {}, 204, false,
+              [auth](const HttpRequest&, const Caller&, const nlohmann::json& b) {
+                Status st = auth->Logout(b["refresh_token"]);
+                return st.ok() ? HttpResponse::NoContent() : Fail(st);
+              }});
+  Database* db = s.db;
+  router.Add({"GET", "/api/v1/me", Access::kUser, "auth", "Returns the caller and their organizations.", nullptr, {},
+              200, false, [auth, db](const HttpRequest&, const Caller& c, const nlohmann::json&) {
+                if (c.user_id.empty()) {
+                  return HttpResponse::Json(200, {{"user", nullptr},
+                                                  {"api_key", {{"id", c.api_key_id}}},
+                                                  {"organizations",
+                                                   {{{"id", c.org_id}, {"role", RoleName(c.role)}}}}});
+                }
+                auto user = db->Query("SELECT id, email, name, must_change_password, created_at FROM users WHERE id = ?",
+                                      {c.user_id});
+                if (!user.ok()) return Fail(user.status());
+                if (user->rows.empty()) return HttpResponse::Problem(401, "", "user no longer exists");
+                const DbRow& u = user->rows[0];
+                auto list = auth->Memberships(c.user_id);
+                if (!list.ok()) return Fail(list.status());
+                nlohmann::json orgs = nlohmann::json::array();
+                for (const auto& m : *list) orgs.push_back({{"id", m.org_id}, {"name", m.org_name}, {"role", RoleName(m.role)}});
+                return HttpResponse::Json(200, {{"user",
+                                                 {{"id", u.Str("id")},
+                                                  {"email", u.Str("email")},
+                                                  {"name", u.Str("name")},
+                                                  {"must_change_password", u.Int("must_change_password") != 0},
+                                                  {"created_at", u.Str("created_at")}}},
+                                                {"organizations", orgs}});
+              }});
+}
+
+}  // namespace logidata

@@ -1,0 +1,40 @@
+#include "server/route_support.h"
+
+namespace logidata {
+
+Paging ParsePaging(const HttpRequest& request) {
+  Paging p;
+  std::string page = request.Query("page"), size = request.Query("page_size");
+  if (!page.empty()) p.page = std::max<int64_t>(1, std::strtoll(page.c_str(), nullptr, 10));
+  if (!size.empty()) p.page_size = std::clamp<int64_t>(std::strtoll(size.c_str(), nullptr, 10), 1, 200);
+  if (p.page > 10'000'000) p.page = 10'000'000;
+  return p;
+}
+
+std::vector<QueryParam> PagingParams() {
+  return {{"page", "integer", "1-based page number"}, {"page_size", "integer", "items per page (max 200)"}};
+}
+
+nlohmann::json StrSchema(int min_len, int max_len) {
+  return {{"type", "string"}, {"minLength", min_len}, {"maxLength", max_len}};
+}
+
+nlohmann::json ObjSchema(nlohmann::json properties, std::vector<std::string> required, bool closed) {
+  nlohmann::json s = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", !closed}};
+  if (!required.empty()) s["required"] = required;
+  return s;
+}
+
+nlohmann::json RoleSchema() { return {{"type", "string"}, {"enum", {"admin", "developer", "viewer"}}}; }
+
+void RegisterAllRoutes(Router& router, const ApiServices& services) {
+  RegisterAuthRoutes(router, services);
+  RegisterOrganizationRoutes(router, services);
+  RegisterPipelineRoutes(router, services);
+  RegisterRunRoutes(router, services);
+  RegisterConnectionRoutes(router, services);
+  RegisterEngineRoutes(router, services);
+  RegisterOperationRoutes(router, services);
+}
+
+}  // namespace logidata

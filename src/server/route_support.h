@@ -1,0 +1,44 @@
+// Helpers shared by the route files: paging, JSON schema fragments, Status → response, and
+// registration functions of each route group. Stateless; thread-safe.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/auth_service.h"
+#include "server/api_services.h"
+#include "server/http_types.h"
+#include "server/router.h"
+
+namespace logidata {
+
+struct Paging {
+  int64_t page = 1;       // 1-based
+  int64_t page_size = 50;
+  int64_t offset() const { return (page - 1) * page_size; }
+};
+// ?page&page_size with defaults; page_size capped at 200 (both validated as integers already).
+Paging ParsePaging(const HttpRequest& request);
+std::vector<QueryParam> PagingParams();
+
+// JSON Schema fragments.
+nlohmann::json StrSchema(int min_len = 0, int max_len = 1000);
+nlohmann::json ObjSchema(nlohmann::json properties, std::vector<std::string> required, bool closed = true);
+nlohmann::json RoleSchema();
+
+inline HttpResponse Fail(const Status& status) { return HttpResponse::FromStatus(status); }
+
+void RegisterAuthRoutes(Router& router, const ApiServices& services);
+void RegisterOrganizationRoutes(Router& router, const ApiServices& services);
+void RegisterPipelineRoutes(Router& router, const ApiServices& services);
+void RegisterRunRoutes(Router& router, const ApiServices& services);
+void RegisterConnectionRoutes(Router& router, const ApiServices& services);
+void RegisterEngineRoutes(Router& router, const ApiServices& services);
+// /health…, /metrics, /api/openapi.json, /docs. Registered last: OpenAPI covers every route.
+void RegisterOperationRoutes(Router& router, const ApiServices& services);
+
+// Every route group, in matching order.
+void RegisterAllRoutes(Router& router, const ApiServices& services);
+
+}  // namespace logidata
