@@ -271,7 +271,9 @@ Result<std::unique_ptr<Operator>> MakeCsvExtractOperator(const BindContext& ctx)
   }
   if (schema == nullptr) {
     // Without the file (editing, validating) explicit columns still give the schema.
-    if (ctx.can_touch_data || options.columns.empty()) return sample_status.WithContext("/path");
+    if (ctx.can_touch_data || options.columns.empty()) {
+      return sample_status.IsDataError() ? sample_status : sample_status.WithContext("/path");
+    }
     std::vector<Field> fields;
     for (const auto& [name, type_text] : options.columns) {
       auto type = DataType::Parse(type_text);

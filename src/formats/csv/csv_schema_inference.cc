@@ -16,6 +16,13 @@ namespace {
 
 constexpr size_t kMaxCompressedSample = 16 << 20;
 
+bool IsTrueOrFalse(std::string_view v) {
+  if (v.size() != 4 && v.size() != 5) return false;
+  std::string lower(v);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return lower == "true" || lower == "false";
+}
+
 }  // namespace
 
 Result<CsvSample> ReadCsvSample(FileSystem& fs, const std::string& path, const CsvReadOptions& options) {
@@ -80,9 +87,9 @@ DataType InferCsvType(const std::vector<std::string_view>& values, const std::ve
     if (v.empty() || std::find(null_values.begin(), null_values.end(), raw) != null_values.end()) continue;
     any = true;
     if (can_bool) {
-      bool b;
-      // Only words count as booleans; 0/1 columns are integers.
-      can_bool = ParseCsvBool(v, &b) && !(v == "0" || v == "1");
+      // Only true/false are inferred as booleans: 0/1 columns are integers and y/n are too
+      // likely to be codes.
+      can_bool = IsTrueOrFalse(v);
     }
     if (can_int) {
       int64_t i;
