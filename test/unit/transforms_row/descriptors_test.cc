@@ -38,7 +38,7 @@ TEST_P(Descriptors, AreCompleteForTheUi) {
   // Summary: one line, starts with a capitalised verb ending in 's', ends with a period.
   ASSERT_FALSE(d.summary.empty());
   EXPECT_TRUE(std::isupper(static_cast<unsigned char>(d.summary[0]))) << d.summary;
-  const std::string first_word = d.summary.substr(0, d.summary.find(' '));
+  const std::string first_word = d.summary.substr(0, d.summary.find_first_of(" ,"));
   EXPECT_EQ(first_word.back(), 's') << d.summary;
   EXPECT_EQ(d.summary.back(), '.');
   EXPECT_EQ(d.summary.find('\n'), std::string::npos);
@@ -71,7 +71,8 @@ TEST_P(Descriptors, AreCompleteForTheUi) {
   EXPECT_EQ(d.ToJson()["config_schema"], schema);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, Descriptors, ::testing::ValuesIn(kModules));
+INSTANTIATE_TEST_SUITE_P(All, Descriptors, ::testing::ValuesIn(kModules),
+                         [](const auto& info) { return info.param; });
 
 TEST(Descriptors, RegisteringTwiceIsAnError) {
   ModuleRegistry registry;
