@@ -122,55 +122,11 @@ class CaseNode final : public ExprNode {
   bool IsAtomic() const override { return true; }
 
  private:
-  ColumnPtr Combine(const std::vector<uint16_t>& branch, const std::vector<Datum>& results, int64_t n) const {
-    BufferPtr validity = NewBitmap(n, true);
-    uint8_t* valid = validity->mutable_data();
-    std::vector<NullReader> nulls;
-    for (const auto& r : results) nulls.emplace_back(r.column || r.is_scalar ? r : Datum::Scalar(Value()));
-    for (int64_t i = 0; i < n; ++i) {
-      if (nulls[branch[static_cast<size_t>(i)]].IsNull(i)) ClearBit(valid, i);
+  ColumnPtr Combine(const std::vector<uint16_t>& branch, std::vector<Datum>& results, int64_t n) const {
+    for (auto& r : results) {
+      if (!r.is_scalar && r.column == nullptr) r = Datum::Scalar(Value::Null(type_));  // branch not taken
     }
-    switch (type_.id) {
-      case TypeId::kNull: return Column::MakeNull(type_, n);
-      case TypeId::kString:
-      case TypeId::kBinary: {
-        std::vector<StringReader> readers;
-        for (const auto& r : results) {
-          readers.emplace_back(r.column || r.is_scalar ? r : Datum::Scalar(Value()));
-        }
-        StringWriter w(n, n * 8);
-        for (int64_t i = 0; i < n; ++i) {
-          if (GetBit(valid, i)) w.Append(readers[branch[static_cast<size_t>(i)]][i]);
-          else w.AppendEmpty();
-        }
-        return w.Finish(type_, validity);
-      }
-      case TypeId::kBool: {
-        std::vector<ColumnPtr> cols;
-        for (const auto& r : results) cols.push_back(r.column || r.is_scalar ? r.ToColumn(n) : nullptr);
-        BufferPtr values = NewBitmap(n);
-        FillBitmap(values->mutable_data(), n, [&](int64_t i) {
-          const ColumnPtr& c = cols[branch[static_cast<size_t>(i)]];
-          return c != nullptr && GetBit(valid, i) && c->GetBool(i);
-        });
-        return MakeColumn(type_, n, validity, values);
-      }
-      default:
-        return DispatchFixed(type_.id, [&](auto t) {
-          using T = decltype(t);
-          std::vector<FixedReader<T>> readers;
-          for (const auto& r : results) {
-            FixedReader<T> rd;
-            if (r.column || (r.is_scalar && !r.scalar.is_null())) rd = MakeFixedReader<T>(r);
-            else rd.scalar = true;
-            readers.push_back(rd);
-          }
-          BufferPtr values = NewBuffer(n * static_cast<int64_t>(sizeof(T)));
-          T* out = values->mutable_data_as<T>();
-          for (int64_t i = 0; i < n; ++i) out[i] = GetBit(valid, i) ? readers[branch[static_cast<size_t>(i)]][i] : T{};
-          return MakeColumn(type_, n, validity, values);
-        });
-    }
+    return GatherRows(type_, results, branch, n);
   }
 
   size_t num_branches_;

@@ -108,6 +108,7 @@ class CompareNode final : public ExprNode {
     LD_ASSIGN_OR_RETURN(Datum r, children_[1]->Eval(batch, ctx));
     if (l.IsNullScalar() || r.IsNullScalar()) return Datum::Scalar(Value::Null(DataType::Bool()));
     const int64_t n = batch.num_rows();
+    if (l.is_scalar && r.is_scalar) l = Datum::Array(l.ToColumn(n));  // only when folding constants
     BufferPtr bits = NewBitmap(n);
     uint8_t* out = bits->mutable_data();
     const DataType& t = children_[0]->type();

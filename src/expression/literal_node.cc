@@ -24,9 +24,8 @@ std::string LiteralText(const Value& v) {
       double d = v.double_value();
       if (!std::isfinite(d)) return "CAST(" + quote(FormatDouble(d)) + " AS float64)";
       std::string s = FormatDouble(d);
-      // Keep floats distinguishable from integers and decimals when read back.
-      if (s.find_first_of("e.n") == std::string::npos) s += "e0";
-      else if (s.find('e') == std::string::npos) s += "e0";
+      // "100" would read back as an integer; "100.0" reads as a number that converts losslessly.
+      if (s.find_first_of(".e") == std::string::npos) s += ".0";
       return s;
     }
     case TypeId::kString: return quote(v.string_value());
@@ -62,7 +61,17 @@ class LiteralNode final : public ExprNode {
       : ExprNode(value.type(), offset), value_(std::move(value)), param_(std::move(param)) {}
   Result<Datum> Eval(const Batch&, const EvalContext&) const override { return Datum::Scalar(value_); }
   std::string ToString() const override { return param_.empty() ? LiteralText(value_) : ":" + param_; }
-  bool IsAtomic() const override { return value_.is_null() || value_.type().id != TypeId::kFloat64 || value_.double_value() >= 0; }
+  bool IsAtomic() const override {
+    // Negative numbers are parenthesised so "a - -1" prints as "a - (-1)".
+    if (value_.is_null()) return true;
+    switch (value_.type().id) {
+      case TypeId::kInt32:
+      case TypeId::kInt64: return value_.int_value() >= 0;
+      case TypeId::kFloat64: return !std::signbit(value_.double_value());
+      case TypeId::kDecimal: return value_.decimal_value() >= 0;
+      default: return true;
+    }
+  }
   const Value* literal() const override { return &value_; }
   const std::string* param_name() const override { return param_.empty() ? nullptr : &param_; }
 
