@@ -2,12 +2,16 @@
 
 #include "connectors/postgres/pg_extract.h"
 #include "connectors/postgres/pg_load.h"
+#include "connectors/sqlite/sqlite_extract.h"
+#include "connectors/sqlite/sqlite_load.h"
 
 namespace logidata {
 
 Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(PostgresExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(PostgresLoadModule()));
+  LD_RETURN_IF_ERROR(registry.Register(SqliteExtractModule()));
+  LD_RETURN_IF_ERROR(registry.Register(SqliteLoadModule()));
   return Status::OK();
 }
 

@@ -1,0 +1,167 @@
+// extract.sqlite / load.sqlite against real SQLite database files.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "connectors/sqlite/sqlite_database.h"
+#include "integration/connectors/connector_test_support.h"
+
+namespace logidata::testing {
+namespace {
+
+class SqliteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = TempDir("sqlite") + "/db.sqlite";
+    ConnectionConfig c;
+    c.name = "lite";
+    c.type = "sqlite";
+    c.database = path_;
+    connections_.Add(c);
+  }
+  std::vector<std::vector<std::string>> Sql(const std::string& sql) {
+    auto db = SqliteDatabase::Open(*connections_.Resolve("lite"), true);
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    std::vector<std::vector<std::string>> rows;
+    auto stmt = (*db)->Prepare(sql);
+    EXPECT_TRUE(stmt.ok()) << stmt.status().ToString();
+    if (!stmt.ok()) return rows;
+    while (sqlite3_step(stmt->get()) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int c = 0; c < sqlite3_column_count(stmt->get()); ++c) {
+        auto* t = sqlite3_column_text(stmt->get(), c);
+        row.push_back(t == nullptr ? "NULL" : reinterpret_cast<const char*>(t));
+      }
+      rows.push_back(row);
+    }
+    return rows;
+  }
+  void Exec(const std::string& sql) {
+    auto db = SqliteDatabase::Open(*connections_.Resolve("lite"), true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
+  }
+  std::string path_;
+  MemoryConnections connections_;
+};
+
+TEST_F(SqliteTest, RoundTripsTypes) {
+  auto batch = MakeBatch("b:bool, i:int64, f:float64, d:decimal(10,2), s:string, day:date, ts:timestamp",
+                         {{"true", "-5", "2.5", "12.34", "it's", "2024-02-29", "2024-05-01 12:30:00.5"},
+                          {"NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
+                          {"false", "9000000000", "-0.125", "-0.01", "", "1960-01-01", "1970-01-01 00:00:00"}});
+  ASSERT_TRUE(RunLoad("load.sqlite", {{"connection", "lite"}, {"table", "t"}}, &connections_, {batch}).ok());
+  auto out = RunExtract("extract.sqlite", {{"connection", "lite"}, {"table", "t"}}, &connections_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ((*out)[0]->schema()->ToString(), batch->schema()->ToString());
+  EXPECT_EQ(SortedRows(*out), SortedRows({batch}));
+}
+
+TEST_F(SqliteTest, LoadModesAndAbort) {
+  struct Case {
+    std::string mode;
+    std::vector<std::vector<std::string>> expected;
+  };
+  std::vector<Case> cases = {
+      {"append", {{"1", "a"}, {"2", "B"}, {"2", "b"}, {"3", "C"}}},
+      {"truncate", {{"2", "B"}, {"3", "C"}}},
+      {"upsert", {{"1", "a"}, {"2", "B"}, {"3", "C"}}},
+      {"replace", {{"2", "B"}, {"3", "C"}}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.mode);
+    Exec(std::string("DROP TABLE IF EXISTS m; CREATE TABLE m (id INTEGER") + (c.mode == "append" ? "" : " PRIMARY KEY") +
+         ", v TEXT, extra TEXT DEFAULT 'x'); INSERT INTO m (id, v) VALUES (1, 'a'), (2, 'b')");
+    nlohmann::json cfg = {{"connection", "lite"}, {"table", "m"}, {"mode", c.mode}, {"keys", {"id"}}};
+    auto batch = MakeBatch("id:int64, v:string", {{"2", "B"}, {"3", "C"}});
+    Status aborted = RunLoad("load.sqlite", cfg, &connections_, {batch}, /*commit=*/false);
+    ASSERT_TRUE(aborted.ok()) << aborted.ToString();
+    EXPECT_EQ(Sql("SELECT id, v FROM m ORDER BY id, v"), (std::vector<std::vector<std::string>>{{"1", "a"}, {"2", "b"}}));
+    Status s = RunLoad("load.sqlite", cfg, &connections_, {batch}, true, 2);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(Sql("SELECT id, v FROM m ORDER BY id, v"), c.expected);
+  }
+}
+
+TEST_F(SqliteTest, ParametersAndIdentifiersResistInjection) {
+  Exec("CREATE TABLE p (id INTEGER, name TEXT); INSERT INTO p VALUES (1, 'a'), (2, 'b'); CREATE TABLE victims (x)");
+  struct Case {
+    ParameterMap params;
+    bool ok;
+    std::vector<std::vector<std::string>> rows;
+  };
+  std::vector<Case> cases = {
+      {{{"who", "b"}}, true, {{"2"}}},
+      {{{"who", "b' OR '1'='1"}}, true, {}},
+      {{{"who", "x'); DROP TABLE victims; --"}}, true, {}},
+      {{}, false, {}},
+  };
+  for (const auto& c : cases) {
+    auto out = RunExtract("extract.sqlite", {{"connection", "lite"}, {"query", "SELECT id FROM p WHERE name = :who"}},
+                          &connections_, c.params);
+    ASSERT_EQ(out.ok(), c.ok) << out.status().ToString();
+    if (out.ok()) EXPECT_EQ(Rows(*out), c.rows);
+  }
+  auto bad = RunExtract("extract.sqlite", {{"connection", "lite"}, {"table", "p; DROP TABLE victims"}}, &connections_);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("no such table"), std::string::npos) << bad.status().ToString();
+  EXPECT_EQ(Sql("SELECT count(*) FROM sqlite_master WHERE name = 'victims'"), (std::vector<std::vector<std::string>>{{"1"}}));
+}
+
+TEST_F(SqliteTest, Faults) {
+  std::string not_db = TempDir("sqlite") + "/not.db";
+  std::ofstream(not_db) << "this is not a database file, just text that is long enough to have a header......";
+  MemoryConnections bad;
+  ConnectionConfig c;
+  c.name = "garbage";
+  c.type = "sqlite";
+  c.database = not_db;
+  bad.Add(c);
+  c.name = "missing";
+  c.database = "/nonexistent/dir/db.sqlite";
+  bad.Add(c);
+  auto g = RunExtract("extract.sqlite", {{"connection", "garbage"}, {"query", "SELECT 1"}}, &bad);
+  EXPECT_FALSE(g.ok());
+  EXPECT_NE(g.status().message().find("not a database"), std::string::npos) << g.status().ToString();
+  auto m = RunExtract("extract.sqlite", {{"connection", "missing"}, {"query", "SELECT 1"}}, &bad);
+  EXPECT_EQ(m.status().code(), StatusCode::kNotFound) << m.status().ToString();
+  Exec("CREATE TABLE q (id INTEGER)");
+  auto e = RunExtract("extract.sqlite", {{"connection", "lite"}, {"query", "SELEC id FROM q"}}, &connections_);
+  EXPECT_NE(e.status().message().find("syntax error"), std::string::npos) << e.status().ToString();
+}
+
+TEST_F(SqliteTest, KilledLoadLeavesFileUnchanged) {
+  Exec("CREATE TABLE k (id INTEGER, v TEXT); INSERT INTO k VALUES (1, 'old')");
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    close(ready[0]);
+    std::vector<std::vector<std::string>> rows;
+    for (int i = 0; i < 5000; ++i) rows.push_back({std::to_string(i), "new"});
+    auto batch = MakeBatch("id:int64, v:string", rows);
+    auto op = BindConnector("load.sqlite", {{"connection", "lite"}, {"table", "k"}, {"mode", "truncate"}}, &connections_,
+                            {batch->schema()});
+    if (!op.ok()) _exit(2);
+    ExecContext ctx;
+    ctx.connections = &connections_;
+    if (!(*op)->Open(ctx).ok()) _exit(3);
+    struct Null : Emitter { Status Emit(int, BatchPtr) override { return Status::OK(); } } sink;
+    for (int i = 0;; ++i) {
+      if (!(*op)->Consume(0, batch, nullptr, sink).ok()) _exit(4);
+      if (i == 50) (void)!write(ready[1], "x", 1);
+    }
+  }
+  close(ready[1]);
+  char x;
+  ASSERT_EQ(read(ready[0], &x, 1), 1);
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(Sql("SELECT id, v FROM k"), (std::vector<std::vector<std::string>>{{"1", "old"}}));
+}
+
+}  // namespace
+}  // namespace logidata::testing
