@@ -1,4 +1,5 @@
 #include "transforms/aggregate.h"
+#include "transforms/dedupe.h"
 #include "transforms/hash_join.h"
 #include "transforms/transform_modules.h"
 
@@ -7,6 +8,7 @@ namespace logidata {
 Status RegisterBlockingTransforms(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(AggregateModule()));
   LD_RETURN_IF_ERROR(registry.Register(JoinModule()));
+  LD_RETURN_IF_ERROR(registry.Register(DedupeModule()));
   return Status::OK();
 }
 

@@ -10,7 +10,8 @@ namespace {
 constexpr uint64_t kBatchMagic = 0x314c4c4950534c44ULL;  // "LDSPILL1"
 constexpr size_t kFlushBytes = 1 << 20;
 
-size_t Pad8(size_t n) { return (n + 7) & ~size_t{7}; }
+// 16-byte alignment: decimal (int128) values are read in place and may use aligned SIMD loads.
+size_t Pad16(size_t n) { return (n + 15) & ~size_t{15}; }
 
 struct ColumnHeader {
   uint64_t validity_len;
@@ -55,7 +56,7 @@ Result<std::unique_ptr<SpillWriter>> SpillWriter::Open(FileSystem& fs, std::stri
 
 void SpillWriter::Put(const void* data, size_t size) {
   buffer_.append(static_cast<const char*>(data), size);
-  size_t padded = Pad8(buffer_.size());
+  size_t padded = Pad16(buffer_.size());
   buffer_.resize(padded, '\0');
 }
 
@@ -70,7 +71,7 @@ Status SpillWriter::Flush() {
 
 Status SpillWriter::Write(const Batch& batch) {
   const int64_t n = batch.num_rows();
-  uint64_t head[3] = {kBatchMagic, static_cast<uint64_t>(n), static_cast<uint64_t>(batch.num_columns())};
+  uint64_t head[4] = {kBatchMagic, static_cast<uint64_t>(n), static_cast<uint64_t>(batch.num_columns()), 0};
   Put(head, sizeof(head));
   for (const auto& column : batch.columns()) {
     const Column& c = *column;
@@ -130,7 +131,7 @@ Result<BatchPtr> SpillReader::Next() {
   auto take = [&](size_t len, const uint8_t** out) -> bool {
     if (len > size - pos_) return false;
     *out = base + pos_;
-    pos_ += Pad8(len);
+    pos_ += Pad16(len);
     if (pos_ > size) pos_ = size;
     return true;
   };

@@ -1,0 +1,279 @@
+#include "transforms/dedupe.h"
+
+#include <algorithm>
+
+#include "transforms/blocking_config.h"
+#include "transforms/spill_file.h"
+
+namespace logidata {
+
+namespace {
+
+std::vector<int> AllColumns(const Schema& schema) {
+  std::vector<int> out;
+  for (int i = 0; i < schema.num_fields(); ++i) out.push_back(i);
+  return out;
+}
+
+std::vector<DataType> KeyTypes(const Schema& schema, const std::vector<int>& cols) {
+  std::vector<DataType> out;
+  for (int c : cols) out.push_back(schema.field(c).type);
+  return out;
+}
+
+const SchemaPtr& SeenSchema() {
+  static const SchemaPtr kSchema = MakeSchema({{"__key", DataType::Binary(), false}});
+  return kSchema;
+}
+
+}  // namespace
+
+DedupeCore::DedupeCore(SchemaPtr schema, std::vector<int> key_columns, DedupeKeep keep)
+    : schema_(std::move(schema)),
+      key_columns_(key_columns.empty() ? AllColumns(*schema_) : std::move(key_columns)),
+      keep_(keep),
+      encoder_(KeyTypes(*schema_, key_columns_)) {}
+
+DedupeCore::~DedupeCore() = default;
+
+void DedupeCore::EnableSpill(FileSystem* fs, std::filesystem::path spill_dir, std::string name, int64_t budget_bytes) {
+  fs_ = fs;
+  budget_ = budget_bytes;
+  spill_dir_ = std::make_unique<SpillDirectory>(fs, std::move(spill_dir), "dedupe-" + name);
+}
+
+int64_t DedupeCore::MemoryUsage() const {
+  return table_.MemoryBytes() + buffered_bytes_ + static_cast<int64_t>(last_.capacity() * 8);
+}
+
+std::vector<ColumnPtr> DedupeCore::Keys(const Batch& batch) const {
+  std::vector<ColumnPtr> keys;
+  for (int c : key_columns_) keys.push_back(batch.column(c));
+  return keys;
+}
+
+Result<BatchPtr> DedupeCore::Add(const BatchPtr& batch) {
+  const int64_t n = batch->num_rows();
+  if (n == 0) return BatchPtr();
+  if (spilled_) {
+    LD_RETURN_IF_ERROR(SpillRows(*batch));
+    return BatchPtr();
+  }
+  encoder_.Encode(Keys(*batch), 0, n, &keys_);
+  BatchPtr result;
+  if (keep_ == DedupeKeep::kFirst) {
+    kept_.clear();
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t before = table_.size();
+      if (table_.FindOrInsert(keys_.key(i), keys_.hashes[static_cast<size_t>(i)]) == before) {
+        kept_.push_back(static_cast<int32_t>(i));
+      }
+    }
+    if (static_cast<int64_t>(kept_.size()) == n) result = batch;
+    else if (!kept_.empty()) result = TakeBatch(*batch, kept_);
+  } else {
+    std::vector<uint32_t> groups(static_cast<size_t>(n));
+    table_.FindOrInsert(keys_, groups.data());
+    last_.resize(static_cast<size_t>(table_.size()));
+    const uint64_t base = static_cast<uint64_t>(batches_.size()) << 32;
+    for (int64_t i = 0; i < n; ++i) last_[groups[static_cast<size_t>(i)]] = base | static_cast<uint64_t>(i);
+    batches_.push_back(batch);
+    batch_groups_.push_back(std::move(groups));
+    buffered_bytes_ += batch->ByteSize() + n * 4;
+  }
+  if (budget_ >= 0 && MemoryUsage() > budget_) LD_RETURN_IF_ERROR(EnterSpill());
+  return result;
+}
+
+Status DedupeCore::EnterSpill() {
+  spilled_ = true;
+  rows_spill_ = std::make_unique<SpillPartitions>(spill_dir_.get());
+  if (keep_ == DedupeKeep::kFirst) {
+    // Keys already returned must keep suppressing later rows: park them per partition.
+    seen_spill_ = std::make_unique<SpillPartitions>(spill_dir_.get());
+    std::vector<std::vector<std::string_view>> parts(kSpillPartitions);
+    for (int64_t g = 0; g < table_.size(); ++g) parts[static_cast<size_t>(SpillPartitionOf(table_.hash(g)))].push_back(table_.key(g));
+    for (int p = 0; p < kSpillPartitions; ++p) {
+      const auto& keys = parts[static_cast<size_t>(p)];
+      for (size_t b = 0; b < keys.size(); b += kTargetBatchRows) {
+        const size_t e = std::min(keys.size(), b + kTargetBatchRows);
+        // Keys are opaque bytes here: store them as a binary column.
+        auto offsets = std::make_shared<Buffer>();
+        auto data = std::make_shared<Buffer>();
+        offsets->Resize((e - b + 1) * 4);
+        int32_t* o = offsets->mutable_data_as<int32_t>();
+        o[0] = 0;
+        for (size_t k = b; k < e; ++k) {
+          data->Append(keys[k].data(), keys[k].size());
+          o[k - b + 1] = static_cast<int32_t>(data->size());
+        }
+        auto col = std::make_shared<const Column>(DataType::Binary(), static_cast<int64_t>(e - b), nullptr, offsets, data);
+        LD_RETURN_IF_ERROR(seen_spill_->Write(p, Batch(SeenSchema(), {col}, static_cast<int64_t>(e - b))));
+      }
+    }
+  } else {
+    for (const auto& b : batches_) LD_RETURN_IF_ERROR(SpillRows(*b));
+    batches_.clear();
+    batch_groups_.clear();
+    last_ = {};
+    buffered_bytes_ = 0;
+  }
+  table_.Clear();
+  return Status::OK();
+}
+
+Status DedupeCore::SpillRows(const Batch& batch) {
+  encoder_.Encode(Keys(batch), 0, batch.num_rows(), &keys_);
+  return rows_spill_->WritePartitioned(batch, keys_.hashes.data());
+}
+
+Status DedupeCore::Finish(const std::function<Status(BatchPtr)>& emit) {
+  if (!spilled_) {
+    if (keep_ == DedupeKeep::kFirst) return Status::OK();
+    for (size_t k = 0; k < batches_.size(); ++k) {
+      const auto& groups = batch_groups_[k];
+      kept_.clear();
+      const uint64_t base = static_cast<uint64_t>(k) << 32;
+      for (size_t i = 0; i < groups.size(); ++i) {
+        if (last_[groups[i]] == (base | i)) kept_.push_back(static_cast<int32_t>(i));
+      }
+      if (kept_.size() == groups.size()) LD_RETURN_IF_ERROR(emit(batches_[k]));
+      else if (!kept_.empty()) LD_RETURN_IF_ERROR(emit(TakeBatch(*batches_[k], kept_)));
+      batches_[k].reset();
+    }
+    return Status::OK();
+  }
+  std::vector<std::vector<std::string>> rows_paths, seen_paths;
+  LD_RETURN_IF_ERROR(rows_spill_->Close(&rows_paths));
+  if (seen_spill_ != nullptr) LD_RETURN_IF_ERROR(seen_spill_->Close(&seen_paths));
+  seen_paths.resize(kSpillPartitions);
+  for (int p = 0; p < kSpillPartitions; ++p) {
+    table_.Clear();
+    LD_ASSIGN_OR_RETURN(auto seen, ReadSpillFiles(*fs_, seen_paths[static_cast<size_t>(p)], SeenSchema()));
+    for (const auto& b : seen) {
+      const Column& c = *b->column(0);
+      for (int64_t i = 0; i < b->num_rows(); ++i) {
+        std::string_view k = c.GetString(i);
+        table_.FindOrInsert(k, HashBytes(k.data(), k.size()));
+      }
+    }
+    LD_ASSIGN_OR_RETURN(auto rows, ReadSpillFiles(*fs_, rows_paths[static_cast<size_t>(p)], schema_));
+    if (rows.empty()) continue;
+    BatchPtr all = blocking::ConcatAll(schema_, rows);
+    rows.clear();
+    const int64_t n = all->num_rows();
+    encoder_.Encode(Keys(*all), 0, n, &keys_);
+    kept_.clear();
+    if (keep_ == DedupeKeep::kFirst) {
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t before = table_.size();
+        if (table_.FindOrInsert(keys_.key(i), keys_.hashes[static_cast<size_t>(i)]) == before) {
+          kept_.push_back(static_cast<int32_t>(i));
+        }
+      }
+    } else {
+      std::vector<uint32_t> groups(static_cast<size_t>(n));
+      table_.FindOrInsert(keys_, groups.data());
+      std::vector<int64_t> last(static_cast<size_t>(table_.size()), -1);
+      for (int64_t i = 0; i < n; ++i) last[groups[static_cast<size_t>(i)]] = i;
+      for (int64_t i = 0; i < n; ++i) {
+        if (last[groups[static_cast<size_t>(i)]] == i) kept_.push_back(static_cast<int32_t>(i));
+      }
+    }
+    for (size_t b = 0; b < kept_.size(); b += kTargetBatchRows) {
+      const size_t e = std::min(kept_.size(), b + static_cast<size_t>(kTargetBatchRows));
+      LD_RETURN_IF_ERROR(emit(TakeBatch(*all, std::span<const int32_t>(kept_.data() + b, e - b))));
+    }
+  }
+  table_.Clear();
+  return Status::OK();
+}
+
+namespace {
+
+class DedupeOperator final : public Operator {
+ public:
+  DedupeOperator(SchemaPtr schema, std::vector<int> keys, DedupeKeep keep)
+      : keep_(keep), core_(schema, std::move(keys), keep) {
+    output_schemas_ = {std::move(schema)};
+  }
+
+  Status Open(ExecContext& ctx) override {
+    core_.EnableSpill(ctx.fs, ctx.spill_dir, ctx.node_id, ctx.memory_budget_bytes);
+    return Status::OK();
+  }
+  bool RequiresOrderedInput(int) const override { return true; }
+  bool EmitsOnConsume(int) const override { return keep_ == DedupeKeep::kFirst; }
+
+  Status Consume(int, const BatchPtr& batch, OperatorState*, Emitter& out) override {
+    LD_ASSIGN_OR_RETURN(BatchPtr kept, core_.Add(batch));
+    if (kept == nullptr) return Status::OK();
+    return out.Emit(blocking::WithSchema(output_schemas_[0], kept->columns(), kept->num_rows()));
+  }
+
+  Result<bool> Produce(OperatorState*, Emitter& out) override {
+    if (finished_) return false;
+    finished_ = true;
+    LD_RETURN_IF_ERROR(core_.Finish([&](BatchPtr b) { return out.Emit(std::move(b)); }));
+    return false;
+  }
+
+  int64_t MemoryUsage() const override { return core_.MemoryUsage(); }
+
+ private:
+  DedupeKeep keep_;
+  DedupeCore core_;
+  bool finished_ = false;
+};
+
+Result<std::unique_ptr<Operator>> BindDedupe(const BindContext& ctx) {
+  if (ctx.input_schemas.size() != 1 || ctx.input_schemas[0] == nullptr) {
+    return Status::InvalidArgument("dedupe needs exactly one input");
+  }
+  const nlohmann::json& cfg = ctx.cfg();
+  const SchemaPtr& in = ctx.input_schemas[0];
+  LD_ASSIGN_OR_RETURN(std::vector<int> keys, blocking::ColumnList(cfg, "keys", *in));
+  LD_ASSIGN_OR_RETURN(std::string keep, blocking::StringMember(cfg, "keep", "", "first", {"first", "last"}));
+  return std::unique_ptr<Operator>(
+      std::make_unique<DedupeOperator>(in, std::move(keys), keep == "first" ? DedupeKeep::kFirst : DedupeKeep::kLast));
+}
+
+}  // namespace
+
+ModuleDescriptor DedupeModule() {
+  ModuleDescriptor d;
+  d.kind = ModuleKind::kTransform;
+  d.name = "dedupe";
+  d.summary = "Removes duplicate rows, keeping the first or last row per key.";
+  d.description =
+      "Keeps one row per distinct combination of the `keys` columns (all columns when empty): the "
+      "first or the last in input order. Whole rows are kept. Nulls compare equal to each other. "
+      "Keep first streams; keep last holds rows until the input ends. Spills to disk past the "
+      "memory budget.";
+  d.category = "rows";
+  d.icon = "copy-x";
+  d.inputs = {{"in", "Rows with duplicates.", false}};
+  d.outputs = {{"out", "One row per key.", false}};
+  d.config_schema = {
+      {"type", "object"},
+      {"title", "Dedupe"},
+      {"additionalProperties", false},
+      {"properties",
+       {{"keys",
+         {{"type", "array"},
+          {"title", "Key columns"},
+          {"description", "Rows with equal values in these columns are duplicates. Empty: compare whole rows."},
+          {"items", {{"type", "string"}, {"title", "Column"}, {"format", "column"}}},
+          {"default", nlohmann::json::array()}}},
+        {"keep",
+         {{"type", "string"},
+          {"title", "Keep"},
+          {"description", "Which row of each key to keep, in input order."},
+          {"enum", {"first", "last"}},
+          {"default", "first"}}}}},
+  };
+  d.factory = BindDedupe;
+  return d;
+}
+
+}  // namespace logidata

@@ -1,0 +1,82 @@
+// Dedupe: keeps one row per distinct value of the key columns — the first or the last in input
+// order — with the full rows. DedupeCore is the reusable engine (transform.dedupe and the
+// cleaner's dedupe step both use it); DedupeModule() is the transform.
+//
+// DedupeCore streams for keep = first (a batch's new keys are returned at once) and buffers for
+// keep = last (rows are known to be last only at the end). Past the memory budget it switches to
+// hash-partitioned spill files and finishes partition by partition; rows returned after a spill
+// are in input order within a partition only.
+// Thread-compatible: REQUIRES batches in input order, one call at a time (operators using it
+// declare RequiresOrderedInput).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/file_system.h"
+#include "module/module_descriptor.h"
+#include "transforms/key_encoder.h"
+#include "transforms/key_table.h"
+
+namespace logidata {
+
+class SpillDirectory;
+class SpillPartitions;
+
+enum class DedupeKeep { kFirst, kLast };
+
+class DedupeCore {
+ public:
+  // `key_columns` index `schema`; an empty list means "all columns".
+  DedupeCore(SchemaPtr schema, std::vector<int> key_columns, DedupeKeep keep);
+  ~DedupeCore();
+
+  // Enables spilling to a private folder under `spill_dir` once MemoryUsage() > budget_bytes.
+  // Without it the core never spills.
+  void EnableSpill(FileSystem* fs, std::filesystem::path spill_dir, std::string name, int64_t budget_bytes);
+
+  // keep = first: the rows of `batch` whose key was not seen before (nullptr when none); the
+  // batch itself when all rows survive. keep = last (or after a spill): nullptr; rows come from
+  // Finish.
+  Result<BatchPtr> Add(const BatchPtr& batch);
+  // After the last Add: every surviving row not returned by Add yet.
+  Status Finish(const std::function<Status(BatchPtr)>& emit);
+
+  int64_t MemoryUsage() const;
+  bool spilled() const { return spilled_; }
+
+ private:
+  Status EnterSpill();
+  Status SpillRows(const Batch& batch);
+  Status FinishPartition(int partition, const std::function<Status(BatchPtr)>& emit);
+  std::vector<ColumnPtr> Keys(const Batch& batch) const;
+
+  SchemaPtr schema_;
+  std::vector<int> key_columns_;
+  DedupeKeep keep_;
+  KeyEncoder encoder_;
+  KeyTable table_;
+  EncodedKeys keys_;
+  std::vector<int32_t> kept_;
+
+  // keep = last, in memory: the buffered batches, their rows' group ids, and each group's last
+  // (batch << 32 | row).
+  std::vector<BatchPtr> batches_;
+  std::vector<std::vector<uint32_t>> batch_groups_;
+  std::vector<uint64_t> last_;
+  int64_t buffered_bytes_ = 0;
+
+  FileSystem* fs_ = nullptr;
+  int64_t budget_ = -1;
+  std::unique_ptr<SpillDirectory> spill_dir_;
+  std::unique_ptr<SpillPartitions> rows_spill_, seen_spill_;
+  bool spilled_ = false;
+};
+
+ModuleDescriptor DedupeModule();
+
+}  // namespace logidata
