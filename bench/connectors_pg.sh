@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# PostgreSQL connector benchmark beside its physical limit, on one throw-away server:
+#   load:    CSV -> PostgreSQL through `logidata run` (extract.csv -> load.postgres, binary COPY)
+#            vs server-side `COPY orders FROM 'orders.csv' CSV HEADER` into the same kind of table
+#   extract: PostgreSQL -> Parquet through `logidata run` (extract.postgres -> load.parquet)
+#            vs server-side `COPY orders TO 'out.csv' CSV`
+# Usage: bench/connectors_pg.sh [CSV] [BUILD_DIR]   (default: /work/bench-data/orders.csv, build)
+set -euo pipefail
+csv=${1:-/work/bench-data/orders.csv}
+build=${2:-$(dirname "$0")/../build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+logidata=$(cd "$build" && pwd)/logidata
+work=$(mktemp -d /tmp/ld-bench-pg-XXXXXX)
+chmod 755 "$work"
+port=$((56000 + RANDOM % 1000))
+cleanup() { "$root/scripts/servers/postgres.sh" stop "$work/pg" || true; rm -rf "$work"; }
+trap cleanup EXIT
+url=$("$root/scripts/servers/postgres.sh" start "$work/pg" "$port")
+psql() { command psql "$url" -v ON_ERROR_STOP=1 -qtA "$@"; }
+rows=$(($(wc -l <"$csv") - 1))
+cat >"$work/connections.json" <<JSON
+{"connections": {"bench": {"type": "postgres", "host": "127.0.0.1", "port": $port, "database": "logidata", "user": "postgres"}}}
+JSON
+now() { date +%s.%N; }
+rate() { awk -v r="$1" -v s="$2" 'BEGIN { printf "%.0f rows/s (%.2f s)", r / s, s }'; }
+
+# 1. Our load: the pipeline creates the table from the CSV's inferred schema.
+cat >"$work/load.json" <<JSON
+{"id": "bench-load", "name": "bench load", "nodes": [
+  {"id": "src", "type": "extract", "module": "csv", "config": {"path": "$csv"}},
+  {"id": "dst", "type": "load", "module": "postgres", "config": {"connection": "bench", "table": "orders", "mode": "truncate"}}],
+ "edges": [{"source": "src", "target": "dst"}]}
+JSON
+psql -c "CHECKPOINT"
+t0=$(now); "$logidata" run -q "$work/load.json" --connections "$work/connections.json"; t1=$(now)
+ours_load=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+[ "$(psql -c 'SELECT count(*) FROM orders')" = "$rows" ] || { echo "row count mismatch" >&2; exit 1; }
+
+# 2. Baseline: server-side COPY of the same file into a table of the same shape.
+psql -c "CREATE TABLE orders_baseline (LIKE orders); CHECKPOINT"
+cp "$csv" "$work/orders.csv"; chmod 644 "$work/orders.csv"
+t0=$(now); psql -c "COPY orders_baseline FROM '$work/orders.csv' CSV HEADER"; t1=$(now)
+base_load=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+rm -f "$work/orders.csv"
+
+# 3. Our extract to Parquet (CSV when load.parquet is not registered) vs COPY TO a CSV file.
+fmt=parquet
+"$logidata" modules | grep -q '^load.parquet' || fmt=csv
+cat >"$work/extract.json" <<JSON
+{"id": "bench-extract", "name": "bench extract", "nodes": [
+  {"id": "src", "type": "extract", "module": "postgres", "config": {"connection": "bench", "table": "orders"}},
+  {"id": "dst", "type": "load", "module": "$fmt", "config": {"path": "$work/out.$fmt"}}],
+ "edges": [{"source": "src", "target": "dst"}]}
+JSON
+t0=$(now); "$logidata" run -q "$work/extract.json" --connections "$work/connections.json"; t1=$(now)
+ours_extract=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+chown postgres "$work"
+t0=$(now); psql -c "COPY orders TO '$work/copy_out.csv' CSV"; t1=$(now)
+base_extract=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+
+echo "rows: $rows"
+echo "load    logidata csv->postgres:   $(rate "$rows" "$ours_load")"
+echo "load    COPY FROM csv (server):   $(rate "$rows" "$base_load")"
+awk -v a="$base_load" -v b="$ours_load" 'BEGIN { printf "load    ratio: %.0f%% of server-side COPY\n", 100 * a / b }'
+echo "extract logidata postgres->$fmt: $(rate "$rows" "$ours_extract")"
+echo "extract COPY TO csv (server):     $(rate "$rows" "$base_extract")"
+awk -v a="$base_extract" -v b="$ours_extract" 'BEGIN { printf "extract ratio: %.0f%% of server-side COPY TO\n", 100 * a / b }'
