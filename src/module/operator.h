@@ -28,6 +28,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,13 @@ class Operator {
   // port 0's schema) will be read downstream; a source may skip decoding the others but must
   // still emit batches with the full schema (unread columns may be all-null).
   virtual void SetRequiredColumns(const std::vector<int>& columns) { (void)columns; }
+  // Projection push-down, planning side: which columns of input `port` this operator reads when
+  // downstream reads only `needed_outputs` of output port 0 (indices, sorted). nullopt = all of
+  // them (the safe default). Called once, single-threaded, before Open.
+  virtual std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const {
+    (void)port; (void)needed_outputs;
+    return std::nullopt;
+  }
 
   virtual Status Commit() { return Status::OK(); }
   virtual void Abort() {}

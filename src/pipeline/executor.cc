@@ -277,6 +277,7 @@ Status Executor::Prepare() {
     nodes_[v]->required_before_produce.assign(memo[v].begin(), memo[v].end());
   }
 
+  PushDownProjections();
   for (int v : pipeline_.topo_order) {
     NodeRuntime& n = *nodes_[static_cast<size_t>(v)];
     if (n.op == nullptr) continue;
@@ -298,6 +299,54 @@ Status Executor::Prepare() {
     }
   }
   return Status::OK();
+}
+
+void Executor::PushDownProjections() {
+  // Walk from the loaders up: a node's needed output columns are the union of what each consumer
+  // needs from that edge. Only port 0 of each node is narrowed; other ports count as fully read.
+  const size_t count = pipeline_.nodes.size();
+  std::vector<std::optional<std::set<int>>> needed(count);  // nullopt = all columns
+  std::vector<bool> seen(count, false);
+  for (auto it = pipeline_.topo_order.rbegin(); it != pipeline_.topo_order.rend(); ++it) {
+    int v = *it;
+    BoundNode& node = pipeline_.nodes[static_cast<size_t>(v)];
+    if (node.op == nullptr) continue;
+    std::optional<std::set<int>> want = std::set<int>();
+    bool any_consumer = false;
+    for (size_t port = 0; port < node.output_edges.size(); ++port) {
+      for (int e : node.output_edges[port]) {
+        any_consumer = true;
+        const BoundEdge& edge = pipeline_.edges[static_cast<size_t>(e)];
+        BoundNode& target = pipeline_.nodes[static_cast<size_t>(edge.target_node)];
+        if (port != 0 || target.op == nullptr || v == options_.capture_node) {
+          want.reset();
+          break;
+        }
+        std::vector<int> target_needs;
+        if (needed[static_cast<size_t>(edge.target_node)]) {
+          target_needs.assign(needed[static_cast<size_t>(edge.target_node)]->begin(),
+                              needed[static_cast<size_t>(edge.target_node)]->end());
+        } else {
+          const auto& schemas = target.op->output_schemas();
+          int width = schemas.empty() ? 0 : schemas[0]->num_fields();
+          for (int c = 0; c < width; ++c) target_needs.push_back(c);
+        }
+        auto inputs = target.op->InputColumnsNeeded(edge.target_port, target_needs);
+        if (!inputs) {
+          want.reset();
+          break;
+        }
+        want->insert(inputs->begin(), inputs->end());
+      }
+      if (!want) break;
+    }
+    if (!any_consumer || v == options_.capture_node) want.reset();
+    needed[static_cast<size_t>(v)] = want;
+    if (want && !node.op->output_schemas().empty() &&
+        static_cast<int>(want->size()) < node.op->output_schemas()[0]->num_fields()) {
+      node.op->SetRequiredColumns(std::vector<int>(want->begin(), want->end()));
+    }
+  }
 }
 
 void Executor::MaybeScheduleProduce(int node) {

@@ -62,6 +62,7 @@ class Executor {
   class NodeEmitter;
 
   Status Prepare();
+  void PushDownProjections();
   void WorkerLoop(int worker);
   void RunProduceSlot(int worker, int node);
   Status Deliver(WorkerContext& w, int node, int port, const BatchPtr& batch);

@@ -160,6 +160,23 @@ TEST(ExecutorTest, InvalidPipelineDoesNotRun) {
   EXPECT_TRUE(f.collected.values["out"].empty());
 }
 
+TEST(ExecutorTest, PushesProjectionsDownToSources) {
+  Fixture f;
+  RunResult r = f.Run(R"({"name": "proj", "nodes": [
+    {"id": "narrow", "type": "extract", "module": "wide"},
+    {"id": "full", "type": "extract", "module": "wide"},
+    {"id": "pick", "type": "transform", "module": "first_column"},
+    {"id": "o1", "type": "load", "module": "collect"},
+    {"id": "o2", "type": "load", "module": "collect"}],
+   "edges": [{"source": "narrow", "target": "pick"}, {"source": "pick", "target": "o1"},
+             {"source": "full", "target": "o2"}]})",
+                      2);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(f.collected.required_columns["narrow"], std::vector<int>{0});
+  EXPECT_EQ(f.collected.required_columns.count("full"), 0u);  // a loader reads every column
+  EXPECT_EQ(f.collected.values["o1"], (std::vector<int64_t>{0, 1, 2}));
+}
+
 TEST(PreviewTest, StopsEarlyAndProfiles) {
   Fixture f;
   auto spec = ParsePipelineText(WithParallel(kChain, true), "p.json");

@@ -165,6 +165,40 @@ class Collect final : public Operator {
   bool ordered_;
 };
 
+class Wide final : public Operator {
+ public:
+  Wide(Collected* c, std::string id) : c_(c), id_(std::move(id)) {
+    output_schemas_ = {MakeSchema({Field{"n", DataType::Int64()}, Field{"a", DataType::Int64()}, Field{"b", DataType::Int64()}})};
+  }
+  void SetRequiredColumns(const std::vector<int>& columns) override {
+    std::lock_guard<std::mutex> lock(c_->mu);
+    c_->required_columns[id_] = columns;
+  }
+  Result<bool> Produce(OperatorState*, Emitter& out) override {
+    if (done_) return false;
+    done_ = true;
+    auto col = MakeNumbers(0, 3)->column(0);
+    LD_RETURN_IF_ERROR(out.Emit(Batch::Make(output_schemas_[0], {col, col, col}, 3)));
+    return true;
+  }
+
+ private:
+  Collected* c_;
+  std::string id_;
+  bool done_ = false;
+};
+
+class FirstColumn final : public Operator {
+ public:
+  FirstColumn() { output_schemas_ = {NumberSchema()}; }
+  std::optional<std::vector<int>> InputColumnsNeeded(int, const std::vector<int>&) const override {
+    return std::vector<int>{0};
+  }
+  Status Consume(int, const BatchPtr& batch, OperatorState*, Emitter& out) override {
+    return out.Emit(Batch::Make(NumberSchema(), {batch->column(0)}, batch->num_rows()));
+  }
+};
+
 nlohmann::json ObjectSchema(nlohmann::json properties, std::vector<std::string> required = {}) {
   nlohmann::json s = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
   if (!required.empty()) s["required"] = required;
@@ -227,6 +261,14 @@ Status RegisterTestModules(ModuleRegistry& registry, Collected* collected) {
       [collected](const BindContext& ctx) -> Result<std::unique_ptr<Operator>> {
         return std::unique_ptr<Operator>(new Collect(collected, ctx.node_id, ctx.cfg()["ordered"]));
       })));
+  LD_RETURN_IF_ERROR(registry.Register(Describe(
+      ModuleKind::kExtract, "wide", {}, out, ObjectSchema({}),
+      [collected](const BindContext& ctx) -> Result<std::unique_ptr<Operator>> {
+        return std::unique_ptr<Operator>(new Wide(collected, ctx.node_id));
+      })));
+  LD_RETURN_IF_ERROR(registry.Register(Describe(
+      ModuleKind::kTransform, "first_column", in, out, ObjectSchema({}),
+      [](const BindContext&) -> Result<std::unique_ptr<Operator>> { return std::unique_ptr<Operator>(new FirstColumn()); })));
   return Status::OK();
 }
 

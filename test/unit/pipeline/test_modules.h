@@ -17,6 +17,7 @@ struct Collected {
   std::map<std::string, std::vector<int64_t>> values;  // in delivery order
   std::map<std::string, bool> committed;
   std::map<std::string, bool> aborted;
+  std::map<std::string, std::vector<int>> required_columns;  // SetRequiredColumns calls
 };
 
 // extract.numbers {count, batch, parallel, fail_at}: int64 column "n" = 0..count-1.
@@ -27,6 +28,8 @@ struct Collected {
 // transform.merge: variadic input, passes batches through.
 // transform.fail {at}: fails when it sees n == at.
 // load.collect {ordered}: records every n, in delivery order.
+// extract.wide {}: columns n, a, b (3 rows); records SetRequiredColumns.
+// transform.first_column {}: outputs input column 0 only; reads only that column.
 Status RegisterTestModules(ModuleRegistry& registry, Collected* collected);
 
 }  // namespace logidata::testing
