@@ -131,7 +131,9 @@ Result<SchemaPtr> BuildCsvSchema(const CsvSample& sample, const CsvReadOptions& 
     used.insert(name);
     fields.push_back(Field{name, DataType::String(), true});
   }
-  for (const auto& [name, type_text] : options.columns) {
+  for (const auto& entry : options.columns) {
+    const std::string& name = entry.first;
+    const std::string& type_text = entry.second;
     auto it = std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return f.name == name; });
     if (it == fields.end()) {
       std::string names;
