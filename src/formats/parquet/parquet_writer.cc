@@ -32,7 +32,7 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(FileSystem& fs, const
 }
 
 Status ParquetWriter::Write(const BatchPtr& batch) {
-  if (closed_) return Status::Internal("write after close");
+  if (closed_ || finished_) return Status::Internal("write after close");
   if (batch->num_columns() != schema_->num_fields()) {
     return Status::InvalidArgument("batch has " + std::to_string(batch->num_columns()) + " columns, the Parquet file " +
                                    std::to_string(schema_->num_fields()));
@@ -109,7 +109,19 @@ Status ParquetWriter::FlushRowGroup() {
 }
 
 Status ParquetWriter::Close() {
+  LD_RETURN_IF_ERROR(Finish());
+  return Publish();
+}
+
+Status ParquetWriter::Publish() {
   if (closed_) return Status::OK();
+  if (!finished_) return Status::Internal("Publish() before Finish()");
+  closed_ = true;
+  return file_->Close();
+}
+
+Status ParquetWriter::Finish() {
+  if (closed_ || finished_) return Status::OK();
   LD_RETURN_IF_ERROR(FlushRowGroup());
   pq::FileMetaData meta;
   meta.version = 1;
@@ -130,8 +142,8 @@ Status ParquetWriter::Close() {
   footer.append(reinterpret_cast<const char*>(&len), 4);
   footer.append("PAR1");
   LD_RETURN_IF_ERROR(file_->Append(footer.data(), footer.size()));
-  closed_ = true;
-  return file_->Close();
+  finished_ = true;
+  return Status::OK();
 }
 
 void ParquetWriter::Abort() {

@@ -38,6 +38,10 @@ class ParquetWriter {
   Status Write(const BatchPtr& batch);
   // Flushes the last row group, writes the footer and publishes the file.
   Status Close();
+  // Close() in two steps: Finish() writes everything but leaves the file unpublished, Publish()
+  // makes it visible (loaders finish when input ends and publish at commit).
+  Status Finish();
+  Status Publish();
   // Discards the file; safe to call at any time.
   void Abort();
 
@@ -56,6 +60,7 @@ class ParquetWriter {
   int64_t rows_written_ = 0;
   int64_t offset_ = 0;
   std::vector<pq::RowGroup> row_groups_;
+  bool finished_ = false;
   bool closed_ = false;
 };
 

@@ -3,7 +3,8 @@
 //   make DIR        writes DuckDB- and Polars-made Parquet files of every type, with nulls, in
 //                   every compression (and DuckDB's data page v2 / delta encodings) into DIR and
 //                   prints their names as JSON.
-//   dump FILE...    prints, per file, DuckDB's and Polars' schema and rows as canonical strings:
+//   dump [--duckdb-only] FILE...
+//                   prints, per file, DuckDB's and Polars' schema and rows as canonical strings:
 //                   timestamps as epoch microseconds, blobs as hex, everything else cast to text.
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -68,7 +69,9 @@ function canonicalDuck(name, type) {
   return `${c}::VARCHAR`;
 }
 
-async function dump(files) {
+async function dump(argv) {
+  const duckOnly = argv[0] === '--duckdb-only';
+  const files = duckOnly ? argv.slice(1) : argv;
   const out = [];
   for (const f of files) {
     const r = { file: f };
@@ -78,6 +81,7 @@ async function dump(files) {
       const cols = schema.map((s) => canonicalDuck(s.name, s.type)).join(', ');
       r.duckdb = { schema, rows: await q(`SELECT ${cols} FROM read_parquet('${sq(f)}')`) };
     } catch (e) { r.duckdb = { error: String(e.message || e) }; }
+    if (duckOnly) { out.push(r); continue; }
     try {
       const df = pl.readParquet(f);
       const schema = Object.entries(df.schema).map(([name, t]) => ({ name, type: String(t).replace(/^DataType\((.*)\)$/, '$1') }));

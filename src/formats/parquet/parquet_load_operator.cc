@@ -1,0 +1,171 @@
+#include "formats/parquet/parquet_load_operator.h"
+
+#include <random>
+#include <unordered_map>
+
+#include "formats/parquet/compression.h"
+#include "formats/parquet/hive_partitioning.h"
+
+namespace logidata::parquet {
+namespace {
+
+std::string RandomSuffix() {
+  std::random_device rd;
+  std::mt19937_64 gen(rd());
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  uint64_t v = gen();
+  for (int i = 0; i < 12; ++i) { s.push_back(hex[v & 15]); v >>= 4; }
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ParquetLoadOperator>> ParquetLoadOperator::Bind(const BindContext& ctx) {
+  const auto& cfg = ctx.cfg();
+  if (!cfg.contains("path") || !cfg["path"].is_string() || cfg["path"].get<std::string>().empty()) {
+    return ConfigError("/path", "a target file (or folder with partition_by) is required");
+  }
+  if (ctx.input_schemas.size() != 1 || !ctx.input_schemas[0]) return Status::InvalidArgument("load.parquet needs one input");
+  std::unique_ptr<ParquetLoadOperator> op(new ParquetLoadOperator());
+  op->fs_ = ctx.fs != nullptr ? ctx.fs : &LocalFileSystem();
+  op->path_ = ctx.ResolvePath(cfg["path"].get<std::string>());
+  while (op->path_.size() > 1 && op->path_.back() == '/') op->path_.pop_back();
+  auto codec = ParseCodec(cfg.value("compression", std::string("zstd")));
+  if (!codec.ok()) return ConfigError("/compression", codec.status().message());
+  op->options_.compression = *codec;
+  op->options_.row_group_size = cfg.value("row_group_size", int64_t{1} << 20);
+  if (op->options_.row_group_size <= 0) return ConfigError("/row_group_size", "must be positive");
+  op->options_.page_size = cfg.value("page_size", int64_t{1} << 20);
+  if (op->options_.page_size <= 0) return ConfigError("/page_size", "must be positive");
+  op->options_.compression_level = cfg.value("compression_level", 0);
+  op->input_schema_ = ctx.input_schemas[0];
+  const Schema& in = *op->input_schema_;
+  if (cfg.contains("partition_by")) {
+    const auto& pb = cfg["partition_by"];
+    for (size_t i = 0; i < pb.size(); ++i) {
+      if (!pb[i].is_string()) return ConfigError("/partition_by/" + std::to_string(i), "must be a column name");
+      auto idx = in.RequireField(pb[i].get<std::string>());
+      if (!idx.ok()) return ConfigError("/partition_by/" + std::to_string(i), idx.status().message());
+      op->partition_columns_.push_back(*idx);
+    }
+  }
+  std::vector<Field> fields;
+  for (int c = 0; c < in.num_fields(); ++c) {
+    if (std::find(op->partition_columns_.begin(), op->partition_columns_.end(), c) != op->partition_columns_.end()) continue;
+    op->data_columns_.push_back(c);
+    fields.push_back(in.field(c));
+  }
+  if (fields.empty()) return ConfigError("/partition_by", "at least one column must remain to be written");
+  op->file_schema_ = MakeSchema(std::move(fields));
+  return op;
+}
+
+ParquetLoadOperator::~ParquetLoadOperator() {
+  if (!committed_) Abort();
+}
+
+Status ParquetLoadOperator::Open(ExecContext& ctx) {
+  if (ctx.fs != nullptr) fs_ = ctx.fs;
+  options_.num_threads = std::max(1, ctx.num_threads);
+  if (!partition_columns_.empty()) {
+    staging_ = path_ + ".tmp-" + RandomSuffix();
+    LD_RETURN_IF_ERROR(fs_->CreateDirs(staging_));
+  } else {
+    // An empty input still produces a valid (empty) file.
+    LD_RETURN_IF_ERROR(WriterFor("").status());
+  }
+  return Status::OK();
+}
+
+Result<ParquetWriter*> ParquetLoadOperator::WriterFor(const std::string& partition_dir) {
+  auto it = writers_.find(partition_dir);
+  if (it != writers_.end()) return it->second.get();
+  std::unique_ptr<ParquetWriter> writer;
+  if (partition_columns_.empty()) {
+    LD_ASSIGN_OR_RETURN(writer, ParquetWriter::Open(*fs_, path_, file_schema_, options_));
+  } else {
+    std::string dir = staging_ + "/" + partition_dir;
+    LD_RETURN_IF_ERROR(fs_->CreateDirs(dir));
+    LD_ASSIGN_OR_RETURN(auto file, fs_->OpenWrite(dir + "/part-0.parquet", /*atomic=*/false));
+    LD_ASSIGN_OR_RETURN(writer, ParquetWriter::Open(std::move(file), file_schema_, options_));
+  }
+  ParquetWriter* raw = writer.get();
+  writers_.emplace(partition_dir, std::move(writer));
+  return raw;
+}
+
+Status ParquetLoadOperator::Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) {
+  (void)port; (void)state; (void)out;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (batch->num_rows() == 0) return Status::OK();
+  std::vector<ColumnPtr> data;
+  for (int c : data_columns_) data.push_back(batch->column(c));
+  BatchPtr file_batch = Batch::Make(file_schema_, std::move(data), batch->num_rows());
+  if (partition_columns_.empty()) {
+    LD_ASSIGN_OR_RETURN(ParquetWriter * w, WriterFor(""));
+    return w->Write(file_batch);
+  }
+  // Group rows by partition folder, keeping their order within each group.
+  std::unordered_map<std::string, std::vector<int32_t>> groups;
+  std::vector<std::string> order;
+  for (int64_t r = 0; r < batch->num_rows(); ++r) {
+    std::string dir;
+    for (size_t k = 0; k < partition_columns_.size(); ++k) {
+      if (k > 0) dir.push_back('/');
+      int c = partition_columns_[k];
+      dir += FormatHiveSegment(input_schema_->field(c).name, *batch->column(c), r);
+    }
+    auto [it, inserted] = groups.try_emplace(dir);
+    if (inserted) order.push_back(dir);
+    it->second.push_back(static_cast<int32_t>(r));
+  }
+  for (const auto& dir : order) {
+    LD_ASSIGN_OR_RETURN(ParquetWriter * w, WriterFor(dir));
+    const auto& rows = groups[dir];
+    LD_RETURN_IF_ERROR(w->Write(rows.size() == static_cast<size_t>(batch->num_rows()) ? file_batch : TakeBatch(*file_batch, rows)));
+  }
+  return Status::OK();
+}
+
+Status ParquetLoadOperator::FinishPort(int port, const std::vector<OperatorState*>& states) {
+  (void)port; (void)states;
+  for (auto& [dir, w] : writers_) {
+    Status st = w->Finish();
+    if (!st.ok()) return st.WithContext(dir.empty() ? path_ : dir);
+  }
+  return Status::OK();
+}
+
+Status ParquetLoadOperator::Commit() {
+  for (auto& [dir, w] : writers_) LD_RETURN_IF_ERROR(w->Publish());
+  if (!partition_columns_.empty()) {
+    // Swap the staged dataset in: move any old one aside first so a failure can restore it.
+    std::string backup;
+    if (fs_->Stat(path_).ok()) {
+      backup = path_ + ".old-" + RandomSuffix();
+      LD_RETURN_IF_ERROR(fs_->Rename(path_, backup));
+    }
+    Status st = fs_->Rename(staging_, path_);
+    if (!st.ok()) {
+      if (!backup.empty()) (void)fs_->Rename(backup, path_);
+      return st;
+    }
+    if (!backup.empty()) (void)fs_->RemoveAll(backup);
+  }
+  committed_ = true;
+  writers_.clear();
+  return Status::OK();
+}
+
+void ParquetLoadOperator::Abort() {
+  if (committed_) return;
+  for (auto& [dir, w] : writers_) w->Abort();
+  writers_.clear();
+  if (!staging_.empty() && fs_ != nullptr) (void)fs_->RemoveAll(staging_);
+  staging_.clear();
+}
+
+int64_t ParquetLoadOperator::MemoryUsage() const { return 0; }
+
+}  // namespace logidata::parquet

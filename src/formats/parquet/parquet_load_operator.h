@@ -1,0 +1,55 @@
+// ParquetLoadOperator: the `load.parquet` sink. Writes its input, in input order, to one Parquet
+// file or — with partition_by — to a hive-partitioned folder (`year=2024/month=5/part-0.parquet`,
+// partition columns left out of the files). Nothing is visible until Commit(): a single file is
+// written atomically through the FileSystem and published at commit; a partitioned dataset is
+// written to a staging folder next to the target and renamed into place at commit. Abort()
+// removes everything written. Consume() is serialised by the executor (ordered input); a mutex
+// guards it anyway.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "formats/parquet/parquet_writer.h"
+#include "module/module_descriptor.h"
+#include "module/operator.h"
+
+namespace logidata::parquet {
+
+class ParquetLoadOperator : public Operator {
+ public:
+  static Result<std::unique_ptr<ParquetLoadOperator>> Bind(const BindContext& ctx);
+  ~ParquetLoadOperator() override;
+
+  Status Open(ExecContext& ctx) override;
+  Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override;
+  Status FinishPort(int port, const std::vector<OperatorState*>& states) override;
+  bool EmitsOnConsume(int port) const override { (void)port; return false; }
+  bool RequiresOrderedInput(int port) const override { (void)port; return true; }
+  Status Commit() override;
+  void Abort() override;
+  int64_t MemoryUsage() const override;
+
+ private:
+  Result<ParquetWriter*> WriterFor(const std::string& partition_dir);
+
+  FileSystem* fs_ = nullptr;
+  std::string path_;
+  ParquetWriteOptions options_;
+  SchemaPtr input_schema_;
+  SchemaPtr file_schema_;                // input minus partition columns
+  std::vector<int> partition_columns_;   // input indices, in partition_by order
+  std::vector<int> data_columns_;        // input indices written to files
+  std::string staging_;                  // partitioned output: staging folder
+  std::map<std::string, std::unique_ptr<ParquetWriter>> writers_;  // by partition folder
+  std::mutex mu_;
+  bool committed_ = false;
+};
+
+// The `load.parquet` descriptor.
+ModuleDescriptor ParquetLoadModule();
+
+}  // namespace logidata::parquet
