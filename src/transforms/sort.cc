@@ -1,0 +1,340 @@
+#include "transforms/sort.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <queue>
+
+#include "transforms/blocking_config.h"
+#include "transforms/row_comparator.h"
+#include "transforms/spill_file.h"
+#include "types/column_builder.h"
+
+namespace logidata {
+
+namespace {
+
+using blocking::Pointer;
+
+struct SortState final : OperatorState {
+  std::vector<BatchPtr> batches;
+  int64_t bytes = 0;
+};
+
+// The stable order of `batch`'s rows (REQUIRES: rows are in input order).
+std::vector<int32_t> SortIndices(const Batch& batch, const RowComparator& cmp) {
+  const int64_t n = batch.num_rows();
+  std::vector<int32_t> idx(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) idx[static_cast<size_t>(i)] = static_cast<int32_t>(i);
+  if (n <= 1 || cmp.keys().empty()) return idx;
+  const SortKey& first = cmp.keys().front();
+  const Column& col = *batch.column(first.column);
+  // Rows with a null first key form their own block, ordered by the remaining keys.
+  auto non_null_end = idx.end();
+  auto null_begin = idx.end();
+  if (col.null_count() > 0) {
+    auto mid = std::stable_partition(idx.begin(), idx.end(),
+                                     [&](int32_t r) { return col.IsNull(r) == first.nulls_first; });
+    if (first.nulls_first) {
+      null_begin = idx.begin();
+      non_null_end = mid;  // nulls are [begin, mid)
+    } else {
+      null_begin = mid;
+      non_null_end = mid;
+    }
+  }
+  std::vector<uint64_t> prefix;
+  bool exact = false;
+  RowComparator::Prefixes(col, first.descending, &prefix, &exact);
+  const size_t rest = exact ? 1 : 0;
+  auto by_prefix = [&](int32_t a, int32_t b) {
+    const uint64_t pa = prefix[static_cast<size_t>(a)], pb = prefix[static_cast<size_t>(b)];
+    if (pa != pb) return pa < pb;
+    int c = cmp.Compare(batch, a, batch, b, rest);
+    return c != 0 ? c < 0 : a < b;
+  };
+  auto by_rest = [&](int32_t a, int32_t b) {
+    int c = cmp.Compare(batch, a, batch, b, 1);
+    return c != 0 ? c < 0 : a < b;
+  };
+  if (col.null_count() == 0) {
+    std::sort(idx.begin(), idx.end(), by_prefix);
+  } else if (first.nulls_first) {
+    std::sort(idx.begin(), non_null_end, by_rest);   // the null block
+    std::sort(non_null_end, idx.end(), by_prefix);
+  } else {
+    std::sort(idx.begin(), non_null_end, by_prefix);
+    std::sort(null_begin, idx.end(), by_rest);
+  }
+  return idx;
+}
+
+class SortOperator final : public Operator {
+ public:
+  SortOperator(SchemaPtr schema, std::vector<SortKey> keys) : cmp_(std::move(keys)) {
+    output_schemas_ = {schema};
+    std::vector<Field> fields = schema->fields();
+    fields.push_back({"__stamp", DataType::Int64(), false});
+    run_schema_ = MakeSchema(std::move(fields));
+  }
+
+  Status Open(ExecContext& ctx) override {
+    budget_ = ctx.memory_budget_bytes;
+    fs_ = ctx.fs;
+    spill_dir_ = std::make_unique<SpillDirectory>(ctx.fs, ctx.spill_dir, "sort-" + ctx.node_id);
+    return Status::OK();
+  }
+
+  std::unique_ptr<OperatorState> MakeThreadState() override {
+    auto s = std::make_unique<SortState>();
+    std::lock_guard<std::mutex> lock(mu_);
+    states_.push_back(s.get());
+    return s;
+  }
+
+  bool EmitsOnConsume(int) const override { return false; }
+
+  Status Consume(int, const BatchPtr& batch, OperatorState* state, Emitter&) override {
+    auto& s = *static_cast<SortState*>(state);
+    if (batch->num_rows() == 0) return Status::OK();
+    s.batches.push_back(batch);
+    const int64_t bytes = batch->ByteSize();
+    s.bytes += bytes;
+    if (total_bytes_.fetch_add(bytes) + bytes > budget_) return WriteRun(s);
+    return Status::OK();
+  }
+
+  Status FinishPort(int, const std::vector<OperatorState*>&) override {
+    if (!run_paths_.empty()) {
+      for (SortState* s : states_) LD_RETURN_IF_ERROR(WriteRun(*s));
+      return OpenRuns();
+    }
+    std::vector<BatchPtr> batches;
+    for (SortState* s : states_) {
+      batches.insert(batches.end(), s->batches.begin(), s->batches.end());
+      s->batches.clear();
+    }
+    std::sort(batches.begin(), batches.end(),
+              [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
+    all_ = batches.empty() ? Batch::Empty(output_schemas_[0]) : blocking::ConcatAll(output_schemas_[0], batches);
+    order_ = SortIndices(*all_, cmp_);
+    chunks_ = (all_->num_rows() + kTargetBatchRows - 1) / kTargetBatchRows;
+    return Status::OK();
+  }
+
+  int MaxProduceParallelism() const override { return run_paths_.empty() ? 8 : 1; }
+
+  Result<bool> Produce(OperatorState*, Emitter& out) override {
+    if (!run_paths_.empty()) return MergeStep(out);
+    const int64_t c = next_chunk_.fetch_add(1);
+    if (c >= chunks_) return false;
+    const int64_t b = c * kTargetBatchRows;
+    const int64_t e = std::min(all_->num_rows(), b + kTargetBatchRows);
+    auto batch = std::const_pointer_cast<Batch>(
+        TakeBatch(*all_, std::span<const int32_t>(order_.data() + b, static_cast<size_t>(e - b))));
+    batch->set_sequence(static_cast<uint64_t>(c));
+    LD_RETURN_IF_ERROR(out.Emit(std::move(batch)));
+    return c + 1 < chunks_;
+  }
+
+  int64_t MemoryUsage() const override {
+    return total_bytes_.load() + (all_ != nullptr ? all_->ByteSize() + static_cast<int64_t>(order_.size() * 4) : 0);
+  }
+
+ private:
+  // Sorts a thread's buffered batches (with their input positions) into one run file.
+  Status WriteRun(SortState& s) {
+    if (s.batches.empty()) return Status::OK();
+    std::sort(s.batches.begin(), s.batches.end(),
+              [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
+    std::vector<BatchPtr> stamped;
+    for (const auto& b : s.batches) {
+      auto stamps = std::make_shared<Buffer>();
+      stamps->Resize(static_cast<size_t>(b->num_rows()) * 8);
+      int64_t* st = stamps->mutable_data_as<int64_t>();
+      const int64_t base = static_cast<int64_t>(b->sequence() << 32);
+      for (int64_t i = 0; i < b->num_rows(); ++i) st[i] = base + i;
+      std::vector<ColumnPtr> cols = b->columns();
+      cols.push_back(std::make_shared<const Column>(DataType::Int64(), b->num_rows(), nullptr, stamps));
+      stamped.push_back(Batch::Make(run_schema_, std::move(cols), b->num_rows()));
+    }
+    BatchPtr all = blocking::ConcatAll(run_schema_, stamped);
+    stamped.clear();
+    std::vector<int32_t> order = SortIndices(*all, cmp_);
+    LD_ASSIGN_OR_RETURN(std::string path, spill_dir_->NewPath());
+    LD_ASSIGN_OR_RETURN(auto writer, SpillWriter::Open(*fs_, path));
+    for (size_t b = 0; b < order.size(); b += kTargetBatchRows) {
+      const size_t e = std::min(order.size(), b + static_cast<size_t>(kTargetBatchRows));
+      LD_RETURN_IF_ERROR(writer->Write(*TakeBatch(*all, std::span<const int32_t>(order.data() + b, e - b))));
+    }
+    LD_RETURN_IF_ERROR(writer->Close());
+    total_bytes_.fetch_sub(s.bytes);
+    s.bytes = 0;
+    s.batches.clear();
+    std::lock_guard<std::mutex> lock(mu_);
+    run_paths_.push_back(path);
+    return Status::OK();
+  }
+
+  struct Cursor {
+    std::unique_ptr<SpillReader> reader;
+    BatchPtr batch;
+    int64_t row = 0;
+  };
+
+  Status Advance(Cursor& c) {
+    if (c.batch != nullptr && ++c.row < c.batch->num_rows()) return Status::OK();
+    c.row = 0;
+    do {
+      LD_ASSIGN_OR_RETURN(c.batch, c.reader->Next());
+    } while (c.batch != nullptr && c.batch->num_rows() == 0);
+    return Status::OK();
+  }
+
+  // True when cursor a's row sorts after b's (a min-heap on (keys, input position)).
+  bool After(const Cursor& a, const Cursor& b) const {
+    int c = cmp_.Compare(*a.batch, a.row, *b.batch, b.row);
+    if (c != 0) return c > 0;
+    const int stamp = run_schema_->num_fields() - 1;
+    return a.batch->column(stamp)->Get<int64_t>(a.row) > b.batch->column(stamp)->Get<int64_t>(b.row);
+  }
+
+  Status OpenRuns() {
+    for (const auto& path : run_paths_) {
+      Cursor c;
+      LD_ASSIGN_OR_RETURN(c.reader, SpillReader::Open(*fs_, path, run_schema_));
+      LD_RETURN_IF_ERROR(Advance(c));
+      if (c.batch != nullptr) cursors_.push_back(std::move(c));
+    }
+    for (size_t i = 0; i < cursors_.size(); ++i) heap_.push_back(i);
+    std::make_heap(heap_.begin(), heap_.end(), [&](size_t a, size_t b) { return After(cursors_[a], cursors_[b]); });
+    return Status::OK();
+  }
+
+  // Emits the next merged chunk of up to kTargetBatchRows rows.
+  Result<bool> MergeStep(Emitter& out) {
+    if (heap_.empty()) return false;
+    auto cmp = [&](size_t a, size_t b) { return After(cursors_[a], cursors_[b]); };
+    const SchemaPtr& schema = output_schemas_[0];
+    std::vector<ColumnBuilder> builders;
+    for (const auto& f : schema->fields()) builders.emplace_back(f.type, kTargetBatchRows);
+    int64_t rows = 0;
+    while (!heap_.empty() && rows < kTargetBatchRows) {
+      std::pop_heap(heap_.begin(), heap_.end(), cmp);
+      Cursor& c = cursors_[heap_.back()];
+      for (int col = 0; col < schema->num_fields(); ++col) builders[static_cast<size_t>(col)].AppendFrom(*c.batch->column(col), c.row);
+      ++rows;
+      LD_RETURN_IF_ERROR(Advance(c));
+      if (c.batch == nullptr) {
+        heap_.pop_back();
+      } else {
+        std::push_heap(heap_.begin(), heap_.end(), cmp);
+      }
+    }
+    std::vector<ColumnPtr> cols;
+    for (auto& b : builders) cols.push_back(b.Finish());
+    LD_RETURN_IF_ERROR(out.Emit(Batch::Make(schema, std::move(cols), rows)));
+    return !heap_.empty();
+  }
+
+  RowComparator cmp_;
+  SchemaPtr run_schema_;
+  int64_t budget_ = 0;
+  FileSystem* fs_ = nullptr;
+  std::unique_ptr<SpillDirectory> spill_dir_;
+  std::mutex mu_;
+  std::vector<SortState*> states_;
+  std::atomic<int64_t> total_bytes_{0};
+  std::vector<std::string> run_paths_;
+
+  BatchPtr all_;
+  std::vector<int32_t> order_;
+  int64_t chunks_ = 0;
+  std::atomic<int64_t> next_chunk_{0};
+
+  std::vector<Cursor> cursors_;
+  std::vector<size_t> heap_;
+};
+
+Result<std::unique_ptr<Operator>> BindSort(const BindContext& ctx) {
+  if (ctx.input_schemas.size() != 1 || ctx.input_schemas[0] == nullptr) {
+    return Status::InvalidArgument("sort needs exactly one input");
+  }
+  const SchemaPtr& in = ctx.input_schemas[0];
+  LD_ASSIGN_OR_RETURN(auto items, blocking::ArrayMember(ctx.cfg(), "keys", ""));
+  if (items.empty()) return ConfigError("/keys", "give at least one sort key");
+  std::vector<SortKey> keys;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string p = Pointer("/keys", i);
+    SortKey key;
+    std::string column;
+    if (items[i].is_string()) {
+      column = items[i].get<std::string>();
+      LD_ASSIGN_OR_RETURN(key.column, blocking::ResolveColumn(*in, column, p));
+    } else if (items[i].is_object()) {
+      LD_ASSIGN_OR_RETURN(column, blocking::StringMember(items[i], "column", p, ""));
+      if (column.empty()) return ConfigError(Pointer(p, "column"), "name the column to sort by");
+      LD_ASSIGN_OR_RETURN(key.column, blocking::ResolveColumn(*in, column, Pointer(p, "column")));
+      LD_ASSIGN_OR_RETURN(std::string order, blocking::StringMember(items[i], "order", p, "asc", {"asc", "desc"}));
+      LD_ASSIGN_OR_RETURN(std::string nulls, blocking::StringMember(items[i], "nulls", p, "last", {"first", "last"}));
+      key.descending = order == "desc";
+      key.nulls_first = nulls == "first";
+    } else {
+      return ConfigError(p, "must be an object {column, order, nulls}");
+    }
+    keys.push_back(key);
+  }
+  return std::unique_ptr<Operator>(std::make_unique<SortOperator>(in, std::move(keys)));
+}
+
+}  // namespace
+
+ModuleDescriptor SortModule() {
+  ModuleDescriptor d;
+  d.kind = ModuleKind::kTransform;
+  d.name = "sort";
+  d.summary = "Sorts rows by one or more key columns.";
+  d.description =
+      "Orders rows by the `keys`, the first key first; each key is ascending or descending and "
+      "puts nulls first or last. The sort is stable: rows with equal keys keep their input order. "
+      "Sorts larger than the memory budget spill sorted runs to disk and merge them.";
+  d.category = "rows";
+  d.icon = "arrow-down-up";
+  d.inputs = {{"in", "Rows to sort.", false}};
+  d.outputs = {{"out", "Sorted rows.", false}};
+  d.config_schema = {
+      {"type", "object"},
+      {"title", "Sort"},
+      {"additionalProperties", false},
+      {"required", {"keys"}},
+      {"properties",
+       {{"keys",
+         {{"type", "array"},
+          {"title", "Sort keys"},
+          {"description", "Columns to sort by, most significant first."},
+          {"minItems", 1},
+          {"items",
+           {{"type", "object"},
+            {"title", "Sort key"},
+            {"required", {"column"}},
+            {"additionalProperties", false},
+            {"properties",
+             {{"column", {{"type", "string"}, {"title", "Column"}, {"format", "column"}}},
+              {"order",
+               {{"type", "string"},
+                {"title", "Order"},
+                {"description", "asc: smallest first; desc: largest first."},
+                {"enum", {"asc", "desc"}},
+                {"default", "asc"}}},
+              {"nulls",
+               {{"type", "string"},
+                {"title", "Nulls"},
+                {"description", "Where rows with a null in this column go."},
+                {"enum", {"first", "last"}},
+                {"default", "last"}}}}}}}}}}},
+  };
+  d.factory = BindSort;
+  return d;
+}
+
+}  // namespace logidata
