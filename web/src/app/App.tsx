@@ -74,7 +74,8 @@ function PageFor() {
     case 'pipelines':
       return <PipelinesPage />;
     case 'editor':
-      return <EditorPage key={route.id} pipelineId={route.id} />;
+      // One editor instance across "new" → saved id; it reloads itself for another pipeline.
+      return <EditorPage pipelineId={route.id} />;
     case 'runs':
       return <RunsPage pipelineId={route.pipelineId} status={route.status} />;
     case 'run':

@@ -27,7 +27,7 @@ import type { Run } from '../api/types';
 import { useCanEdit } from '../store/auth_store';
 import { isDirty, useEditorStore } from '../store/editor_store';
 import { autoLayout } from '../model/layout';
-import { localIssues, withExplicitPorts } from '../model/graph';
+import { localIssues, upstreamSubgraph, withExplicitPorts } from '../model/graph';
 import { makeNode } from '../model/changes';
 import { defaultConfig, indexModules, type ModuleDescriptor } from '../model/modules';
 import { emptyDocument, parsePipelineDocument, toExportJson, toServerJson, type PipelineDocument, type Position } from '../model/pipeline_document';
@@ -91,12 +91,20 @@ function Editor({ pipelineId }: { pipelineId: string }) {
   const [previewNode, setPreviewNode] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'schedule' | 'versions' | 'shortcuts' | null>(null);
   const [loaded, setLoaded] = useState(false);
+  const loadedFor = useRef<string | null>(null);
   const loadStart = useRef(performance.now());
 
   // Load the document once modules are known (ports of old edges are filled from them).
   useEffect(() => {
     if (!modulesQuery.isSuccess && !modulesQuery.isError) return;
+    // A first save moves the URL from "new" to the stored id: keep the open document and history.
+    if (loadedFor.current && loadedFor.current !== pipelineId && useEditorStore.getState().doc.id === pipelineId) {
+      loadedFor.current = pipelineId;
+      return;
+    }
+    if (loadedFor.current === pipelineId) return;
     if (isNew) {
+      loadedFor.current = pipelineId;
       useEditorStore.getState().load(emptyDocument());
       setLoaded(true);
       return;
@@ -105,6 +113,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
       try {
         const parsed = parsePipelineDocument(pipelineQuery.data);
         useEditorStore.getState().load(withExplicitPorts({ ...parsed, id: parsed.id || pipelineId }, indexModules(modulesQuery.data ?? [])));
+        loadedFor.current = pipelineId;
         setLoaded(true);
       } catch (e) {
         setLoadError(e);
@@ -455,7 +464,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
           </Box>
           {previewNode && doc.nodes.some((n) => n.id === previewNode) && (
             <Box sx={{ height: '42%', minHeight: 200, borderTop: 1, borderColor: 'divider' }}>
-              <PreviewPanel key={previewNode} pipeline={toServerJson(doc)} nodeId={previewNode} nodeLabel={previewLabel} onClose={() => setPreviewNode(null)} />
+              <PreviewPanel key={previewNode} pipeline={toServerJson(upstreamSubgraph(doc, previewNode))} nodeId={previewNode} nodeLabel={previewLabel} onClose={() => setPreviewNode(null)} />
             </Box>
           )}
         </Box>

@@ -175,13 +175,13 @@ export function RunPage({ runId }: { runId: string }) {
   }, [run.data?.nodes, liveMetrics, nodesQuery.data]);
 
   const doc = useMemo(() => (docQuery.data ? withExplicitPorts(docQuery.data, new Map()) : null), [docQuery.data]);
-  const failedNode = run.data?.failed_node ?? Object.entries(metrics).find(([, m]) => m.status === 'failed')?.[0] ?? null;
+  const failedNode = run.data?.failed_node || (Object.entries(metrics).find(([, m]) => m.status === 'failed')?.[0] ?? null);
   const order = doc?.nodes.map((n) => n.id) ?? Object.keys(metrics);
   const chartData = order.map((id) => ({
     id,
     name: doc?.nodes.find((n) => n.id === id)?.name || id,
     rows: metrics[id]?.rows_out ?? 0,
-    seconds: metrics[id]?.wall_seconds ?? 0,
+    ms: Math.round((metrics[id]?.wall_seconds ?? 0) * 1e5) / 100,
     status: metrics[id]?.status ?? '',
   }));
 
@@ -314,7 +314,7 @@ export function RunPage({ runId }: { runId: string }) {
         </Paper>
         <Paper variant="outlined" sx={{ p: 1.5 }}>
           <Typography variant="subtitle2" component="h2">
-            Wall time per node (s)
+            Wall time per node (ms)
           </Typography>
           <Box sx={{ height: 200 }} role="img" aria-label="Duration per node chart">
             <ResponsiveContainer width="100%" height="100%">
@@ -322,8 +322,8 @@ export function RunPage({ runId }: { runId: string }) {
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
                 <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} />
                 <YAxis tick={{ fontSize: 11 }} />
-                <Tooltip formatter={(v) => [formatDuration(Number(v)), 'time']} />
-                <Bar dataKey="seconds" isAnimationActive={false}>
+                <Tooltip formatter={(v) => [formatDuration(Number(v) / 1000), 'time']} />
+                <Bar dataKey="ms" isAnimationActive={false}>
                   {chartData.map((d) => (
                     <Cell key={d.id} fill={d.id === failedNode ? kStatusColors.failed : '#8e6cc9'} />
                   ))}

@@ -46,6 +46,8 @@ export function PipelineCanvas({ modules, errors, readOnly, highlighted = null, 
   const { screenToFlowPosition } = useReactFlow();
   const cache = useRef(new FlowNodeCache());
   const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
+  // Fit a loaded pipeline once; an empty one starts at 100 % so the first node is not blown up.
+  const [fitOnOpen] = useState(() => doc.nodes.length > 0);
 
   const selectionSet = useMemo(() => new Set(selection), [selection]);
   const nodes = useMemo(
@@ -186,7 +188,9 @@ export function PipelineCanvas({ modules, errors, readOnly, highlighted = null, 
       deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
       multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
       onlyRenderVisibleElements={doc.nodes.length > 150}
-      fitView
+      fitView={fitOnOpen}
+      fitViewOptions={{ maxZoom: 1 }}
+      defaultViewport={{ x: 40, y: 40, zoom: 1 }}
       minZoom={0.05}
       proOptions={{ hideAttribution: true }}
       aria-label="Pipeline canvas"

@@ -9,6 +9,8 @@ export function formatCount(n: number | undefined | null): string {
 
 export function formatDuration(seconds: number | undefined | null): string {
   if (seconds === undefined || seconds === null) return '–';
+  if (seconds < 0.001) return `${Math.round(seconds * 1e6)} µs`;
+  if (seconds < 0.01) return `${(seconds * 1000).toFixed(1)} ms`;
   if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
   if (seconds < 60) return `${seconds.toFixed(1)} s`;
   const m = Math.floor(seconds / 60);

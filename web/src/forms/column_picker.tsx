@@ -6,16 +6,16 @@ import TextField from '@mui/material/TextField';
 import { useQuery } from '@tanstack/react-query';
 import { Pipelines, Preview } from '../api/endpoints';
 import { toServerJson } from '../model/pipeline_document';
-import { upstreamOf } from '../model/graph';
+import { upstreamOf, upstreamSubgraph } from '../model/graph';
 import type { PreviewColumn } from '../api/types';
 import type { FieldSpec } from '../model/schema_form';
 import { useFormContext, type FormContextValue } from './form_context';
 
 async function upstreamColumns(ctx: FormContextValue): Promise<PreviewColumn[]> {
   const ups = upstreamOf(ctx.doc, ctx.nodeId);
-  const pipeline = toServerJson(ctx.doc);
   const out: PreviewColumn[] = [];
   for (const up of ups) {
+    const pipeline = toServerJson(upstreamSubgraph(ctx.doc, up));
     let cols: PreviewColumn[] = [];
     try {
       const r = await Pipelines.schema(ctx.pipelineId, pipeline, up);

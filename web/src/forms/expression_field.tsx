@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { Preview } from '../api/endpoints';
 import { errorMessage } from '../api/problem';
 import { toServerJson } from '../model/pipeline_document';
+import { upstreamSubgraph } from '../model/graph';
 import { useDebounced } from './use_debounced';
 import { useFormContext } from './form_context';
 import type { FieldSpec } from '../model/schema_form';
@@ -20,7 +21,7 @@ export function ExpressionField({ spec, value, onChange }: { spec: FieldSpec; va
   const upstreamKey = ctx ? JSON.stringify(ctx.doc.edges.filter((e) => e.target === ctx.nodeId)) : '';
   const check = useQuery({
     queryKey: ['expression-check', ctx?.nodeId, upstreamKey, debounced],
-    queryFn: () => Preview.checkExpression(debounced, ctx ? toServerJson(ctx.doc) : {}, ctx?.nodeId ?? ''),
+    queryFn: () => Preview.checkExpression(debounced, ctx ? toServerJson(upstreamSubgraph(ctx.doc, ctx.nodeId)) : {}, ctx?.nodeId ?? ''),
     enabled: !!ctx && debounced.trim() !== '',
     staleTime: 60_000,
     retry: false,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkConnection, localIssues, topologicalOrder, withExplicitPorts } from './graph';
+import { checkConnection, localIssues, topologicalOrder, upstreamSubgraph, withExplicitPorts } from './graph';
 import { indexModules, type ModuleDescriptor } from './modules';
 import { validateDocument } from './pipeline_document';
 
@@ -123,5 +123,14 @@ describe('graph helpers', () => {
     expect(issues.get('a')).toEqual(['path is required', 'header must be a boolean']);
     expect(issues.get('j')).toEqual(['input "right" is not connected']);
     expect(issues.get('m')).toEqual(['unknown module transform.mystery']);
+  });
+});
+
+describe('upstreamSubgraph', () => {
+  it('keeps the node and its ancestors only', () => {
+    const sub = upstreamSubgraph(doc, 'g');
+    expect(sub.nodes.map((n) => n.id)).toEqual(['a', 'f', 'g']);
+    expect(sub.edges).toHaveLength(2);
+    expect(upstreamSubgraph(doc, 'b').nodes.map((n) => n.id)).toEqual(['b']);
   });
 });

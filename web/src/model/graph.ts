@@ -171,3 +171,24 @@ export function withExplicitPorts(doc: PipelineDocument, modules: ModuleIndex): 
     }),
   };
 }
+
+// The node and everything upstream of it. Preview, schema and expression checks send only this
+// part, so an unfinished node elsewhere (a loader without a path) does not block them.
+export function upstreamSubgraph(doc: PipelineDocument, nodeId: string): PipelineDocument {
+  const keep = new Set<string>([nodeId]);
+  const stack = [nodeId];
+  while (stack.length) {
+    const id = stack.pop()!;
+    for (const e of doc.edges) {
+      if (e.target === id && !keep.has(e.source)) {
+        keep.add(e.source);
+        stack.push(e.source);
+      }
+    }
+  }
+  return {
+    ...doc,
+    nodes: doc.nodes.filter((n) => keep.has(n.id)),
+    edges: doc.edges.filter((e) => keep.has(e.source) && keep.has(e.target)),
+  };
+}

@@ -75,7 +75,7 @@ describe('palette', () => {
     expect(paletteGroups(mods, 'nothing-like-this')).toEqual([]);
   });
   it('builds default config and an index', () => {
-    expect(defaultConfig({ properties: { a: { default: ',' }, b: {}, c: { default: [1] } } })).toEqual({ a: ',', c: [1] });
+    expect(defaultConfig({ required: ['a', 'b', 'c'], properties: { a: { default: ',' }, b: {}, c: { default: [1] }, d: { default: 1 } } })).toEqual({ a: ',', c: [1] });
     expect(indexModules(mods).get('transform.filter')?.name).toBe('filter');
   });
 });

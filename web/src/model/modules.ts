@@ -86,11 +86,14 @@ export function paletteGroups(modules: ModuleDescriptor[], search: string): Pale
     .filter((g) => g.categories.length > 0);
 }
 
-// Default config for a new node: every property with a `default` in the schema.
+// Config for a new node: defaults of required properties only. Optional defaults stay out of
+// the document (the server applies them; the form shows them as placeholders), which keeps
+// saved pipelines short and lets future default changes reach them.
 export function defaultConfig(schema: JsonSchema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const required = new Set(schema.required ?? []);
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-    if (prop.default !== undefined) out[name] = structuredClone(prop.default);
+    if (required.has(name) && prop.default !== undefined) out[name] = structuredClone(prop.default);
   }
   return out;
 }

@@ -46,7 +46,7 @@ export function humanize(name: string): string {
 }
 
 const kColumnNames = /^(column|key|field|sort_by|order_by|partition_by)$/;
-const kColumnsNames = /^(columns|keys|group_by|fields|select|drop|partition_columns)$/;
+const kColumnsNames = /^(keys|group_by|partition_by|partition_columns|order_by_columns)$/;
 const kExpressionNames = /^(expression|condition|predicate|where|filter)$/;
 
 // Chooses the editor for one property. An explicit "x-ui" hint wins; otherwise names that
@@ -55,11 +55,11 @@ export function fieldKind(name: string, s: JsonSchema): FieldKind {
   const hint = s['x-ui'];
   if (hint === 'expression' || hint === 'connection' || hint === 'column' || hint === 'columns') return hint;
   const t = primaryType(s);
-  if (name === 'connection' && (t === 'string' || t === undefined)) return 'connection';
+  if ((name === 'connection' || s.format === 'connection') && (t === 'string' || t === undefined)) return 'connection';
   if (s.enum) return 'enum';
   if (t === 'string') {
     if (s.format === 'expression' || kExpressionNames.test(name)) return 'expression';
-    if (kColumnNames.test(name)) return 'column';
+    if (s.format === 'column' || kColumnNames.test(name)) return 'column';
     if (hint === 'code' || s.format === 'sql' || name === 'query' || name === 'sql') return 'text';
     return 'string';
   }
@@ -69,7 +69,7 @@ export function fieldKind(name: string, s: JsonSchema): FieldKind {
   if (t === 'array') {
     const it = s.items ?? {};
     const itemType = primaryType(it);
-    if (itemType === 'string' && !it.enum) return kColumnsNames.test(name) ? 'columns' : 'string-list';
+    if (itemType === 'string' && !it.enum) return it.format === 'column' || kColumnsNames.test(name) ? 'columns' : 'string-list';
     if (itemType === 'object' && it.properties) return 'object-list';
     return 'json';
   }

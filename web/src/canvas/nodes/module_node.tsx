@@ -87,7 +87,9 @@ function ModuleNodeView({ data, selected }: NodeProps<ModuleFlowNode>) {
           <span data-testid="node-status" style={{ background: kStatusColors[status] ?? '#777', color: '#fff', borderRadius: 4, padding: '0 5px', fontWeight: 600 }}>
             {status}
           </span>
-          <span data-testid="node-rows">{formatCount(data.metrics?.rows_out)} rows</span>
+          <span data-testid="node-rows">
+            {data.kind === 'load' ? `${formatCount(data.metrics?.rows_in)} rows in` : `${formatCount(data.metrics?.rows_out)} rows`}
+          </span>
           {data.metrics?.wall_seconds !== undefined && <span style={{ color: '#666' }}>{formatDuration(data.metrics.wall_seconds)}</span>}
         </div>
       )}

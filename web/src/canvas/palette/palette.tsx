@@ -3,7 +3,6 @@
 import Box from '@mui/material/Box';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import Tooltip from '@mui/material/Tooltip';
 import { memo, useMemo, useState, type DragEvent } from 'react';
 import { paletteGroups, type ModuleDescriptor } from '../../model/modules';
 import { iconFor, kKindColors } from '../module_icon';
@@ -37,8 +36,9 @@ function PaletteView({ modules, onAdd, disabled }: { modules: ModuleDescriptor[]
                 {c.modules.map((m) => {
                   const Icon = iconFor(m.icon, m.kind, m.name);
                   return (
-                    <Tooltip key={m.key} title={m.summary} placement="right">
-                      <Box
+                    <Box
+                        key={m.key}
+                        title={m.summary}
                         role="button"
                         tabIndex={0}
                         aria-label={`Add ${m.kind} ${m.name}`}
@@ -71,7 +71,6 @@ function PaletteView({ modules, onAdd, disabled }: { modules: ModuleDescriptor[]
                         <Icon sx={{ fontSize: 18, color: kKindColors[m.kind] }} />
                         <span style={{ fontSize: 13 }}>{m.name}</span>
                       </Box>
-                    </Tooltip>
                   );
                 })}
               </Box>
