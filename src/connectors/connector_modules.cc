@@ -1,5 +1,7 @@
 #include "connectors/connector_modules.h"
 
+#include "connectors/mysql/mysql_extract.h"
+#include "connectors/mysql/mysql_load.h"
 #include "connectors/postgres/pg_extract.h"
 #include "connectors/postgres/pg_load.h"
 #include "connectors/sqlite/sqlite_extract.h"
@@ -10,6 +12,8 @@ namespace logidata {
 Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(PostgresExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(PostgresLoadModule()));
+  LD_RETURN_IF_ERROR(registry.Register(MysqlExtractModule()));
+  LD_RETURN_IF_ERROR(registry.Register(MysqlLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(SqliteExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(SqliteLoadModule()));
   return Status::OK();

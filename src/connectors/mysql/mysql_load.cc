@@ -1,0 +1,272 @@
+#include "connectors/mysql/mysql_load.h"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+#include "connectors/connection_lookup.h"
+#include "connectors/load_mode.h"
+#include "connectors/mysql/mysql_connection.h"
+#include "connectors/sql_text.h"
+#include "connectors/value_text.h"
+#include "types/value.h"
+
+namespace logidata {
+
+namespace {
+
+constexpr SqlDialect kMy = SqlDialect::kMysql;
+constexpr size_t kStatementBytes = 1 << 20;
+
+std::string MysqlDdlType(const DataType& t, bool is_key) {
+  switch (t.id) {
+    case TypeId::kBool: return "BOOLEAN";
+    case TypeId::kInt32: return "INT";
+    case TypeId::kInt64: return "BIGINT";
+    case TypeId::kFloat64: return "DOUBLE";
+    case TypeId::kDecimal: return "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
+    case TypeId::kBinary: return is_key ? "VARBINARY(255)" : "LONGBLOB";
+    case TypeId::kDate: return "DATE";
+    case TypeId::kTimestamp: return "DATETIME(6)";
+    case TypeId::kString:
+    case TypeId::kNull: return is_key ? "VARCHAR(255)" : "LONGTEXT";
+  }
+  return "LONGTEXT";
+}
+
+struct EncodeState final : OperatorState {
+  std::string sql;
+  std::string escaped;
+};
+
+class MysqlLoadOperator final : public Operator {
+ public:
+  MysqlLoadOperator(DatabaseLoadOptions options, SchemaPtr input) : options_(std::move(options)), input_(std::move(input)) {}
+
+  bool EmitsOnConsume(int) const override { return false; }
+  std::unique_ptr<OperatorState> MakeThreadState() override { return std::make_unique<EncodeState>(); }
+
+  Status Open(ExecContext& ctx) override {
+    ctx_ = &ctx;
+    LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, options_.connection, {"mysql", "mariadb"}));
+    LD_ASSIGN_OR_RETURN(conn_, MysqlConnection::Connect(config));
+    LD_ASSIGN_OR_RETURN(target_, QuoteIdentifier(kMy, options_.table, "table name"));
+    LD_ASSIGN_OR_RETURN(stage_, QuoteIdentifier(kMy, options_.table + "__logidata_new"));
+    LD_ASSIGN_OR_RETURN(old_, QuoteIdentifier(kMy, options_.table + "__logidata_old"));
+    bool exists = false;
+    LD_RETURN_IF_ERROR(TableExists(options_.table, &exists));
+    if (!exists && !options_.create_table) {
+      return Status::NotFound("load.mysql: table " + target_ + " does not exist (enable create_table to create it)");
+    }
+    std::string insert_into = target_;
+    // DDL first: it commits implicitly, so it must precede the data transaction.
+    if (options_.mode == LoadMode::kReplace) {
+      LD_RETURN_IF_ERROR(conn_->Exec("DROP TABLE IF EXISTS " + stage_));
+      if (exists) {
+        LD_RETURN_IF_ERROR(conn_->Exec("CREATE TABLE " + stage_ + " LIKE " + target_));
+      } else {
+        LD_RETURN_IF_ERROR(CreateTable(stage_));
+      }
+      created_ = stage_;
+      insert_into = stage_;
+    } else if (!exists) {
+      LD_RETURN_IF_ERROR(CreateTable(target_));
+      created_ = target_;
+    }
+    target_existed_ = exists;
+    LD_RETURN_IF_ERROR(conn_->Exec("START TRANSACTION"));
+    in_transaction_ = true;
+    if (options_.mode == LoadMode::kTruncate && exists) LD_RETURN_IF_ERROR(conn_->Exec("DELETE FROM " + target_));
+
+    std::string columns, updates;
+    for (const auto& f : input_->fields()) {
+      LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kMy, f.name, "column name"));
+      columns += (columns.empty() ? "" : ", ") + q;
+      if (std::find(options_.keys.begin(), options_.keys.end(), f.name) == options_.keys.end()) {
+        updates += (updates.empty() ? "" : ", ") + q + " = VALUES(" + q + ")";
+      }
+    }
+    prefix_ = "INSERT INTO " + insert_into + " (" + columns + ") VALUES ";
+    if (options_.mode == LoadMode::kUpsert) {
+      // With only key columns there is nothing to update: ignore duplicates.
+      if (updates.empty()) prefix_ = "INSERT IGNORE INTO " + insert_into + " (" + columns + ") VALUES ";
+      else suffix_ = " ON DUPLICATE KEY UPDATE " + updates;
+    }
+    return Status::OK();
+  }
+
+  Status Consume(int, const BatchPtr& batch, OperatorState* state, Emitter&) override {
+    auto* s = static_cast<EncodeState*>(state);
+    const Batch& b = *batch;
+    int64_t row = 0;
+    while (row < b.num_rows()) {
+      LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
+      s->sql = prefix_;
+      int64_t first = row;
+      for (; row < b.num_rows() && s->sql.size() < kStatementBytes; ++row) {
+        s->sql += row == first ? "(" : ",(";
+        for (int c = 0; c < b.num_columns(); ++c) {
+          if (c) s->sql += ',';
+          Status st = AppendLiteral(*b.column(c), row, *s);
+          if (!st.ok()) {
+            return st.WithContext("load.mysql: batch " + std::to_string(b.sequence()) + " row " + std::to_string(row + 1) +
+                                  ", column '" + input_->field(c).name + "'");
+          }
+        }
+        s->sql += ')';
+      }
+      s->sql += suffix_;
+      std::lock_guard<std::mutex> lock(mu_);
+      if (mysql_real_query(conn_->get(), s->sql.data(), s->sql.size()) != 0) {
+        return conn_->Error("load.mysql: inserting rows " + std::to_string(first + 1) + ".." + std::to_string(row) +
+                            " of batch " + std::to_string(b.sequence()));
+      }
+      rows_ += row - first;
+    }
+    return Status::OK();
+  }
+
+  Status Commit() override {
+    LD_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
+    in_transaction_ = false;
+    if (options_.mode == LoadMode::kReplace) {
+      // One RENAME TABLE statement swaps both names atomically.
+      if (target_existed_) {
+        LD_RETURN_IF_ERROR(conn_->Exec("DROP TABLE IF EXISTS " + old_));
+        LD_RETURN_IF_ERROR(conn_->Exec("RENAME TABLE " + target_ + " TO " + old_ + ", " + stage_ + " TO " + target_));
+        LD_RETURN_IF_ERROR(conn_->Exec("DROP TABLE " + old_));
+      } else {
+        LD_RETURN_IF_ERROR(conn_->Exec("RENAME TABLE " + stage_ + " TO " + target_));
+      }
+    }
+    ctx_->Log(LogLevel::kInfo, "loaded " + std::to_string(rows_) + " rows into " + target_);
+    conn_.reset();
+    return Status::OK();
+  }
+
+  void Abort() override {
+    if (conn_ == nullptr) return;
+    if (in_transaction_) (void)conn_->Exec("ROLLBACK");
+    if (!created_.empty()) (void)conn_->Exec("DROP TABLE IF EXISTS " + created_);
+    conn_.reset();
+  }
+
+ private:
+  Status TableExists(const std::string& name, bool* exists) {
+    std::string escaped(name.size() * 2 + 1, '\0');
+    escaped.resize(mysql_real_escape_string(conn_->get(), escaped.data(), name.data(), name.size()));
+    std::string sql = "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '" + escaped + "'";
+    if (mysql_real_query(conn_->get(), sql.data(), sql.size()) != 0) return conn_->Error("load.mysql");
+    MYSQL_RES* r = mysql_store_result(conn_->get());
+    *exists = r != nullptr && mysql_num_rows(r) > 0;
+    if (r) mysql_free_result(r);
+    return Status::OK();
+  }
+
+  Status CreateTable(const std::string& name) {
+    std::string sql = "CREATE TABLE " + name + " (";
+    for (int i = 0; i < input_->num_fields(); ++i) {
+      const Field& f = input_->field(i);
+      bool is_key = std::find(options_.keys.begin(), options_.keys.end(), f.name) != options_.keys.end();
+      LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kMy, f.name, "column name"));
+      sql += (i ? ", " : "") + q + " " + MysqlDdlType(f.type, is_key) + (is_key ? " NOT NULL" : "");
+    }
+    if (!options_.keys.empty()) {
+      sql += ", PRIMARY KEY (";
+      for (size_t i = 0; i < options_.keys.size(); ++i) {
+        LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kMy, options_.keys[i]));
+        sql += (i ? ", " : "") + q;
+      }
+      sql += ")";
+    }
+    sql += ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+    return conn_->Exec(sql);
+  }
+
+  // Appends one SQL literal. Strings go through mysql_real_escape_string (the connection's
+  // character set), binary as hex, so no value can change the statement's structure.
+  Status AppendLiteral(const Column& c, int64_t row, EncodeState& s) {
+    if (c.IsNull(row)) {
+      s.sql += "NULL";
+      return Status::OK();
+    }
+    switch (c.type().id) {
+      case TypeId::kFloat64: {
+        double d = c.Get<double>(row);
+        if (!std::isfinite(d)) return Status::DataError("MySQL cannot store " + FormatDouble(d));
+        s.sql += FormatDouble(d);
+        return Status::OK();
+      }
+      case TypeId::kString: {
+        std::string_view v = c.GetString(row);
+        s.escaped.resize(v.size() * 2 + 1);
+        unsigned long n = mysql_real_escape_string(conn_->get(), s.escaped.data(), v.data(), v.size());
+        s.sql += '\'';
+        s.sql.append(s.escaped.data(), n);
+        s.sql += '\'';
+        return Status::OK();
+      }
+      case TypeId::kBinary: {
+        static const char kHex[] = "0123456789abcdef";
+        std::string_view v = c.GetString(row);
+        s.sql += "X'";
+        for (unsigned char ch : v) {
+          s.sql += kHex[ch >> 4];
+          s.sql += kHex[ch & 15];
+        }
+        s.sql += '\'';
+        return Status::OK();
+      }
+      case TypeId::kDate:
+      case TypeId::kTimestamp: {
+        std::string text = CellText(c, row);
+        if (c.type().id == TypeId::kTimestamp && !c.type().timezone.empty()) text.resize(text.size() - 6);  // UTC
+        s.sql += '\'' + text + '\'';
+        return Status::OK();
+      }
+      default:
+        s.sql += CellText(c, row);  // numbers and booleans: digits only
+        return Status::OK();
+    }
+  }
+
+  DatabaseLoadOptions options_;
+  SchemaPtr input_;
+  ExecContext* ctx_ = nullptr;
+  std::unique_ptr<MysqlConnection> conn_;
+  std::string target_, stage_, old_, created_, prefix_, suffix_;
+  bool target_existed_ = false;
+  bool in_transaction_ = false;
+  std::mutex mu_;
+  int64_t rows_ = 0;
+};
+
+Result<std::unique_ptr<Operator>> BindMysqlLoad(const BindContext& ctx) {
+  if (ctx.input_schemas.empty() || ctx.input_schemas[0] == nullptr) return Status::InvalidArgument("load.mysql needs an input");
+  LD_ASSIGN_OR_RETURN(DatabaseLoadOptions options, ReadDatabaseLoadOptions(ctx.cfg(), ctx.input_schemas[0]->FieldNames()));
+  return std::unique_ptr<Operator>(new MysqlLoadOperator(std::move(options), ctx.input_schemas[0]));
+}
+
+}  // namespace
+
+ModuleDescriptor MysqlLoadModule() {
+  ModuleDescriptor d;
+  d.kind = ModuleKind::kLoad;
+  d.name = "mysql";
+  d.summary = "Writes rows into a MySQL or MariaDB table.";
+  d.description =
+      "Loads with multi-row INSERT batches inside one InnoDB transaction that commits only when the run succeeds. "
+      "Modes: append, truncate (DELETE in the same transaction), upsert (ON DUPLICATE KEY UPDATE), replace "
+      "(staging table swapped in with one atomic RENAME TABLE). Can create the table from the input schema.";
+  d.category = "databases";
+  d.icon = "database";
+  d.inputs = {{"in", "Rows to write"}};
+  d.config_schema = {{"type", "object"},
+                     {"required", {"connection", "table"}},
+                     {"additionalProperties", false},
+                     {"properties", DatabaseLoadConfigProperties(false)}};
+  d.factory = BindMysqlLoad;
+  return d;
+}
+
+}  // namespace logidata
