@@ -1,8 +1,10 @@
 #include "transforms/cleaner.h"
 
+#include <optional>
 #include <set>
 
 #include "transforms/config_fields.h"
+#include "transforms/dedupe.h"
 #include "transforms/email_normalizer.h"
 #include "transforms/null_filling.h"
 #include "transforms/phone_normalizer.h"
@@ -27,13 +29,40 @@ struct Step {
   std::string country_code;         // kPhone
 };
 
+// Optional last step: keep one row per key (the dedupe transform's engine).
+struct DedupeStep {
+  std::vector<int> keys;  // into the cleaned schema; empty = whole rows
+  DedupeKeep keep = DedupeKeep::kFirst;
+};
+
 class CleanerOperator final : public Operator {
  public:
-  CleanerOperator(SchemaPtr cleaned, std::vector<Step> steps, ValidationRules rules)
+  CleanerOperator(SchemaPtr cleaned, std::vector<Step> steps, ValidationRules rules,
+                  std::optional<DedupeStep> dedupe)
       : steps_(std::move(steps)), rules_(std::move(rules)) {
     output_schemas_.push_back(cleaned);
     output_schemas_.push_back(RejectsSchema(*cleaned));
+    if (dedupe) dedupe_ = std::make_unique<DedupeCore>(cleaned, dedupe->keys, dedupe->keep);
   }
+
+  Status Open(ExecContext& ctx) override {
+    if (dedupe_ != nullptr) dedupe_->EnableSpill(ctx.fs, ctx.spill_dir, ctx.node_id, ctx.memory_budget_bytes);
+    return Status::OK();
+  }
+  // Deduplication keeps the first/last row in input order, so it needs batches in order.
+  bool RequiresOrderedInput(int port) const override { (void)port; return dedupe_ != nullptr; }
+
+  Result<bool> Produce(OperatorState* state, Emitter& out) override {
+    (void)state;
+    if (dedupe_ == nullptr || dedupe_finished_) return false;
+    dedupe_finished_ = true;
+    LD_RETURN_IF_ERROR(dedupe_->Finish([&](BatchPtr b) {
+      return out.Emit(0, Batch::Make(output_schemas_[0], b->columns(), b->num_rows()));
+    }));
+    return false;
+  }
+
+  int64_t MemoryUsage() const override { return dedupe_ != nullptr ? dedupe_->MemoryUsage() : 0; }
 
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;
@@ -58,7 +87,12 @@ class CleanerOperator final : public Operator {
       kept_count += __builtin_popcount(alive[b]);
     }
     if (BatchPtr kept = SelectRows(cleaned, output_schemas_[0], alive.data(), kept_count)) {
-      LD_RETURN_IF_ERROR(out.Emit(0, std::move(kept)));
+      if (dedupe_ != nullptr) {
+        LD_ASSIGN_OR_RETURN(kept, dedupe_->Add(kept));
+      }
+      if (kept != nullptr) {
+        LD_RETURN_IF_ERROR(out.Emit(0, Batch::Make(output_schemas_[0], kept->columns(), kept->num_rows())));
+      }
     }
     if (rejects.count() > 0) LD_RETURN_IF_ERROR(out.Emit(1, rejects.Build(cleaned, output_schemas_[1])));
     return Status::OK();
@@ -138,7 +172,22 @@ class CleanerOperator final : public Operator {
 
   std::vector<Step> steps_;
   ValidationRules rules_;
+  std::unique_ptr<DedupeCore> dedupe_;  // used by one thread at a time (ordered input)
+  bool dedupe_finished_ = false;
 };
+
+Result<std::optional<DedupeStep>> BindDedupe(const nlohmann::json& cfg, const Schema& cleaned) {
+  const nlohmann::json* dedupe = FindMember(cfg, "dedupe");
+  if (dedupe == nullptr) return std::optional<DedupeStep>();
+  if (!dedupe->is_object()) return ConfigError("/dedupe", "must be an object {keys, keep}");
+  DedupeStep step;
+  LD_ASSIGN_OR_RETURN(std::vector<std::string> keys, OptionalStringArray(*dedupe, "keys", "/dedupe"));
+  LD_ASSIGN_OR_RETURN(step.keys, ResolveColumns(cleaned, keys, "/dedupe/keys"));
+  LD_ASSIGN_OR_RETURN(std::string keep, OptionalString(*dedupe, "keep", "/dedupe", "first"));
+  LD_RETURN_IF_ERROR(RequireOneOf(keep, {"first", "last"}, "/dedupe/keep"));
+  step.keep = keep == "first" ? DedupeKeep::kFirst : DedupeKeep::kLast;
+  return std::optional<DedupeStep>(std::move(step));
+}
 
 // Binds one entry of "operations"; may append flag fields to `fields`.
 Status BindStep(const nlohmann::json& item, const std::string& here, const Schema& input, std::vector<Field>& fields,
@@ -239,9 +288,6 @@ Result<std::unique_ptr<Operator>> BindCleaner(const BindContext& ctx) {
   if (ctx.input_schemas.size() != 1) return Status::Internal("cleaner expects exactly one input");
   const Schema& input = *ctx.input_schemas[0];
   const nlohmann::json& cfg = ctx.cfg();
-  if (FindMember(cfg, "dedupe") != nullptr) {
-    return ConfigError("/dedupe", "dedupe is not part of the cleaner yet; use a dedupe node before or after it");
-  }
   std::vector<Field> fields = input.fields();
   std::vector<Step> steps;
   if (const nlohmann::json* ops = FindMember(cfg, "operations")) {
@@ -255,10 +301,12 @@ Result<std::unique_ptr<Operator>> BindCleaner(const BindContext& ctx) {
   ExpressionOptions options;
   options.params = ctx.params;
   LD_ASSIGN_OR_RETURN(ValidationRules rules, ValidationRules::Bind(FindMember(cfg, "rules"), *cleaned, options, "/rules"));
-  if (steps.empty() && rules.empty()) {
-    return ConfigError("/operations", "add at least one operation or validation rule");
+  LD_ASSIGN_OR_RETURN(std::optional<DedupeStep> dedupe, BindDedupe(cfg, *cleaned));
+  if (steps.empty() && rules.empty() && !dedupe) {
+    return ConfigError("/operations", "add at least one operation, validation rule or dedupe");
   }
-  return std::unique_ptr<Operator>(new CleanerOperator(std::move(cleaned), std::move(steps), std::move(rules)));
+  return std::unique_ptr<Operator>(
+      new CleanerOperator(std::move(cleaned), std::move(steps), std::move(rules), std::move(dedupe)));
 }
 
 nlohmann::json ColumnList(const std::string& description) {
@@ -346,7 +394,18 @@ nlohmann::json CleanerConfigSchema() {
                         {"items", {{"oneOf", operations}}}}},
         {"rules", {{"type", "array"}, {"title", "Validation rules"},
                    {"description", "Checked after the operations; a row must pass every rule."},
-                   {"items", rule}}}}},
+                   {"items", rule}}},
+        {"dedupe",
+         {{"type", "object"},
+          {"title", "Remove duplicates"},
+          {"description", "Applied last, to the rows that passed the rules: keeps one row per key."},
+          {"properties",
+           {{"keys", {{"type", "array"}, {"title", "Key columns"},
+                      {"description", "Rows with equal values here are duplicates; empty: whole rows."},
+                      {"items", {{"type", "string"}, {"minLength", 1}, {"format", "column"}}}}},
+            {"keep", {{"type", "string"}, {"title", "Keep"}, {"description", "Which row of each key to keep, in input order."},
+                      {"enum", nlohmann::json::array({"first", "last"})}, {"default", "first"}}}}},
+          {"additionalProperties", false}}}}},
       {"additionalProperties", false},
   };
 }
@@ -363,7 +422,9 @@ ModuleDescriptor CleanerModule() {
       "normalise email addresses and phone numbers — then checks the validation `rules`. A row "
       "fails a rule when its expression is false or NULL; it then goes to the `rejects` output with "
       "two extra columns, `_rule` (the rule's name, or `email`/`phone`) and `_reason`, or stops the "
-      "run when the rule's action is `fail`. Dropped rows (drop_nulls) go nowhere.";
+      "run when the rule's action is `fail`. Dropped rows (drop_nulls) go nowhere. An optional "
+      "`dedupe` step finally keeps one row per key (first or last in input order); with it the "
+      "node processes batches in input order.";
   d.category = "quality";
   d.icon = "cleaning_services";
   d.inputs = {{"in", "Rows to clean."}};

@@ -92,9 +92,9 @@ Result<std::unique_ptr<Operator>> BindSelect(const BindContext& ctx) {
           std::string text = "CAST(" + QuoteIdentifier(name) + " AS " + type->ToString() + ")";
           auto cast = CompileExpression(text, in, options);
           if (!cast.ok()) {
+            // The compiler's message points into text we generated; name the column instead.
             return ConfigError(JsonPointer(here, "type"), "cannot cast column '" + name + "' from " +
-                                                              field.type.ToString() + " to " + type->ToString() +
-                                                              ": " + cast.status().message());
+                                                              field.type.ToString() + " to " + type->ToString());
           }
           field.type = (*cast)->type();
           field.nullable = true;

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -217,6 +219,52 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"rule_bad_action", {{"rules", {{{"name", "r"}, {"expression", "age > 1"}, {"action", "warn"}}}}},
                   "/rules/0/action", "'warn'"}),
     [](const auto& info) { return info.param.name; });
+
+struct DedupeCase {
+  std::string name;
+  nlohmann::json dedupe;
+  std::vector<std::string> expected_ids;
+};
+
+class CleanerDedupe : public ::testing::TestWithParam<DedupeCase> {};
+
+// Emails that differ only by case/spaces become duplicates after normalisation.
+TEST_P(CleanerDedupe, KeepsOneRowPerCleanedKey) {
+  const DedupeCase& c = GetParam();
+  std::vector<BatchPtr> input = {
+      MakeBatch("id:int64, email:string", {{"1", "A@x.com"}, {"2", " b@x.com"}, {"3", "a@X.com "}}),
+      MakeBatch("id:int64, email:string", {{"4", "NULL"}, {"5", "B@x.com"}, {"6", "NULL"}, {"7", "c@x.com"}})};
+  nlohmann::json config = {{"operations", {{{"op", "email"}, {"columns", {"email"}}, {"invalid", "keep"}}}},
+                           {"dedupe", c.dedupe}};
+  auto op = BindModule(RowRegistry(), "transform.cleaner", config, {input[0]->schema()});
+  ASSERT_TRUE(op.ok()) << op.status().ToString();
+  EXPECT_TRUE((*op)->RequiresOrderedInput(0));
+  for (int threads : {1, 2}) {
+    auto out = RunModule("transform.cleaner", config, {input}, threads);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    std::vector<std::string> ids;
+    for (const auto& row : PortRows(*out, 0)) ids.push_back(row[0]);
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(ids, c.expected_ids) << "threads=" << threads;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, CleanerDedupe,
+    ::testing::Values(DedupeCase{"first", {{"keys", {"email"}}}, {"1", "2", "4", "7"}},
+                      DedupeCase{"last", {{"keys", {"email"}}, {"keep", "last"}}, {"3", "5", "6", "7"}},
+                      DedupeCase{"whole_rows", nlohmann::json::object(), {"1", "2", "3", "4", "5", "6", "7"}}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(Cleaner, DedupeBadConfigs) {
+  auto schema = People()->schema();
+  Status s = BindOnly("transform.cleaner", {{"dedupe", {{"keys", {"id", "emali"}}}}}, {schema});
+  EXPECT_THAT(s.message(), ::testing::StartsWith("/dedupe/keys/1: column 'emali' does not exist (did you mean 'email'?)"));
+  s = BindOnly("transform.cleaner", {{"dedupe", {{"keep", "middle"}}}}, {schema});
+  EXPECT_THAT(s.message(), ::testing::StartsWith("/dedupe/keep: "));
+  s = BindOnly("transform.cleaner", {{"dedupe", "id"}}, {schema});
+  EXPECT_THAT(s.message(), ::testing::StartsWith("/dedupe: "));
+}
 
 TEST(Cleaner, ParallelRunEqualsSerialRun) {
   auto input = GeneratedBatches(20, 600);

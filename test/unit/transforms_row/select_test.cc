@@ -99,8 +99,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"duplicate_output", {{"columns", {{{"name", "id"}}, {{"name", "qty"}, {"as", "id"}}}}},
                   "/columns/1/as", "appears twice"},
         BadConfig{"bad_type", {{"columns", {{{"name", "id"}, {"type", "integr"}}}}}, "/columns/0/type", ""},
-        BadConfig{"impossible_cast", {{"columns", {{{"name", "day"}, {"type", "bool"}}, {{"name", "id"}, {"type", "date"}}}}},
-                  "/columns/", "cannot cast"},
+        BadConfig{"impossible_cast", {{"columns", {{{"name", "day"}, {"type", "date"}}, {{"name", "id"}, {"type", "date"}}}}},
+                  "/columns/1/type", "cannot cast column 'id' from int64 to date"},
         BadConfig{"exclude_unknown", {{"exclude", {"id", "prise"}}}, "/exclude/1", "did you mean 'price'"},
         BadConfig{"exclude_twice", {{"exclude", {"id", "id"}}}, "/exclude/1", "twice"}),
     [](const auto& info) { return info.param.name; });
