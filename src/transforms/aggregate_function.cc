@@ -211,13 +211,19 @@ class AvgAcc final : public Accumulator {
   Status Update(const Column* in, const uint32_t* groups, int64_t n, uint64_t, const int64_t*) override {
     double* sums = sums_.data();
     int64_t* counts = counts_.data();
-    if (in->type().id == TypeId::kFloat64 && in->null_count() == 0) {
-      const double* v = in->values<double>();
-      for (int64_t i = 0; i < n; ++i) {
-        sums[groups[i]] += v[i];
-        ++counts[groups[i]];
+    if (in->null_count() == 0) {
+      auto run = [&](auto* v) {
+        for (int64_t i = 0; i < n; ++i) {
+          sums[groups[i]] += static_cast<double>(v[i]);
+          ++counts[groups[i]];
+        }
+      };
+      switch (in->type().id) {
+        case TypeId::kFloat64: run(in->values<double>()); return Status::OK();
+        case TypeId::kInt64: run(in->values<int64_t>()); return Status::OK();
+        case TypeId::kInt32: run(in->values<int32_t>()); return Status::OK();
+        default: break;
       }
-      return Status::OK();
     }
     DoubleReader read(*in);
     const bool nulls = in->null_count() > 0;

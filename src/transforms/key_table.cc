@@ -7,6 +7,35 @@ namespace logidata {
 namespace {
 constexpr size_t kInitialSlots = 1024;
 inline uint64_t Tag(uint64_t hash) { return hash & 0xffffffff00000000ULL; }
+
+// Equality of two short byte strings of length n without a libc call (keys are mostly < 32 bytes).
+inline bool BytesEqual(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    uint64_t x, y;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::memcpy(&x, a + i, 8);
+      std::memcpy(&y, b + i, 8);
+      if (x != y) return false;
+    }
+    if (i == n) return true;
+    std::memcpy(&x, a + n - 8, 8);
+    std::memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    uint32_t x, y, z, w;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    std::memcpy(&z, a + n - 4, 4);
+    std::memcpy(&w, b + n - 4, 4);
+    return x == y && z == w;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 }  // namespace
 
 KeyTable::KeyTable() { Clear(); }
@@ -56,7 +85,7 @@ uint32_t KeyTable::FindOrInsert(std::string_view key, uint64_t hash) {
       uint32_t g = static_cast<uint32_t>(e) - 1;
       const uint64_t b = key_offsets_[g];
       const uint64_t len = key_offsets_[g + 1] - b;
-      if (len == key.size() && std::memcmp(arena_.data() + b, key.data(), len) == 0) return g;
+      if (len == key.size() && BytesEqual(arena_.data() + b, key.data(), len)) return g;
     }
     s = (s + 1) & mask_;
   }
@@ -72,7 +101,7 @@ int32_t KeyTable::Find(std::string_view key, uint64_t hash) const {
       uint32_t g = static_cast<uint32_t>(e) - 1;
       const uint64_t b = key_offsets_[g];
       const uint64_t len = key_offsets_[g + 1] - b;
-      if (len == key.size() && std::memcmp(arena_.data() + b, key.data(), len) == 0) return static_cast<int32_t>(g);
+      if (len == key.size() && BytesEqual(arena_.data() + b, key.data(), len)) return static_cast<int32_t>(g);
     }
     s = (s + 1) & mask_;
   }
