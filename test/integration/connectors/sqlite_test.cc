@@ -51,7 +51,9 @@ TEST_F(SqliteTest, RoundTripsTypes) {
                          {{"true", "-5", "2.5", "12.34", "it's", "2024-02-29", "2024-05-01 12:30:00.5"},
                           {"NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
                           {"false", "9000000000", "-0.125", "-0.01", "", "1960-01-01", "1970-01-01 00:00:00"}});
-  ASSERT_TRUE(RunLoad("load.sqlite", {{"connection", "lite"}, {"table", "t"}}, &connections_, {batch}).ok());
+  Status loaded = RunLoad("load.sqlite", {{"connection", "lite"}, {"table", "t"}}, &connections_, {batch});
+  ASSERT_TRUE(loaded.ok()) << loaded.ToString();
+  EXPECT_EQ(Sql("SELECT name FROM sqlite_master"), (std::vector<std::vector<std::string>>{{"t"}})) << path_;
   auto out = RunExtract("extract.sqlite", {{"connection", "lite"}, {"table", "t"}}, &connections_);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ((*out)[0]->schema()->ToString(), batch->schema()->ToString());
