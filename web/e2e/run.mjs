@@ -34,13 +34,13 @@ const admin = { email: 'admin@example.com', password: 'e2e-admin-password' };
 const server = await startServer({ repo, webRoot: dist, admin });
 console.log(`server ${server.base} (data ${server.dataDir})`);
 
-const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pw-')), {
+// One browser; every page gets its own context (fresh storage), so sessions never mix.
+const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1440, height: 900 },
-  acceptDownloads: true,
 });
+const pages = [];
 
 const consoleErrors = [];
 const metrics = {};
@@ -75,7 +75,9 @@ const ctx = {
   workDir: mkdtempSync(join(tmpdir(), 'ld-e2e-files-')),
   consoleErrors,
   async newPage(label) {
-    const page = await browser.newPage();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    pages.push(page);
     page.setDefaultTimeout(15_000);
     return watch(page, label);
   },
@@ -87,8 +89,10 @@ const ctx = {
     await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
   },
   async onFailure(name) {
-    for (const p of browser.pages()) {
-      await p.screenshot({ path: join(outDir, `failure-${name.replace(/\W+/g, '_')}-${browser.pages().indexOf(p)}.png`) }).catch(() => undefined);
+    for (const [i, p] of pages.entries()) {
+      if (p.isClosed()) continue;
+      await p.screenshot({ path: join(outDir, `failure-${name.replace(/\W+/g, '_')}-${i}.png`) }).catch(() => undefined);
+      await p.context().close().catch(() => undefined);
     }
   },
 };

@@ -21,7 +21,7 @@ test('viewer: sees the pipeline read-only', async (ctx) => {
   assertEqual(await page.getByRole('button', { name: 'New pipeline' }).count(), 0, 'New pipeline buttons');
   assertEqual(await page.getByRole('button', { name: /^Delete / }).count(), 0, 'Delete buttons');
 
-  await page.getByRole('button', { name: 'E2E orders by region' }).click();
+  await page.getByRole('button', { name: 'E2E orders by region', exact: true }).click();
   await page.locator(node('csv_1')).waitFor();
   await page.getByText('Read-only').waitFor();
   for (const label of ['Save', 'Validate', 'Run']) {

@@ -25,7 +25,7 @@ import { Modules, Pipelines, Runs } from '../api/endpoints';
 import { subscribe } from '../api/run_socket';
 import type { Run } from '../api/types';
 import { useCanEdit } from '../store/auth_store';
-import { isDirty, useEditorStore } from '../store/editor_store';
+import { isDirty, useDocStructure, useEditorStore } from '../store/editor_store';
 import { autoLayout } from '../model/layout';
 import { localIssues, upstreamSubgraph, withExplicitPorts } from '../model/graph';
 import { makeNode } from '../model/changes';
@@ -74,7 +74,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
     staleTime: Infinity,
   });
 
-  const doc = useEditorStore((s) => s.doc);
+  const doc = useDocStructure();
   const dirty = useEditorStore(isDirty);
   const selection = useEditorStore((s) => s.selection);
   const serverIssues = useEditorStore((s) => s.issues);

@@ -6,7 +6,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import Alert from '@mui/material/Alert';
 import { useMemo, useRef } from 'react';
-import { useEditorStore } from '../store/editor_store';
+import { useDocStructure, useEditorStore } from '../store/editor_store';
 import { moduleKey, type ModuleIndex } from '../model/modules';
 import { SchemaForm } from '../forms/schema_form';
 import { FormContext } from '../forms/form_context';
@@ -17,7 +17,7 @@ const kCoalesceMs = 1000;
 
 export function NodeConfigPanel(props: { nodeId: string; modules: ModuleIndex; errors: string[]; readOnly: boolean; pipelineId: string; onPreview: () => void }) {
   const { nodeId, modules, errors, readOnly, pipelineId, onPreview } = props;
-  const doc = useEditorStore((s) => s.doc);
+  const doc = useDocStructure();
   const node = doc.nodes.find((n) => n.id === nodeId);
   const last = useRef({ at: 0, field: '' });
   const ctx = useMemo(

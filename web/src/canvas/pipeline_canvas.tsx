@@ -21,7 +21,7 @@ import { checkConnection } from '../model/graph';
 import type { ModuleIndex } from '../model/modules';
 import type { PipelineEdge, Position } from '../model/pipeline_document';
 import { nodeTypes } from './nodes/node_types';
-import { FlowNodeCache, toFlowEdges } from './nodes/to_flow';
+import { FlowEdgeCache, FlowNodeCache } from './nodes/to_flow';
 import type { ModuleFlowNode } from './nodes/module_node';
 import { kDragMime } from './palette/palette';
 import { kKindColors } from './module_icon';
@@ -45,6 +45,7 @@ export function PipelineCanvas({ modules, errors, readOnly, highlighted = null, 
   const metrics = useEditorStore((s) => s.nodeMetrics);
   const { screenToFlowPosition } = useReactFlow();
   const cache = useRef(new FlowNodeCache());
+  const edgeCache = useRef(new FlowEdgeCache());
   const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
   // Fit a loaded pipeline once; an empty one starts at 100 % so the first node is not blown up.
   const [fitOnOpen] = useState(() => doc.nodes.length > 0);
@@ -54,10 +55,7 @@ export function PipelineCanvas({ modules, errors, readOnly, highlighted = null, 
     () => cache.current.build(doc, modules, selectionSet, errors, metrics, highlighted),
     [doc, modules, selectionSet, errors, metrics, highlighted],
   );
-  const edges = useMemo(
-    () => toFlowEdges(doc, metrics).map((e) => (selectedEdges.has(e.id) ? { ...e, selected: true } : e)),
-    [doc, metrics, selectedEdges],
-  );
+  const edges = useMemo(() => edgeCache.current.build(doc, metrics, selectedEdges), [doc, metrics, selectedEdges]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<ModuleFlowNode>[]) => {

@@ -2,6 +2,7 @@
 // server validation issues and the live status of the last run. Every edit goes through
 // `apply(change)`; `apply(change, {commit: false})` is for continuous gestures (dragging) whose
 // history entry is recorded once by `beginGesture`.
+import { useRef } from 'react';
 import { create } from 'zustand';
 import { applyChange, copySelection, pasteChange, type Change, type Clipboard } from '../model/changes';
 import { emptyDocument, type PipelineDocument } from '../model/pipeline_document';
@@ -117,4 +118,31 @@ export const useEditorStore = create<EditorState>((set, get) => ({
 
 export function isDirty(s: Pick<EditorState, 'doc' | 'saved'>): boolean {
   return s.doc !== s.saved;
+}
+
+// True when b differs from a at most in node positions (a drag). Nodes keep their config and
+// name objects across moves, so reference checks suffice.
+export function sameExceptPositions(a: PipelineDocument, b: PipelineDocument): boolean {
+  if (a === b) return true;
+  if (a.edges !== b.edges || a.nodes.length !== b.nodes.length || a.name !== b.name || a.schedule !== b.schedule) return false;
+  if (a.id !== b.id || a.version !== b.version || a.description !== b.description) return false;
+  for (let i = 0; i < a.nodes.length; i += 1) {
+    const x = a.nodes[i];
+    const y = b.nodes[i];
+    if (x === y) continue;
+    if (x.id !== y.id || x.type !== y.type || x.module !== y.module || x.name !== y.name || x.config !== y.config) return false;
+  }
+  return true;
+}
+
+// The document for everything except the canvas: it ignores moves, so dragging a node does
+// not re-render the toolbar, the side panel or recompute validation.
+export function useDocStructure(): PipelineDocument {
+  const ref = useRef<PipelineDocument | null>(null);
+  return useEditorStore((s) => {
+    const prev = ref.current;
+    if (prev && sameExceptPositions(prev, s.doc)) return prev;
+    ref.current = s.doc;
+    return s.doc;
+  });
 }

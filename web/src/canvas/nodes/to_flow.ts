@@ -2,7 +2,7 @@
 // the previous flow node object when nothing it shows has changed, so memoised node
 // components skip rendering — this is what keeps a 500-node canvas smooth while dragging one.
 import type { Edge } from '@xyflow/react';
-import type { PipelineDocument, PipelineNode } from '../../model/pipeline_document';
+import type { PipelineDocument, PipelineEdge, PipelineNode } from '../../model/pipeline_document';
 import { edgeId } from '../../model/changes';
 import { inputPorts, outputPorts } from '../../model/graph';
 import { moduleKey, type ModuleIndex } from '../../model/modules';
@@ -96,6 +96,41 @@ export class FlowNodeCache {
 
 function sameList(a: string[], b: string[]): boolean {
   return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+}
+
+// Edge objects keep their identity while their edge and source metrics are unchanged, so a
+// drag re-renders only the edges attached to the moving node.
+export class FlowEdgeCache {
+  private entries = new Map<string, { edge: PipelineEdge; m?: NodeMetrics; selected: boolean; flow: Edge }>();
+
+  build(doc: PipelineDocument, metrics: Record<string, NodeMetrics>, selected: Set<string>): Edge[] {
+    const next = new Map<string, { edge: PipelineEdge; m?: NodeMetrics; selected: boolean; flow: Edge }>();
+    const out = doc.edges.map((e) => {
+      const id = edgeId(e);
+      const m = metrics[e.source];
+      const sel = selected.has(id);
+      const prev = this.entries.get(id);
+      const entry = prev && prev.edge === e && prev.m === m && prev.selected === sel ? prev : { edge: e, m, selected: sel, flow: toFlowEdge(e, m, sel) };
+      next.set(id, entry);
+      return entry.flow;
+    });
+    this.entries = next;
+    return out;
+  }
+}
+
+function toFlowEdge(e: PipelineEdge, m: NodeMetrics | undefined, selected: boolean): Edge {
+  const edge: Edge = {
+    id: edgeId(e),
+    source: e.source,
+    target: e.target,
+    sourceHandle: e.source_port || null,
+    targetHandle: e.target_port || null,
+    animated: m?.status === 'running',
+    label: m?.rows_out !== undefined ? `${m.rows_out.toLocaleString('en-US')}` : undefined,
+  };
+  if (selected) edge.selected = true;
+  return edge;
 }
 
 export function toFlowEdges(doc: PipelineDocument, metrics: Record<string, NodeMetrics>): Edge[] {
