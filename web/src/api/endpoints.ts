@@ -13,10 +13,10 @@ import type {
   Page,
   PipelineSummary,
   PipelineVersion,
-  PreviewColumn,
   PreviewResult,
   Run,
   NodeMetrics,
+  NodeSchema,
   ValidationResult,
 } from './types';
 import type { ModuleDescriptor } from '../model/modules';
@@ -61,7 +61,7 @@ export const Pipelines = {
   run: (id: string, parameters: Record<string, unknown> = {}) =>
     api.post<Run>(`/api/v1/pipelines/${encodeURIComponent(id)}/runs`, { parameters }),
   schema: (id: string, pipeline: unknown, node_id: string) =>
-    api.post<{ schema?: PreviewColumn[]; columns?: PreviewColumn[] } | PreviewColumn[]>(
+    api.post<NodeSchema>(
       `/api/v1/pipelines/${encodeURIComponent(id || '_')}/schema`,
       { pipeline, node_id },
     ),

@@ -1,6 +1,7 @@
 // A WebSocket subscription to one channel of /ws ("run:<id>" or "runs"). Authenticates with the
 // current access token, reconnects with back-off, and hands every message to `onMessage`.
 import { accessToken } from './client';
+import { useAuthStore } from '../store/auth_store';
 import type { LogEntry, NodeMetrics, Run } from './types';
 
 export type SocketMessage =
@@ -22,7 +23,7 @@ export function subscribe(channel: string, onMessage: (m: SocketMessage) => void
     ws = new WebSocket(url);
     ws.onopen = () => {
       delay = 500;
-      ws!.send(JSON.stringify({ type: 'auth', token }));
+      ws!.send(JSON.stringify({ type: 'auth', token, organization: useAuthStore.getState().orgId ?? undefined }));
       ws!.send(JSON.stringify({ type: 'subscribe', channel }));
       onState?.(true);
     };

@@ -83,6 +83,13 @@ export interface PreviewColumn {
   type: string;
 }
 
+export interface NodeSchema {
+  node_id: string;
+  inputs?: PreviewColumn[][];
+  ports?: { port: string; schema: PreviewColumn[] }[];
+  issues?: ValidationIssue[];
+}
+
 export interface ColumnProfile {
   name: string;
   type: string;
@@ -167,6 +174,8 @@ export interface AuditEntry {
   object_type?: string;
   object_id?: string;
   detail?: unknown;
+  before?: unknown;
+  after?: unknown;
 }
 
 export interface PipelineVersion {

@@ -17,19 +17,20 @@ import Typography from '@mui/material/Typography';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Admin } from '../api/endpoints';
+import type { AuditEntry } from '../api/types';
 import { useAuthStore, useRole } from '../store/auth_store';
 import { ProblemAlert } from '../components/problem_alert';
 import { formatTime } from '../components/format';
 import { navigate } from './router';
 
-const kRoles = ['admin', 'editor', 'viewer'];
+const kRoles = ['admin', 'developer', 'viewer'];
 
 function Members() {
   const qc = useQueryClient();
   const me = useAuthStore((s) => s.user);
   const list = useQuery({ queryKey: ['members'], queryFn: Admin.members });
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState('editor');
+  const [role, setRole] = useState('developer');
   const [error, setError] = useState<unknown>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: ['members'] });
   const run = async (f: () => Promise<unknown>) => {
@@ -115,7 +116,7 @@ function ApiKeys() {
   const qc = useQueryClient();
   const list = useQuery({ queryKey: ['api-keys'], queryFn: Admin.apiKeys });
   const [name, setName] = useState('');
-  const [role, setRole] = useState('editor');
+  const [role, setRole] = useState('developer');
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const create = async (e: FormEvent) => {
@@ -193,6 +194,14 @@ function ApiKeys() {
   );
 }
 
+function auditDetail(a: AuditEntry): string {
+  const parts: string[] = [];
+  if (a.before !== undefined && a.before !== null) parts.push(`before ${JSON.stringify(a.before)}`);
+  if (a.after !== undefined && a.after !== null) parts.push(`after ${JSON.stringify(a.after)}`);
+  if (a.detail !== undefined && a.detail !== null) parts.push(typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail));
+  return parts.join(' · ');
+}
+
 function Audit() {
   const [actor, setActor] = useState('');
   const [action, setAction] = useState('');
@@ -232,7 +241,7 @@ function Audit() {
                   {a.object_type} {a.object_id}
                 </TableCell>
                 <TableCell sx={{ fontFamily: 'monospace', fontSize: 11, maxWidth: 360, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-                  {a.detail === undefined ? '' : typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail)}
+                  {auditDetail(a)}
                 </TableCell>
               </TableRow>
             ))}

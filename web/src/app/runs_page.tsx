@@ -32,7 +32,7 @@ export function RunsPage({ pipelineId, status }: { pipelineId?: string; status?:
   const qc = useQueryClient();
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(25);
-  const pipelines = useQuery({ queryKey: ['pipelines', 'all-names'], queryFn: () => Pipelines.list({ page: 1, page_size: 500, sort: 'name' }) });
+  const pipelines = useQuery({ queryKey: ['pipelines', 'all-names'], queryFn: () => Pipelines.list({ page: 1, page_size: 200, sort: 'name' }) });
   const runs = useQuery({
     queryKey: ['runs', pipelineId, status, page, pageSize],
     queryFn: () => Runs.list({ pipeline_id: pipelineId, status, page: page + 1, page_size: pageSize }),

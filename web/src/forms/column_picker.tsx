@@ -11,20 +11,23 @@ import type { PreviewColumn } from '../api/types';
 import type { FieldSpec } from '../model/schema_form';
 import { useFormContext, type FormContextValue } from './form_context';
 
+// The node's input columns: the server types the node's inputs from the upstream part of the
+// document; if that fails (e.g. this node's own config is incomplete), each upstream node's
+// output is taken from a one-row preview.
 async function upstreamColumns(ctx: FormContextValue): Promise<PreviewColumn[]> {
-  const ups = upstreamOf(ctx.doc, ctx.nodeId);
   const out: PreviewColumn[] = [];
-  for (const up of ups) {
-    const pipeline = toServerJson(upstreamSubgraph(ctx.doc, up));
-    let cols: PreviewColumn[] = [];
-    try {
-      const r = await Pipelines.schema(ctx.pipelineId, pipeline, up);
-      cols = Array.isArray(r) ? r : (r.schema ?? r.columns ?? []);
-    } catch {
-      // Fall back to a zero-row preview, which also reports the schema.
-      cols = (await Preview.fetch(pipeline, up, 0, 1)).schema;
-    }
+  const add = (cols: PreviewColumn[]) => {
     for (const c of cols) if (!out.some((o) => o.name === c.name)) out.push(c);
+  };
+  try {
+    const r = await Pipelines.schema(ctx.pipelineId, toServerJson(upstreamSubgraph(ctx.doc, ctx.nodeId)), ctx.nodeId);
+    for (const cols of r.inputs ?? []) add(cols ?? []);
+    if (out.length) return out;
+  } catch {
+    // fall through to previews
+  }
+  for (const up of upstreamOf(ctx.doc, ctx.nodeId)) {
+    add((await Preview.fetch(toServerJson(upstreamSubgraph(ctx.doc, up)), up, 0, 1)).schema ?? []);
   }
   return out;
 }
