@@ -24,40 +24,45 @@ inline bool IsLocalChar(char c) {
 
 }  // namespace
 
+// One pass over the address (this runs for every row of every email column).
 bool IsValidEmail(std::string_view s) {
-  const size_t at = s.find('@');
-  if (at == std::string_view::npos || at == 0 || at > 64 || s.find('@', at + 1) != std::string_view::npos) {
-    return false;
+  const size_t n = s.size();
+  size_t i = 0;
+  // Local part: atext characters, no leading, trailing or doubled dot.
+  char prev = '.';
+  for (; i < n && s[i] != '@'; ++i) {
+    const char c = s[i];
+    if (!IsLocalChar(c) || (c == '.' && prev == '.')) return false;
+    prev = c;
   }
-  std::string_view local = s.substr(0, at);
-  std::string_view domain = s.substr(at + 1);
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return false;
-  for (char c : local) {
-    if (!IsLocalChar(c)) return false;
-  }
-  if (domain.empty() || domain.size() > 253) return false;
-  size_t label_start = 0;
+  if (i == 0 || i == n || i > 64 || prev == '.') return false;
+  const size_t domain_start = ++i;
+  if (n - domain_start > 253) return false;
+  // Domain: dot-separated labels of letters, digits and inner hyphens; the last one (the TLD) has
+  // two or more characters and no digits unless it is an IDN ("xn--…").
   int labels = 0;
-  while (true) {
-    size_t dot = domain.find('.', label_start);
-    std::string_view label = domain.substr(label_start, dot == std::string_view::npos ? std::string_view::npos
-                                                                                        : dot - label_start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
-    for (char c : label) {
-      if (!IsLetterOrDigit(c) && c != '-' && static_cast<unsigned char>(c) < 0x80) return false;
-    }
-    ++labels;
-    if (dot == std::string_view::npos) {
-      // The top-level domain: two or more letters (or an IDN "xn--" label).
-      if (label.size() < 2) return false;
-      if (label.rfind("xn--", 0) != 0) {
-        for (char c : label) {
-          if (c >= '0' && c <= '9') return false;
-        }
+  size_t label_start = i;
+  bool label_has_digit = false;
+  for (;; ++i) {
+    if (i == n || s[i] == '.') {
+      const size_t len = i - label_start;
+      if (len == 0 || len > 63 || s[label_start] == '-' || s[i - 1] == '-') return false;
+      ++labels;
+      if (i == n) {
+        if (len < 2) return false;
+        if (label_has_digit && s.substr(label_start, 4) != "xn--") return false;
+        break;
       }
-      break;
+      label_start = i + 1;
+      label_has_digit = false;
+      continue;
     }
-    label_start = dot + 1;
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      label_has_digit = true;
+    } else if (!IsLetterOrDigit(c) && c != '-' && static_cast<unsigned char>(c) < 0x80) {
+      return false;  // includes a second '@'
+    }
   }
   return labels >= 2;
 }

@@ -1,5 +1,7 @@
 #include "transforms/phone_normalizer.h"
 
+#include <algorithm>
+
 #include "transforms/string_column_writer.h"
 #include "transforms/text_cleaning.h"
 
@@ -30,54 +32,61 @@ size_t WithoutExtension(std::string_view s) {
 }  // namespace
 
 bool NormalizePhone(std::string_view text, std::string_view default_country_code, std::string& out) {
+  // Fixed buffers: this runs for every row, and a valid number has at most 15 digits.
+  constexpr size_t kMaxDigits = 32;
   std::string_view s = TrimAscii(text);
   s = TrimAscii(s.substr(0, WithoutExtension(s)));
-  out.clear();
+  auto invalid = [&] {
+    out.assign(TrimAscii(text));
+    return false;
+  };
   bool international = false;
-  std::string digits;
-  digits.reserve(s.size());
+  char digits[kMaxDigits];
+  size_t num_digits = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (IsDigit(c)) {
-      digits.push_back(c);
-    } else if (c == '+' && digits.empty() && !international) {
+      if (num_digits == kMaxDigits) return invalid();
+      digits[num_digits++] = c;
+    } else if (c == '+' && num_digits == 0 && !international) {
       international = true;
     } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '\t') {
       // "+44 (0)20 …": a trunk zero in parentheses after the country code is not dialled.
       if (c == '(' && international && i + 2 < s.size() && s[i + 1] == '0' && s[i + 2] == ')') i += 2;
     } else {
-      out.assign(TrimAscii(text));
-      return false;
+      return invalid();
     }
   }
-  std::string number;  // country code + national number
+  std::string_view all(digits, num_digits);
   const bool nanp = default_country_code == "1";
-  if (!international && digits.rfind("00", 0) == 0) {
-    number = digits.substr(2);
-  } else if (!international && nanp && digits.rfind("011", 0) == 0) {
-    number = digits.substr(3);
+  // The number as country code + national number, in two pieces.
+  std::string_view prefix;
+  std::string_view rest;
+  if (!international && all.substr(0, 2) == "00") {
+    rest = all.substr(2);
+  } else if (!international && nanp && all.substr(0, 3) == "011") {
+    rest = all.substr(3);
   } else if (international) {
-    number = digits;
+    rest = all;
   } else {
-    std::string_view national = digits;
+    rest = all;
     if (nanp) {
-      if (national.size() == 11 && national.front() == '1') national.remove_prefix(1);
-    } else if (!national.empty() && national.front() == '0') {
-      national.remove_prefix(1);
+      if (rest.size() == 11 && rest.front() == '1') rest.remove_prefix(1);
+    } else if (!rest.empty() && rest.front() == '0') {
+      rest.remove_prefix(1);
     }
-    number.assign(default_country_code);
-    number.append(national);
+    prefix = default_country_code;
   }
-  bool valid = number.size() >= 8 && number.size() <= 15 && number.front() != '0';
-  if (valid && number.front() == '1') {
-    // North American Numbering Plan: 10 national digits, area code and exchange not starting 0/1.
-    valid = number.size() == 11 && number[1] >= '2' && number[4] >= '2';
-  }
-  if (!valid) {
-    out.assign(TrimAscii(text));
-    return false;
-  }
-  out = "+" + number;
+  const size_t length = prefix.size() + rest.size();
+  if (length < 8 || length > 15) return invalid();
+  char number[kMaxDigits];
+  std::copy(prefix.begin(), prefix.end(), number);
+  std::copy(rest.begin(), rest.end(), number + prefix.size());
+  if (number[0] == '0') return invalid();
+  // North American Numbering Plan: 10 national digits, area code and exchange not starting 0/1.
+  if (number[0] == '1' && (length != 11 || number[1] < '2' || number[4] < '2')) return invalid();
+  out.assign(1, '+');
+  out.append(number, length);
   return true;
 }
 
