@@ -120,11 +120,14 @@ test('editor: build, configure, save, preview and run a pipeline', async (ctx) =
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.locator('[data-testid="editor-run-status"] [data-status="succeeded"]').waitFor({ timeout: 60_000 });
   await page.locator(`${node('csv_2')} [data-testid="node-status"]`, { hasText: 'succeeded' }).waitFor({ timeout: 10_000 });
-  await page.getByRole('button', { name: 'Close preview' }).click();
   await page.getByRole('button', { name: 'Auto-layout' }).click();
-  await page.keyboard.press('Escape');
-  await page.waitForTimeout(400);
+  await selectNode(page, 'aggregate_1');
+  await page.getByRole('button', { name: 'Fit view', exact: true }).click();
+  await page.mouse.move(700, 880);
+  await page.waitForTimeout(600);
   await shot(page, ctx.shotDir, 'editor.png');
+  await page.getByRole('button', { name: 'Close preview' }).click();
+  await page.keyboard.press('Escape');
   // The layout change is unsaved: leaving asks first (dismissed → stay), Ctrl+S saves version 2.
   await page.locator('[data-testid="unsaved"]').waitFor();
   page.once('dialog', (d) => d.dismiss());

@@ -22,6 +22,7 @@ export interface PipelineSummary {
   updated_at?: string;
   description?: string;
   last_run?: RunSummary | null;
+  schedule?: { cron: string; enabled: boolean; next_fire_at?: string | null } | null;
 }
 
 export interface Page<T> {

@@ -11,6 +11,7 @@ import { moduleKey, type ModuleIndex } from '../model/modules';
 import { SchemaForm } from '../forms/schema_form';
 import { FormContext } from '../forms/form_context';
 import { iconFor, kKindColors } from '../canvas/module_icon';
+import { PortInputs } from './port_inputs';
 
 // Typing in a field within this window of the previous edit extends the same undo step.
 const kCoalesceMs = 1000;
@@ -64,6 +65,7 @@ export function NodeConfigPanel(props: { nodeId: string; modules: ModuleIndex; e
           ))}
         </Alert>
       )}
+      <PortInputs doc={doc} nodeId={nodeId} modules={modules} readOnly={readOnly} />
       <Divider />
       <FormContext.Provider value={ctx}>
         {desc ? (

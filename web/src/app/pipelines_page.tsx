@@ -140,6 +140,7 @@ export function PipelinesPage() {
               <TableCell>Updated</TableCell>
               <TableCell>Last run</TableCell>
               <TableCell>Finished</TableCell>
+              <TableCell>Schedule</TableCell>
               <TableCell align="right">Actions</TableCell>
             </TableRow>
           </TableHead>
@@ -163,6 +164,16 @@ export function PipelinesPage() {
                   )}
                 </TableCell>
                 <TableCell>{formatAgo(p.last_run?.finished_at)}</TableCell>
+                <TableCell sx={{ fontSize: 12 }} title={p.schedule?.next_fire_at ? `next: ${formatTime(p.schedule.next_fire_at)}` : undefined}>
+                  {p.schedule ? (
+                    <span style={{ fontFamily: 'monospace', color: p.schedule.enabled ? undefined : '#999' }}>
+                      {p.schedule.cron}
+                      {p.schedule.enabled ? '' : ' (off)'}
+                    </span>
+                  ) : (
+                    '–'
+                  )}
+                </TableCell>
                 <TableCell align="right">
                   <Tooltip title="Export JSON">
                     <IconButton aria-label={`Export ${p.name}`} onClick={() => void exportOne(p)}>
@@ -188,7 +199,7 @@ export function PipelinesPage() {
             ))}
             {!list.isPending && items.length === 0 && (
               <TableRow>
-                <TableCell colSpan={6} sx={{ textAlign: 'center', py: 4, color: 'text.secondary' }}>
+                <TableCell colSpan={7} sx={{ textAlign: 'center', py: 4, color: 'text.secondary' }}>
                   {q ? 'No pipeline matches the search.' : 'No pipelines yet.'}
                 </TableCell>
               </TableRow>
