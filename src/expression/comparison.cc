@@ -1,6 +1,7 @@
 // Comparison operators = <> < <= > >= producing bool bitmaps. Column-vs-constant comparisons on
 // fixed-width types and strings run without per-row branches on the constant's kind.
 #include <functional>
+#include <utility>
 
 #include "expression/nodes.h"
 
@@ -67,6 +68,55 @@ void CompareFixed(CompareOp op, const Datum& l, const Datum& r, int64_t n, uint8
 
 inline int CompareStrings(std::string_view a, std::string_view b) { return a.compare(b); }
 
+// Equality with a constant of compile-time length N (<= 16), branch-free: the row's first N
+// bytes are loaded as two words and compared together with the length, so random lengths cost
+// no mispredictions. Rows whose N-byte window would run past the data use the careful test.
+template <size_t N>
+void EqualsConstant(const int32_t* off, const char* data, const char* c, int64_t n, bool want, uint8_t* out) {
+  uint64_t c0 = 0, c1 = 0;
+  std::memcpy(&c0, c, N < 8 ? N : 8);
+  if constexpr (N > 8) std::memcpy(&c1, c + 8, N - 8);
+  const uint64_t m0 = N >= 8 ? ~0ULL : (N == 0 ? 0 : (~0ULL >> (64 - 8 * N)));
+  const uint64_t m1 = N >= 16 ? ~0ULL : (N <= 8 ? 0 : (~0ULL >> (64 - 8 * (N - 8))));
+  const int32_t total = off[n];
+  int64_t safe = n;  // rows [0, safe) can read 16 bytes from their start
+  while (safe > 0 && off[safe - 1] + 16 > total) --safe;
+  FillBitmap(out, n, [&](int64_t i) {
+    const int32_t start = off[i];
+    const bool len_ok = off[i + 1] - start == static_cast<int32_t>(N);
+    if (i >= safe) return (len_ok && std::memcmp(data + start, c, N) == 0) == want;
+    uint64_t w0, w1;
+    std::memcpy(&w0, data + start, 8);
+    std::memcpy(&w1, data + start + 8, 8);
+    const bool eq = len_ok & (((w0 & m0) ^ c0) == 0) & (((w1 & m1) ^ c1) == 0);
+    return eq == want;
+  });
+}
+
+template <size_t... Ns>
+bool EqualsSmallConstant(std::string_view c, const int32_t* off, const char* data, int64_t n, bool want, uint8_t* out,
+                         std::index_sequence<Ns...>) {
+  bool done = false;
+  ((c.size() == Ns ? (EqualsConstant<Ns>(off, data, c.data(), n, want, out), done = true) : false), ...);
+  return done;
+}
+
+}  // namespace
+
+void StringEqualsConstant(const Column& column, std::string_view c, bool want, uint8_t* out) {
+  const int64_t n = column.length();
+  const int32_t* off = column.offsets();
+  const char* data = column.string_data();
+  if (EqualsSmallConstant(c, off, data, n, want, out, std::make_index_sequence<17>())) return;
+  const int32_t len = static_cast<int32_t>(c.size());
+  FillBitmap(out, n, [&](int64_t i) {
+    bool eq = off[i + 1] - off[i] == len && std::memcmp(data + off[i], c.data(), c.size()) == 0;
+    return eq == want;
+  });
+}
+
+namespace {
+
 void CompareTextValues(CompareOp op, const Datum& l, const Datum& r, int64_t n, uint8_t* out) {
   if (l.is_scalar && !r.is_scalar) return CompareTextValues(Flip(op), r, l, n, out);
   StringReader a(l);
@@ -82,13 +132,7 @@ void CompareTextValues(CompareOp op, const Datum& l, const Datum& r, int64_t n, 
   const int32_t* off = a.offsets;
   const char* data = a.data;
   if (op == CompareOp::kEq || op == CompareOp::kNe) {
-    // Lengths first: most rows differ in length and never touch the bytes.
-    const int32_t len = static_cast<int32_t>(c.size());
-    const bool want = op == CompareOp::kEq;
-    FillBitmap(out, n, [&](int64_t i) {
-      bool eq = off[i + 1] - off[i] == len && std::memcmp(data + off[i], c.data(), c.size()) == 0;
-      return eq == want;
-    });
+    StringEqualsConstant(*l.column, c, op == CompareOp::kEq, out);
     return;
   }
   WithOp(op, [&](auto cmp) {

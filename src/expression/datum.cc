@@ -46,9 +46,19 @@ StringWriter::StringWriter(int64_t length, int64_t expected_bytes) : length_(len
   offsets_[0] = 0;
   data_ = std::make_shared<Buffer>();
   data_->Reserve(static_cast<size_t>(std::max<int64_t>(expected_bytes, 64)));
+  base_ = reinterpret_cast<char*>(data_->mutable_data());
+  capacity_ = data_->capacity();
+}
+
+void StringWriter::Grow(size_t n) {
+  data_->Resize(size_);  // Reserve copies only the bytes the Buffer knows about
+  data_->Reserve(size_ + n);
+  base_ = reinterpret_cast<char*>(data_->mutable_data());
+  capacity_ = data_->capacity();
 }
 
 ColumnPtr StringWriter::Finish(const DataType& type, BufferPtr validity) {
+  data_->Resize(size_);
   return MakeColumn(type, length_, std::move(validity), std::move(offsets_buffer_), std::move(data_));
 }
 

@@ -60,36 +60,44 @@ BufferPtr AndValidity(int64_t length, const uint8_t* a, const uint8_t* b);
 // Copies a validity bitmap (or returns null when `bits` is null).
 BufferPtr CopyValidity(int64_t length, const uint8_t* bits);
 
-// Builds a string column's offsets and bytes directly (no per-row Value).
+// Builds a string column's offsets and bytes directly (no per-row Value). The write position is
+// kept here, not in the Buffer, so appending a row is a bounds check and a memcpy.
 class StringWriter {
  public:
   StringWriter(int64_t length, int64_t expected_bytes);
   void Append(std::string_view s) {
-    if (data_->size() + s.size() > data_->capacity()) data_->Reserve(data_->size() + s.size());
-    std::memcpy(data_->mutable_data() + data_->size(), s.data(), s.size());
-    data_->Resize(data_->size() + s.size());
-    offsets_[++row_] = static_cast<int32_t>(data_->size());
+    char* out = Reserve(s.size());
+    if (!s.empty()) std::memcpy(out, s.data(), s.size());
+    Commit(s.size());
   }
-  void AppendEmpty() { offsets_[row_ + 1] = offsets_[row_]; ++row_; }
+  void AppendEmpty() {
+    offsets_[row_ + 1] = offsets_[row_];
+    ++row_;
+  }
   // Reserves `n` bytes and returns where to write them; Commit(n_written) ends the row.
   char* Reserve(size_t n) {
-    if (data_->size() + n > data_->capacity()) data_->Reserve(data_->size() + n);
-    return reinterpret_cast<char*>(data_->mutable_data() + data_->size());
+    if (size_ + n > capacity_) Grow(n);
+    return base_ + size_;
   }
   void Commit(size_t n) {
-    data_->Resize(data_->size() + n);
-    offsets_[++row_] = static_cast<int32_t>(data_->size());
+    size_ += n;
+    offsets_[++row_] = static_cast<int32_t>(size_);
   }
   // True when the bytes written exceed the int32 offsets of the Arrow string layout.
-  bool Overflowed() const { return data_->size() > static_cast<size_t>(INT32_MAX); }
+  bool Overflowed() const { return size_ > static_cast<size_t>(INT32_MAX); }
   ColumnPtr Finish(const DataType& type, BufferPtr validity);
 
  private:
+  void Grow(size_t n);
+
   int64_t length_;
   int64_t row_ = 0;
   BufferPtr offsets_buffer_;
   int32_t* offsets_;
   BufferPtr data_;
+  char* base_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 // Reads element i of a fixed-width datum, scalar or array, as T.

@@ -57,6 +57,8 @@ class InListNode final : public ExprNode {
         default: break;
       }
     }
+    short_strings_ = strings_.size() <= 4;
+    for (const auto& v : strings_) short_strings_ = short_strings_ && v.size() <= 16;
     i32_.Build();
     i64_.Build();
     f64_.Build();
@@ -80,6 +82,16 @@ class InListNode final : public ExprNode {
       case TypeId::kBool: FillBitmap(out, n, [&](int64_t i) { return c.GetBool(i) ? has_true_ : has_false_; }); break;
       case TypeId::kString:
       case TypeId::kBinary: {
+        if (short_strings_) {  // a few short constants: OR of branch-free equality bitmaps
+          BufferPtr one = NewBitmap(n);
+          uint64_t* f = found->mutable_data_as<uint64_t>();
+          const uint64_t* o = one->data_as<uint64_t>();
+          for (const auto& v : strings_) {
+            StringEqualsConstant(c, v, true, one->mutable_data());
+            for (int64_t w = 0; w < (n + 63) / 64; ++w) f[w] |= o[w];
+          }
+          break;
+        }
         StringReader r(d);
         FillBitmap(out, n, [&](int64_t i) { return strings_.find(r[i]) != strings_.end(); });
         break;
@@ -120,6 +132,7 @@ class InListNode final : public ExprNode {
   FixedSet<double> f64_;
   FixedSet<int128_t, Int128Hash> dec_;
   bool has_true_ = false, has_false_ = false;
+  bool short_strings_ = false;
   struct ViewHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }

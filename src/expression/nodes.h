@@ -37,6 +37,10 @@ std::string_view ArithOpText(ArithOp op);
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 NodePtr MakeCompare(CompareOp op, NodePtr left, NodePtr right, size_t offset);
 
+// Sets bit i of `out` (a zeroed bitmap of column.length() bits, padded to 64-bit words) where
+// (row i == c) == want. Fast for constants of up to 16 bytes (no branches on row lengths).
+void StringEqualsConstant(const Column& column, std::string_view c, bool want, uint8_t* out);
+
 // logical.cc. REQUIRES: bool (or null-typed) operands.
 NodePtr MakeAndOr(bool is_and, std::vector<NodePtr> operands, size_t offset);
 NodePtr MakeNot(NodePtr child, size_t offset);

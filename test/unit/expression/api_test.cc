@@ -161,6 +161,44 @@ TEST(ExpressionApi, FilterMatchesRowAtATimeReference) {
   EXPECT_EQ(sel->count, expected_count);
 }
 
+TEST(ExpressionApi, StringEqualityAndInMatchReferenceForEveryConstantLength) {
+  // Strings of length 0..20 so every fixed-length kernel (and the tail near the buffer end) runs.
+  std::mt19937 rng(7);
+  ColumnBuilder b(DataType::String());
+  const int64_t rows = 3000;
+  for (int64_t r = 0; r < rows; ++r) {
+    if (rng() % 13 == 0) {
+      b.AppendNull();
+      continue;
+    }
+    std::string v(rng() % 21, 'a');
+    for (char& ch : v) ch = static_cast<char>('a' + rng() % 2);
+    b.AppendString(v);
+  }
+  BatchPtr batch = Batch::Make(ParseSchemaSpec("v:string"), {b.Finish()}, rows);
+  const Column& v = *batch->column(0);
+  for (int len = 0; len <= 20; ++len) {
+    std::string c(static_cast<size_t>(len), 'a');
+    for (std::string op : {"=", "<>"}) {
+      SCOPED_TRACE(std::to_string(len) + op);
+      auto e = MustCompile("v " + op + " '" + c + "'", *batch->schema());
+      auto col = e->Evaluate(*batch);
+      ASSERT_TRUE(col.ok());
+      for (int64_t r = 0; r < rows; ++r) {
+        ASSERT_EQ((*col)->IsNull(r), v.IsNull(r));
+        if (!v.IsNull(r)) ASSERT_EQ((*col)->GetBool(r), (v.GetString(r) == c) == (op == "=")) << "row " << r;
+      }
+    }
+    std::string c2 = c + "b";
+    auto in = MustCompile("v IN ('" + c + "', '" + c2 + "')", *batch->schema());
+    auto col = in->Evaluate(*batch);
+    ASSERT_TRUE(col.ok());
+    for (int64_t r = 0; r < rows; ++r) {
+      if (!v.IsNull(r)) ASSERT_EQ((*col)->GetBool(r), v.GetString(r) == c || v.GetString(r) == c2) << "row " << r;
+    }
+  }
+}
+
 TEST(ExpressionApi, LowerTrimMatchesReference) {
   BatchPtr batch = RandomBatch(5003, 2);
   auto e = MustCompile("lower(trim(email))", *batch->schema());
