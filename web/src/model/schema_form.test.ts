@@ -57,17 +57,17 @@ describe('schemaFields', () => {
     const fields = schemaFields(schema);
     expect(fields.map((f) => [f.name, f.kind, f.label, f.required])).toEqual([
       ['path', 'string', 'Path', true],
+      ['aggregations', 'object-list', 'Aggregations', true],
       ['delimiter', 'string', 'Field delimiter', false],
       ['max_rows', 'integer', 'Max rows', false],
-      ['aggregations', 'object-list', 'Aggregations', true],
       ['options', 'object', 'Options', false],
     ]);
     expect(fields[0].description).toBe('File to read');
-    expect(fields[1].default).toBe(',');
-    expect(fields[2].min).toBe(1);
-    expect(fields[3].children?.map((c) => [c.name, c.kind, c.required])).toEqual([
-      ['column', 'column', false],
+    expect(fields[2].default).toBe(',');
+    expect(fields[3].min).toBe(1);
+    expect(fields[1].children?.map((c) => [c.name, c.kind, c.required])).toEqual([
       ['function', 'enum', true],
+      ['column', 'column', false],
       ['as', 'string', false],
     ]);
     expect(fields[4].children?.[0].path).toBe('/options/quote');

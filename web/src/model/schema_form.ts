@@ -77,9 +77,13 @@ export function fieldKind(name: string, s: JsonSchema): FieldKind {
   return 'json';
 }
 
+// Required fields come first (servers often serialise properties alphabetically, which would
+// bury `path` under advanced options); otherwise the schema's order is kept.
 export function schemaFields(schema: JsonSchema, base = ''): FieldSpec[] {
   const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties ?? {}).map(([name, s]) => {
+  const entries = Object.entries(schema.properties ?? {});
+  const ordered = [...entries.filter(([n]) => required.has(n)), ...entries.filter(([n]) => !required.has(n))];
+  return ordered.map(([name, s]) => {
     const kind = fieldKind(name, s);
     const spec: FieldSpec = {
       name,
