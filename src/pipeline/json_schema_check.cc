@@ -44,9 +44,21 @@ std::string EscapePointer(const std::string& key) {
 void Check(const nlohmann::json& schema, const nlohmann::json& value, const std::string& path,
            std::vector<ValidationIssue>& issues, int depth);
 
-bool SameTopLevelType(const nlohmann::json& schema, const nlohmann::json& value) {
+// How well `value` fits `schema` at the top level: the wrong type is far off; for objects, a
+// property whose "const" equals the value's (a discriminator such as {"op": "trim"}) is a hit.
+size_t Distance(const nlohmann::json& schema, const nlohmann::json& value) {
   auto t = schema.find("type");
-  return t == schema.end() || !t->is_string() || MatchesType(*t, value);
+  if (t != schema.end() && t->is_string() && !MatchesType(*t, value)) return 1000;
+  auto props = schema.find("properties");
+  if (value.is_object() && props != schema.end() && props->is_object()) {
+    for (const auto& [key, sub] : props->items()) {
+      auto c = sub.find("const");
+      if (c == sub.end()) continue;
+      auto v = value.find(key);
+      return v != value.end() && *v == *c ? 0 : 500;
+    }
+  }
+  return 0;
 }
 
 size_t CountIssues(const nlohmann::json& schema, const nlohmann::json& value, int depth) {
@@ -165,7 +177,7 @@ void Check(const nlohmann::json& schema, const nlohmann::json& value, const std:
       size_t n = CountIssues(option, value, depth + 1);
       if (n == 0) ++matches;
       // Explain against the option of the value's own type: its errors are the useful ones.
-      if (!SameTopLevelType(option, value)) n += 1000;
+      n += Distance(option, value);
       if (n < best) { best = n; closest = &option; }
     }
     if (matches != 1) {
@@ -180,7 +192,7 @@ void Check(const nlohmann::json& schema, const nlohmann::json& value, const std:
     for (const auto& option : *any) {
       size_t n = CountIssues(option, value, depth + 1);
       matched |= n == 0;
-      if (!SameTopLevelType(option, value)) n += 1000;
+      n += Distance(option, value);
       if (n < best) { best = n; closest = &option; }
     }
     if (!matched && closest != nullptr) Check(*closest, value, path, issues, depth + 1);

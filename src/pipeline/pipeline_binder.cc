@@ -149,7 +149,23 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     }
     BoundNode& s = bound.nodes[static_cast<size_t>(src->second)];
     BoundNode& t = bound.nodes[static_cast<size_t>(dst->second)];
-    if (s.module == nullptr || t.module == nullptr) continue;
+    if (t.module == nullptr) continue;
+    if (s.module == nullptr) {
+      // The source's module is unknown (already reported): occupy the target's port so it is not
+      // also reported as unconnected.
+      auto& used = port_edges[static_cast<size_t>(dst->second)];
+      int p = 0;
+      for (; p < static_cast<int>(t.module->inputs.size()); ++p) {
+        if (!edge.target_port.empty() && t.module->inputs[static_cast<size_t>(p)].name != edge.target_port) continue;
+        if (t.module->inputs[static_cast<size_t>(p)].variadic) {
+          while (used.count(p)) ++p;
+          break;
+        }
+        if (!used.count(p)) break;
+      }
+      used[p] = -1;
+      continue;
+    }
     // Source port.
     int sport = -1;
     if (s.module->outputs.empty()) {
@@ -250,7 +266,7 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     }
     node.input_edges.assign(static_cast<size_t>(total_ports), -1);
     for (auto [port, edge] : used) {
-      if (port < total_ports) node.input_edges[static_cast<size_t>(port)] = edge;
+      if (port < total_ports) node.input_edges[static_cast<size_t>(port)] = edge;  // -1: from an unknown module
     }
     node.output_edges.assign(node.module->outputs.size(), {});
   }
