@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "metadata/database.h"
 
 namespace logidata {

@@ -16,6 +16,7 @@ class ServerMetrics;
 class RunExecutor;
 class ModuleRegistry;
 class ResponseCache;
+class RunEvents;
 
 struct ApiServices {
   Database* db = nullptr;
@@ -25,6 +26,7 @@ struct ApiServices {
   ServerMetrics* metrics = nullptr;
   RunExecutor* executor = nullptr;  // null when runs execute only in external workers
   ResponseCache* list_cache = nullptr;
+  RunEvents* run_events = nullptr;  // live updates of runs changed by the API
   std::string data_dir;
   std::string version = "0.1.0";
   bool allow_registration = true;

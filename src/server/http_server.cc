@@ -217,6 +217,7 @@ struct HttpServer::Impl {
       buffer.consume(buffer.size());
     }
     conn->OnClose();
+    conn.reset();
     sink->Detach();
     // Let a write in progress finish before the stream goes away.
     while (true) {

@@ -85,7 +85,7 @@ HttpResponse HttpResponse::FromStatus(const Status& status) {
   nlohmann::json errors = nlohmann::json::array();
   const std::string& msg = status.message();
   // "/field: message" or "/a: x; /b: y" name fields.
-  if (code == 400 && !msg.empty() && msg[0] == '/') {
+  if (code >= 400 && code < 500 && !msg.empty() && msg[0] == '/') {
     size_t start = 0;
     while (start < msg.size()) {
       size_t end = msg.find("; /", start);

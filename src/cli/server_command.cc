@@ -1,0 +1,38 @@
+#include "cli/server_command.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "server/server_app.h"
+
+namespace logidata {
+
+void AddServerCommand(CLI::App& app) {
+  auto config = std::make_shared<ServerConfig>();
+  auto origins = std::make_shared<std::vector<std::string>>();
+  CLI::App* cmd = app.add_subcommand("server", "Runs the platform server: REST API, WebSocket and web UI.");
+  cmd->add_option("--host", config->host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", config->port, "Port to listen on (0 = any free port)")->capture_default_str();
+  cmd->add_option("--threads", config->threads, "Network threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--data-dir", config->data_dir, "Data folder (SQLite store, master key, files)")->capture_default_str();
+  cmd->add_option("--database-url", config->database_url, "PostgreSQL URL for the metadata store (default: SQLite)")
+      ->envname("LOGIDATA_DATABASE_URL");
+  cmd->add_option("--web-root", config->web_root, "Folder of the built web UI")->capture_default_str();
+  cmd->add_option("--max-body", config->max_body_bytes, "Largest request body in bytes")->capture_default_str();
+  cmd->add_option("--cors-origin", *origins, "Browser origin allowed to call the API (repeatable)");
+  cmd->add_option("--run-slots", config->run_slots, "Runs executing at once in the server (0 = workers only)")
+      ->capture_default_str();
+  cmd->add_option("--access-log", config->access_log, "stdout, off, or a file path")->capture_default_str();
+  cmd->add_flag("!--no-registration", config->allow_registration, "Disable self-service registration");
+  cmd->add_option("--port-file", config->port_file, "Write the bound port to this file once listening");
+  cmd->callback([config, origins] {
+    config->cors_origins.insert(origins->begin(), origins->end());
+    Status st = RunServer(*config);
+    if (!st.ok()) {
+      std::fprintf(stderr, "logidata server: %s\n", st.ToString().c_str());
+      std::exit(1);
+    }
+  });
+}
+
+}  // namespace logidata

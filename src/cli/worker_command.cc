@@ -1,0 +1,29 @@
+#include "cli/worker_command.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "server/server_app.h"
+
+namespace logidata {
+
+void AddWorkerCommand(CLI::App& app) {
+  auto config = std::make_shared<WorkerConfig>();
+  CLI::App* cmd = app.add_subcommand("worker", "Executes queued runs from a PostgreSQL metadata store (queue mode).");
+  cmd->add_option("--database-url", config->database_url, "PostgreSQL URL of the metadata store")
+      ->envname("LOGIDATA_DATABASE_URL")
+      ->required();
+  cmd->add_option("--data-dir", config->data_dir, "Folder of the master key file (unless LOGIDATA_MASTER_KEY is set)")
+      ->capture_default_str();
+  cmd->add_option("--slots", config->slots, "Runs executing at once")->capture_default_str();
+  cmd->add_option("--files-dir", config->files_dir, "Folder relative file paths resolve against");
+  cmd->callback([config] {
+    Status st = RunWorker(*config);
+    if (!st.ok()) {
+      std::fprintf(stderr, "logidata worker: %s\n", st.ToString().c_str());
+      std::exit(1);
+    }
+  });
+}
+
+}  // namespace logidata

@@ -1,0 +1,67 @@
+// Routes: health probes, Prometheus metrics, the OpenAPI document and the API docs page.
+#include <mutex>
+
+#include "metadata/database.h"
+#include "server/docs_page.h"
+#include "server/route_support.h"
+#include "server/server_metrics.h"
+
+namespace logidata {
+
+void RegisterOperationRoutes(Router& router, const ApiServices& s) {
+  Database* db = s.db;
+  ServerMetrics* metrics = s.metrics;
+  std::string version = s.version;
+
+  router.Add({"GET", "/health", Access::kPublic, "operations", "Reports that the server is up and its database state.",
+              nullptr, {}, 200, false, [db, version](const HttpRequest&, const Caller&, const nlohmann::json&) {
+                Status st = db->Ping();
+                return HttpResponse::Json(st.ok() ? 200 : 503, {{"status", st.ok() ? "ok" : "degraded"},
+                                                                {"version", version},
+                                                                {"database", st.ok() ? "ok" : "unavailable"}});
+              }});
+  router.Add({"GET", "/health/live", Access::kPublic, "operations", "Liveness probe: the process answers.", nullptr, {},
+              200, false, [](const HttpRequest&, const Caller&, const nlohmann::json&) {
+                return HttpResponse::Json(200, {{"status", "ok"}});
+              }});
+  router.Add({"GET", "/health/ready", Access::kPublic, "operations", "Readiness probe: the database answers.", nullptr,
+              {}, 200, false, [db](const HttpRequest&, const Caller&, const nlohmann::json&) {
+                Status st = db->Ping();
+                if (!st.ok()) return HttpResponse::Problem(503, "", "database unavailable");
+                return HttpResponse::Json(200, {{"status", "ready"}});
+              }});
+  router.Add({"GET", "/metrics", Access::kPublic, "operations", "Prometheus metrics in text format.", nullptr, {}, 200,
+              false, [metrics](const HttpRequest&, const Caller&, const nlohmann::json&) {
+                HttpResponse r;
+                r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                r.body = metrics->RenderPrometheus();
+                return r;
+              }});
+  const Router* table = &router;
+  router.Add({"GET", "/api/openapi.json", Access::kPublic, "operations", "The OpenAPI 3 document of this API.", nullptr,
+              {}, 200, false, [table, version](const HttpRequest&, const Caller&, const nlohmann::json&) {
+                // Built on first use, once every route is registered.
+                static std::once_flag once;
+                static std::string doc;
+                std::call_once(once, [&] { doc = table->OpenApi(version).dump(2); });
+                HttpResponse r;
+                r.body = doc;
+                return r;
+              }});
+  router.Add({"GET", "/docs", Access::kPublic, "operations", "Interactive API documentation.", nullptr, {}, 200, false,
+              [](const HttpRequest&, const Caller&, const nlohmann::json&) {
+                HttpResponse r;
+                r.content_type = "text/html; charset=utf-8";
+                r.body = std::string(DocsHtml());
+                return r;
+              }});
+  router.Add({"GET", "/docs/docs.js", Access::kPublic, "operations", "Script of the API documentation page.", nullptr,
+              {}, 200, false, [](const HttpRequest&, const Caller&, const nlohmann::json&) {
+                HttpResponse r;
+                r.content_type = "text/javascript; charset=utf-8";
+                r.body = std::string(DocsScript());
+                return r;
+              }});
+}
+
+}  // namespace logidata

@@ -1,0 +1,186 @@
+#include "server/server_app.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <spdlog/async.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "auth/auth_service.h"
+#include "auth/secret_box.h"
+#include "auth/token_codec.h"
+#include "metadata/database.h"
+#include "metadata/migrations.h"
+#include "scheduler/run_executor.h"
+#include "scheduler/schedule_trigger.h"
+#include "server/api_handler.h"
+#include "server/event_hub.h"
+#include "server/http_server.h"
+#include "server/response_cache.h"
+#include "server/route_support.h"
+#include "server/server_metrics.h"
+#include "server/server_run_events.h"
+#include "server/ws_handler.h"
+
+namespace logidata {
+namespace {
+
+Status EnsureDir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create data folder '" + dir + "': " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  return Status::OK();
+}
+
+struct Store {
+  std::unique_ptr<Database> db;
+  std::string master_key;
+};
+
+Result<Store> OpenStore(const std::string& data_dir, const std::string& database_url, int pool) {
+  LD_RETURN_IF_ERROR(EnsureDir(data_dir));
+  Store store;
+  std::string target = database_url.empty() ? data_dir + "/logidata.db" : database_url;
+  LD_ASSIGN_OR_RETURN(store.db, OpenDatabase(target, pool));
+  LD_ASSIGN_OR_RETURN(int64_t version, RunMigrations(*store.db));
+  spdlog::info("metadata store {} at schema version {}",
+               store.db->dialect() == DbDialect::kPostgres ? "PostgreSQL" : "SQLite (" + target + ")", version);
+  LD_ASSIGN_OR_RETURN(store.master_key, LoadMasterKey(data_dir));
+  return store;
+}
+
+std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
+  if (where == "off" || where.empty()) return nullptr;
+  spdlog::init_thread_pool(1 << 16, 1);
+  std::shared_ptr<spdlog::logger> logger;
+  if (where == "stdout") {
+    logger = spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("access");
+  } else {
+    logger = spdlog::create_async_nb<spdlog::sinks::basic_file_sink_mt>("access", where);
+  }
+  logger->set_pattern("%v");
+  logger->flush_on(spdlog::level::info);
+  return logger;
+}
+
+}  // namespace
+
+Status RunServer(const ServerConfig& config) {
+  int threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  LD_ASSIGN_OR_RETURN(Store store, OpenStore(config.data_dir, config.database_url, threads + config.run_slots + 12));
+  Database* db = store.db.get();
+  SecretBox secrets(store.master_key);
+  AuthService auth(db, HmacSha256(store.master_key, "logidata-jwt-v1"));
+  LD_RETURN_IF_ERROR(auth.BootstrapAdmin(std::cerr));
+
+  bool postgres = db->dialect() == DbDialect::kPostgres;
+  ServerMetrics metrics;
+  EventHub hub;
+  // Other processes (workers) change runs behind our back only with PostgreSQL.
+  ResponseCache cache(postgres ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(60000));
+  ServerRunEvents events(&hub, &metrics, &cache);
+
+  std::string files_dir = config.data_dir + "/files";
+  LD_RETURN_IF_ERROR(EnsureDir(files_dir));
+  std::unique_ptr<RunExecutor> executor;
+  RunExecutorOptions exec_options;
+  exec_options.slots = config.run_slots;
+  exec_options.worker_id = "server-" + std::to_string(::getpid());
+  exec_options.base_dir = files_dir;
+  exec_options.single_process = !postgres;
+  if (config.run_slots > 0) {
+    executor = std::make_unique<RunExecutor>(db, &secrets, &events, exec_options);
+    LD_RETURN_IF_ERROR(executor->Start());
+  } else if (!postgres) {
+    // Nobody else can run them: a SQLite store is private to this process.
+    (void)InterruptOrphanedRuns(*db, "");
+  }
+  ScheduleTrigger trigger(db, [&](const std::string& org_id, const nlohmann::json& run) {
+    events.RunChanged(org_id, run);
+    if (executor) executor->Wake();
+  });
+  trigger.Start();
+
+  ApiServices services;
+  services.db = db;
+  services.auth = &auth;
+  services.secrets = &secrets;
+  services.events = &hub;
+  services.metrics = &metrics;
+  services.executor = executor.get();
+  services.list_cache = &cache;
+  services.run_events = &events;
+  services.data_dir = config.data_dir;
+  services.allow_registration = config.allow_registration;
+  Router router;
+  RegisterAllRoutes(router, services);
+
+  ApiHandlerOptions handler_options;
+  handler_options.cors_origins = config.cors_origins;
+  handler_options.web_root = config.web_root;
+  ApiHandler handler(services, &router, handler_options, MakeAccessLog(config.access_log));
+  RunsWsHandler ws(&auth, db, &hub);
+
+  HttpServerOptions http_options;
+  http_options.host = config.host;
+  http_options.port = config.port;
+  http_options.threads = threads;
+  http_options.max_body_bytes = config.max_body_bytes;
+  HttpServer server(http_options, &handler, &ws);
+  Status listening = server.Listen();
+  if (!listening.ok()) {
+    trigger.Stop();
+    if (executor) executor->Stop();
+    return listening;
+  }
+  if (!config.port_file.empty()) {
+    std::ofstream(config.port_file + ".tmp") << server.port() << "\n";
+    std::filesystem::rename(config.port_file + ".tmp", config.port_file);
+  }
+  spdlog::info("logidata server listening on http://{}:{} ({} threads, {} run slots)", config.host, server.port(),
+               threads, config.run_slots);
+  server.Run(/*handle_signals=*/true);
+  spdlog::info("shutting down: stopping schedules and runs");
+  trigger.Stop();
+  if (executor) executor->Stop();
+  spdlog::shutdown();
+  return Status::OK();
+}
+
+Status RunWorker(const WorkerConfig& config) {
+  if (config.database_url.rfind("postgres", 0) != 0) {
+    return Status::InvalidArgument("--database-url: queue-mode workers need a PostgreSQL URL");
+  }
+  LD_ASSIGN_OR_RETURN(Store store, OpenStore(config.data_dir, config.database_url, config.slots + 4));
+  SecretBox secrets(store.master_key);
+  RunExecutorOptions options;
+  options.slots = config.slots;
+  options.worker_id = "worker-" + std::to_string(::getpid());
+  options.base_dir = config.files_dir.empty() ? config.data_dir + "/files" : config.files_dir;
+  options.single_process = false;
+  // Block the stop signals before threads start so only sigwait below sees them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  RunEvents no_events;
+  RunExecutor executor(store.db.get(), &secrets, &no_events, options);
+  LD_RETURN_IF_ERROR(executor.Start());
+  spdlog::info("logidata worker {} waiting for queued runs ({} slots)", options.worker_id, options.slots);
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("worker stopping (signal {})", sig);
+  executor.Stop();
+  return Status::OK();
+}
+
+}  // namespace logidata

@@ -1,0 +1,117 @@
+#include "server/ws_handler.h"
+
+#include <map>
+
+#include "metadata/run_store.h"
+
+namespace logidata {
+namespace {
+
+class RunsWsConnection final : public WsConnection {
+ public:
+  RunsWsConnection(AuthService* auth, Database* db, EventHub* hub, std::shared_ptr<WsSink> sink)
+      : auth_(auth), db_(db), hub_(hub), sink_(std::move(sink)) {}
+  ~RunsWsConnection() override { OnClose(); }
+
+  void OnMessage(const std::string& text) override {
+    auto msg = nlohmann::json::parse(text, nullptr, false);
+    if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
+      return Error("messages must be JSON objects with a \"type\"");
+    }
+    std::string type = msg["type"];
+    if (type == "auth") return Auth(msg);
+    if (user_id_.empty()) return Error("send {\"type\":\"auth\",\"token\":…} first", true);
+    if (type == "subscribe" || type == "unsubscribe") {
+      if (!msg.contains("channel") || !msg["channel"].is_string()) return Error("\"channel\" must be a string");
+      std::string channel = msg["channel"];
+      return type == "subscribe" ? Subscribe(channel) : Unsubscribe(channel);
+    }
+    if (type == "ping") return sink_->Send(R"({"type":"pong"})");
+    Error("unknown message type '" + type.substr(0, 40) + "'");
+  }
+
+  void OnClose() override {
+    for (auto& [channel, token] : subscriptions_) hub_->Unsubscribe(token);
+    subscriptions_.clear();
+  }
+
+ private:
+  void Error(const std::string& message, bool close = false) {
+    sink_->Send(nlohmann::json{{"type", "error"}, {"message", message}}.dump());
+    if (close) sink_->Close();
+  }
+
+  void Auth(const nlohmann::json& msg) {
+    if (!msg.contains("token") || !msg["token"].is_string()) return Error("\"token\" must be a string", true);
+    auto user = auth_->VerifyAccessToken(msg["token"].get<std::string>());
+    if (!user.ok()) return Error(user.status().message(), true);
+    auto memberships = auth_->Memberships(*user);
+    if (!memberships.ok() || memberships->empty()) return Error("no organization", true);
+    std::string wanted = msg.value("organization", "");
+    org_id_.clear();
+    for (const auto& m : *memberships) {
+      if (wanted.empty() || m.org_id == wanted) {
+        org_id_ = m.org_id;
+        break;
+      }
+    }
+    if (org_id_.empty()) return Error("organization not found", true);
+    orgs_.clear();
+    for (const auto& m : *memberships) orgs_.push_back(m.org_id);
+    user_id_ = *user;
+    sink_->Send(nlohmann::json{{"type", "auth.ok"}, {"user_id", user_id_}, {"organization", org_id_}}.dump());
+  }
+
+  void Subscribe(const std::string& channel) {
+    if (subscriptions_.size() >= 100) return Error("too many subscriptions");
+    if (subscriptions_.count(channel)) return;
+    std::string hub_channel;
+    nlohmann::json snapshot = nullptr;
+    if (channel == "runs") {
+      hub_channel = "runs:" + org_id_;
+    } else if (channel.rfind("run:", 0) == 0 && channel.size() > 4 && channel.size() < 100) {
+      std::string run_id = channel.substr(4);
+      for (const std::string& org : orgs_) {
+        auto run = LoadRunJson(*db_, org, run_id);
+        if (run.ok()) {
+          snapshot = *run;
+          break;
+        }
+      }
+      if (snapshot.is_null()) return Error("run not found");
+      hub_channel = channel;
+    } else {
+      return Error("unknown channel; use \"runs\" or \"run:<id>\"");
+    }
+    std::weak_ptr<WsSink> weak = sink_;
+    subscriptions_[channel] = hub_->Subscribe(hub_channel, [weak](const std::string& message) {
+      if (auto sink = weak.lock()) sink->Send(message);
+    });
+    sink_->Send(nlohmann::json{{"type", "subscribed"}, {"channel", channel}}.dump());
+    if (!snapshot.is_null()) sink_->Send(nlohmann::json{{"type", "run.status"}, {"run", snapshot}}.dump());
+  }
+
+  void Unsubscribe(const std::string& channel) {
+    auto it = subscriptions_.find(channel);
+    if (it == subscriptions_.end()) return;
+    hub_->Unsubscribe(it->second);
+    subscriptions_.erase(it);
+    sink_->Send(nlohmann::json{{"type", "unsubscribed"}, {"channel", channel}}.dump());
+  }
+
+  AuthService* auth_;
+  Database* db_;
+  EventHub* hub_;
+  std::shared_ptr<WsSink> sink_;
+  std::string user_id_, org_id_;
+  std::vector<std::string> orgs_;
+  std::map<std::string, int64_t> subscriptions_;
+};
+
+}  // namespace
+
+std::unique_ptr<WsConnection> RunsWsHandler::Open(std::shared_ptr<WsSink> sink, const HttpRequest&) {
+  return std::make_unique<RunsWsConnection>(auth_, db_, hub_, std::move(sink));
+}
+
+}  // namespace logidata

@@ -1,0 +1,387 @@
+// Test harness for the platform server: starts a real `logidata server` process on a free port
+// with a temporary data folder (SQLite) or a throw-away PostgreSQL, and talks to it over real HTTP
+// (libcurl) and WebSocket (a minimal RFC 6455 client on a socket).
+#pragma once
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "auth/jwt.h"
+#include "auth/token_codec.h"
+
+namespace logidata::testing {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+inline constexpr const char* kMasterKeyHex = "8f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
+inline constexpr const char* kAdminEmail = "admin@example.com";
+inline constexpr const char* kAdminPassword = "Admin-Passw0rd-Secret!";
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline std::string MakeTempDir(const std::string& prefix) {
+  std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  char* dir = mkdtemp(buf.data());
+  EXPECT_NE(dir, nullptr);
+  return dir ? std::string(dir) : std::string();
+}
+
+inline std::string Unique(const std::string& prefix) {
+  static std::atomic<int> counter{0};
+  static const int salt = std::random_device{}() % 100000;
+  return prefix + std::to_string(::getpid()) + "x" + std::to_string(salt) + "n" + std::to_string(counter++);
+}
+
+struct HttpResult {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  json Json() const { return json::parse(body, nullptr, false); }
+  std::string Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(std::string base) : base_(std::move(base)) {}
+
+  HttpResult Call(const std::string& method, const std::string& path, const std::string& body = "",
+                  const std::vector<std::string>& headers = {}) const {
+    HttpResult out;
+    CURL* curl = curl_easy_init();
+    std::string url = base_ + path;
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    }
+    struct curl_slist* list = nullptr;
+    bool has_ct = false;
+    for (const auto& h : headers) {
+      list = curl_slist_append(list, h.c_str());
+      if (h.rfind("Content-Type", 0) == 0) has_ct = true;
+    }
+    if (!has_ct && !body.empty()) list = curl_slist_append(list, "Content-Type: application/json");
+    list = curl_slist_append(list, "Expect:");
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char* p, size_t s, size_t n, void* ud) {
+      static_cast<std::string*>(ud)->append(p, s * n);
+      return s * n;
+    });
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out.body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, +[](char* p, size_t s, size_t n, void* ud) {
+      std::string line(p, s * n);
+      size_t colon = line.find(':');
+      if (colon != std::string::npos) {
+        std::string name = line.substr(0, colon);
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+        (*static_cast<std::map<std::string, std::string>*>(ud))[name] = value;
+      }
+      return s * n;
+    });
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out.headers);
+    CURLcode rc = curl_easy_perform(curl);
+    if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
+    else out.status = -1;  // connection failed: the server died
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    return out;
+  }
+
+  const std::string& base() const { return base_; }
+
+ private:
+  std::string base_;
+};
+
+inline std::string BinaryPath() { return std::string(LOGIDATA_BINARY_DIR) + "/logidata"; }
+
+// A throw-away PostgreSQL started with scripts/servers/postgres.sh.
+class PostgresServer {
+ public:
+  bool Start() {
+    dir_ = MakeTempDir("ld-pg");
+    port_ = 56000 + (::getpid() % 3000);
+    std::string cmd = std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/postgres.sh start " + dir_ + " " +
+                      std::to_string(port_) + " 2>" + dir_ + "/start.err";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return false;
+    char buf[512];
+    std::string out;
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    int rc = pclose(p);
+    while (!out.empty() && (out.back() == '\n')) out.pop_back();
+    url_ = out;
+    return rc == 0 && url_.rfind("postgresql://", 0) == 0;
+  }
+  void Stop() {
+    if (dir_.empty()) return;
+    std::string cmd = std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/postgres.sh stop " + dir_ + " >/dev/null 2>&1";
+    (void)std::system(cmd.c_str());
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    dir_.clear();
+  }
+  // A fresh database on this server, so each test starts empty.
+  std::string NewDatabase(const std::string& name) {
+    std::string bin = "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)";
+    std::string cmd = "runuser -u postgres -- " + bin + "/psql -h 127.0.0.1 -p " + std::to_string(port_) +
+                      " -U postgres -qc 'CREATE DATABASE " + name + "' >/dev/null 2>&1";
+    (void)std::system(cmd.c_str());
+    return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + name;
+  }
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string dir_, url_;
+  int port_ = 0;
+};
+
+// One `logidata server` process.
+class ServerProcess {
+ public:
+  ~ServerProcess() { Stop(); }
+
+  // Starts and waits until /health/live answers. `database_url` empty = SQLite in data_dir.
+  bool Start(const std::string& data_dir, const std::string& database_url, std::vector<std::string> extra = {},
+             std::map<std::string, std::string> env = {}) {
+    data_dir_ = data_dir;
+    std::string port_file = data_dir + "/port";
+    std::error_code ec;
+    fs::create_directories(data_dir, ec);
+    fs::remove(port_file, ec);
+    std::vector<std::string> args = {BinaryPath(), "server", "--host", "127.0.0.1", "--port", "0", "--port-file",
+                                     port_file, "--data-dir", data_dir, "--threads", "2",
+                                     "--access-log", data_dir + "/access.log"};
+    if (!database_url.empty()) {
+      args.push_back("--database-url");
+      args.push_back(database_url);
+    }
+    for (auto& e : extra) args.push_back(e);
+    pid_ = fork();
+    if (pid_ == 0) {
+      setenv("LOGIDATA_MASTER_KEY", kMasterKeyHex, 1);
+      setenv("LOGIDATA_ADMIN_EMAIL", kAdminEmail, 1);
+      setenv("LOGIDATA_ADMIN_PASSWORD", kAdminPassword, 1);
+      setenv("LOGIDATA_PWHASH_FAST", "1", 1);
+      for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+      std::string out = data_dir + "/server.out";
+      FILE* f = freopen(out.c_str(), "a", stdout);
+      (void)f;
+      std::string err = data_dir + "/server.err";
+      f = freopen(err.c_str(), "a", stderr);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+      }
+      if (fs::exists(port_file)) {
+        port_ = std::atoi(ReadFile(port_file).c_str());
+        if (port_ > 0 && Client().Call("GET", "/health/live").status == 200) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  // Sends `sig` and waits for the exit; returns the exit status (or -1).
+  int Stop(int sig = SIGTERM) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, sig);
+    int status = 0;
+    for (int i = 0; i < 300; ++i) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return status;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return -1;
+  }
+
+  bool Alive() const { return pid_ > 0 && kill(pid_, 0) == 0; }
+  HttpClient Client() const { return HttpClient("http://127.0.0.1:" + std::to_string(port_)); }
+  int port() const { return port_; }
+  const std::string& data_dir() const { return data_dir_; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string data_dir_;
+};
+
+// A signed-in user with an organization.
+struct Session {
+  std::string email, password, user_id, org_id, access, refresh;
+  std::vector<std::string> Auth(const std::string& org = "") const {
+    std::vector<std::string> h = {"Authorization: Bearer " + access};
+    if (!org.empty()) h.push_back("X-Organization: " + org);
+    return h;
+  }
+};
+
+inline Session FromTokens(const HttpClient& c, const json& tokens, const std::string& email, const std::string& pw) {
+  Session s;
+  s.email = email;
+  s.password = pw;
+  s.access = tokens.value("access_token", "");
+  s.refresh = tokens.value("refresh_token", "");
+  s.user_id = tokens["user"].value("id", "");
+  auto me = c.Call("GET", "/api/v1/me", "", s.Auth()).Json();
+  if (me.contains("organizations") && !me["organizations"].empty()) s.org_id = me["organizations"][0]["id"];
+  return s;
+}
+
+inline Session Register(const HttpClient& c, const std::string& prefix) {
+  std::string email = Unique(prefix) + "@example.com";
+  std::string pw = "Pw-" + Unique("secret") + "!";
+  auto r = c.Call("POST", "/api/v1/auth/register", json{{"email", email}, {"password", pw}, {"name", prefix}}.dump());
+  EXPECT_EQ(r.status, 201) << r.body;
+  return FromTokens(c, r.Json(), email, pw);
+}
+
+inline Session LoginAdmin(const HttpClient& c) {
+  auto r = c.Call("POST", "/api/v1/auth/login", json{{"email", kAdminEmail}, {"password", kAdminPassword}}.dump());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return FromTokens(c, r.Json(), kAdminEmail, kAdminPassword);
+}
+
+inline std::string JwtKey() {
+  return HmacSha256(*HexDecode(kMasterKeyHex), "logidata-jwt-v1");
+}
+
+// A minimal WebSocket client (text frames, client masking) for the /ws tests.
+class WsClient {
+ public:
+  ~WsClient() {
+    if (fd_ >= 0) close(fd_);
+  }
+  bool Connect(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return false;
+    timeval tv{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string req = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    if (send(fd_, req.data(), req.size(), 0) != static_cast<ssize_t>(req.size())) return false;
+    std::string head;
+    char c;
+    while (head.find("\r\n\r\n") == std::string::npos && recv(fd_, &c, 1, 0) == 1) head += c;
+    return head.find(" 101 ") != std::string::npos;
+  }
+  void Send(const std::string& text) {
+    std::string frame;
+    frame += static_cast<char>(0x81);
+    unsigned char mask[4] = {1, 2, 3, 4};
+    if (text.size() < 126) {
+      frame += static_cast<char>(0x80 | text.size());
+    } else {
+      frame += static_cast<char>(0x80 | 126);
+      frame += static_cast<char>((text.size() >> 8) & 0xff);
+      frame += static_cast<char>(text.size() & 0xff);
+    }
+    frame.append(reinterpret_cast<char*>(mask), 4);
+    for (size_t i = 0; i < text.size(); ++i) frame += static_cast<char>(text[i] ^ mask[i % 4]);
+    (void)send(fd_, frame.data(), frame.size(), 0);
+  }
+  // The next text message, or "" on timeout/close.
+  std::string Receive() {
+    while (true) {
+      unsigned char h[2];
+      if (!ReadN(h, 2)) return "";
+      uint64_t len = h[1] & 0x7f;
+      if (len == 126) {
+        unsigned char e[2];
+        if (!ReadN(e, 2)) return "";
+        len = (e[0] << 8) | e[1];
+      } else if (len == 127) {
+        unsigned char e[8];
+        if (!ReadN(e, 8)) return "";
+        len = 0;
+        for (int i = 0; i < 8; ++i) len = (len << 8) | e[i];
+      }
+      std::string payload(len, '\0');
+      if (len > 0 && !ReadN(reinterpret_cast<unsigned char*>(payload.data()), len)) return "";
+      int opcode = h[0] & 0x0f;
+      if (opcode == 1) return payload;
+      if (opcode == 8) return "";
+    }
+  }
+  // Waits for a message satisfying `pred` (up to `max` messages).
+  json WaitFor(const std::function<bool(const json&)>& pred, int max = 200) {
+    for (int i = 0; i < max; ++i) {
+      std::string m = Receive();
+      if (m.empty()) return nullptr;
+      json j = json::parse(m, nullptr, false);
+      if (pred(j)) return j;
+    }
+    return nullptr;
+  }
+
+ private:
+  bool ReadN(unsigned char* p, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+      ssize_t r = recv(fd_, p + got, n - got, 0);
+      if (r <= 0) return false;
+      got += static_cast<size_t>(r);
+    }
+    return true;
+  }
+  int fd_ = -1;
+};
+
+}  // namespace logidata::testing
