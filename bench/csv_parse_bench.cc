@@ -11,6 +11,8 @@
 #include <random>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include "formats/csv/csv_column_decoder.h"
 #include "formats/csv/csv_modules.h"
 #include "formats/csv/csv_tokenizer.h"
@@ -96,6 +98,14 @@ class CountingEmitter final : public Emitter {
   std::atomic<int64_t>* rows_;
 };
 
+// CPU seconds used by the whole process (all threads) so far.
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 std::string OrdersPath() {
   const char* env = std::getenv("LOGIDATA_ORDERS_CSV");
   return env != nullptr ? env : "/work/bench-data/orders.csv";
@@ -114,6 +124,7 @@ void BM_ScanOrders(benchmark::State& state) {
   const bool j2_only = state.range(1) != 0;
   nlohmann::json config = {{"path", path}};
   int64_t rows_total = 0;
+  const double cpu_start = ProcessCpuSeconds();
   for (auto _ : state) {
     BindContext bind;
     bind.config = &config;
@@ -156,7 +167,13 @@ void BM_ScanOrders(benchmark::State& state) {
     }
     rows_total = rows;
   }
+  // On a shared machine wall time depends on the neighbours; CPU seconds per scan (all threads)
+  // do not. cpu_GBps is bytes per CPU second: the wall-clock rate on `threads` idle cores is at
+  // most threads * cpu_GBps.
+  const double cpu = (ProcessCpuSeconds() - cpu_start) / static_cast<double>(state.iterations());
   state.counters["rows"] = static_cast<double>(rows_total);
+  state.counters["cpu_s"] = cpu;
+  state.counters["cpu_GBps"] = static_cast<double>(size) / cpu / 1e9;
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(size));
 }
 BENCHMARK(BM_ScanOrders)

@@ -8,6 +8,20 @@ namespace logidata {
 
 namespace {
 
+constexpr const char* kUnterminatedQuote = "unterminated quote: the field never closes";
+
+RecordProblem FieldCountProblem(uint32_t begin, uint32_t end, int fields, int num_columns) {
+  RecordProblem problem;
+  problem.begin = begin;
+  problem.end = end;
+  problem.column = fields < num_columns ? fields + 1 : num_columns + 1;
+  problem.reason = "expected ";
+  problem.reason.append(std::to_string(num_columns));
+  problem.reason.append(" fields but found ");
+  problem.reason.append(std::to_string(fields));
+  return problem;
+}
+
 // Collects the spans of one Tokenize call. Kept inline so both tokenizers share the record rules
 // (blank lines, line ends, field counts) without paying for a call per field.
 class SpanWriter {
@@ -36,7 +50,7 @@ class SpanWriter {
   void Finish(uint32_t size, bool inside_quotes) {
     if (row_start_ < size) {
       if (inside_quotes) {
-        out_->problems.push_back({row_start_, size, fields_ + 1, "unterminated quote: the field never closes"});
+        out_->problems.push_back({row_start_, size, fields_ + 1, kUnterminatedQuote});
       } else {
         uint32_t end = size;
         if (end > field_start_ && data_[end - 1] == '\r') --end;
@@ -67,14 +81,7 @@ class SpanWriter {
     fields_ = 0;
   }
 
-  void Problem(uint32_t end) {
-    RecordProblem problem;
-    problem.begin = row_start_;
-    problem.end = end;
-    problem.column = fields_ < num_columns_ ? fields_ + 1 : num_columns_ + 1;
-    problem.reason = "expected " + std::to_string(num_columns_) + " fields but found " + std::to_string(fields_);
-    out_->problems.push_back(std::move(problem));
-  }
+  void Problem(uint32_t end) { out_->problems.push_back(FieldCountProblem(row_start_, end, fields_, num_columns_)); }
 
   void Reserve(size_t capacity) {
     capacity_ = capacity;
@@ -121,7 +128,54 @@ void CsvTokenizer::Tokenize(const char* data, size_t size, TokenizedRecords* out
 }
 
 void CsvTokenizer::TokenizeSimd(const char* data, size_t size, TokenizedRecords* out) const {
-  SpanWriter writer(data, num_columns_, slot_of_.data(), static_cast<int>(columns_.size()), out);
+  // The hot state lives in locals, not in a writer object: stores through the span pointers could
+  // otherwise alias it and force a reload after every field.
+  const int num_slots = static_cast<int>(columns_.size());
+  const int num_columns = num_columns_;
+  const int* slot_of = slot_of_.data();
+  out->spans.resize(static_cast<size_t>(num_slots));
+  out->problems.clear();
+  size_t capacity = std::max<size_t>(out->row_begin.size(), 1024);
+  FieldSpan* slots[256];
+  uint32_t* row_begin;
+  uint32_t* row_end;
+  auto reserve = [&](size_t cap) {
+    capacity = cap;
+    for (int s = 0; s < num_slots; ++s) {
+      auto& v = out->spans[static_cast<size_t>(s)];
+      if (v.size() < cap) v.resize(cap);
+      slots[s] = v.data();
+    }
+    if (out->row_begin.size() < cap) out->row_begin.resize(cap);
+    if (out->row_end.size() < cap) out->row_end.resize(cap);
+    row_begin = out->row_begin.data();
+    row_end = out->row_end.data();
+  };
+  reserve(capacity);
+
+  size_t row = 0;
+  int fields = 0;
+  uint32_t field_start = 0;
+  uint32_t row_start = 0;
+  auto field = [&](uint32_t end) {
+    int pos = fields < num_columns ? fields : num_columns;
+    int slot = slot_of[pos];
+    if (slot >= 0) slots[slot][row] = FieldSpan{field_start, end};
+    ++fields;
+  };
+  auto end_record = [&](uint32_t end) {
+    if (fields == 0 && end == row_start) return;  // blank line
+    field(end);
+    if (fields == num_columns) {
+      row_begin[row] = row_start;
+      row_end[row] = end;
+      if (++row == capacity) reserve(capacity * 2);
+    } else {
+      out->problems.push_back(FieldCountProblem(row_start, end, fields, num_columns));
+    }
+    fields = 0;
+  };
+
   const bool quoting = dialect_.quoting();
   csv_simd::ByteMatcher matcher(dialect_.delimiter, '\n', quoting ? dialect_.quote : dialect_.delimiter);
   uint64_t inside_carry = 0;  // all ones while a quote is open across blocks
@@ -138,14 +192,27 @@ void CsvTokenizer::TokenizeSimd(const char* data, size_t size, TokenizedRecords*
       int bit = __builtin_ctzll(structural);
       uint32_t p = static_cast<uint32_t>(block) + static_cast<uint32_t>(bit);
       if ((newlines >> bit) & 1) {
-        writer.Newline(p);
+        uint32_t end = p;
+        if (end > field_start && data[end - 1] == '\r') --end;
+        end_record(end);
+        row_start = field_start = p + 1;
       } else {
-        writer.Delimiter(p);
+        field(p);
+        field_start = p + 1;
       }
       structural &= structural - 1;
     }
   }
-  writer.Finish(static_cast<uint32_t>(size), inside_carry != 0);
+  if (row_start < size) {
+    if (inside_carry != 0) {
+      out->problems.push_back({row_start, static_cast<uint32_t>(size), fields + 1, kUnterminatedQuote});
+    } else {
+      uint32_t end = static_cast<uint32_t>(size);
+      if (end > field_start && data[end - 1] == '\r') --end;
+      end_record(end);
+    }
+  }
+  out->num_rows = static_cast<int64_t>(row);
 }
 
 void CsvTokenizer::TokenizeScalar(const char* data, size_t size, TokenizedRecords* out) const {

@@ -304,3 +304,43 @@ TEST(CsvExtract, ProjectionSkipsValidationOfUnreadColumnsButNotFieldCounts) {
 
 }  // namespace
 }  // namespace logidata::testing
+
+namespace logidata::testing {
+namespace {
+
+TEST(CsvExtractFixtures, ReadsCheckedInFiles) {
+  struct Case {
+    std::string file;
+    nlohmann::json config;
+    std::string schema;
+    std::vector<std::vector<std::string>> rows;
+  };
+  const std::string data = std::string(LOGIDATA_SOURCE_DIR) + "/test/data/csv/";
+  for (const Case& c : std::vector<Case>{
+           {"latin1_semicolon_crlf.csv",
+            {{"delimiter", ";"}, {"encoding", "latin-1"}},
+            "id: int64, name: string, city: string, amount: string",
+            {{"1", "Jos\xC3\xA9", "K\xC3\xB6ln", "3,5"},
+             {"2", "M\xC3\xBCller; Sohn", "Z\xC3\xBCrich\r\nAltstadt", "12"},
+             {"3", "NULL", "Paris", "NULL"}}},
+           {"bom_quoted.csv",
+            {},
+            "order_id: int64, note: string, shipped_at: timestamp, ok: bool",
+            {{"1", "multi\nline, with \"quotes\"", "2024-03-01 10:00:00", "true"},
+             {"2", "NULL", "2024-03-02 11:30:00.250000", "false"},
+             {"3", "", "NULL", "NULL"}}}}) {
+    for (int64_t chunk : {0, 3}) {
+      SCOPED_TRACE(c.file + " chunk=" + std::to_string(chunk));
+      nlohmann::json config = c.config;
+      config["path"] = c.file;
+      config["chunk_bytes"] = chunk;
+      ExtractResult r = RunExtract(config, 2, {}, data);
+      ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+      EXPECT_EQ(r.schema->ToString(), c.schema);
+      EXPECT_EQ(Rows(r.batches), c.rows);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace logidata::testing

@@ -178,7 +178,9 @@ TEST(CsvModules, DescriptorsAreCompleteForTheUi) {
     for (auto it = props.begin(); it != props.end(); ++it) {
       EXPECT_TRUE(it->contains("title")) << key << " " << it.key();
       EXPECT_TRUE(it->contains("description")) << key << " " << it.key();
-      if (it.key() != "path" && it.key() != "rejects_path") EXPECT_TRUE(it->contains("default")) << key << " " << it.key();
+      if (it.key() != "path" && it.key() != "rejects_path") {
+        EXPECT_TRUE(it->contains("default")) << key << " " << it.key();
+      }
     }
   }
   EXPECT_EQ((*CsvRegistry().Find("extract", "csv"))->outputs[0].name, "out");

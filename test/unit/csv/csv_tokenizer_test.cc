@@ -218,15 +218,21 @@ TEST(CsvValueParser, Integers) {
                                          {"12a", false, 0}}) {
     int64_t v = 0;
     EXPECT_EQ(ParseCsvInt64(c.text, &v), c.ok) << c.text;
-    if (c.ok) EXPECT_EQ(v, c.value) << c.text;
+    if (c.ok) {
+      EXPECT_EQ(v, c.value) << c.text;
+    }
   }
 }
 
 TEST(CsvValueParser, DoublesMatchStrtodExactly) {
   std::mt19937 rng(5);
   for (int i = 0; i < 200000; ++i) {
-    std::string s = (rng() % 4 == 0 ? "-" : "") + std::to_string(rng() % 100000000);
-    if (rng() % 3) s += "." + std::to_string(rng() % 10000000);
+    std::string s = rng() % 4 == 0 ? "-" : "";
+    s.append(std::to_string(rng() % 100000000));
+    if (rng() % 3) {
+      s.push_back('.');
+      s.append(std::to_string(rng() % 10000000));
+    }
     double got;
     ASSERT_TRUE(ParseCsvFloat64(s, &got)) << s;
     ASSERT_EQ(got, std::strtod(s.c_str(), nullptr)) << s;
@@ -234,7 +240,9 @@ TEST(CsvValueParser, DoublesMatchStrtodExactly) {
   for (std::string s : {"1e10", "-2.5E-3", "inf", "nan", "12345678901234567890.5", "0.1234567890123456789"}) {
     double got;
     ASSERT_TRUE(ParseCsvFloat64(s, &got)) << s;
-    if (s != "nan") EXPECT_EQ(got, std::strtod(s.c_str(), nullptr)) << s;
+    if (s != "nan") {
+      EXPECT_EQ(got, std::strtod(s.c_str(), nullptr)) << s;
+    }
   }
   for (std::string s : {"", "-", ".", "1.2.3", "1,5", "abc", "1e"}) {
     double got;
