@@ -1,7 +1,10 @@
 #include "transforms/derive.h"
 
+#include <set>
+
 #include "expression/expression.h"
 #include "transforms/config_fields.h"
+#include "transforms/null_column.h"
 
 namespace logidata {
 namespace {
@@ -21,6 +24,20 @@ class DeriveOperator final : public Operator {
     output_schemas_.push_back(std::move(schema));
   }
 
+  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
+    (void)port;
+    std::vector<bool> live;
+    std::vector<int> needed = Liveness(needed_outputs, &live);
+    const int width = steps_.front().input_schema->num_fields();
+    std::vector<int> inputs;
+    for (int c : needed) {
+      if (c < width) inputs.push_back(c);
+    }
+    return inputs;
+  }
+  // Computed columns nobody reads (directly or through a later column) are not evaluated.
+  void SetRequiredColumns(const std::vector<int>& columns) override { (void)Liveness(columns, &live_); }
+
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;
     (void)state;
@@ -29,7 +46,9 @@ class DeriveOperator final : public Operator {
     for (size_t k = 0; k < steps_.size(); ++k) {
       const DerivedColumn& step = steps_[k];
       ColumnPtr result;
-      if (k == 0) {
+      if (!live_.empty() && !live_[k]) {
+        result = AllNullColumn(step.expression->type(), rows);
+      } else if (k == 0) {
         LD_ASSIGN_OR_RETURN(result, step.expression->Evaluate(*batch));
       } else {
         Batch current(step.input_schema, columns, rows);
@@ -45,7 +64,23 @@ class DeriveOperator final : public Operator {
   }
 
  private:
+  // Walks the steps backwards from the columns read downstream (indices into the output schema).
+  // Returns the columns needed before the first step; `live` gets which steps must run.
+  std::vector<int> Liveness(const std::vector<int>& needed_outputs, std::vector<bool>* live) const {
+    std::set<int> needed(needed_outputs.begin(), needed_outputs.end());
+    live->assign(steps_.size(), false);
+    for (size_t k = steps_.size(); k-- > 0;) {
+      const DerivedColumn& step = steps_[k];
+      const int target = step.append ? step.input_schema->num_fields() : step.target;
+      if (needed.erase(target) == 0) continue;
+      (*live)[k] = true;
+      for (int c : step.expression->ReferencedColumns()) needed.insert(c);
+    }
+    return std::vector<int>(needed.begin(), needed.end());
+  }
+
   std::vector<DerivedColumn> steps_;
+  std::vector<bool> live_;  // empty: every step runs
 };
 
 Result<std::unique_ptr<Operator>> BindDerive(const BindContext& ctx) {

@@ -1,5 +1,6 @@
 #include "transforms/email_normalizer.h"
 
+#include "transforms/null_column.h"
 #include "transforms/string_column_writer.h"
 #include "transforms/text_cleaning.h"
 
@@ -78,6 +79,12 @@ bool NormalizeEmail(std::string_view text, std::string& out) {
 
 NormalizedTextColumn NormalizeEmailColumn(const Column& column) {
   const int64_t n = column.length();
+  if (column.values_buffer() == nullptr) {
+    NormalizedTextColumn all_null;
+    all_null.column = AllNullColumn(column.type(), n);
+    all_null.valid.assign(static_cast<size_t>(BitmapBytes(n)), 0);
+    return all_null;
+  }
   const int32_t* offsets = column.offsets();
   NormalizedTextColumn result;
   result.valid.assign(static_cast<size_t>(BitmapBytes(n)), 0);

@@ -14,19 +14,30 @@ class FilterOperator final : public Operator {
     output_schemas_.push_back(std::move(schema));
   }
 
+  // Projection push-down: the predicate's columns plus whatever downstream reads.
+  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
+    (void)port;
+    return MergeColumns(needed_outputs, predicate_->ReferencedColumns());
+  }
+  // Columns nobody reads are not gathered (they come out all NULL).
+  void SetRequiredColumns(const std::vector<int>& columns) override {
+    read_ = ColumnMask(output_schemas_[0]->num_fields(), columns);
+  }
+
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;
     (void)state;
     if (batch->num_rows() == 0) return Status::OK();
     LD_ASSIGN_OR_RETURN(Selection selection, EvaluatePredicate(*predicate_, *batch));
     if (selection.count == batch->num_rows()) return out.Emit(batch);
-    BatchPtr kept = SelectRows(*batch, output_schemas_[0], selection.bitmap->data(), selection.count);
+    BatchPtr kept = SelectRows(*batch, output_schemas_[0], selection.bitmap->data(), selection.count, read_);
     if (kept == nullptr) return Status::OK();
     return out.Emit(std::move(kept));
   }
 
  private:
   std::unique_ptr<CompiledExpression> predicate_;
+  std::vector<bool> read_;  // empty: every column is read
 };
 
 Result<std::unique_ptr<Operator>> BindFilter(const BindContext& ctx) {

@@ -15,6 +15,10 @@ class LimitOperator final : public Operator {
   }
 
   bool RequiresOrderedInput(int port) const override { (void)port; return true; }
+  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
+    (void)port;
+    return needed_outputs;
+  }
 
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;

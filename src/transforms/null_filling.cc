@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "module/module_descriptor.h"
+#include "transforms/null_column.h"
 #include "transforms/string_column_writer.h"
 #include "types/temporal.h"
 
@@ -105,8 +106,10 @@ Result<NullFiller> NullFiller::Make(const nlohmann::json& value, const DataType&
 }
 
 ColumnPtr NullFiller::Fill(const ColumnPtr& column) const {
-  const Column& in = *column;
-  if (in.null_count() == 0) return column;
+  if (column->null_count() == 0) return column;
+  // A column made without value buffers is all NULL: give it buffers so the loops below can read.
+  ColumnPtr owned = column->values_buffer() == nullptr ? AllNullColumn(column->type(), column->length()) : column;
+  const Column& in = *owned;
   const int64_t n = in.length();
   switch (type_.id) {
     case TypeId::kBool: {
@@ -138,7 +141,7 @@ ColumnPtr NullFiller::Fill(const ColumnPtr& column) const {
     case TypeId::kNull:
       break;
   }
-  return column;
+  return owned;
 }
 
 }  // namespace logidata

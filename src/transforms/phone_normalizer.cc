@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "transforms/null_column.h"
 #include "transforms/string_column_writer.h"
 #include "transforms/text_cleaning.h"
 
@@ -92,6 +93,12 @@ bool NormalizePhone(std::string_view text, std::string_view default_country_code
 
 NormalizedTextColumn NormalizePhoneColumn(const Column& column, std::string_view default_country_code) {
   const int64_t n = column.length();
+  if (column.values_buffer() == nullptr) {
+    NormalizedTextColumn all_null;
+    all_null.column = AllNullColumn(column.type(), n);
+    all_null.valid.assign(static_cast<size_t>(BitmapBytes(n)), 0);
+    return all_null;
+  }
   const int32_t* offsets = column.offsets();
   NormalizedTextColumn result;
   result.valid.assign(static_cast<size_t>(BitmapBytes(n)), 0);

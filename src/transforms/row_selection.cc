@@ -1,5 +1,9 @@
 #include "transforms/row_selection.h"
 
+#include <algorithm>
+
+#include "transforms/null_column.h"
+
 namespace logidata {
 
 std::vector<int32_t> SelectedIndices(const uint8_t* bitmap, int64_t num_rows, int64_t count) {
@@ -20,14 +24,35 @@ std::vector<int32_t> SelectedIndices(const uint8_t* bitmap, int64_t num_rows, in
   return out;
 }
 
-BatchPtr SelectRows(const Batch& batch, const SchemaPtr& schema, const uint8_t* bitmap, int64_t count) {
+BatchPtr SelectRows(const Batch& batch, const SchemaPtr& schema, const uint8_t* bitmap, int64_t count,
+                    const std::vector<bool>& read) {
   if (count <= 0) return nullptr;
   if (count == batch.num_rows()) return Batch::Make(schema, batch.columns(), batch.num_rows());
   std::vector<int32_t> indices = SelectedIndices(bitmap, batch.num_rows(), count);
+  const int64_t rows = static_cast<int64_t>(indices.size());
   std::vector<ColumnPtr> columns;
   columns.reserve(batch.columns().size());
-  for (const auto& c : batch.columns()) columns.push_back(TakeColumn(*c, indices));
-  return Batch::Make(schema, std::move(columns), static_cast<int64_t>(indices.size()));
+  for (size_t i = 0; i < batch.columns().size(); ++i) {
+    const Column& c = *batch.columns()[i];
+    const bool unread = !read.empty() && !read[i];
+    columns.push_back(unread || IsAllNull(c) ? AllNullColumn(c.type(), rows) : TakeColumn(c, indices));
+  }
+  return Batch::Make(schema, std::move(columns), rows);
+}
+
+std::vector<int> MergeColumns(std::vector<int> a, const std::vector<int>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  std::sort(a.begin(), a.end());
+  a.erase(std::unique(a.begin(), a.end()), a.end());
+  return a;
+}
+
+std::vector<bool> ColumnMask(int width, const std::vector<int>& columns) {
+  std::vector<bool> mask(static_cast<size_t>(width), false);
+  for (int c : columns) {
+    if (c >= 0 && c < width) mask[static_cast<size_t>(c)] = true;
+  }
+  return mask;
 }
 
 std::vector<uint8_t> AllSetBitmap(int64_t num_rows) {

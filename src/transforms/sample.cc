@@ -38,6 +38,11 @@ class BernoulliSampleOperator final : public Operator {
     output_schemas_.push_back(std::move(schema));
   }
 
+  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
+    (void)port;
+    return needed_outputs;
+  }
+
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;
     (void)state;
@@ -126,11 +131,16 @@ class ReservoirSampleOperator final : public Operator {
 
   std::unique_ptr<OperatorState> MakeThreadState() override { return std::make_unique<Candidates>(); }
   bool EmitsOnConsume(int port) const override { (void)port; return false; }
+  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
+    (void)port;
+    return needed_outputs;
+  }
 
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;
     (void)out;
     auto* candidates = static_cast<Candidates*>(state);
+    if (candidates == nullptr) return Status::Internal("sample: Consume without a thread state");
     const int64_t rows = batch->num_rows();
     if (rows == 0 || n_ == 0) return Status::OK();
     const uint64_t salt = BatchSalt(seed_, batch->sequence());

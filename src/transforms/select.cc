@@ -4,6 +4,8 @@
 
 #include "expression/expression.h"
 #include "transforms/config_fields.h"
+#include "transforms/null_column.h"
+#include "transforms/row_selection.h"
 
 namespace logidata {
 namespace {
@@ -20,13 +22,29 @@ class SelectOperator final : public Operator {
     output_schemas_.push_back(std::move(schema));
   }
 
+  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
+    (void)port;
+    std::vector<int> inputs;
+    for (int o : needed_outputs) {
+      if (o >= 0 && static_cast<size_t>(o) < columns_.size()) inputs.push_back(columns_[static_cast<size_t>(o)].source);
+    }
+    return MergeColumns(std::move(inputs), {});
+  }
+  // Unread cast columns are not computed.
+  void SetRequiredColumns(const std::vector<int>& columns) override {
+    read_ = ColumnMask(output_schemas_[0]->num_fields(), columns);
+  }
+
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;
     (void)state;
     std::vector<ColumnPtr> columns;
     columns.reserve(columns_.size());
-    for (const auto& c : columns_) {
-      if (c.cast == nullptr) {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const OutputColumn& c = columns_[i];
+      if (c.cast != nullptr && !read_.empty() && !read_[i]) {
+        columns.push_back(AllNullColumn(c.cast->type(), batch->num_rows()));
+      } else if (c.cast == nullptr) {
         columns.push_back(batch->column(c.source));
       } else {
         LD_ASSIGN_OR_RETURN(ColumnPtr cast, c.cast->Evaluate(*batch));
@@ -38,6 +56,7 @@ class SelectOperator final : public Operator {
 
  private:
   std::vector<OutputColumn> columns_;
+  std::vector<bool> read_;  // empty: every column is read
 };
 
 Result<std::unique_ptr<Operator>> BindSelect(const BindContext& ctx) {

@@ -1,5 +1,6 @@
 #include "transforms/text_cleaning.h"
 
+#include "transforms/null_column.h"
 #include "transforms/string_column_writer.h"
 
 namespace logidata {
@@ -24,6 +25,7 @@ std::string_view TrimAscii(std::string_view text) {
 
 ColumnPtr TrimColumn(const Column& column) {
   const int64_t n = column.length();
+  if (column.values_buffer() == nullptr) return AllNullColumn(column.type(), n);
   const int32_t* offsets = column.offsets();
   StringColumnWriter out(n, static_cast<size_t>(offsets[n] - offsets[0]));
   for (int64_t i = 0; i < n; ++i) out.Append(TrimAscii(column.GetString(i)));
@@ -32,6 +34,7 @@ ColumnPtr TrimColumn(const Column& column) {
 
 ColumnPtr ChangeCaseColumn(const Column& column, TextCase text_case) {
   const int64_t n = column.length();
+  if (column.values_buffer() == nullptr) return AllNullColumn(column.type(), n);
   const int32_t* offsets = column.offsets();
   StringColumnWriter out(n, static_cast<size_t>(offsets[n] - offsets[0]));
   for (int64_t i = 0; i < n; ++i) {

@@ -1,9 +1,11 @@
 #include "transforms/union.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 
 #include "transforms/config_fields.h"
+#include "transforms/null_column.h"
 #include "transforms/widen_column.h"
 
 namespace logidata {
@@ -20,6 +22,19 @@ class UnionOperator final : public Operator {
     output_schemas_.push_back(std::move(schema));
   }
 
+  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
+    if (port < 0 || static_cast<size_t>(port) >= plans_.size()) return std::nullopt;
+    std::vector<int> inputs;
+    for (int o : needed_outputs) {
+      const auto& sources = plans_[static_cast<size_t>(port)].sources;
+      if (o >= 0 && static_cast<size_t>(o) < sources.size() && sources[static_cast<size_t>(o)] >= 0) {
+        inputs.push_back(sources[static_cast<size_t>(o)]);
+      }
+    }
+    std::sort(inputs.begin(), inputs.end());
+    return inputs;
+  }
+
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)state;
     if (port < 0 || static_cast<size_t>(port) >= plans_.size()) {
@@ -33,7 +48,7 @@ class UnionOperator final : public Operator {
     for (size_t i = 0; i < plan.sources.size(); ++i) {
       const DataType& type = schema.field(static_cast<int>(i)).type;
       if (plan.sources[i] < 0) {
-        columns.push_back(Column::MakeNull(type, rows));
+        columns.push_back(AllNullColumn(type, rows));
       } else {
         LD_ASSIGN_OR_RETURN(ColumnPtr c, WidenColumn(batch->column(plan.sources[i]), type));
         columns.push_back(std::move(c));

@@ -1,5 +1,7 @@
 #include "transforms/widen_column.h"
 
+#include "transforms/null_column.h"
+
 namespace logidata {
 namespace {
 
@@ -31,7 +33,7 @@ Result<ColumnPtr> WidenColumn(const ColumnPtr& column, const DataType& to) {
   const Column& in = *column;
   const DataType& from = in.type();
   if (from == to) return column;
-  if (from.id == TypeId::kNull) return Column::MakeNull(to, in.length());
+  if (from.id == TypeId::kNull || in.values_buffer() == nullptr) return AllNullColumn(to, in.length());
   switch (to.id) {
     case TypeId::kInt64:
       if (from.id == TypeId::kInt32) {
