@@ -181,6 +181,16 @@ class DictionaryBuilder {
     slots_.assign(cap, 0);
   }
 
+  // Murmur3's finalizer: every key bit affects the low bits used as the slot.
+  static uint64_t Mix(uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+  }
+
   // Returns false once the dictionary is over its limit.
   bool BuildFixed(const Gathered& g) {
     const size_t w = static_cast<size_t>(g.width);
@@ -188,8 +198,7 @@ class DictionaryBuilder {
     for (int64_t i = 0; i < g.non_null; ++i) {
       uint64_t key = 0;
       std::memcpy(&key, g.fixed.data() + static_cast<size_t>(i) * w, w);
-      uint64_t h = key * 0x9E3779B97F4A7C15ull;
-      h ^= h >> 29;
+      uint64_t h = Mix(key);
       size_t mask = slots_.size() - 1;
       size_t s = h & mask;
       while (true) {
@@ -206,6 +215,7 @@ class DictionaryBuilder {
         if (fixed_keys_[e - 1] == key) { indices_[static_cast<size_t>(i)] = e - 1; break; }
         s = (s + 1) & mask;
       }
+      if (i == kProbeValues && MostlyDistinct(fixed_keys_.size())) return false;
     }
     return true;
   }
@@ -233,11 +243,17 @@ class DictionaryBuilder {
         if (hashes_[e - 1] == h && string_keys_[e - 1] == key) { indices_[static_cast<size_t>(i)] = e - 1; break; }
         s = (s + 1) & mask;
       }
+      if (i == kProbeValues && MostlyDistinct(string_keys_.size())) return false;
     }
     return true;
   }
 
   int64_t size() const { return static_cast<int64_t>(std::max(fixed_keys_.size(), string_keys_.size())); }
+
+  // After this many values, a column whose values are still mostly new is not worth a
+  // dictionary (ids, timestamps, amounts): give up early instead of hashing the whole chunk.
+  static constexpr int64_t kProbeValues = 65536;
+  static bool MostlyDistinct(size_t distinct) { return distinct * 4 > static_cast<size_t>(kProbeValues) * 3; }
   const std::vector<uint32_t>& indices() const { return indices_; }
 
   void AppendPlain(const Gathered& g, std::string* out) const {
@@ -257,9 +273,7 @@ class DictionaryBuilder {
     std::vector<uint32_t> slots(slots_.size() * 2, 0);
     size_t mask = slots.size() - 1;
     for (size_t e = 0; e < fixed_keys_.size(); ++e) {
-      uint64_t h = fixed_keys_[e] * 0x9E3779B97F4A7C15ull;
-      h ^= h >> 29;
-      size_t s = h & mask;
+      size_t s = Mix(fixed_keys_[e]) & mask;
       while (slots[s] != 0) s = (s + 1) & mask;
       slots[s] = static_cast<uint32_t>(e + 1);
     }
@@ -287,7 +301,9 @@ class DictionaryBuilder {
 
 Status AppendPage(const pq::PageHeader& header_in, const std::string& raw, const ColumnWriteOptions& options,
                   EncodedChunk* chunk) {
-  std::string compressed;
+  // Reused across pages: fresh megabyte buffers per page would be mmap'ed and faulted in anew.
+  thread_local std::string compressed;
+  compressed.clear();
   LD_RETURN_IF_ERROR(Compress(options.compression, reinterpret_cast<const uint8_t*>(raw.data()), raw.size(),
                               &compressed, options.compression_level));
   pq::PageHeader header = header_in;
@@ -406,7 +422,9 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
     use_dict = fits && dict.size() * 2 <= g.non_null + 1;
   }
   int bit_width = 0;
-  std::string raw;
+  thread_local std::string raw;
+  raw.clear();
+  chunk.bytes.reserve(static_cast<size_t>(g.physical == pq::Type::BYTE_ARRAY ? g.rows * 8 : g.non_null * g.width) / 2 + 4096);
   if (use_dict) {
     bit_width = std::max(1, BitWidthOf(static_cast<uint64_t>(dict.size() - 1)));
     dict.AppendPlain(g, &raw);
