@@ -12,12 +12,14 @@ function bigPipeline(workDir, chains) {
   const edges = [];
   for (let c = 0; c < chains; c += 1) {
     const ids = [`src_${c}`, `f1_${c}`, `f2_${c}`, `agg_${c}`, `out_${c}`];
-    const y = c * 110;
-    nodes.push({ id: ids[0], type: 'extract', module: 'csv', name: `Orders ${c}`, config: { path: join(workDir, 'orders.csv') }, position: { x: 0, y } });
-    nodes.push({ id: ids[1], type: 'transform', module: 'filter', name: `Paid ${c}`, config: { expression: "status = 'paid'" }, position: { x: 260, y } });
-    nodes.push({ id: ids[2], type: 'transform', module: 'filter', name: `Large ${c}`, config: { expression: `amount > ${c}` }, position: { x: 520, y } });
-    nodes.push({ id: ids[3], type: 'transform', module: 'aggregate', name: `By region ${c}`, config: { group_by: ['region'], aggregates: [{ function: 'sum', column: 'amount', as: 'total' }] }, position: { x: 780, y } });
-    nodes.push({ id: ids[4], type: 'load', module: 'csv', name: `Out ${c}`, config: { path: join(workDir, `out_${c}.csv`) }, position: { x: 1040, y } });
+    // Four bands of 25 chains: about 5400 × 2750 px, so fit view stays readable.
+    const x0 = (c % 4) * 1400;
+    const y = Math.floor(c / 4) * 110;
+    nodes.push({ id: ids[0], type: 'extract', module: 'csv', name: `Orders ${c}`, config: { path: join(workDir, 'orders.csv') }, position: { x: x0 + 0, y } });
+    nodes.push({ id: ids[1], type: 'transform', module: 'filter', name: `Paid ${c}`, config: { expression: "status = 'paid'" }, position: { x: x0 + 260, y } });
+    nodes.push({ id: ids[2], type: 'transform', module: 'filter', name: `Large ${c}`, config: { expression: `amount > ${c}` }, position: { x: x0 + 520, y } });
+    nodes.push({ id: ids[3], type: 'transform', module: 'aggregate', name: `By region ${c}`, config: { group_by: ['region'], aggregates: [{ function: 'sum', column: 'amount', as: 'total' }] }, position: { x: x0 + 780, y } });
+    nodes.push({ id: ids[4], type: 'load', module: 'csv', name: `Out ${c}`, config: { path: join(workDir, `out_${c}.csv`) }, position: { x: x0 + 1040, y } });
     for (let i = 0; i < 4; i += 1) edges.push({ source: ids[i], target: ids[i + 1], source_port: 'out', target_port: 'in' });
   }
   return { name: `Scale ${chains * 5} nodes`, nodes, edges };
@@ -48,7 +50,8 @@ test('scale: 500-node pipeline opens under 2 s and drags smoothly', async (ctx) 
   // Drag one node for 120 mouse moves and record every animation frame meanwhile.
   await page.getByRole('button', { name: 'Fit view', exact: true }).click();
   await page.waitForTimeout(300);
-  const target = page.locator(node('agg_0'));
+  await page.screenshot({ path: join(ctx.shotDir, 'editor-500-nodes.png') });
+  const target = page.locator(node('agg_41'));
   await target.waitFor();
   const box = await target.boundingBox();
   await page.evaluate(() => {
@@ -64,7 +67,7 @@ test('scale: 500-node pipeline opens under 2 s and drags smoothly', async (ctx) 
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   for (let i = 1; i <= 120; i += 1) {
-    await page.mouse.move(box.x + box.width / 2 + i * 3, box.y + box.height / 2 + i * 2);
+    await page.mouse.move(box.x + box.width / 2 + i, box.y + box.height / 2 + i / 2);
   }
   await page.mouse.up();
   const dragMs = Date.now() - t0;
@@ -85,7 +88,6 @@ test('scale: 500-node pipeline opens under 2 s and drags smoothly', async (ctx) 
   ctx.metrics.drag_500_nodes = { ...drag, load_average: os.loadavg().map((x) => Math.round(x * 10) / 10), cpus: os.cpus().length };
   // The move is one undo step and marks the document unsaved.
   await page.locator('[data-testid="unsaved"]').waitFor();
-  await page.screenshot({ path: join(ctx.shotDir, 'editor-500-nodes.png') });
   await page.close();
   assert(openMs < 2000, `500-node editor opened in ${openMs} ms (limit 2000)`);
   // Median frame under 50 ms (20+ fps); the p95 is reported, as it mostly reflects how busy the

@@ -66,13 +66,13 @@ function ModuleNodeView({ data, selected }: NodeProps<ModuleFlowNode>) {
         />
       ))}
       <div style={{ display: 'flex', alignItems: 'center', gap: 6, padding: '6px 8px', background: `${color}14`, borderRadius: '6px 6px 0 0' }}>
-        <Icon sx={{ fontSize: 18, color }} />
+        <Icon style={{ fontSize: 18, color }} />
         <span style={{ color, fontWeight: 600, textTransform: 'uppercase', fontSize: 10, letterSpacing: 0.5 }}>
           {data.kind} · {data.module}
         </span>
         {data.errors.length > 0 && (
           <Tooltip title={data.errors.join('\n')}>
-            <ErrorOutlineIcon sx={{ fontSize: 16, color: '#d32f2f', ml: 'auto' }} aria-label={`${data.errors.length} problems`} />
+            <ErrorOutlineIcon style={{ fontSize: 16, color: "#d32f2f", marginLeft: "auto" }} aria-label={`${data.errors.length} problems`} />
           </Tooltip>
         )}
       </div>
