@@ -6,6 +6,7 @@
 #include <set>
 
 #include "transforms/blocking_config.h"
+#include "transforms/gather.h"
 #include "transforms/key_encoder.h"
 #include "transforms/key_table.h"
 #include "transforms/spill_file.h"
@@ -33,6 +34,7 @@ struct BuildSide {
   std::vector<uint32_t> group_start;  // size groups + 1
   std::vector<uint32_t> group_rows;
   std::unique_ptr<std::atomic<uint8_t>[]> matched;
+  bool unique = false;  // every key has exactly one row
 };
 
 struct JoinState final : OperatorState {
@@ -232,6 +234,7 @@ class HashJoinOperator final : public Operator {
     }
     for (int64_t g = 0; g < groups; ++g) side->group_start[static_cast<size_t>(g) + 1] += side->group_start[static_cast<size_t>(g)];
     side->group_rows.resize(side->group_start.back());
+    side->unique = static_cast<int64_t>(side->group_rows.size()) == groups;
     std::vector<uint32_t> fill(side->group_start.begin(), side->group_start.end() - 1);
     for (int64_t r = 0; r < n; ++r) {
       uint32_t g = row_group[static_cast<size_t>(r)];
@@ -268,6 +271,32 @@ class HashJoinOperator final : public Operator {
     const bool keep_unmatched_left = type_ == JoinType::kLeft || type_ == JoinType::kFull;
     s.left_idx.clear();
     s.right_idx.clear();
+    if (build.unique) {
+      // Each key has one build row (a dimension table): at most one output row per probe row.
+      s.left_idx.resize(static_cast<size_t>(n));
+      s.right_idx.resize(static_cast<size_t>(n));
+      int32_t* li = s.left_idx.data();
+      int32_t* ri = s.right_idx.data();
+      const int32_t* groups = s.groups.data();
+      const uint32_t* rows = build.group_rows.data();
+      int64_t m = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const int32_t g = groups[i];
+        if (g < 0 && !keep_unmatched_left) continue;
+        li[m] = static_cast<int32_t>(i);
+        ri[m] = g < 0 ? -1 : static_cast<int32_t>(rows[g]);
+        ++m;
+      }
+      s.left_idx.resize(static_cast<size_t>(m));
+      s.right_idx.resize(static_cast<size_t>(m));
+      if (build.matched) {
+        for (int64_t k = 0; k < m; ++k) {
+          if (ri[k] >= 0) build.matched[static_cast<size_t>(ri[k])].store(1, std::memory_order_relaxed);
+        }
+      }
+      if (m == 0) return Status::OK();
+      return EmitPairs(s, batch, &build, out);
+    }
     for (int64_t i = 0; i < n; ++i) {
       const int32_t g = s.groups[static_cast<size_t>(i)];
       if (g < 0) {
@@ -303,14 +332,14 @@ class HashJoinOperator final : public Operator {
     for (int c = 0; c < left_->num_fields(); ++c) {
       if (!required_[static_cast<size_t>(c)]) cols.push_back(Column::MakeNull(schema->field(c).type, m));
       else if (identity) cols.push_back(left.column(c));
-      else cols.push_back(TakeColumn(*left.column(c), s.left_idx));
+      else cols.push_back(GatherRows(*left.column(c), s.left_idx));
     }
     for (int c = 0; c < right_->num_fields(); ++c) {
       const int oc = left_->num_fields() + c;
       if (build == nullptr || !required_[static_cast<size_t>(oc)]) {
         cols.push_back(Column::MakeNull(schema->field(oc).type, m));
       } else {
-        cols.push_back(TakeColumn(*build->rows->column(c), s.right_idx));
+        cols.push_back(GatherRows(*build->rows->column(c), s.right_idx));
       }
     }
     return out.Emit(Batch::Make(schema, std::move(cols), m));
@@ -327,7 +356,7 @@ class HashJoinOperator final : public Operator {
       for (int c = 0; c < right_->num_fields(); ++c) {
         const int oc = left_->num_fields() + c;
         if (!required_[static_cast<size_t>(oc)]) cols.push_back(Column::MakeNull(schema->field(oc).type, m));
-        else cols.push_back(TakeColumn(*build.rows->column(c), rows));
+        else cols.push_back(GatherRows(*build.rows->column(c), rows));
       }
       rows.clear();
       return out.Emit(Batch::Make(schema, std::move(cols), m));

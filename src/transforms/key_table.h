@@ -1,6 +1,7 @@
 // KeyTable: an open-addressing hash table from encoded keys (see key_encoder.h) to dense group
-// ids 0, 1, 2… in insertion order. Keys live in one contiguous arena and slots are 8 bytes
-// (32-bit hash tag + group id), so probing touches little memory. The building block of the
+// ids 0, 1, 2… in insertion order. Keys live in one contiguous arena; each 16-byte slot holds a
+// 32-bit hash tag, the group id and the key's arena position and length, so a probe touches one
+// slot and one key — and batch lookups prefetch slots ahead of time. The building block of the
 // group-by, join and dedupe operators. Not thread-safe: one table per thread, merged by the
 // caller.
 #pragma once
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "transforms/huge_page_allocator.h"
 #include "transforms/key_encoder.h"
 
 namespace logidata {
@@ -36,14 +38,23 @@ class KeyTable {
   void Clear();
 
  private:
+  struct Slot {
+    uint32_t tag;     // high 32 bits of the hash
+    uint32_t group;   // group id + 1; 0 = empty
+    uint64_t where;   // arena offset << 24 | min(length, kLongKey)
+  };
+  static constexpr uint64_t kLongKey = (1u << 24) - 1;  // longer keys: length from key_offsets_
+
   void Grow();
   uint32_t Insert(std::string_view key, uint64_t hash, size_t slot);
+  bool Matches(const Slot& s, std::string_view key) const;
+  void Prefetch(const EncodedKeys& keys, int64_t i) const;
 
-  std::vector<uint64_t> slots_;  // (hash >> 32) << 32 | (group + 1); 0 = empty
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   uint64_t mask_ = 0;
-  std::vector<char> arena_;
-  std::vector<uint64_t> key_offsets_;
-  std::vector<uint64_t> hashes_;
+  std::vector<char, HugePageAllocator<char>> arena_;
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> key_offsets_;
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> hashes_;
 };
 
 }  // namespace logidata
