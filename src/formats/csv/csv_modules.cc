@@ -36,10 +36,9 @@ ModuleDescriptor CsvExtractModule() {
   props["quote"]["default"] = "\"";
   props["quote"]["maxLength"] = 1;
   props["escape"] = Prop("string", "Escape",
-                         "The character that escapes a quote inside a quoted field. The quote itself (the default) means "
-                         "doubled quotes (\"\"); \\ means backslash escapes; empty for none.");
-  props["escape"]["default"] = "\"";
-  props["escape"]["maxLength"] = 1;
+                         "How a quote is written inside a quoted field: empty (the default) for a doubled quote (\"\"), "
+                         "a character such as \\ that escapes the next character, or none.");
+  props["escape"]["default"] = "";
   props["header"] = Prop("boolean", "Header row", "The first line holds the column names. Without it columns are named column1, column2, …");
   props["header"]["default"] = true;
   props["encoding"] = Prop("string", "Encoding", "Text encoding of the files; Latin-1 is converted to UTF-8.");

@@ -87,7 +87,15 @@ Result<CsvReadOptions> ParseCsvReadOptions(const nlohmann::json& config) {
   if (o.path.empty()) return ConfigError("/path", "a file, glob or directory is required");
   LD_ASSIGN_OR_RETURN(o.dialect.delimiter, CharMember(config, "delimiter", ',', false));
   LD_ASSIGN_OR_RETURN(o.dialect.quote, CharMember(config, "quote", '"', true));
-  LD_ASSIGN_OR_RETURN(o.dialect.escape, CharMember(config, "escape", o.dialect.quote, true));
+  // "" (the default) doubles quotes inside quoted fields; "none" disables escaping.
+  LD_ASSIGN_OR_RETURN(std::string escape, StringMember(config, "escape", ""));
+  if (escape.empty()) {
+    o.dialect.escape = o.dialect.quote;
+  } else if (escape == "none") {
+    o.dialect.escape = '\0';
+  } else {
+    LD_ASSIGN_OR_RETURN(o.dialect.escape, CharMember(config, "escape", o.dialect.quote, false));
+  }
   if (o.dialect.quote != '\0' && o.dialect.quote == o.dialect.delimiter) {
     return ConfigError("/quote", "the quote character must differ from the delimiter");
   }

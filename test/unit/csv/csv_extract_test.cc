@@ -65,6 +65,7 @@ INSTANTIATE_TEST_SUITE_P(
         ExtractCase{"int32_column", "a\n5\n-6\n", {{"columns", {{"a", "int32"}}}}, "a: int32", {{"5"}, {"-6"}}},
         ExtractCase{"backslash_escape", "a,b\n\"x\\\"y\",\"p\\\\\"\nq\\,r,s\n", {{"escape", "\\"}}, "a: string, b: string",
                     {{"x\"y", "p\\"}, {"q,r", "s"}}},
+        ExtractCase{"escape_none", "a,b\n\"x\"\"y\",z\n", {{"escape", "none"}}, "a: string, b: string", {{"x\"\"y", "z"}}},
         ExtractCase{"quoting_disabled", "a,b\n\"x\",y\n", {{"quote", ""}}, "a: string, b: string", {{"\"x\"", "y"}}},
         ExtractCase{"single_quote", "a,b\n'x,y',z\n", {{"quote", "'"}}, "a: string, b: string", {{"x,y", "z"}}},
         ExtractCase{"latin1", "name,city\nJos\xE9,K\xF6ln\n", {{"encoding", "latin-1"}}, "name: string, city: string",

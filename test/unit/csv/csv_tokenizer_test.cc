@@ -183,6 +183,29 @@ TEST(CsvChunking, ParallelChunksReadTheSameRowsAsOneChunk) {
   }
 }
 
+TEST(CsvChunking, BackslashEscapesAcrossChunks) {
+  std::string text = "k,v\n";
+  std::vector<std::vector<std::string>> expected;
+  for (int i = 0; i < 400; ++i) {
+    // Escaped quotes, delimiters and newlines, inside and outside quotes.
+    switch (i % 4) {
+      case 0: text += std::to_string(i) + ",\"a\\\"b\\\\\"\n"; expected.push_back({std::to_string(i), "a\"b\\"}); break;
+      case 1: text += std::to_string(i) + ",x\\,y\n"; expected.push_back({std::to_string(i), "x,y"}); break;
+      case 2: text += std::to_string(i) + ",\"l1\\\nl2\"\n"; expected.push_back({std::to_string(i), "l1\nl2"}); break;
+      default: text += std::to_string(i) + ",\"p,\nq\"\n"; expected.push_back({std::to_string(i), "p,\nq"}); break;
+    }
+  }
+  std::string path = WriteFile(TempDir("csv-escape"), "e.csv", text);
+  for (int64_t chunk : {1, 9, 50, 0}) {
+    for (int threads : {1, 2}) {
+      SCOPED_TRACE("chunk=" + std::to_string(chunk) + " threads=" + std::to_string(threads));
+      ExtractResult r = RunExtract({{"path", path}, {"escape", "\\"}, {"chunk_bytes", chunk}}, threads);
+      ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+      EXPECT_EQ(Rows(r.batches), expected);
+    }
+  }
+}
+
 TEST(CsvChunking, ErrorLineNumbersAreExactAcrossChunks) {
   std::string dir = TempDir("csv-chunk-err");
   TrickyFile f = MakeTrickyFile(500, false);
