@@ -1,5 +1,7 @@
 #include "connectors/connector_modules.h"
 
+#include "connectors/http/rest_extract.h"
+#include "connectors/http/rest_load.h"
 #include "connectors/mysql/mysql_extract.h"
 #include "connectors/mysql/mysql_load.h"
 #include "connectors/postgres/pg_extract.h"
@@ -16,6 +18,8 @@ Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(MysqlLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(SqliteExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(SqliteLoadModule()));
+  LD_RETURN_IF_ERROR(registry.Register(RestExtractModule()));
+  LD_RETURN_IF_ERROR(registry.Register(RestLoadModule()));
   return Status::OK();
 }
 

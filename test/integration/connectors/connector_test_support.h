@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -147,6 +149,44 @@ inline Result<std::string> Shell(const std::string& command) {
 }
 
 inline std::string SourceDir() { return LOGIDATA_SOURCE_DIR; }
+
+// A server process started for a test; Start() waits for its first stdout line ("ready …").
+// The destructor kills it.
+class ChildProcess {
+ public:
+  ~ChildProcess() { Stop(); }
+  Result<std::string> Start(const std::vector<std::string>& argv) {
+    int out[2];
+    if (pipe(out) != 0) return Status::IOError("pipe failed");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    close(out[1]);
+    std::string line;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    if (line.empty()) return Status::IOError("server " + argv[0] + " did not start");
+    return line;
+  }
+  void Stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
 
 // A port nobody listens on (bound then released).
 inline int FreePort() {

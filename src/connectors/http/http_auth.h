@@ -1,0 +1,38 @@
+// HttpAuth: applies a connection's authentication to requests. Kinds (connection option "auth"):
+// none, bearer (secret = token), basic (user + secret), api_key (secret sent in the header named
+// by option "api_key_header", default X-API-Key, or in the query parameter "api_key_query"), and
+// oauth2 (client credentials: user = client id, secret = client secret, option "token_url",
+// optional "scope"; the token is fetched once and refreshed when it expires or is rejected).
+// Not thread-safe: one per HttpClient.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "connectors/http/http_client.h"
+#include "module/connection.h"
+
+namespace logidata {
+
+class HttpAuth {
+ public:
+  static Result<HttpAuth> FromConnection(const ConnectionConfig& config);
+
+  // Adds credentials to `request` (fetching an OAuth2 token with `client` when needed).
+  Status Apply(HttpClient& client, HttpRequest& request);
+  // Drops a cached OAuth2 token (after a 401) so the next Apply fetches a new one.
+  void Invalidate() { token_.clear(); }
+  bool refreshable() const { return kind_ == "oauth2"; }
+
+ private:
+  std::string kind_ = "none";
+  std::string user_, secret_, header_, query_, token_url_, scope_;
+  std::string token_;
+  std::chrono::steady_clock::time_point expires_{};
+};
+
+// The base URL of an http connection: option "base_url", else host ("https://api.example.com"),
+// with the port appended when set. No trailing slash.
+std::string HttpBaseUrl(const ConnectionConfig& config);
+
+}  // namespace logidata

@@ -1,0 +1,81 @@
+// HttpClient: sends HTTP requests with libcurl, with the retry rules every REST module shares —
+// connection failures, timeouts, 429 and 5xx are retried with exponential backoff and full jitter,
+// honouring Retry-After — plus a client-side rate limit and per-request timeouts. Other 4xx are
+// not retried: 401 is Unauthenticated, 403 PermissionDenied, 404 NotFound, the rest
+// InvalidArgument; the message carries the URL (without query secrets) and a body excerpt.
+// Not thread-safe: one client per thread (it keeps one connection alive).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace logidata {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  std::string body;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::multimap<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string Header(const std::string& lower_name) const;
+};
+
+struct HttpClientOptions {
+  int max_retries = 5;
+  double base_delay_seconds = 0.5;
+  double max_delay_seconds = 30;
+  double timeout_seconds = 60;
+  double rate_limit_per_second = 0;  // 0 = unlimited
+  const std::atomic<bool>* cancelled = nullptr;
+
+  // Reads "retries": {"max_retries", "base_delay_ms", "max_delay_ms"}, "timeout_seconds" and
+  // "rate_limit_per_second" from a module config.
+  static HttpClientOptions FromConfig(const nlohmann::json& cfg);
+  // The JSON Schema properties for those fields.
+  static nlohmann::json ConfigProperties();
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpClientOptions options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends `request`, retrying as described above. A final 2xx/3xx response is returned; anything
+  // else becomes an error.
+  Result<HttpResponse> Send(const HttpRequest& request);
+  // Requests sent so far, retries included.
+  int attempts() const { return attempts_; }
+
+ private:
+  Result<HttpResponse> SendOnce(const HttpRequest& request, std::string* transport_error);
+  void WaitForRateLimit();
+
+  HttpClientOptions options_;
+  void* curl_;  // CURL*
+  int attempts_ = 0;
+  std::chrono::steady_clock::time_point next_allowed_{};
+};
+
+// Percent-encodes a URL component.
+std::string UrlEncode(const std::string& text);
+// Appends ?k=v&… (or &k=v when the URL has a query already).
+std::string AppendQuery(const std::string& url, const std::vector<std::pair<std::string, std::string>>& params);
+// The URL of the rel="next" entry of a Link header, or "".
+std::string NextLinkFromHeader(const std::string& link_header);
+
+}  // namespace logidata
