@@ -157,3 +157,38 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
     </Dialog>
   );
 }
+
+// Asks for run parameters (prefilled with their defaults) before a run.
+export function RunParametersDialog(props: {
+  open: boolean;
+  parameters: Record<string, { type: string; default?: string; description?: string }>;
+  onClose: () => void;
+  onRun: (values: Record<string, string>) => void;
+}) {
+  const [values, setValues] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (props.open) setValues(Object.fromEntries(Object.entries(props.parameters).map(([k, p]) => [k, p.default ?? ''])));
+  }, [props.open, props.parameters]);
+  return (
+    <Dialog open={props.open} onClose={props.onClose} aria-labelledby="params-title" fullWidth maxWidth="xs">
+      <DialogTitle id="params-title">Run parameters</DialogTitle>
+      <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 2, pt: '8px !important' }}>
+        {Object.entries(props.parameters).map(([name, p]) => (
+          <TextField
+            key={name}
+            label={`${name} (${p.type})`}
+            value={values[name] ?? ''}
+            helperText={p.description}
+            onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
+          />
+        ))}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onClose}>Cancel</Button>
+        <Button variant="contained" onClick={() => props.onRun(values)}>
+          Run
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

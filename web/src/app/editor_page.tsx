@@ -39,7 +39,7 @@ import { PreviewPanel } from '../components/preview_panel';
 import { downloadText } from '../components/format';
 import { errorMessage } from '../api/problem';
 import { NodeConfigPanel } from './node_config_panel';
-import { ScheduleDialog, ShortcutsDialog, VersionsDialog } from './editor_dialogs';
+import { RunParametersDialog, ScheduleDialog, ShortcutsDialog, VersionsDialog } from './editor_dialogs';
 import { navigate, setNavigationGuard } from './router';
 
 const kTerminal = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
@@ -89,7 +89,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [previewNode, setPreviewNode] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<'schedule' | 'versions' | 'shortcuts' | null>(null);
+  const [dialog, setDialog] = useState<'schedule' | 'versions' | 'shortcuts' | 'params' | null>(null);
   const [loaded, setLoaded] = useState(false);
   const loadedFor = useRef<string | null>(null);
   const loadStart = useRef(performance.now());
@@ -219,7 +219,11 @@ function Editor({ pipelineId }: { pipelineId: string }) {
     }
   }, []);
 
-  const run = useCallback(async () => {
+  const run = useCallback(async (parameters?: Record<string, string>) => {
+    if (!parameters && Object.keys(useEditorStore.getState().doc.parameters ?? {}).length > 0) {
+      setDialog('params');
+      return;
+    }
     let current = useEditorStore.getState().doc;
     if (isDirty(useEditorStore.getState()) || !current.id) {
       const saved = await save();
@@ -229,7 +233,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
     setBusy('run');
     setError(null);
     try {
-      const r = await Pipelines.run(current.id);
+      const r = await Pipelines.run(current.id, parameters ?? {});
       useEditorStore.getState().setRun(r.id, r.status ?? 'queued');
       setMessage('Run started');
     } catch (e) {
@@ -507,6 +511,15 @@ function Editor({ pipelineId }: { pipelineId: string }) {
         }}
       />
       <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
+      <RunParametersDialog
+        open={dialog === 'params'}
+        parameters={doc.parameters}
+        onClose={() => setDialog(null)}
+        onRun={(values) => {
+          setDialog(null);
+          void run(values);
+        }}
+      />
     </Box>
   );
 }
