@@ -1,6 +1,9 @@
 #include "formats/parquet/parquet_reader.h"
 
 #include <cstring>
+#include <map>
+
+#include <nlohmann/json.hpp>
 
 #include "formats/parquet/column_chunk_reader.h"
 #include "formats/parquet/column_converter.h"
@@ -54,7 +57,18 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(std::unique_ptr<Rando
   auto parsed = DeserializeFileMetaData(footer, footer_len, &r->meta_, "footer of '" + path + "'");
   if (!parsed.ok()) return parsed.status();
   r->data_end_ = size - 8 - footer_len;
-  auto schema = ParquetSchema::Make(r->meta_.schema);
+  std::map<std::string, std::string> timezones;
+  if (r->meta_.__isset.key_value_metadata) {
+    for (const auto& kv : r->meta_.key_value_metadata) {
+      if (kv.key != kTimezonesMetadataKey || !kv.__isset.value) continue;
+      auto parsed_tz = nlohmann::json::parse(kv.value, nullptr, false);
+      if (!parsed_tz.is_object()) continue;
+      for (const auto& [column, zone] : parsed_tz.items()) {
+        if (zone.is_string()) timezones[column] = zone.get<std::string>();
+      }
+    }
+  }
+  auto schema = ParquetSchema::Make(r->meta_.schema, timezones);
   if (!schema.ok()) return schema.status().WithContext(path);
   r->schema_ = std::move(schema).value();
   const size_t leaves = r->schema_.leaves().size();

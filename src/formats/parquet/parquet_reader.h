@@ -17,6 +17,10 @@
 
 namespace logidata::parquet {
 
+// Key-value metadata key under which our writer records the time zones of timestamp columns
+// (Parquet itself only knows "adjusted to UTC"): a JSON object column -> zone name.
+inline constexpr const char* kTimezonesMetadataKey = "logidata.timezones";
+
 class ParquetReader {
  public:
   static Result<std::unique_ptr<ParquetReader>> Open(FileSystem& fs, const std::string& path);

@@ -203,7 +203,8 @@ struct Builder {
 
 }  // namespace
 
-Result<ParquetSchema> ParquetSchema::Make(const std::vector<pq::SchemaElement>& elements) {
+Result<ParquetSchema> ParquetSchema::Make(const std::vector<pq::SchemaElement>& elements,
+                                          const std::map<std::string, std::string>& timezones) {
   if (elements.empty()) return Status::DataError("corrupt Parquet schema: no root element");
   const auto& root = elements[0];
   int children = root.__isset.num_children ? root.num_children : 0;
@@ -213,6 +214,14 @@ Result<ParquetSchema> ParquetSchema::Make(const std::vector<pq::SchemaElement>& 
   Builder b{elements};
   for (int i = 0; i < children; ++i) LD_RETURN_IF_ERROR(b.Visit("", 0, 0, {}, {}, 0, 1));
   if (b.next != elements.size()) return Status::DataError("corrupt Parquet schema: extra schema elements");
+  for (auto& leaf : b.leaves) {
+    auto tz = timezones.find(leaf.name);
+    if (tz != timezones.end() && !tz->second.empty() && leaf.value_type.id == TypeId::kTimestamp &&
+        leaf.value_type.timezone == "UTC") {
+      leaf.value_type.timezone = tz->second;
+      if (!leaf.as_json) leaf.type = leaf.value_type;
+    }
+  }
   ParquetSchema s;
   std::vector<Field> fields;
   for (const auto& l : b.leaves) fields.push_back(Field{l.name, l.type, l.max_def > 0});

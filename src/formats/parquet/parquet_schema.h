@@ -5,6 +5,7 @@
 // follows the file's own path). Immutable after Make(); thread-safe to share.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,10 @@ struct LeafColumn {
 
 class ParquetSchema {
  public:
-  // Validates the flattened schema tree from the footer.
-  static Result<ParquetSchema> Make(const std::vector<pq::SchemaElement>& elements);
+  // Validates the flattened schema tree from the footer. `timezones` (column -> zone, from our
+  // writer's key-value metadata) restores the zone of UTC-adjusted timestamp columns.
+  static Result<ParquetSchema> Make(const std::vector<pq::SchemaElement>& elements,
+                                    const std::map<std::string, std::string>& timezones = {});
 
   const std::vector<LeafColumn>& leaves() const { return leaves_; }
   const SchemaPtr& schema() const { return schema_; }

@@ -3,6 +3,9 @@
 #include <atomic>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/thrift_codec.h"
 
 namespace logidata::parquet {
@@ -133,6 +136,18 @@ Status ParquetWriter::Finish() {
   meta.num_rows = rows_written_;
   meta.row_groups = row_groups_;
   meta.__set_created_by("logidata parquet writer 1.0");
+  nlohmann::json zones = nlohmann::json::object();
+  for (const auto& f : schema_->fields()) {
+    if (f.type.id == TypeId::kTimestamp && !f.type.timezone.empty() && f.type.timezone != "UTC") {
+      zones[f.name] = f.type.timezone;
+    }
+  }
+  if (!zones.empty()) {
+    pq::KeyValue kv;
+    kv.key = kTimezonesMetadataKey;
+    kv.__set_value(zones.dump());
+    meta.__set_key_value_metadata({kv});
+  }
   std::vector<pq::ColumnOrder> orders(static_cast<size_t>(schema_->num_fields()));
   for (auto& o : orders) o.__set_TYPE_ORDER(pq::TypeDefinedOrder());
   meta.__set_column_orders(orders);

@@ -32,6 +32,8 @@ std::vector<RoundTripCase> Cases() {
         {"-0.01", "NULL", "-1.0000000001"},
         {"NULL", "-1.0000", "NULL"}}},
       {"strings", "s:string, b:binary", {{"hello", "xyz"}, {"", ""}, {"NULL", "NULL"}, {"ünïcödé", "a,b"}}},
+      {"zones", "berlin:timestamp(Europe/Berlin), utc:timestamp(UTC)",
+       {{"2024-05-01 12:30:00", "2024-05-01 12:30:00"}, {"NULL", "1999-12-31 23:59:59.5"}}},
       {"temporal", "d:date, t:timestamp, z:timestamp(UTC)",
        {{"2024-05-01", "2024-05-01 12:30:00.123456", "1970-01-01 00:00:00"},
         {"1900-01-01", "NULL", "2262-04-11 23:47:16"},
