@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "transforms/gather.h"
 #include "transforms/null_column.h"
 
 namespace logidata {
@@ -35,7 +36,7 @@ BatchPtr SelectRows(const Batch& batch, const SchemaPtr& schema, const uint8_t* 
   for (size_t i = 0; i < batch.columns().size(); ++i) {
     const Column& c = *batch.columns()[i];
     const bool unread = !read.empty() && !read[i];
-    columns.push_back(unread || IsAllNull(c) ? AllNullColumn(c.type(), rows) : TakeColumn(c, indices));
+    columns.push_back(unread || IsAllNull(c) ? AllNullColumn(c.type(), rows) : GatherRows(c, indices));
   }
   return Batch::Make(schema, std::move(columns), rows);
 }
