@@ -64,7 +64,7 @@ class SpanWriter {
   inline void Field(uint32_t end) {
     int pos = fields_ < num_columns_ ? fields_ : num_columns_;
     int slot = slot_of_[pos];
-    if (slot >= 0) slot_ptr_[slot][row_] = FieldSpan{field_start_, end};
+    if (slot >= 0) slot_ptr_[static_cast<size_t>(slot)][row_] = FieldSpan{field_start_, end};
     ++fields_;
   }
 
@@ -85,10 +85,11 @@ class SpanWriter {
 
   void Reserve(size_t capacity) {
     capacity_ = capacity;
+    slot_ptr_.resize(static_cast<size_t>(num_slots_));
     for (int s = 0; s < num_slots_; ++s) {
       auto& v = out_->spans[static_cast<size_t>(s)];
       if (v.size() < capacity) v.resize(capacity);
-      slot_ptr_[s] = v.data();
+      slot_ptr_[static_cast<size_t>(s)] = v.data();
     }
     if (out_->row_begin.size() < capacity) out_->row_begin.resize(capacity);
     if (out_->row_end.size() < capacity) out_->row_end.resize(capacity);
@@ -101,7 +102,7 @@ class SpanWriter {
   const int* slot_of_;
   int num_slots_;
   TokenizedRecords* out_;
-  FieldSpan* slot_ptr_[256] = {};
+  std::vector<FieldSpan*> slot_ptr_;
   uint32_t* row_begin_ = nullptr;
   uint32_t* row_end_ = nullptr;
   size_t capacity_ = 0;

@@ -186,6 +186,31 @@ TEST(CsvExtract, BadConfigValuesNameTheirPointer) {
   }
 }
 
+TEST(CsvExtract, WideFilesWithManyColumns) {
+  std::string header, row1, row2;
+  for (int c = 0; c < 300; ++c) {
+    if (c > 0) {
+      header.push_back(',');
+      row1.push_back(',');
+      row2.push_back(',');
+    }
+    header.push_back('c');
+    header.append(std::to_string(c));
+    row1.append(std::to_string(c));
+    row2.push_back('"');
+    row2.append(std::to_string(-c));
+    row2.push_back('"');
+  }
+  std::string path = WriteFile(TempDir("csv-wide"), "w.csv", header + "\n" + row1 + "\n" + row2 + "\n");
+  ExtractResult r = RunExtract({{"path", path}, {"chunk_bytes", 500}}, 2);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.schema->num_fields(), 300);
+  auto rows = Rows(r.batches);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0][299], "299");
+  EXPECT_EQ(rows[1][299], "-299");
+}
+
 TEST(CsvExtract, RelativePathResolvesAgainstBaseDir) {
   std::string dir = TempDir("csv-rel");
   WriteFile(dir, "data/x.csv", "a\n1\n");
