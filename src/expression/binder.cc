@@ -284,7 +284,8 @@ Status Binder::UnifyForCompare(NodePtr& a, NodePtr& b, size_t offset, const char
         LD_ASSIGN_OR_RETURN(lit, ParamAsNumber(std::move(lit)));
         return Status::OK();
       }
-      LD_ASSIGN_OR_RETURN(lit, Implicit(std::move(lit), ot, "parameter :" + *lit->param_name()));
+      const std::string what = "parameter :" + *lit->param_name();
+      LD_ASSIGN_OR_RETURN(lit, Implicit(std::move(lit), ot, what));
       return Status::OK();
     }
     if (ot.IsTemporal()) {
@@ -450,7 +451,8 @@ Result<NodePtr> Binder::BindBinary(const AstNode& ast) {
   if (op == "||") {
     for (NodePtr* side : {&l, &r}) {
       if ((*side)->type().id != TypeId::kString) {
-        LD_ASSIGN_OR_RETURN(*side, Fold(MakeCast(std::move(*side), DataType::String(), false, false, (*side)->offset())));
+        const size_t at = (*side)->offset();
+        LD_ASSIGN_OR_RETURN(*side, Fold(MakeCast(std::move(*side), DataType::String(), false, false, at)));
       }
     }
     return Fold(MakeConcatOperator(std::move(l), std::move(r), ast.offset));
