@@ -118,8 +118,8 @@ void ExpectSameAsDuckDB(const std::string& file, const nlohmann::json& dump) {
   EXPECT_EQ(mismatches, 0);
 }
 
-nlohmann::json Dump(const std::vector<std::string>& files) {
-  std::string args = "parquet_peers.mjs dump";
+nlohmann::json Dump(const std::vector<std::string>& files, bool check_stats = false) {
+  std::string args = std::string("parquet_peers.mjs dump") + (check_stats ? " --check-stats" : "");
   for (const auto& f : files) args += " '" + f + "'";
   auto [rc, out] = RunPeer(args);
   EXPECT_EQ(rc, 0) << out;
@@ -247,7 +247,7 @@ TEST(ParquetInteropTest, PeersReadOurFiles) {
   EXPECT_EQ(rc, 0) << out;
   auto check = nlohmann::json::parse(out, nullptr, false);
   ASSERT_FALSE(check.is_discarded()) << out;
-  auto dumps = Dump(files);
+  auto dumps = Dump(files, /*check_stats=*/true);
   ASSERT_TRUE(dumps.is_array()) << dumps.dump();
   ASSERT_EQ(dumps.size(), files.size());
   for (size_t k = 0; k < files.size(); ++k) {
@@ -260,6 +260,9 @@ TEST(ParquetInteropTest, PeersReadOurFiles) {
     ASSERT_EQ(duck_schema.size(), static_cast<size_t>(schema.num_fields()));
     ASSERT_EQ(polars_schema.size(), static_cast<size_t>(schema.num_fields()));
     EXPECT_EQ(d["polars"]["rows"].get<int64_t>(), inputs[k]->num_rows());
+    // DuckDB prunes row groups with our min/max statistics: filtered counts must not change.
+    ASSERT_TRUE(d["duckdb"].contains("stats_mismatches"));
+    EXPECT_TRUE(d["duckdb"]["stats_mismatches"].empty()) << d["duckdb"]["stats_mismatches"].dump();
     for (int c = 0; c < schema.num_fields(); ++c) {
       const Field& f = schema.field(c);
       if (f.type.id == TypeId::kString && f.name == "all_null") continue;

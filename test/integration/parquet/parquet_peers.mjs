@@ -69,8 +69,34 @@ function canonicalDuck(name, type) {
   return `${c}::VARCHAR`;
 }
 
+// DuckDB skips row groups by their min/max statistics when a WHERE clause allows it; counting
+// the same condition inside an aggregate reads every row. Equal counts mean our statistics are
+// consistent with the data. Returns the conditions whose counts differ.
+async function statsCheck(f, schema) {
+  const bad = [];
+  const src = `read_parquet('${sq(f)}')`;
+  const n = Number((await q(`SELECT count(*) FROM ${src}`))[0][0]);
+  for (const { name, type } of schema) {
+    if (type === 'BLOB' || type === 'BOOLEAN' || n === 0) continue;
+    const c = `"${name.replace(/"/g, '""')}"`;
+    for (const at of [Math.floor(n / 3), Math.floor((2 * n) / 3)]) {
+      const probe = await q(`SELECT ${c}::VARCHAR FROM ${src} LIMIT 1 OFFSET ${at}`);
+      if (!probe.length || probe[0][0] === null) continue;
+      const lit = `'${sq(String(probe[0][0]))}'::${type}`;
+      for (const op of ['=', '<', '<=', '>', '>=']) {
+        const pushed = Number((await q(`SELECT count(*) FROM ${src} WHERE ${c} ${op} ${lit}`))[0][0]);
+        const full = Number((await q(`SELECT count(*) FILTER (WHERE (${c} ${op} ${lit}) IS TRUE) FROM ${src}`))[0][0]);
+        if (pushed !== full) bad.push(`${name} ${op} ${probe[0][0]}: ${pushed} vs ${full}`);
+      }
+    }
+  }
+  return bad;
+}
+
 async function dump(argv) {
   const duckOnly = argv[0] === '--duckdb-only';
+  const checkStats = argv.includes('--check-stats');
+  argv = argv.filter((a) => a !== '--check-stats');
   const files = duckOnly ? argv.slice(1) : argv;
   const out = [];
   for (const f of files) {
@@ -80,6 +106,7 @@ async function dump(argv) {
       const schema = desc.map((d) => ({ name: d[0], type: d[1] }));
       const cols = schema.map((s) => canonicalDuck(s.name, s.type)).join(', ');
       r.duckdb = { schema, rows: await q(`SELECT ${cols} FROM read_parquet('${sq(f)}')`) };
+      if (checkStats) r.duckdb.stats_mismatches = await statsCheck(f, schema);
     } catch (e) { r.duckdb = { error: String(e.message || e) }; }
     if (duckOnly) { out.push(r); continue; }
     try {
