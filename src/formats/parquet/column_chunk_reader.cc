@@ -1,5 +1,6 @@
 #include "formats/parquet/column_chunk_reader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -51,6 +52,10 @@ Status ReadColumnChunk(const LeafColumn& leaf, const pq::ColumnMetaData& meta, c
   const int64_t expected = meta.num_values;
   if (expected < 0) return Status::DataError("corrupt Parquet column chunk: negative value count");
   out->values.Init(leaf.physical, leaf.type_length, std::min<int64_t>(expected, 1 << 20));
+  if (leaf.physical == pq::Type::BYTE_ARRAY) {
+    // Plain strings need about the chunk's uncompressed size; reserving it avoids regrowth copies.
+    out->values.bytes->Reserve(static_cast<size_t>(std::clamp<int64_t>(meta.total_uncompressed_size, 0, 64 << 20)));
+  }
   out->def.clear();
   out->rep.clear();
   out->num_levels = 0;
