@@ -283,7 +283,7 @@ export function RunPage({ runId }: { runId: string }) {
                     </TableCell>
                     <TableCell align="right">{formatCount(m?.rows_in)}</TableCell>
                     <TableCell align="right">{formatCount(m?.rows_out)}</TableCell>
-                    <TableCell align="right">{formatDuration(m?.wall_seconds)}</TableCell>
+                    <TableCell align="right">{m?.status && m.status !== 'pending' && m.status !== 'queued' ? formatDuration(m.wall_seconds) : '–'}</TableCell>
                   </TableRow>
                 );
               })}
