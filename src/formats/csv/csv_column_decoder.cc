@@ -38,34 +38,35 @@ class NullMatcher {
   bool none_;
 };
 
-// Accumulates a validity bitmap 64 rows at a time.
-class ValidityWriter {
+// A validity bitmap filled 64 rows at a time. The running word and null count are kept by the
+// caller in locals: as members they could alias the value stores and would be reloaded per row.
+class ValidityBitmap {
  public:
-  explicit ValidityWriter(int64_t n) : buffer_(std::make_shared<Buffer>()) {
+  explicit ValidityBitmap(int64_t n) : buffer_(std::make_shared<Buffer>()) {
     buffer_->Resize(static_cast<size_t>((n + 63) / 64 * 8), /*zero_fill=*/true);
     words_ = buffer_->mutable_data_as<uint64_t>();
   }
-  inline void Set(int64_t i, bool valid) {
-    word_ |= static_cast<uint64_t>(valid) << (i & 63);
-    nulls_ += !valid;
-    if ((i & 63) == 63) {
-      words_[i >> 6] = word_;
-      word_ = 0;
-    }
-  }
+  uint64_t* words() const { return words_; }
   // The bitmap, or nullptr when every row is valid.
-  BufferPtr Finish(int64_t n) {
-    if ((n & 63) != 0) words_[n >> 6] = word_;
-    return nulls_ == 0 ? nullptr : buffer_;
+  BufferPtr Finish(int64_t n, uint64_t last_word, int64_t nulls) {
+    if ((n & 63) != 0) words_[n >> 6] = last_word;
+    return nulls == 0 ? nullptr : buffer_;
   }
-  int64_t nulls() const { return nulls_; }
 
  private:
   BufferPtr buffer_;
   uint64_t* words_;
-  uint64_t word_ = 0;
-  int64_t nulls_ = 0;
 };
+
+#define LD_CSV_SET_VALID(i, valid)                      \
+  do {                                                  \
+    word |= static_cast<uint64_t>(valid) << ((i) & 63); \
+    nulls += !(valid);                                  \
+    if (((i) & 63) == 63) {                             \
+      words[(i) >> 6] = word;                           \
+      word = 0;                                         \
+    }                                                   \
+  } while (0)
 
 struct DecodeContext {
   const char* data;
@@ -83,13 +84,17 @@ void ReportBadValue(DecodeContext& c, int64_t row, std::string_view text) {
                                 " for column '" + c.field.name + "'"});
 }
 
-// Fixed-width types: `parse(text, &value)` for each non-null cell.
-template <typename T, typename Parse>
-ColumnPtr DecodeFixed(DecodeContext& c, Parse parse) {
+// Fixed-width types: `parse(text, &value)` for each non-null cell; `padded(p, n, &value)` may be
+// used instead when at least 8 bytes follow the cell inside the chunk.
+template <typename T, typename Parse, typename PaddedParse>
+ColumnPtr DecodeFixed(DecodeContext& c, Parse parse, PaddedParse padded) {
   auto values = std::make_shared<Buffer>();
   values->Resize(static_cast<size_t>(c.n) * sizeof(T));
   T* out = values->mutable_data_as<T>();
-  ValidityWriter validity(c.n);
+  ValidityBitmap validity(c.n);
+  uint64_t* const words = validity.words();
+  uint64_t word = 0;
+  int64_t nulls = 0;
   const char quote = c.options.dialect.quoting() ? c.options.dialect.quote : '\0';
   const bool separate_escape = c.options.dialect.has_separate_escape();
   std::string scratch;
@@ -99,8 +104,8 @@ ColumnPtr DecodeFixed(DecodeContext& c, Parse parse) {
     size_t len = span.end - span.begin;
     out[i] = T{};
     bool valid;
-    if (len != 0 && b[0] != quote && !separate_escape && !c.nulls.IsNull(b, len) &&
-        parse(std::string_view(b, len), &out[i])) {
+    const bool plain = len != 0 && b[0] != quote && !separate_escape && !c.nulls.IsNull(b, len);
+    if (plain && (span.end + 8 <= c.data_size ? padded(b, len, &out[i]) : parse(std::string_view(b, len), &out[i]))) {
       valid = true;  // the fast path: a plain, well-formed value
     } else if (len == 0 || (b[0] != quote && c.nulls.IsNull(b, len))) {
       valid = false;
@@ -124,10 +129,15 @@ ColumnPtr DecodeFixed(DecodeContext& c, Parse parse) {
         }
       }
     }
-    validity.Set(i, valid);
+    LD_CSV_SET_VALID(i, valid);
   }
-  int64_t nulls = validity.nulls();
-  return std::make_shared<const Column>(c.field.type, c.n, validity.Finish(c.n), std::move(values), nullptr, nulls);
+  return std::make_shared<const Column>(c.field.type, c.n, validity.Finish(c.n, word, nulls), std::move(values),
+                                        nullptr, nulls);
+}
+
+template <typename T, typename Parse>
+ColumnPtr DecodeFixed(DecodeContext& c, Parse parse) {
+  return DecodeFixed<T>(c, parse, [&parse](const char* p, size_t n, T* v) { return parse(std::string_view(p, n), v); });
 }
 
 ColumnPtr DecodeBool(DecodeContext& c) {
@@ -163,7 +173,10 @@ ColumnPtr DecodeString(DecodeContext& c) {
   bytes->Resize(total + kWideCopy);
   char* dst = bytes->mutable_data_as<char>();
   size_t pos = 0;
-  ValidityWriter validity(c.n);
+  ValidityBitmap validity(c.n);
+  uint64_t* const words = validity.words();
+  uint64_t word = 0;
+  int64_t nulls = 0;
   std::string scratch, converted;
   for (int64_t i = 0; i < c.n; ++i) {
     off[i] = static_cast<int32_t>(pos);
@@ -202,14 +215,15 @@ ColumnPtr DecodeString(DecodeContext& c) {
       std::memcpy(dst + pos, b, len);
     }
     pos += len;
-    validity.Set(i, valid);
+    LD_CSV_SET_VALID(i, valid);
   }
   off[c.n] = static_cast<int32_t>(pos);
   bytes->Resize(pos);
-  int64_t nulls = validity.nulls();
-  return std::make_shared<const Column>(c.field.type, c.n, validity.Finish(c.n), std::move(offsets), std::move(bytes),
-                                        nulls);
+  return std::make_shared<const Column>(c.field.type, c.n, validity.Finish(c.n, word, nulls), std::move(offsets),
+                                        std::move(bytes), nulls);
 }
+
+#undef LD_CSV_SET_VALID
 
 }  // namespace
 
@@ -228,9 +242,11 @@ ColumnPtr DecodeCsvColumn(const char* data, size_t data_size, const FieldSpan* s
         return true;
       });
     case TypeId::kInt64:
-      return DecodeFixed<int64_t>(c, [](std::string_view t, int64_t* v) { return ParseCsvInt64(t, v); });
+      return DecodeFixed<int64_t>(c, [](std::string_view t, int64_t* v) { return ParseCsvInt64(t, v); },
+                                  [](const char* p, size_t n, int64_t* v) { return ParseCsvInt64Padded(p, n, v); });
     case TypeId::kFloat64:
-      return DecodeFixed<double>(c, [](std::string_view t, double* v) { return ParseCsvFloat64(t, v); });
+      return DecodeFixed<double>(c, [](std::string_view t, double* v) { return ParseCsvFloat64(t, v); },
+                                 [](const char* p, size_t n, double* v) { return ParseCsvFloat64Padded(p, n, v); });
     case TypeId::kDecimal: {
       const int precision = type.precision, scale = type.scale;
       return DecodeFixed<int128_t>(c, [precision, scale](std::string_view t, int128_t* v) {

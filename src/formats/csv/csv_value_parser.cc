@@ -9,7 +9,10 @@ namespace logidata {
 bool ParseCsvFloat64Slow(std::string_view text, double* out) {
   const char* begin = text.data();
   const char* end = begin + text.size();
-  if (begin != end && *begin == '+') ++begin;
+  if (begin != end && *begin == '+') {
+    ++begin;
+    if (begin != end && *begin == '-') return false;  // "+-1"
+  }
   if (begin == end) return false;
   auto result = fast_float::from_chars(begin, end, *out);
   return result.ec == std::errc() && result.ptr == end;

@@ -273,6 +273,27 @@ TEST(CsvValueParser, DoublesMatchStrtodExactly) {
   }
 }
 
+TEST(CsvValueParser, PaddedFastPathsAgreeWithPlainParsers) {
+  std::mt19937 rng(11);
+  const std::string alphabet = "0123456789.-+e :";
+  for (int i = 0; i < 300000; ++i) {
+    std::string s;
+    size_t len = 1 + rng() % 10;
+    for (size_t k = 0; k < len; ++k) s.push_back(alphabet[rng() % (k < 2 ? alphabet.size() : 11)]);
+    std::string padded = s + std::string(8, static_cast<char>('0' + rng() % 10));
+    int64_t a = 0, b = 0;
+    ASSERT_EQ(ParseCsvInt64Padded(padded.data(), s.size(), &a), ParseCsvInt64(s, &b)) << s;
+    ASSERT_EQ(a, b) << s;
+    double x = 0, y = 0;
+    bool ok = ParseCsvFloat64Padded(padded.data(), s.size(), &x);
+    ASSERT_EQ(ok, ParseCsvFloat64(s, &y)) << s;
+    if (ok) {
+      ASSERT_EQ(x, y) << s;
+      ASSERT_EQ(x, std::strtod(s.c_str(), nullptr)) << s;
+    }
+  }
+}
+
 TEST(CsvValueParser, DecimalsAndBools) {
   int128_t v;
   ASSERT_TRUE(ParseCsvDecimal("12.5", 10, 2, &v));
