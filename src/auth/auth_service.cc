@@ -163,10 +163,42 @@ Status AuthService::Logout(const std::string& token) {
   return r.ok() ? Status::OK() : r.status();
 }
 
+Status AuthService::ChangePassword(const std::string& user_id, const std::string& current, const std::string& next) {
+  auto found = db_->Query("SELECT password_hash FROM users WHERE id = ?", {user_id});
+  if (!found.ok()) return found.status();
+  if (found->rows.empty()) return Status::NotFound("user not found");
+  if (!VerifyPassword(found->rows[0].Str("password_hash"), current)) {
+    return Status::PermissionDenied("/current_password: does not match");
+  }
+  Status policy = CheckPasswordPolicy(next);
+  if (!policy.ok()) return Status::InvalidArgument("/new_password" + policy.message().substr(policy.message().find(':')));
+  LD_ASSIGN_OR_RETURN(std::string hash, HashPassword(next));
+  return db_->Transact([&](DbConnection& c) -> Status {
+    auto up = c.Query("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?", {hash, user_id});
+    if (!up.ok()) return up.status();
+    auto rev = c.Query("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = ?", {user_id});
+    if (!rev.ok()) return rev.status();
+    return WriteAudit(c, {"", user_id, "user.change_password", "user", user_id, nullptr, nullptr});
+  });
+}
+
 Result<std::string> AuthService::VerifyAccessToken(std::string_view token) {
+  std::string key(token);
+  {
+    std::lock_guard lock(mu_);
+    auto it = verified_.find(key);
+    if (it != verified_.end()) {
+      if (it->second.second > UnixNowSeconds()) return it->second.first;
+      verified_.erase(it);
+    }
+  }
   LD_ASSIGN_OR_RETURN(nlohmann::json claims, jwt_.Verify(token));
   if (!claims.contains("sub") || !claims["sub"].is_string()) return Status::Unauthenticated("invalid access token");
-  return claims["sub"].get<std::string>();
+  std::string user_id = claims["sub"].get<std::string>();
+  std::lock_guard lock(mu_);
+  if (verified_.size() > 20000) verified_.clear();
+  verified_[key] = {user_id, claims["exp"].get<int64_t>()};
+  return user_id;
 }
 
 Result<std::vector<Membership>> AuthService::Memberships(const std::string& user_id) {

@@ -55,6 +55,8 @@ class AuthService {
   Result<nlohmann::json> Login(const std::string& email, const std::string& password, const std::string& address);
   Result<nlohmann::json> Refresh(const std::string& refresh_token);
   Status Logout(const std::string& refresh_token);
+  // Checks the current password, stores the new one and revokes every refresh token of the user.
+  Status ChangePassword(const std::string& user_id, const std::string& current, const std::string& next);
 
   // Resolves "Bearer <jwt>" or "Bearer ld_<key>" and the X-Organization header (empty = the
   // user's first organization). Unauthenticated for bad credentials; NotFound for an
@@ -97,6 +99,8 @@ class AuthService {
   std::mutex mu_;
   std::unordered_map<std::string, CachedMemberships> memberships_;
   std::unordered_map<std::string, CachedKey> api_keys_;  // by key hash
+  // Verified access tokens → (user id, expiry): skips HMAC and JSON parsing on repeat requests.
+  std::unordered_map<std::string, std::pair<std::string, int64_t>> verified_;
 };
 
 }  // namespace logidata

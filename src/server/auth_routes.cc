@@ -45,6 +45,15 @@ void RegisterAuthRoutes(Router& router, const ApiServices& s) {
                 Status st = auth->Logout(b["refresh_token"]);
                 return st.ok() ? HttpResponse::NoContent() : Fail(st);
               }});
+  router.Add({"POST", "/api/v1/me/password", Access::kUser, "auth",
+              "Changes the caller's password (and signs out their other sessions).",
+              ObjSchema({{"current_password", StrSchema(1, 1024)}, {"new_password", StrSchema(8, 1024)}},
+                        {"current_password", "new_password"}),
+              {}, 204, false, [auth](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
+                if (c.user_id.empty()) return HttpResponse::Problem(403, "", "API keys have no password");
+                Status st = auth->ChangePassword(c.user_id, b["current_password"], b["new_password"]);
+                return st.ok() ? HttpResponse::NoContent() : Fail(st);
+              }});
   Database* db = s.db;
   router.Add({"GET", "/api/v1/me", Access::kUser, "auth", "Returns the caller and their organizations.", nullptr, {},
               200, false, [auth, db](const HttpRequest&, const Caller& c, const nlohmann::json&) {

@@ -7,21 +7,6 @@
 namespace logidata::testing {
 namespace {
 
-PostgresServer* g_postgres = nullptr;
-bool g_postgres_ok = false;
-
-class PostgresEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    g_postgres = new PostgresServer();
-    g_postgres_ok = g_postgres->Start();
-  }
-  void TearDown() override {
-    g_postgres->Stop();
-    delete g_postgres;
-  }
-};
-const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
 
 json PipelineDoc(const std::string& name, const std::string& input, const std::string& output) {
   return {{"name", name},
@@ -37,9 +22,9 @@ class ServerApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "postgres") {
-      if (!g_postgres_ok) GTEST_SKIP() << "PostgreSQL could not be started";
+      if (!SharedPostgres::Get()) GTEST_SKIP() << "PostgreSQL could not be started";
       std::string db = Unique("ld_t");
-      database_url_ = g_postgres->NewDatabase(db);
+      database_url_ = SharedPostgres::Get()->NewDatabase(db);
     }
     dir_ = MakeTempDir("ld-server");
     web_root_ = dir_ + "/web";
@@ -269,7 +254,7 @@ TEST_P(ServerApiTest, PipelinesCrudVersionsCloneExportImport) {
 
   auto audit = C().Call("GET", "/api/v1/audit?object_type=pipeline", "", s.Auth()).Json();
   std::set<std::string> actions;
-  for (auto& e : audit["items"]) actions.insert(e["action"]);
+  for (auto& e : audit["items"]) actions.insert(e["action"].get<std::string>());
   for (const char* a : {"pipeline.create", "pipeline.update", "pipeline.restore", "pipeline.clone", "pipeline.import",
                         "pipeline.delete"}) {
     EXPECT_TRUE(actions.count(a)) << a;
@@ -433,7 +418,7 @@ TEST_P(ServerApiTest, RestartLosesNothingAndInterruptsRunsInFlight) {
   {
     auto db = OpenDatabase(database_url_.empty() ? dir_ + "/data/logidata.db" : database_url_, 1);
     ASSERT_TRUE(db.ok()) << db.status().ToString();
-    auto up = (*db)->Query("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", {second_id});
+    auto up = (*db)->Query("UPDATE runs SET status = 'running', finished_at = NULL, heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = ?", {second_id});
     ASSERT_TRUE(up.ok()) << up.status().ToString();
   }
   ASSERT_TRUE(StartServer());

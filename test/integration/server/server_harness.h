@@ -175,6 +175,24 @@ class PostgresServer {
   int port_ = 0;
 };
 
+// The PostgreSQL server shared by every test of the binary (started once, stopped at the end).
+class SharedPostgres : public ::testing::Environment {
+ public:
+  void SetUp() override { ok_ = server_.Start(); }
+  void TearDown() override { server_.Stop(); }
+  static PostgresServer* Get() { return instance_ && instance_->ok_ ? &instance_->server_ : nullptr; }
+  static inline SharedPostgres* instance_ = nullptr;
+
+ private:
+  PostgresServer server_;
+  bool ok_ = false;
+};
+inline const bool kSharedPostgresRegistered = [] {
+  SharedPostgres::instance_ = new SharedPostgres();
+  ::testing::AddGlobalTestEnvironment(SharedPostgres::instance_);
+  return true;
+}();
+
 // One `logidata server` process.
 class ServerProcess {
  public:
