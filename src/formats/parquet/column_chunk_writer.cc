@@ -75,6 +75,7 @@ void GatherFixed(const Column& c, Gathered* g, const std::function<T(Src)>& f = 
 
 void Gather(const DataType& t, const Column& c, Gathered* g) {
   const int64_t n = c.length();
+  if (c.null_count() == n) return;  // all-null columns may have no value buffers at all
   switch (t.id) {
     case TypeId::kNull:
       break;

@@ -99,6 +99,27 @@ TEST(ParquetWriterTest, ManyPagesDictionaryAndFallback) {
   }
 }
 
+// Operators pass all-null columns without value buffers (Column::MakeNull).
+TEST(ParquetWriterTest, WritesBufferlessNullColumns) {
+  BatchPtr base = MakeBatch("a:int64, s:string, d:decimal(20,2), b:bool", {{"1", "x", "1.00", "true"}, {"2", "y", "2.00", "false"}});
+  std::vector<ColumnPtr> cols;
+  for (const auto& f : base->schema()->fields()) cols.push_back(Column::MakeNull(f.type, 2));
+  BatchPtr nulls = Batch::Make(base->schema(), cols, 2);
+  std::string path = TempDir("pq-nullcols") + "/f.parquet";
+  auto writer = ParquetWriter::Open(LocalFileSystem(), path, base->schema(), {});
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write(nulls).ok());
+  ASSERT_TRUE((*writer)->Write(base).ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  auto reader = ParquetReader::Open(LocalFileSystem(), path);
+  ASSERT_TRUE(reader.ok());
+  auto batches = (*reader)->ReadAll();
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  auto expected = Rows(*nulls);
+  for (auto& r : Rows(*base)) expected.push_back(r);
+  EXPECT_EQ(Rows(*batches), expected);
+}
+
 TEST(ParquetReaderTest, StatisticsPruneRowGroups) {
   std::vector<std::vector<std::string>> rows;
   for (int i = 0; i < 100; ++i) rows.push_back({std::to_string(i), i < 50 ? "a" : "b", i < 90 ? "NULL" : "x"});
