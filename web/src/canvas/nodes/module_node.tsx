@@ -92,7 +92,7 @@ function ModuleNodeView({ data, selected }: NodeProps<ModuleFlowNode>) {
           <span data-testid="node-rows">
             {data.kind === 'load' ? `${formatCount(data.metrics?.rows_in)} rows in` : `${formatCount(data.metrics?.rows_out)} rows`}
           </span>
-          {data.metrics?.wall_seconds !== undefined && <span style={{ color: '#666' }}>{formatDuration(data.metrics.wall_seconds)}</span>}
+          {data.metrics?.wall_seconds !== undefined && status !== 'pending' && status !== 'queued' && <span style={{ color: '#666' }}>{formatDuration(data.metrics.wall_seconds)}</span>}
         </div>
       )}
       {data.outputs.map((p, i) => (
