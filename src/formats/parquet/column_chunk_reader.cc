@@ -13,6 +13,9 @@ namespace logidata::parquet {
 namespace {
 
 constexpr int64_t kMaxPageBytes = 512 << 20;
+// Run-length encoding lets a few bytes claim billions of values; no real page holds this many,
+// and materialising them would exhaust memory.
+constexpr int64_t kMaxPageValues = int64_t{1} << 27;
 
 Status DecodeLevels(const uint8_t* data, size_t size, int16_t max_level, int64_t count, std::vector<int16_t>* out) {
   size_t start = out->size();
@@ -110,7 +113,7 @@ Status ReadColumnChunk(const LeafColumn& leaf, const pq::ColumnMetaData& meta, c
       case pq::PageType::DICTIONARY_PAGE: {
         if (!header.__isset.dictionary_page_header) return Status::DataError("corrupt Parquet page: dictionary page without its header");
         const auto& dh = header.dictionary_page_header;
-        if (dh.num_values < 0) return Status::DataError("corrupt Parquet page: negative dictionary size");
+        if (dh.num_values < 0 || dh.num_values > kMaxPageValues) return Status::DataError("corrupt Parquet page: bad dictionary size");
         if (dh.encoding != pq::Encoding::PLAIN && dh.encoding != pq::Encoding::PLAIN_DICTIONARY) {
           return Status::Unsupported("unsupported: dictionary page encoding " + std::to_string(static_cast<int>(dh.encoding)));
         }
@@ -127,6 +130,7 @@ Status ReadColumnChunk(const LeafColumn& leaf, const pq::ColumnMetaData& meta, c
           return Status::DataError("corrupt Parquet page: data page holds " + std::to_string(dh.num_values) +
                                    " values, more than the column chunk");
         }
+        if (dh.num_values > kMaxPageValues) return Status::DataError("corrupt Parquet page: implausibly many values");
         LD_ASSIGN_OR_RETURN(const uint8_t* raw, decompress(page, page_size, raw_size));
         size_t p = 0;
         int64_t n = dh.num_values;
@@ -151,6 +155,7 @@ Status ReadColumnChunk(const LeafColumn& leaf, const pq::ColumnMetaData& meta, c
         if (dh.num_values < 0 || dh.num_values > expected - out->num_levels) {
           return Status::DataError("corrupt Parquet page: data page holds more values than the column chunk");
         }
+        if (dh.num_values > kMaxPageValues) return Status::DataError("corrupt Parquet page: implausibly many values");
         if (dh.repetition_levels_byte_length < 0 || dh.definition_levels_byte_length < 0 ||
             static_cast<size_t>(dh.repetition_levels_byte_length) + static_cast<size_t>(dh.definition_levels_byte_length) >
                 std::min(page_size, raw_size)) {

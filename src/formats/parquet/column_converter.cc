@@ -1,5 +1,6 @@
 #include "formats/parquet/column_converter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -212,7 +213,7 @@ Result<ColumnPtr> AssembleJson(const LeafColumn& leaf, const ChunkData& chunk, c
   const int levels = leaf.max_rep;
   std::vector<std::string> rows;
   std::vector<bool> row_null;
-  rows.reserve(static_cast<size_t>(num_rows));
+  rows.reserve(static_cast<size_t>(std::min(num_rows, chunk.num_levels)));
   int64_t k = 0;  // next dense value
   int depth = 0;  // arrays currently open
   std::string* cur = nullptr;
