@@ -44,6 +44,27 @@ namespace {
 
 bool IsNumeric(const DataType& t) { return t.IsNumeric(); }
 
+// Digits before the point a type needs, for decimal promotion.
+int IntegralDigits(const DataType& t) {
+  switch (t.id) {
+    case TypeId::kInt32: return 10;
+    case TypeId::kInt64: return 19;
+    case TypeId::kDecimal: return t.precision - t.scale;
+    default: return 0;
+  }
+}
+
+// CommonSuperType, except that decimals which cannot hold both sides' digits in 38 compare as
+// float64 rather than losing integral digits.
+Result<DataType> ComparableType(const DataType& a, const DataType& b) {
+  LD_ASSIGN_OR_RETURN(DataType t, CommonSuperType(a, b));
+  if (t.id == TypeId::kDecimal &&
+      (IntegralDigits(a) > t.precision - t.scale || IntegralDigits(b) > t.precision - t.scale)) {
+    return DataType::Float64();
+  }
+  return t;
+}
+
 // The type a run parameter's text has when read as a number, or Null when it is not one.
 DataType NaturalNumericType(const std::string& text) {
   std::string_view s = text;
@@ -250,7 +271,9 @@ Result<NodePtr> Binder::Implicit(NodePtr node, const DataType& to, const std::st
       return Error(offset, "cannot convert " + source + " to " + to.ToString());
     }
     Value v = cast->scalar;
-    return MakeLiteral(std::move(v), offset, param != nullptr && to.id == TypeId::kString ? *param : "");
+    std::string text;
+    if (param == nullptr && from.IsNumeric() && to.IsNumeric()) text = node->ToString();
+    return MakeLiteral(std::move(v), offset, param != nullptr && to.id == TypeId::kString ? *param : "", std::move(text));
   }
   return MakeCast(std::move(node), to, false, /*implicit=*/true, offset);
 }
@@ -304,7 +327,7 @@ Status Binder::UnifyForCompare(NodePtr& a, NodePtr& b, size_t offset, const char
     LD_ASSIGN_OR_RETURN(a, Implicit(std::move(a), b->type(), "operand"));
     return Status::OK();
   }
-  auto common = CommonSuperType(a->type(), b->type());
+  auto common = ComparableType(a->type(), b->type());
   if (!common.ok()) {
     return Error(offset, std::string("cannot ") + verb + " " + a->type().ToString() + " with " + b->type().ToString());
   }
@@ -321,7 +344,7 @@ Result<DataType> Binder::UnifyMany(std::vector<NodePtr>& nodes, const std::vecto
   for (size_t i : indices) {
     const NodePtr& n = nodes[i];
     if (n->param_name() != nullptr) continue;
-    auto common = CommonSuperType(t, n->type());
+    auto common = ComparableType(t, n->type());
     if (!common.ok()) {
       return Error(n->offset(), what + " have incompatible types " + t.ToString() + " and " + n->type().ToString());
     }
@@ -335,7 +358,7 @@ Result<DataType> Binder::UnifyMany(std::vector<NodePtr>& nodes, const std::vecto
   for (size_t i : indices) {
     if (nodes[i]->param_name() != nullptr && t.IsNumeric()) {
       LD_ASSIGN_OR_RETURN(nodes[i], ParamAsNumber(std::move(nodes[i])));
-      auto common = CommonSuperType(t, nodes[i]->type());
+      auto common = ComparableType(t, nodes[i]->type());
       if (common.ok()) t = *common;
     }
   }

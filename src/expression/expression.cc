@@ -75,6 +75,7 @@ Result<Selection> EvaluatePredicate(const CompiledExpression& predicate, const B
   const uint8_t* values = column->values_buffer()->data();
   const uint8_t* valid = column->validity();
   const int64_t bytes = BitmapBytes(n);
+  if (n == 0) return sel;
   if (valid == nullptr) {
     std::memcpy(out, values, static_cast<size_t>(bytes));
   } else {

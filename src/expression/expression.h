@@ -11,6 +11,19 @@
 //
 // Null semantics follow SQL (three-valued logic; a filter keeps rows whose predicate is true).
 // Compiled expressions are immutable; Evaluate may be called from many threads at once.
+//
+// Semantics worth knowing (details in src/expression/binder.h and the function files):
+//   * Integer arithmetic is int64 and checked (overflow is a DataError). Integer `/` truncates
+//     toward zero, `%` takes the dividend's sign; x / 0 and x % 0 are NULL. Decimals stay exact
+//     for + - * %; `/` with a decimal or float operand gives float64.
+//   * date ± integer adds days; date - date is days; otherwise use date_add / date_diff.
+//   * A string literal compared with a date/timestamp is parsed at compile time; a :param is
+//     converted to whatever its context needs (number, date, …); a bad value is a compile error.
+//   * CASE branches, and AND/OR operands after the first, run only on rows that still need
+//     them, so `s ~ '^\d+$' AND CAST(s AS int) > 5` never fails on non-numeric rows.
+//   * lower/upper map ASCII only; length/substr count UTF-8 code points; concat() skips NULLs
+//     while `||` yields NULL; regexp_replace replaces every match; day_of_week: 0 = Sunday.
+//   * Runtime errors name the 0-based row within the evaluated batch: "row 12: cannot cast …".
 #pragma once
 
 #include <memory>

@@ -1,5 +1,6 @@
 // Leaf nodes: literals (and run parameters, which bind as string literals) and column reads.
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 #include "expression/nodes.h"
@@ -24,9 +25,10 @@ std::string LiteralText(const Value& v) {
       double d = v.double_value();
       if (!std::isfinite(d)) return "CAST(" + quote(FormatDouble(d)) + " AS float64)";
       std::string s = FormatDouble(d);
-      // "100" would read back as an integer; "100.0" reads as a number that converts losslessly.
-      if (s.find_first_of(".e") == std::string::npos) s += ".0";
-      return s;
+      // Scientific notation reads back as float64 (plain digits would read as int or decimal).
+      char buf[64];
+      auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+      return std::string(buf, r.ptr);
     }
     case TypeId::kString: return quote(v.string_value());
     case TypeId::kBinary: return "CAST(" + quote(v.string_value()) + " AS binary)";
@@ -57,10 +59,13 @@ namespace {
 
 class LiteralNode final : public ExprNode {
  public:
-  LiteralNode(Value value, size_t offset, std::string param)
-      : ExprNode(value.type(), offset), value_(std::move(value)), param_(std::move(param)) {}
+  LiteralNode(Value value, size_t offset, std::string param, std::string text)
+      : ExprNode(value.type(), offset), value_(std::move(value)), param_(std::move(param)), text_(std::move(text)) {}
   Result<Datum> Eval(const Batch&, const EvalContext&) const override { return Datum::Scalar(value_); }
-  std::string ToString() const override { return param_.empty() ? LiteralText(value_) : ":" + param_; }
+  std::string ToString() const override {
+    if (!param_.empty()) return ":" + param_;
+    return text_.empty() ? LiteralText(value_) : text_;
+  }
   bool IsAtomic() const override {
     // Negative numbers are parenthesised so "a - -1" prints as "a - (-1)".
     if (value_.is_null()) return true;
@@ -78,6 +83,7 @@ class LiteralNode final : public ExprNode {
  private:
   Value value_;
   std::string param_;
+  std::string text_;  // how the user wrote it, when an implicit cast changed its type
 };
 
 class ColumnNode final : public ExprNode {
@@ -98,8 +104,8 @@ class ColumnNode final : public ExprNode {
 
 }  // namespace
 
-NodePtr MakeLiteral(Value value, size_t offset, std::string param_name) {
-  return std::make_unique<LiteralNode>(std::move(value), offset, std::move(param_name));
+NodePtr MakeLiteral(Value value, size_t offset, std::string param_name, std::string text) {
+  return std::make_unique<LiteralNode>(std::move(value), offset, std::move(param_name), std::move(text));
 }
 
 NodePtr MakeColumnRef(int index, std::string name, DataType type, size_t offset) {

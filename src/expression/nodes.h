@@ -11,7 +11,9 @@
 namespace logidata::expr {
 
 // literal_node.cc
-NodePtr MakeLiteral(Value value, size_t offset, std::string param_name = "");
+// `text`: how to print it when not LiteralText(value) (a literal implicitly cast keeps the
+// user's spelling so the canonical text binds back to the same tree).
+NodePtr MakeLiteral(Value value, size_t offset, std::string param_name = "", std::string text = "");
 NodePtr MakeColumnRef(int index, std::string name, DataType type, size_t offset);
 // Text of a literal in expression syntax: 12, 1.5, 'it''s', DATE '2024-01-01', NULL.
 std::string LiteralText(const Value& v);

@@ -114,6 +114,23 @@ TEST(ExpressionApi, NowIsFixedPerCompilation) {
   EXPECT_EQ((*first)->length(), 3);
 }
 
+TEST(ExpressionApi, EmptyBatches) {
+  BatchPtr empty = MakeBatch(kSchemaSpec, {});
+  for (std::string text : {"i > 0 AND s = 'x'", "lower(trim(s))", "CASE WHEN b THEN d END", "i IN (1, 2)",
+                           "s LIKE '%x%'", "coalesce(i, j)", "CAST(s AS int64)", "NOT b OR i IS NULL", "1 + 1"}) {
+    SCOPED_TRACE(text);
+    auto e = MustCompile(text, *empty->schema());
+    auto col = e->Evaluate(*empty);
+    ASSERT_TRUE(col.ok()) << col.status().ToString();
+    EXPECT_EQ((*col)->length(), 0);
+    if (e->type().id == TypeId::kBool) {
+      auto sel = EvaluatePredicate(*e, *empty);
+      ASSERT_TRUE(sel.ok());
+      EXPECT_EQ(sel->count, 0);
+    }
+  }
+}
+
 TEST(ExpressionApi, SchemaMismatchIsAnError) {
   auto e = MustCompile("x + 1", Schema({{"x", DataType::Int64()}}));
   BatchPtr other = MakeBatch("x:string", {{"a"}});

@@ -73,6 +73,8 @@ TEST(ExpressionOperators, Comparison) {
       {"b <> false", "true|false|NULL|true"},
       {"1 < 2", "true|true|true|true"},
       {"NULL = NULL", "NULL|NULL|NULL|NULL"},
+      // Decimals too wide to share 38 digits compare as float64 instead of failing.
+      {"(i + 0.123456789012345678) <> (i * 1.0000000000001 - 922.3)", "true|true|NULL|true"},
       {"s = 1", "ERROR: 1:3: cannot compare string with int32"},
       {"i > 'abc'", "ERROR: 1:3: cannot compare int64 with string"},
       {"dt > 'yesterday'", "ERROR: 1:6: cannot convert 'yesterday' to date"},
