@@ -1,5 +1,6 @@
 #include "formats/parquet/thrift_codec.h"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 
@@ -25,7 +26,11 @@ Result<uint32_t> Deserialize(const uint8_t* data, uint32_t size, T* out, const s
     auto config = std::make_shared<TConfiguration>(/*maxMessageSize=*/INT32_MAX, /*maxFrameSize=*/INT32_MAX,
                                                    /*recursionLimit=*/64);
     auto buffer = std::make_shared<TMemoryBuffer>(const_cast<uint8_t*>(data), size, TMemoryBuffer::OBSERVE, config);
-    TCompactProtocolT<TMemoryBuffer> protocol(buffer, kStringLimit, kContainerLimit);
+    // Every list element and string byte takes at least one input byte, so nothing real is longer
+    // than the input: this stops forged counts from allocating huge buffers up front.
+    const int32_t container_limit = static_cast<int32_t>(std::min<uint32_t>(size, kContainerLimit));
+    const int32_t string_limit = static_cast<int32_t>(std::min<uint32_t>(size, kStringLimit));
+    TCompactProtocolT<TMemoryBuffer> protocol(buffer, string_limit, container_limit);
     out->read(&protocol);
     return size - buffer->available_read();
   } catch (const std::exception& e) {
