@@ -1,5 +1,7 @@
 #include "transforms/cleaner.h"
 
+#include <set>
+
 #include "transforms/cleaner_plan.h"
 #include "transforms/email_normalizer.h"
 #include "transforms/phone_normalizer.h"
@@ -11,7 +13,10 @@ namespace {
 
 class CleanerOperator final : public Operator {
  public:
-  explicit CleanerOperator(CleanerPlan plan) : steps_(std::move(plan.steps)), rules_(std::move(plan.rules)) {
+  explicit CleanerOperator(CleanerPlan plan)
+      : steps_(std::move(plan.steps)), rules_(std::move(plan.rules)), source_of_(std::move(plan.source_of)) {
+    if (plan.dedupe) dedupe_keys_ = plan.dedupe->keys;
+    whole_row_dedupe_ = plan.dedupe && plan.dedupe->keys.empty();
     output_schemas_.push_back(plan.cleaned);
     output_schemas_.push_back(RejectsSchema(*plan.cleaned));
     if (plan.dedupe) dedupe_ = std::make_unique<DedupeCore>(plan.cleaned, plan.dedupe->keys, plan.dedupe->keep);
@@ -21,6 +26,32 @@ class CleanerOperator final : public Operator {
     if (dedupe_ != nullptr) dedupe_->EnableSpill(ctx.fs, ctx.spill_dir, ctx.node_id, ctx.memory_budget_bytes);
     return Status::OK();
   }
+  // Projection push-down: what downstream reads plus every column that decides which rows
+  // survive (drop_nulls, rejecting email/phone checks, rules, dedupe keys). Flag columns map to the
+  // column they check.
+  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
+    (void)port;
+    if (whole_row_dedupe_) return std::nullopt;
+    std::set<int> needed;
+    auto add = [&](int cleaned_column) {
+      if (cleaned_column >= 0 && static_cast<size_t>(cleaned_column) < source_of_.size()) {
+        needed.insert(source_of_[static_cast<size_t>(cleaned_column)]);
+      }
+    };
+    for (int c : needed_outputs) add(c);
+    for (const CleanerStep& step : steps_) {
+      const bool decides_rows = step.kind == CleanerStepKind::kDropNulls ||
+                                ((step.kind == CleanerStepKind::kEmail || step.kind == CleanerStepKind::kPhone) &&
+                                 step.invalid == InvalidPolicy::kReject);
+      if (decides_rows) {
+        for (int c : step.columns) add(c);
+      }
+    }
+    for (int c : rules_.ReferencedColumns()) add(c);
+    for (int c : dedupe_keys_) add(c);
+    return std::vector<int>(needed.begin(), needed.end());
+  }
+
   // Deduplication keeps the first/last row in input order, so it needs batches in order.
   bool RequiresOrderedInput(int port) const override { (void)port; return dedupe_ != nullptr; }
 
@@ -144,6 +175,9 @@ class CleanerOperator final : public Operator {
 
   std::vector<CleanerStep> steps_;
   ValidationRules rules_;
+  std::vector<int> source_of_;
+  std::vector<int> dedupe_keys_;
+  bool whole_row_dedupe_ = false;
   std::unique_ptr<DedupeCore> dedupe_;  // used by one thread at a time (ordered input)
   bool dedupe_finished_ = false;
 };

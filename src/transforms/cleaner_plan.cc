@@ -126,6 +126,13 @@ Result<CleanerPlan> BindCleanerPlan(const nlohmann::json& cfg, const Schema& inp
     }
   }
   plan.cleaned = MakeSchema(std::move(fields));
+  for (int c = 0; c < input.num_fields(); ++c) plan.source_of.push_back(c);
+  for (const CleanerStep& step : plan.steps) {
+    if ((step.kind == CleanerStepKind::kEmail || step.kind == CleanerStepKind::kPhone) &&
+        step.invalid == InvalidPolicy::kFlag) {
+      for (int c : step.columns) plan.source_of.push_back(c);  // flags are appended in step order
+    }
+  }
   LD_ASSIGN_OR_RETURN(plan.rules, ValidationRules::Bind(FindMember(cfg, "rules"), *plan.cleaned, options, "/rules"));
   LD_ASSIGN_OR_RETURN(plan.dedupe, BindDedupe(cfg, *plan.cleaned));
   if (plan.steps.empty() && plan.rules.empty() && !plan.dedupe) {

@@ -39,6 +39,7 @@ struct CleanerDedupe {
 
 struct CleanerPlan {
   SchemaPtr cleaned;  // the input plus flag columns; also the "out" port's schema
+  std::vector<int> source_of;  // per cleaned column: the input column its values come from
   std::vector<CleanerStep> steps;
   ValidationRules rules;
   std::optional<CleanerDedupe> dedupe;

@@ -40,6 +40,14 @@ Result<ValidationRules> ValidationRules::Bind(const nlohmann::json* rules, const
   return out;
 }
 
+std::vector<int> ValidationRules::ReferencedColumns() const {
+  std::set<int> columns;
+  for (const Rule& rule : rules_) {
+    for (int c : rule.expression->ReferencedColumns()) columns.insert(c);
+  }
+  return std::vector<int>(columns.begin(), columns.end());
+}
+
 Status ValidationRules::Check(const Batch& batch, const uint8_t* alive, RejectedRows& rejects) const {
   const int64_t rows = batch.num_rows();
   for (const Rule& rule : rules_) {

@@ -22,6 +22,8 @@ class ValidationRules {
                                       const ExpressionOptions& options, const std::string& pointer);
 
   bool empty() const { return rules_.empty(); }
+  // Columns (of the bound schema) that any rule reads, sorted.
+  std::vector<int> ReferencedColumns() const;
 
   // Checks every row of `batch` that is neither dropped (clear in `alive`) nor already rejected.
   // REQUIRES: batch has the schema the rules were bound to.

@@ -50,8 +50,25 @@ INSTANTIATE_TEST_SUITE_P(
                    {{"columns", {{{"name", "b"}, {"expression", "lower(b)"}}}}}, {1}, {1}},
         NeededCase{"limit_identity", "transform.limit", {{"n", 3}}, {1, 3}, {1, 3}},
         NeededCase{"sample_identity", "transform.sample", {{"fraction", 0.5}}, {2}, {2}},
-        NeededCase{"sample_rows_identity", "transform.sample", {{"n", 5}}, {0, 2}, {0, 2}}),
+        NeededCase{"sample_rows_identity", "transform.sample", {{"n", 5}}, {0, 2}, {0, 2}},
+        NeededCase{"cleaner_rules", "transform.cleaner",
+                   {{"operations", {{{"op", "trim"}, {"columns", {"b"}}}}}, {"rules", {{{"name", "r"}, {"expression", "c > 0"}}}}},
+                   {0}, {0, 2}},
+        NeededCase{"cleaner_flag_maps_to_source", "transform.cleaner",
+                   {{"operations", {{{"op", "email"}, {"columns", {"d"}}}}}}, {4}, {3}},
+        NeededCase{"cleaner_row_deciding_steps", "transform.cleaner",
+                   {{"operations", {{{"op", "drop_nulls"}, {"columns", {"d"}}},
+                                    {{"op", "phone"}, {"columns", {"b"}}, {"invalid", "reject"}},
+                                    {{"op", "email"}, {"columns", {"d"}}, {"invalid", "null"}}}}},
+                   {0}, {0, 1, 3}},
+        NeededCase{"cleaner_dedupe_keys", "transform.cleaner", {{"dedupe", {{"keys", {"c"}}}}}, {}, {2}}),
     [](const auto& info) { return info.param.name; });
+
+TEST(CleanerProjection, WholeRowDedupeReadsEverything) {
+  auto op = BindModule(RowRegistry(), "transform.cleaner", {{"dedupe", nlohmann::json::object()}}, {Wide()});
+  ASSERT_TRUE(op.ok());
+  EXPECT_FALSE((*op)->InputColumnsNeeded(0, {0}).has_value());
+}
 
 TEST(UnionProjection, MapsPerPort) {
   auto op = BindModule(RowRegistry(), "transform.union", nlohmann::json::object(),
