@@ -48,7 +48,16 @@ Result<Role> ParseRole(std::string_view text) {
   return Status::InvalidArgument("/role: must be one of admin, developer, viewer");
 }
 
-AuthService::AuthService(Database* db, std::string jwt_key) : db_(db), jwt_(std::move(jwt_key)) {
+namespace {
+int LoginRatePerMinute() {
+  const char* env = std::getenv("LOGIDATA_LOGIN_RATE_PER_MINUTE");
+  int n = env ? std::atoi(env) : 0;
+  return n > 0 ? n : 20;
+}
+}  // namespace
+
+AuthService::AuthService(Database* db, std::string jwt_key)
+    : db_(db), jwt_(std::move(jwt_key)), limiter_(LoginRatePerMinute(), std::chrono::seconds(60)) {
   dummy_hash_ = HashPassword(RandomToken(16)).ValueOr("");
 }
 

@@ -85,7 +85,7 @@ class AuthService {
 
   Database* db_;
   Jwt jwt_;
-  LoginLimiter limiter_{20, std::chrono::seconds(60)};
+  LoginLimiter limiter_;  // per client address; LOGIDATA_LOGIN_RATE_PER_MINUTE (default 20)
   std::string dummy_hash_;  // verified against for unknown emails so timing does not tell
 
   struct CachedMemberships {

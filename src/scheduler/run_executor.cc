@@ -190,6 +190,7 @@ void RunExecutor::Execute(const ClaimedRun& run) {
   {
     std::lock_guard lock(mu_);
     active_[run.id] = active;
+    if (stopping_) active->cancel = true;  // claimed while Stop() was cancelling the others
   }
   auto start = std::chrono::steady_clock::now();
   auto publish = [&] {
