@@ -6,6 +6,7 @@
 #include "connectors/mysql/mysql_load.h"
 #include "connectors/postgres/pg_extract.h"
 #include "connectors/postgres/pg_load.h"
+#include "connectors/s3/s3_modules.h"
 #include "connectors/sqlite/sqlite_extract.h"
 #include "connectors/sqlite/sqlite_load.h"
 
@@ -20,6 +21,8 @@ Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(SqliteLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(RestExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(RestLoadModule()));
+  LD_RETURN_IF_ERROR(registry.Register(S3ExtractModule()));
+  LD_RETURN_IF_ERROR(registry.Register(S3LoadModule()));
   return Status::OK();
 }
 

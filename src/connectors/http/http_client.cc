@@ -125,8 +125,14 @@ Result<HttpResponse> HttpClient::SendOnce(const HttpRequest& request, std::strin
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_USERAGENT, "logidata/0.1");
+  if (!request.sigv4.empty()) {
+    curl_easy_setopt(c, CURLOPT_AWS_SIGV4, request.sigv4.c_str());
+    curl_easy_setopt(c, CURLOPT_USERPWD, request.sigv4_user.c_str());
+  }
   if (request.method == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());

@@ -24,6 +24,9 @@ struct HttpRequest {
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
   std::string body;
+  // Set to sign with AWS Signature V4 ("aws:amz:<region>:s3"), using `sigv4_user` = "KEY:SECRET".
+  std::string sigv4;
+  std::string sigv4_user;
 };
 
 struct HttpResponse {

@@ -1,0 +1,15 @@
+// TestConnection: the "test connection" check behind the connections page and the CLI. Opens a
+// real session with the connection's type (PostgreSQL, MySQL/MariaDB, SQLite, HTTP, S3), runs the
+// cheapest meaningful request and returns OK or an error that says what failed in words a user
+// can act on (unreachable, login rejected, database missing, …), never including the secret.
+// Thread-safe; blocks for at most about the connect timeout.
+#pragma once
+
+#include "common/status.h"
+#include "module/connection.h"
+
+namespace logidata {
+
+Status TestConnection(const ConnectionConfig& config);
+
+}  // namespace logidata

@@ -1,0 +1,128 @@
+#include "connectors/s3/s3_modules.h"
+
+#include "connectors/connection_lookup.h"
+#include "connectors/s3/s3_file_system.h"
+#include "formats/csv/csv_modules.h"
+#include "formats/parquet/parquet_modules.h"
+
+namespace logidata {
+
+namespace {
+
+// Runs `inner` with `fs` as its file system; forwards every call.
+class OnFileSystemOperator final : public Operator {
+ public:
+  OnFileSystemOperator(std::unique_ptr<S3FileSystem> fs, std::unique_ptr<Operator> inner)
+      : fs_(std::move(fs)), inner_(std::move(inner)) {
+    output_schemas_ = inner_->output_schemas();
+  }
+
+  Status Open(ExecContext& ctx) override {
+    ctx_ = ctx;
+    ctx_.fs = fs_.get();
+    return inner_->Open(ctx_);
+  }
+  std::unique_ptr<OperatorState> MakeThreadState() override { return inner_->MakeThreadState(); }
+  Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
+    return inner_->Consume(port, batch, state, out);
+  }
+  Status FinishPort(int port, const std::vector<OperatorState*>& states) override { return inner_->FinishPort(port, states); }
+  bool EmitsOnConsume(int port) const override { return inner_->EmitsOnConsume(port); }
+  std::vector<int> PortsRequiredBefore(int port) const override { return inner_->PortsRequiredBefore(port); }
+  bool RequiresOrderedInput(int port) const override { return inner_->RequiresOrderedInput(port); }
+  Result<bool> Produce(OperatorState* state, Emitter& out) override { return inner_->Produce(state, out); }
+  int MaxProduceParallelism() const override { return inner_->MaxProduceParallelism(); }
+  void SetRequiredColumns(const std::vector<int>& columns) override { inner_->SetRequiredColumns(columns); }
+  Status Commit() override { return inner_->Commit(); }
+  void Abort() override { inner_->Abort(); }
+  int64_t MemoryUsage() const override { return inner_->MemoryUsage(); }
+
+ private:
+  std::unique_ptr<S3FileSystem> fs_;
+  std::unique_ptr<Operator> inner_;
+  ExecContext ctx_;
+};
+
+Result<std::unique_ptr<Operator>> BindOnS3(const BindContext& ctx, bool extract) {
+  const auto& cfg = ctx.cfg();
+  std::string connection = cfg.value("connection", std::string());
+  if (connection.empty()) return ConfigError("/connection", "a connection name is required");
+  std::string path = cfg.value("path", std::string());
+  auto loc = ParseS3Path(path);
+  if (!loc.ok()) return ConfigError("/path", loc.status().message());
+  std::string format = cfg.value("format", std::string("csv"));
+  LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, connection, {"s3"}));
+  auto options = S3Options::FromConnection(config);
+  if (!options.ok()) return ConfigError("/connection", options.status().message());
+  auto fs = std::make_unique<S3FileSystem>(*options);
+  nlohmann::json inner_cfg = cfg.value("options", nlohmann::json::object());
+  inner_cfg["path"] = path.rfind("s3://", 0) == 0 ? path : "s3://" + path;
+  BindContext inner = ctx;
+  inner.config = &inner_cfg;
+  inner.fs = fs.get();
+  inner.base_dir.clear();
+  Result<std::unique_ptr<Operator>> op = Status::Internal("unset");
+  if (format == "csv") op = extract ? MakeCsvExtractOperator(inner) : MakeCsvLoadOperator(inner);
+  else if (format == "parquet") op = extract ? MakeParquetExtractOperator(inner) : MakeParquetLoadOperator(inner);
+  else return ConfigError("/format", "unsupported format '" + format + "' (csv or parquet)");
+  if (!op.ok()) {
+    const std::string& m = op.status().message();
+    // Point inner config errors at our "options" object.
+    if (!m.empty() && m.front() == '/') return Status(op.status().code(), "/options" + m);
+    return op.status();
+  }
+  return std::unique_ptr<Operator>(new OnFileSystemOperator(std::move(fs), std::move(op).value()));
+}
+
+nlohmann::json S3ConfigSchema(bool extract) {
+  return {{"type", "object"},
+          {"required", {"connection", "path"}},
+          {"additionalProperties", false},
+          {"properties",
+           {{"connection", {{"type", "string"}, {"title", "Connection"}, {"minLength", 1},
+                            {"description", "Name of a saved S3 connection (endpoint, region, keys)."}}},
+            {"path", {{"type", "string"}, {"title", "Path"}, {"minLength", 1},
+                      {"description", extract ? "s3://bucket/key, a prefix (every object below it) or a glob such as s3://bucket/logs/**/*.csv."
+                                              : "s3://bucket/key of the file (or the folder of a partitioned dataset)."}}},
+            {"format", {{"type", "string"}, {"title", "Format"}, {"enum", {"csv", "parquet"}}, {"default", "csv"},
+                        {"description", "File format of the objects."}}},
+            {"options", {{"type", "object"}, {"title", "Format options"}, {"default", nlohmann::json::object()},
+                         {"description", "Options of the format module (as in extract.csv / load.parquet, without path)."}}}}}};
+}
+
+}  // namespace
+
+ModuleDescriptor S3ExtractModule() {
+  ModuleDescriptor d;
+  d.kind = ModuleKind::kExtract;
+  d.name = "s3";
+  d.summary = "Reads CSV or Parquet objects from S3-compatible storage.";
+  d.description =
+      "Reads one object, every object under a prefix, or the objects matching a glob, with the CSV or Parquet reader "
+      "(ranged GETs, so Parquet reads only the columns it needs). Works with AWS S3 and compatible servers "
+      "(MinIO, …) through a custom endpoint; requests are signed with AWS Signature V4.";
+  d.category = "storage";
+  d.icon = "cloud";
+  d.outputs = {{"out", "Rows of the objects"}};
+  d.config_schema = S3ConfigSchema(true);
+  d.factory = [](const BindContext& ctx) { return BindOnS3(ctx, true); };
+  return d;
+}
+
+ModuleDescriptor S3LoadModule() {
+  ModuleDescriptor d;
+  d.kind = ModuleKind::kLoad;
+  d.name = "s3";
+  d.summary = "Writes rows as CSV or Parquet objects to S3-compatible storage.";
+  d.description =
+      "Writes a file or a partitioned dataset with multipart uploads. Nothing appears under the final key or prefix "
+      "until the run succeeds: uploads complete (or staged objects are moved into place) only at commit.";
+  d.category = "storage";
+  d.icon = "cloud";
+  d.inputs = {{"in", "Rows to write"}};
+  d.config_schema = S3ConfigSchema(false);
+  d.factory = [](const BindContext& ctx) { return BindOnS3(ctx, false); };
+  return d;
+}
+
+}  // namespace logidata
