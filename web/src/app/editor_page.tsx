@@ -94,6 +94,15 @@ function Editor({ pipelineId }: { pipelineId: string }) {
   const loadedFor = useRef<string | null>(null);
   const loadStart = useRef(performance.now());
 
+  // Opening another pipeline in the same editor: show the spinner until it is loaded (the first
+  // save of a new pipeline also changes the id, but keeps the open document).
+  useEffect(() => {
+    if (loadedFor.current && loadedFor.current !== pipelineId && useEditorStore.getState().doc.id !== pipelineId) {
+      loadedFor.current = null;
+      setLoaded(false);
+    }
+  }, [pipelineId]);
+
   // Load the document once modules are known (ports of old edges are filled from them).
   useEffect(() => {
     if (!modulesQuery.isSuccess && !modulesQuery.isError) return;

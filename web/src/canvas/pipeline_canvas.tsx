@@ -46,6 +46,7 @@ export function PipelineCanvas({ modules, errors, readOnly, highlighted = null, 
   const { screenToFlowPosition } = useReactFlow();
   const cache = useRef(new FlowNodeCache());
   const edgeCache = useRef(new FlowEdgeCache());
+  const dragging = useRef(false);
   const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
   // Fit a loaded pipeline once; an empty one starts at 100 % so the first node is not blown up.
   const [fitOnOpen] = useState(() => doc.nodes.length > 0);
@@ -75,7 +76,9 @@ export function PipelineCanvas({ modules, errors, readOnly, highlighted = null, 
           cache.current.setMeasured(c.id, c.dimensions);
         }
       }
-      if (moved) st.apply({ kind: 'moveNodes', positions }, { commit: false });
+      // Mouse drags were given one undo step at drag start; keyboard moves (arrow keys on a
+      // focused node) are one step each.
+      if (moved) st.apply({ kind: 'moveNodes', positions }, { commit: !dragging.current });
       if (sel) st.select(st.doc.nodes.filter((n) => sel!.has(n.id)).map((n) => n.id));
     },
     [readOnly],
@@ -107,8 +110,12 @@ export function PipelineCanvas({ modules, errors, readOnly, highlighted = null, 
   );
 
   const onNodeDragStart: OnNodeDrag<ModuleFlowNode> = useCallback(() => {
+    dragging.current = true;
     if (!readOnly) useEditorStore.getState().beginGesture();
   }, [readOnly]);
+  const onNodeDragStop: OnNodeDrag<ModuleFlowNode> = useCallback(() => {
+    dragging.current = false;
+  }, []);
 
   const isValidConnection: IsValidConnection = useCallback(
     (c) => !readOnly && checkConnection(useEditorStore.getState().doc, modules, toPipelineEdge(c as Connection)).ok,
@@ -175,6 +182,7 @@ export function PipelineCanvas({ modules, errors, readOnly, highlighted = null, 
       onEdgesChange={onEdgesChange}
       onDelete={onDelete}
       onNodeDragStart={onNodeDragStart}
+      onNodeDragStop={onNodeDragStop}
       onConnect={onConnect}
       onConnectEnd={onConnectEnd}
       isValidConnection={isValidConnection}
