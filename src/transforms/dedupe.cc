@@ -62,13 +62,7 @@ Result<BatchPtr> DedupeCore::Add(const BatchPtr& batch) {
   encoder_.Encode(Keys(*batch), 0, n, &keys_);
   BatchPtr result;
   if (keep_ == DedupeKeep::kFirst) {
-    kept_.clear();
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t before = table_.size();
-      if (table_.FindOrInsert(keys_.key(i), keys_.hashes[static_cast<size_t>(i)]) == before) {
-        kept_.push_back(static_cast<int32_t>(i));
-      }
-    }
+    FirstOccurrences(n);
     if (static_cast<int64_t>(kept_.size()) == n) result = batch;
     else if (!kept_.empty()) result = TakeBatch(*batch, kept_);
   } else {
@@ -83,6 +77,22 @@ Result<BatchPtr> DedupeCore::Add(const BatchPtr& batch) {
   }
   if (budget_ >= 0 && MemoryUsage() > budget_) LD_RETURN_IF_ERROR(EnterSpill());
   return result;
+}
+
+void DedupeCore::FirstOccurrences(int64_t n) {
+  // Group ids are handed out in row order, so row i holds a new key exactly when its id is the
+  // next unused one.
+  const uint32_t before = static_cast<uint32_t>(table_.size());
+  groups_.resize(static_cast<size_t>(n));
+  table_.FindOrInsert(keys_, groups_.data());
+  kept_.clear();
+  uint32_t next = before;
+  for (int64_t i = 0; i < n; ++i) {
+    if (groups_[static_cast<size_t>(i)] == next) {
+      kept_.push_back(static_cast<int32_t>(i));
+      ++next;
+    }
+  }
 }
 
 Status DedupeCore::EnterSpill() {
@@ -165,12 +175,7 @@ Status DedupeCore::Finish(const std::function<Status(BatchPtr)>& emit) {
     encoder_.Encode(Keys(*all), 0, n, &keys_);
     kept_.clear();
     if (keep_ == DedupeKeep::kFirst) {
-      for (int64_t i = 0; i < n; ++i) {
-        const int64_t before = table_.size();
-        if (table_.FindOrInsert(keys_.key(i), keys_.hashes[static_cast<size_t>(i)]) == before) {
-          kept_.push_back(static_cast<int32_t>(i));
-        }
-      }
+      FirstOccurrences(n);
     } else {
       std::vector<uint32_t> groups(static_cast<size_t>(n));
       table_.FindOrInsert(keys_, groups.data());

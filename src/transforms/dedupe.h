@@ -50,6 +50,8 @@ class DedupeCore {
   bool spilled() const { return spilled_; }
 
  private:
+  // Fills kept_ with the rows of keys_ (n rows) whose key is new to table_, inserting them.
+  void FirstOccurrences(int64_t n);
   Status EnterSpill();
   Status SpillRows(const Batch& batch);
   Status FinishPartition(int partition, const std::function<Status(BatchPtr)>& emit);
@@ -62,6 +64,7 @@ class DedupeCore {
   KeyTable table_;
   EncodedKeys keys_;
   std::vector<int32_t> kept_;
+  std::vector<uint32_t> groups_;
 
   // keep = last, in memory: the buffered batches, their rows' group ids, and each group's last
   // (batch << 32 | row).
