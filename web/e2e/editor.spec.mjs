@@ -174,5 +174,24 @@ test('runs: a failing run highlights the failing node and can be retried', async
   await page.locator('[data-testid="run-row"]').first().waitFor();
   const statuses = await page.locator('[data-testid="run-row"] [data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
   assert(statuses.length > 0 && statuses.every((s) => s === 'failed'), `filtered statuses: ${statuses}`);
+
+  // Import an old-format (format 1) export: it is migrated, stored and opened in the editor.
+  const legacy = join(ctx.workDir, 'legacy.json');
+  writeFileSync(legacy, JSON.stringify({
+    format_version: 1,
+    name: 'E2E imported legacy',
+    nodes: [
+      { id: 'in', module: 'extract.csv', name: 'Orders', config: { path: join(ctx.workDir, 'orders.csv') }, x: 0, y: 0 },
+      { id: 'out', module: 'load.csv', name: 'Copy', config: { path: join(ctx.workDir, 'copy.csv') }, x: 300, y: 0 },
+    ],
+    edges: [{ from: 'in:out', to: 'out:in' }],
+  }));
+  await page.getByRole('button', { name: 'Pipelines' }).click();
+  await page.locator('input[type="file"]').setInputFiles(legacy);
+  await page.locator(node('in')).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 1);
+  await page.getByRole('button', { name: 'Pipelines' }).click();
+  await page.getByRole('button', { name: 'E2E imported legacy', exact: true }).waitFor();
+  await shot(page, ctx.shotDir, 'pipelines.png');
   await page.close();
 });
