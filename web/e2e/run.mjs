@@ -5,7 +5,7 @@
 //   npm run e2e -- <substring>  only tests whose name contains it
 // Writes measurements to e2e/out/results.json and screenshots to docs/screenshots/.
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,11 @@ try {
 } finally {
   await browser.close().catch(() => undefined);
   await server.stop();
+  // The big preview file is hundreds of MB: remove the temp folders unless asked to keep them.
+  if (!process.env.E2E_KEEP) {
+    rmSync(ctx.workDir, { recursive: true, force: true });
+    rmSync(server.dataDir, { recursive: true, force: true });
+  }
 }
 
 const errorsOk = consoleErrors.length === 0;
@@ -112,5 +117,5 @@ failed = results.some((r) => !r.ok);
 writeFileSync(join(outDir, 'results.json'), JSON.stringify({ when: new Date().toISOString(), results, metrics }, null, 2));
 console.log(`\n${results.filter((r) => r.ok).length}/${results.length} passed`);
 console.log('metrics', JSON.stringify(metrics, null, 2));
-console.log(`server log: ${server.logPath}`);
+if (process.env.E2E_KEEP) console.log(`server log: ${server.logPath}`);
 process.exit(failed ? 1 : 0);
