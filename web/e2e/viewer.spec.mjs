@@ -54,7 +54,7 @@ test('admin: members, API keys and audit trail', async (ctx) => {
   const page = await ctx.newPage('admin');
   await ctx.signIn(page, ctx.admin.email, ctx.admin.password);
   await page.getByRole('button', { name: 'Admin' }).click();
-  await page.getByRole('table', { name: 'Members' }).getByText('viewer@example.com').waitFor();
+  await page.getByRole('table', { name: 'Members' }).getByText(ctx.admin.email).waitFor();
   await page.getByRole('tab', { name: 'API keys' }).click();
   await page.getByLabel('Key name').fill('ci');
   await page.getByRole('button', { name: 'Create key' }).click();
