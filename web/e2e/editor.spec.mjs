@@ -120,6 +120,9 @@ test('editor: build, configure, save, preview and run a pipeline', async (ctx) =
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.locator('[data-testid="editor-run-status"] [data-status="succeeded"]').waitFor({ timeout: 60_000 });
   await page.locator(`${node('csv_2')} [data-testid="node-status"]`, { hasText: 'succeeded' }).waitFor({ timeout: 10_000 });
+  // The status arrived over the WebSocket, not only through the polling fallback.
+  const wsMessages = await page.evaluate(() => window.__ldWsMessages ?? 0);
+  assert(wsMessages > 0, `WebSocket messages received: ${wsMessages}`);
   await page.getByRole('button', { name: 'Auto-layout' }).click();
   await selectNode(page, 'aggregate_1');
   await page.getByRole('button', { name: 'Fit view', exact: true }).click();

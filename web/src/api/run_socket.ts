@@ -28,6 +28,9 @@ export function subscribe(channel: string, onMessage: (m: SocketMessage) => void
       onState?.(true);
     };
     ws.onmessage = (ev) => {
+      // Counted so the browser tests can tell live updates from the polling fallback.
+      const w = globalThis as unknown as { __ldWsMessages?: number };
+      w.__ldWsMessages = (w.__ldWsMessages ?? 0) + 1;
       try {
         onMessage(JSON.parse(String(ev.data)) as SocketMessage);
       } catch {
