@@ -4,7 +4,7 @@ import CssBaseline from '@mui/material/CssBaseline';
 import { ThemeProvider } from '@mui/material/styles';
 import CircularProgress from '@mui/material/CircularProgress';
 import Box from '@mui/material/Box';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { ApiError } from '../api/problem';
 import { Auth } from '../api/endpoints';
 import { useAuthStore } from '../store/auth_store';
@@ -16,9 +16,10 @@ import { LoginPage } from './login_page';
 import { PipelinesPage } from './pipelines_page';
 import { EditorPage } from './editor_page';
 import { RunsPage } from './runs_page';
-import { RunPage } from './run_page';
-import { ConnectionsPage } from './connections_page';
-import { AdminPage } from './admin_page';
+// Pages off the main path load on demand (the run page brings the charting library).
+const RunPage = lazy(() => import('./run_page').then((m) => ({ default: m.RunPage })));
+const ConnectionsPage = lazy(() => import('./connections_page').then((m) => ({ default: m.ConnectionsPage })));
+const AdminPage = lazy(() => import('./admin_page').then((m) => ({ default: m.AdminPage })));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -63,7 +64,9 @@ function Routes() {
   // Remount pages when the organization changes so no foreign data lingers.
   return (
     <AppShell route={route}>
-      <PageFor key={`${orgId}`} />
+      <Suspense fallback={<CircularProgress aria-label="Loading page" sx={{ m: 4 }} />}>
+        <PageFor key={`${orgId}`} />
+      </Suspense>
     </AppShell>
   );
 }
