@@ -370,3 +370,71 @@ TEST(CsvExtractFixtures, ReadsCheckedInFiles) {
 
 }  // namespace
 }  // namespace logidata::testing
+
+namespace logidata::testing {
+namespace {
+
+// Delegates to the local disk and records every call, to prove all I/O goes through the seam.
+class RecordingFileSystem final : public FileSystem {
+ public:
+  Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& path) override {
+    calls.push_back("read " + path);
+    return LocalFileSystem().OpenRead(path);
+  }
+  Result<std::unique_ptr<WritableFile>> OpenWrite(const std::string& path, bool atomic) override {
+    calls.push_back("write " + path);
+    return LocalFileSystem().OpenWrite(path, atomic);
+  }
+  Result<FileInfo> Stat(const std::string& path) override { return LocalFileSystem().Stat(path); }
+  Result<std::vector<FileInfo>> ListRecursive(const std::string& dir) override {
+    return LocalFileSystem().ListRecursive(dir);
+  }
+  Status CreateDirs(const std::string& path) override { return LocalFileSystem().CreateDirs(path); }
+  Status Rename(const std::string& from, const std::string& to) override { return LocalFileSystem().Rename(from, to); }
+  Status RemoveAll(const std::string& path) override { return LocalFileSystem().RemoveAll(path); }
+  std::vector<std::string> calls;
+};
+
+class CollectingEmitter final : public Emitter {
+ public:
+  Status Emit(int, BatchPtr batch) override {
+    batches.push_back(std::move(batch));
+    return Status::OK();
+  }
+  std::vector<BatchPtr> batches;
+};
+
+TEST(CsvExtract, FactoryReadsAndWritesOnlyThroughTheGivenFileSystem) {
+  std::string dir = TempDir("csv-seam");
+  std::string path = WriteFile(dir, "in.csv", "a,b\n1,x\nbad,y\n3,z\n");
+  std::string rejects = dir + "/rejects.csv";
+  nlohmann::json config = {{"path", path}, {"columns", {{"a", "int64"}}}, {"on_error", "skip"}, {"rejects_path", rejects}};
+  // Column `a` decoded: the bad row is rejected. No column needed (a row count): it is not.
+  for (const auto& [required, expected_rows] : std::vector<std::pair<std::vector<int>, int64_t>>{{{0}, 2}, {{}, 3}}) {
+    RecordingFileSystem fs;
+    BindContext bind;
+    bind.config = &config;
+    bind.fs = &fs;
+    auto op = MakeCsvExtractOperator(bind);
+    ASSERT_TRUE(op.ok()) << op.status().ToString();
+    (*op)->SetRequiredColumns(required);
+    ExecContext exec;
+    exec.fs = &fs;
+    ASSERT_TRUE((*op)->Open(exec).ok());
+    auto state = (*op)->MakeThreadState();
+    CollectingEmitter out;
+    while (true) {
+      auto more = (*op)->Produce(state.get(), out);
+      ASSERT_TRUE(more.ok()) << more.status().ToString();
+      if (!*more) break;
+    }
+    int64_t rows = 0;
+    for (const auto& b : out.batches) rows += b->num_rows();
+    EXPECT_EQ(rows, expected_rows);
+    EXPECT_EQ(fs.calls, (std::vector<std::string>{"read " + path, "read " + path, "write " + rejects}));
+    EXPECT_EQ(ReadFileText(rejects).find("value 'bad' is not a valid int64") != std::string::npos, expected_rows == 2);
+  }
+}
+
+}  // namespace
+}  // namespace logidata::testing
