@@ -1,5 +1,8 @@
 #include "formats/csv/csv_chunk_planner.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "formats/csv/csv_record_scan.h"
@@ -22,6 +25,15 @@ std::string JoinNames(const std::vector<std::string>& names) {
 }
 
 }  // namespace
+
+void ReleaseChunkPages(const CsvChunk& chunk) {
+  if (!chunk.mapped || chunk.size == 0) return;
+  static const uintptr_t kPage = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  // Only pages entirely inside the chunk: the partial ones at either end belong to neighbours too.
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(chunk.data) + kPage - 1) & ~(kPage - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(chunk.data) + chunk.size) & ~(kPage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
 
 size_t BomLength(const char* data, size_t size) {
   if (size >= 3 && static_cast<unsigned char>(data[0]) == 0xEF && static_cast<unsigned char>(data[1]) == 0xBB &&
@@ -123,6 +135,8 @@ Result<std::optional<CsvChunk>> CsvChunkPlanner::NextMapped() {
   chunk.index = next_chunk_++;
   chunk.path = &files_[file_index_];
   chunk.owner = mapped_;
+  // Local files come back as views of a private read-only mapping (not owned buffers).
+  chunk.mapped = !mapped_->owned();
   chunk.data = data + pos_;
   chunk.first_line = line_;
   size_t end = size;

@@ -27,7 +27,13 @@ struct CsvChunk {
   const char* data = nullptr;
   size_t size = 0;
   int64_t first_line = 1;      // 1-based line number of data[0] in its file
+  // True when `data` lies in a read-only file mapping: once parsed, its pages may be dropped
+  // from the process (ReleaseChunkPages) so resident memory stays at the chunks in flight.
+  bool mapped = false;
 };
+
+// Drops the whole pages of a parsed mapped chunk from this process (the page cache keeps them).
+void ReleaseChunkPages(const CsvChunk& chunk);
 
 class CsvChunkPlanner {
  public:

@@ -91,8 +91,10 @@ Result<bool> CsvExtractOperator::Produce(OperatorState* state, Emitter& out) {
     LD_RETURN_IF_ERROR(ChunkFinished(-1, {}, /*planner_exhausted=*/true));
     return false;
   }
-  LD_ASSIGN_OR_RETURN(BatchPtr batch, ParseChunk(*chunk, state));
-  LD_RETURN_IF_ERROR(out.Emit(0, std::move(batch)));
+  auto batch = ParseChunk(*chunk, state);
+  ReleaseChunkPages(*chunk);
+  if (!batch.ok()) return batch.status();
+  LD_RETURN_IF_ERROR(out.Emit(0, std::move(*batch)));
   return true;
 }
 
