@@ -2,6 +2,7 @@
 // 127.0.0.1): every pagination kind, auth kinds, 429 with Retry-After, 500s, slow responses.
 #include <chrono>
 
+#include "connectors/connection_tester.h"
 #include "connectors/http/http_client.h"
 #include "integration/connectors/connector_test_support.h"
 
@@ -117,6 +118,11 @@ TEST_F(HttpTest, AuthKinds) {
                            &connections_);
   EXPECT_EQ(denied.status().code(), StatusCode::kUnauthenticated) << denied.status().ToString();
   EXPECT_EQ(denied.status().message().find("nope"), std::string::npos) << "secret leaked";
+  ConnectionConfig tested = *connections_.Resolve("bearer");
+  tested.options["test_path"] = "/auth/bearer";
+  EXPECT_TRUE(TestConnection(tested).ok()) << TestConnection(tested).ToString();
+  tested.secret = "nope";
+  EXPECT_EQ(TestConnection(tested).code(), StatusCode::kUnauthenticated);
 }
 
 TEST_F(HttpTest, RetriesHonourRetryAfterAndBackoff) {

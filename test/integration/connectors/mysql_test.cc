@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "connectors/connection_tester.h"
 #include "connectors/mysql/mysql_connection.h"
 #include "integration/connectors/connector_test_support.h"
 
@@ -153,6 +154,9 @@ TEST_F(MysqlTest, Faults) {
       {"query error", {{"connection", "my"}, {"query", "SELEC 1"}}, StatusCode::kInvalidArgument, "SQL syntax"},
       {"unknown table", {{"connection", "my"}, {"table", "nope"}}, StatusCode::kInvalidArgument, "doesn't exist"},
   };
+  EXPECT_TRUE(TestConnection(*connections_.Resolve("my")).ok());
+  EXPECT_EQ(TestConnection(wrong).code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(TestConnection(down).code(), StatusCode::kUnavailable);
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     auto out = RunExtract("extract.mysql", c.config, &bad);

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "connectors/connection_tester.h"
 #include "connectors/postgres/pg_connection.h"
 #include "integration/connectors/connector_test_support.h"
 
@@ -247,6 +248,13 @@ TEST_F(PostgresTest, Faults) {
   }
   auto ok = RunExtract("extract.postgres", {{"connection", "right"}, {"query", "SELECT 1 AS one"}}, &bad);
   EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+  // The "test connection" verdicts.
+  EXPECT_TRUE(TestConnection(right).ok()) << TestConnection(right).ToString();
+  EXPECT_EQ(TestConnection(wrong).code(), StatusCode::kUnauthenticated) << TestConnection(wrong).ToString();
+  EXPECT_EQ(TestConnection(down).code(), StatusCode::kUnavailable) << TestConnection(down).ToString();
+  ConnectionConfig nodb = right;
+  nodb.database = "missing_db";
+  EXPECT_EQ(TestConnection(nodb).code(), StatusCode::kNotFound) << TestConnection(nodb).ToString();
 }
 
 TEST_F(PostgresTest, NetworkCutMidStreamFailsClearly) {
