@@ -1,6 +1,21 @@
-// Registers extract/load for JSON and NDJSON.
+// The semi-structured file modules: extract.json / load.json, extract.xlsx / load.xlsx and
+// extract.xml. Registration is thread-safe only as the registry is.
 #pragma once
+
+#include "module/module_descriptor.h"
 #include "module/module_registry.h"
+
 namespace logidata {
+
+// Registers every JSON, Excel and XML module.
 Status RegisterJsonModules(ModuleRegistry& registry);
+
+ModuleDescriptor JsonExtractModule();
+ModuleDescriptor JsonLoadModule();
+Result<std::unique_ptr<Operator>> MakeJsonExtractOperator(const BindContext& ctx);
+
+// Schema pieces shared by the extract modules of this area.
+nlohmann::json FormatProp(const char* type, const char* title, const char* description);
+void AddSampleProps(nlohmann::json& props);
+
 }  // namespace logidata

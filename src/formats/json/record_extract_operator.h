@@ -1,0 +1,43 @@
+// RecordExtractOperator: the source behind extract.json, extract.xml and extract.xlsx. Produce()
+// runs on one thread: each call reads the next file through ExecContext::fs, parses it with the
+// format's RecordReader and emits its records as batches of the schema fixed at bind time.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "formats/json/record.h"
+#include "module/module_descriptor.h"
+#include "module/operator.h"
+
+namespace logidata {
+
+class RecordExtractOperator final : public Operator {
+ public:
+  RecordExtractOperator(RecordReader reader, std::string pattern, SchemaPtr schema);
+
+  Status Open(ExecContext& ctx) override;
+  Result<bool> Produce(OperatorState* state, Emitter& out) override;
+  double ProgressFraction() const override;
+
+ private:
+  RecordReader reader_;
+  std::string pattern_;
+  ExecContext* ctx_ = nullptr;
+  FileSystem* fs_ = nullptr;
+  std::vector<std::string> files_;
+  size_t next_file_ = 0;
+  std::vector<Record> records_;  // of the current file
+  std::string current_path_;
+  size_t next_record_ = 0;
+  std::atomic<double> progress_{0};
+};
+
+// Binds an extract module: resolves `config.path` (file, glob or folder), reads a sample of
+// `config.infer_rows` records of the first file with `reader` and fixes the schema (with
+// `config.columns` overrides).
+Result<std::unique_ptr<Operator>> MakeRecordExtractOperator(const BindContext& ctx, RecordReader reader);
+
+}  // namespace logidata
