@@ -1,0 +1,88 @@
+#include <filesystem>
+
+#include "blocking_test_util.h"
+#include "transforms/spill_file.h"
+
+namespace logidata::testing {
+namespace {
+
+int64_t CountFiles(const std::string& dir) {
+  int64_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) n += e.is_regular_file();
+  return n;
+}
+
+struct SpillCase {
+  std::string module;
+  nlohmann::json config;
+  int ports;
+};
+
+// A tiny budget must really move state to disk (and the results are checked in each module's
+// tests); the spill folder disappears with the operator.
+TEST(SpillTest, TinyBudgetWritesSpillFilesAndCleansUp) {
+  BatchPtr input = RandomBatch("a:int64, b:string, v:int64", 5000, 500, 21);
+  const std::vector<SpillCase> cases = {
+      {"transform.aggregate", {{"group_by", {"a"}}, {"aggregates", {{{"function", "sum"}, {"column", "v"}}}}}, 1},
+      {"transform.join", {{"type", "full"}, {"on", {{{"left", "a"}, {"right", "a"}}}}}, 2},
+      {"transform.sort", {{"keys", {{{"column", "b"}}}}}, 1},
+      {"transform.dedupe", {{"keys", {"a"}}, {"keep", "last"}}, 1},
+      {"transform.dedupe", {{"keys", {"a"}}, {"keep", "first"}}, 1},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.module + " " + c.config.dump());
+    std::vector<std::vector<BatchPtr>> inputs(static_cast<size_t>(c.ports), Split(input, 500));
+    std::vector<SchemaPtr> schemas(static_cast<size_t>(c.ports), input->schema());
+    auto op = BindModule(BlockingRegistry(), c.module, c.config, schemas);
+    ASSERT_TRUE(op.ok()) << op.status().ToString();
+    const std::string dir = TempDir("blocking-spill");
+    HarnessOptions options;
+    options.threads = 2;
+    options.memory_budget_bytes = 1;
+    options.spill_dir = dir;
+    auto out = RunOperator(**op, inputs, options);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_GT(CountFiles(dir), 0);
+    op->reset();
+    EXPECT_EQ(CountFiles(dir), 0);
+  }
+}
+
+TEST(SpillTest, FileRoundTripsEveryType) {
+  BatchPtr batch = MakeBatch("b:bool, i:int32, l:int64, f:float64, d:decimal(20,3), s:string, t:timestamp, dt:date",
+                             {{"true", "1", "-5", "1.5", "12.345", "héllo", "2024-01-01 10:00:00", "2024-01-01"},
+                              {"NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
+                              {"false", "-7", "9", "-0.25", "-1.000", "", "1970-01-01 00:00:00", "1969-12-31"}});
+  const std::string dir = TempDir("spill-file");
+  SpillDirectory spill(&LocalFileSystem(), dir, "t");
+  auto path = spill.NewPath();
+  ASSERT_TRUE(path.ok());
+  auto writer = SpillWriter::Open(LocalFileSystem(), *path);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write(*batch).ok());
+  ASSERT_TRUE((*writer)->Write(*SliceBatch(*batch, 1, 2)).ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  auto back = ReadSpillFiles(LocalFileSystem(), {*path}, batch->schema());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(Rows(*(*back)[0]), Rows(*batch));
+  EXPECT_EQ(Rows(*(*back)[1]), Rows(*SliceBatch(*batch, 1, 2)));
+  for (const auto& b : *back) EXPECT_TRUE(b->Validate().ok());
+}
+
+TEST(SpillTest, CorruptFileIsDataError) {
+  const std::string dir = TempDir("spill-corrupt");
+  const std::string path = dir + "/bad.spill";
+  {
+    auto f = LocalFileSystem().OpenWrite(path, false);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append(std::string(40, 'x')).ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+  auto back = ReadSpillFiles(LocalFileSystem(), {path}, ParseSchemaSpec("a:int64"));
+  ASSERT_FALSE(back.ok());
+  EXPECT_TRUE(back.status().IsDataError()) << back.status().ToString();
+}
+
+}  // namespace
+}  // namespace logidata::testing
