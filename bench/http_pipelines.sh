@@ -30,4 +30,15 @@ url="$base/api/v1/pipelines?page_size=100"
 count=$(curl -sf "$url" -H "Authorization: Bearer $token" | grep -o '"id":"' | wc -l)
 bytes=$(curl -sf "$url" -H "Authorization: Bearer $token" | wc -c)
 echo "server pid $pid on port $port; listing returns $count pipelines ($bytes bytes); access log: $access"
-wrk -t2 -c64 -d"${duration}s" --latency -H "Authorization: Bearer $token" "$url"
+# Server CPU time (user+system ticks of the server process) shows the cost per request even when
+# the machine is shared and wall-clock throughput is noisy.
+ticks() { awk '{print $14 + $15}' /proc/$pid/stat; }
+before=$(ticks)
+wrk -t2 -c64 -d"${duration}s" --latency -H "Authorization: Bearer $token" "$url" | tee "$dir/wrk.txt"
+after=$(ticks)
+hz=$(getconf CLK_TCK)
+total=$(grep -oE '^ +[0-9]+ requests' "$dir/wrk.txt" | grep -oE '[0-9]+')
+awk -v t=$((after - before)) -v hz="$hz" -v n="$total" 'BEGIN {
+  cpu = t / hz; printf "server CPU: %.2f s for %d requests = %.1f us/request -> %.0f requests/s per fully available core\n",
+  cpu, n, cpu * 1e6 / n, n / cpu }'
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)"
