@@ -1,5 +1,6 @@
 #include "transforms/row_comparator.h"
 
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 
@@ -100,8 +101,28 @@ void RowComparator::Prefixes(const Column& col, bool descending, std::vector<uin
     case TypeId::kString:
     case TypeId::kBinary: {
       *exact = false;
+      // Skip the bytes every value shares ("country-…"), so the 8 prefix bytes discriminate.
+      size_t common = SIZE_MAX;
+      std::string_view first;
+      bool have_first = false;
+      for (int64_t i = 0; i < n && common > 0; ++i) {
+        if (col.IsNull(i)) continue;
+        std::string_view s = col.GetString(i);
+        if (!have_first) {
+          first = s;
+          have_first = true;
+          common = s.size();
+          continue;
+        }
+        size_t k = 0;
+        const size_t m = std::min(common, s.size());
+        while (k < m && s[k] == first[k]) ++k;
+        common = k;
+      }
+      if (!have_first) common = 0;
       for (int64_t i = 0; i < n; ++i) {
         std::string_view s = col.GetString(i);
+        s = s.substr(std::min(common, s.size()));
         uint64_t x = 0;
         const size_t m = std::min<size_t>(8, s.size());
         for (size_t k = 0; k < m; ++k) x |= static_cast<uint64_t>(static_cast<uint8_t>(s[k])) << (56 - 8 * k);

@@ -47,24 +47,33 @@ std::vector<int32_t> SortIndices(const Batch& batch, const RowComparator& cmp) {
   bool exact = false;
   RowComparator::Prefixes(col, first.descending, &prefix, &exact);
   const size_t rest = exact ? 1 : 0;
-  auto by_prefix = [&](int32_t a, int32_t b) {
-    const uint64_t pa = prefix[static_cast<size_t>(a)], pb = prefix[static_cast<size_t>(b)];
-    if (pa != pb) return pa < pb;
-    int c = cmp.Compare(batch, a, batch, b, rest);
-    return c != 0 ? c < 0 : a < b;
+  // Sort (prefix, row) pairs in place: contiguous, so most comparisons never leave the array.
+  struct Entry {
+    uint64_t prefix;
+    int32_t row;
   };
-  auto by_rest = [&](int32_t a, int32_t b) {
-    int c = cmp.Compare(batch, a, batch, b, 1);
-    return c != 0 ? c < 0 : a < b;
+  auto sort_block = [&](std::vector<int32_t>::iterator begin, std::vector<int32_t>::iterator end, bool use_prefix) {
+    std::vector<Entry> entries;
+    entries.reserve(static_cast<size_t>(end - begin));
+    for (auto it = begin; it != end; ++it) {
+      entries.push_back({use_prefix ? prefix[static_cast<size_t>(*it)] : 0, *it});
+    }
+    const size_t from = use_prefix ? rest : 1;
+    std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+      if (a.prefix != b.prefix) return a.prefix < b.prefix;
+      int c = cmp.Compare(batch, a.row, batch, b.row, from);
+      return c != 0 ? c < 0 : a.row < b.row;
+    });
+    for (size_t k = 0; k < entries.size(); ++k) begin[static_cast<long>(k)] = entries[k].row;
   };
   if (col.null_count() == 0) {
-    std::sort(idx.begin(), idx.end(), by_prefix);
+    sort_block(idx.begin(), idx.end(), true);
   } else if (first.nulls_first) {
-    std::sort(idx.begin(), non_null_end, by_rest);   // the null block
-    std::sort(non_null_end, idx.end(), by_prefix);
+    sort_block(idx.begin(), non_null_end, false);  // the null block: remaining keys only
+    sort_block(non_null_end, idx.end(), true);
   } else {
-    std::sort(idx.begin(), non_null_end, by_prefix);
-    std::sort(null_begin, idx.end(), by_rest);
+    sort_block(idx.begin(), non_null_end, true);
+    sort_block(null_begin, idx.end(), false);
   }
   return idx;
 }
