@@ -361,7 +361,7 @@ Status ReadXlsxRecords(const XlsxReadOptions& options, const std::string& path, 
   Status result = Status::OK();
   if (!state.error.empty()) {
     result = Status::DataError(path + ": " + part + ": " + state.error);
-  } else if (st == XML_STATUS_ERROR) {
+  } else if (st == XML_STATUS_ERROR && XML_GetErrorCode(parser) != XML_ERROR_ABORTED) {  // aborted: sample done
     result = Status::DataError(path + ": " + part + ":" + std::to_string(XML_GetCurrentLineNumber(parser)) + ":" +
                                std::to_string(XML_GetCurrentColumnNumber(parser) + 1) + ": malformed XML: " +
                                XML_ErrorString(XML_GetErrorCode(parser)));
