@@ -126,9 +126,11 @@ class CleanerOperator final : public Operator {
         case CleanerStepKind::kEmail:
         case CleanerStepKind::kPhone: {
           const bool email = step.kind == CleanerStepKind::kEmail;
+          // Keep the original alive: the policy replaces columns[c] and may grow `columns`.
+          const ColumnPtr original = column;
           NormalizedTextColumn result =
-              email ? NormalizeEmailColumn(*column) : NormalizePhoneColumn(*column, step.country_code);
-          ApplyInvalidPolicy(step, schema.field(c).name, email, *column, std::move(result), columns, c, alive,
+              email ? NormalizeEmailColumn(*original) : NormalizePhoneColumn(*original, step.country_code);
+          ApplyInvalidPolicy(step, schema.field(c).name, email, *original, std::move(result), columns, c, alive,
                              rejects);
           break;
         }

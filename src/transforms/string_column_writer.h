@@ -20,7 +20,7 @@ class StringColumnWriter {
   }
 
   void Append(std::string_view value) {
-    data_->Append(value.data(), value.size());
+    if (!value.empty()) data_->Append(value.data(), value.size());
     offsets_->mutable_data_as<int32_t>()[++row_] = static_cast<int32_t>(data_->size());
   }
   // Appends a value to be produced in place: returns room for `max_bytes`, then call Commit(n).
