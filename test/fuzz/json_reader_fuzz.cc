@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2: options.format = JsonFormat::kArray; break;
     default: options.format = JsonFormat::kArray; options.record_path = {"data", "items"}; break;
   }
-  auto buffer = Buffer::CopyOf(data + 1, size - 1);
+  // An empty input is an empty (owned, null-data) buffer, as for an empty file.
+  auto buffer = size > 1 ? Buffer::CopyOf(data + 1, size - 1) : std::make_shared<Buffer>();
   std::vector<Record> records;
   Status st = ReadJsonRecords(options, "fuzz.json", *buffer, -1, &records);
   if (!st.ok()) {

@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const char* kPaths[] = {"//e", "/r/e", "//a/b", "/r"};
   auto record_path = ParseXmlRecordPath(kPaths[data[0] % 4]);
   if (!record_path) std::abort();
-  auto buffer = Buffer::CopyOf(data + 1, size - 1);
+  // An empty input is an empty (owned, null-data) buffer, as for an empty file.
+  auto buffer = size > 1 ? Buffer::CopyOf(data + 1, size - 1) : std::make_shared<Buffer>();
   std::vector<Record> records;
   Status st = ReadXmlRecords(*record_path, "fuzz.xml", *buffer, (data[0] & 4) ? 3 : -1, &records);
   if (!st.ok() && !st.IsDataError()) std::abort();

@@ -118,9 +118,9 @@ Status ReadJsonRecords(const JsonReadOptions& options, const std::string& path, 
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   JsonFormat format = options.format;
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return Status::OK();  // an empty file has no records
   if (format == JsonFormat::kAuto) {
-    size_t first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return Status::OK();  // empty file: no records
     format = text[first] == '[' || !options.record_path.empty() ? JsonFormat::kArray : JsonFormat::kNdjson;
   }
   try {
