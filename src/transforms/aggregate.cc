@@ -69,6 +69,16 @@ class AggregateOperator final : public Operator {
     encoder_ = std::make_unique<KeyEncoder>(std::move(key_types));
   }
 
+  std::optional<std::vector<int>> InputColumnsNeeded(int, const std::vector<int>&) const override {
+    std::vector<int> cols = group_cols_;
+    for (const auto& a : aggs_) {
+      if (a.input >= 0) cols.push_back(a.input);
+    }
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    return cols;
+  }
+
   Status Open(ExecContext& ctx) override {
     budget_ = ctx.memory_budget_bytes;
     fs_ = ctx.fs;

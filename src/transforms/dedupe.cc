@@ -199,8 +199,17 @@ namespace {
 class DedupeOperator final : public Operator {
  public:
   DedupeOperator(SchemaPtr schema, std::vector<int> keys, DedupeKeep keep)
-      : keep_(keep), core_(schema, std::move(keys), keep) {
+      : keep_(keep), keys_(keys), core_(schema, std::move(keys), keep) {
     output_schemas_ = {std::move(schema)};
+  }
+
+  std::optional<std::vector<int>> InputColumnsNeeded(int, const std::vector<int>& needed) const override {
+    if (keys_.empty()) return std::nullopt;  // whole-row keys read everything
+    std::vector<int> cols = needed;
+    cols.insert(cols.end(), keys_.begin(), keys_.end());
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    return cols;
   }
 
   Status Open(ExecContext& ctx) override {
@@ -227,6 +236,7 @@ class DedupeOperator final : public Operator {
 
  private:
   DedupeKeep keep_;
+  std::vector<int> keys_;
   DedupeCore core_;
   bool finished_ = false;
 };

@@ -68,6 +68,18 @@ class HashJoinOperator final : public Operator {
     }
   }
 
+  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed) const override {
+    const int left_width = left_->num_fields();
+    std::vector<int> cols = port == 0 ? left_keys_ : right_keys_;
+    for (int c : needed) {
+      if (port == 0 && c < left_width) cols.push_back(c);
+      if (port == 1 && c >= left_width) cols.push_back(c - left_width);
+    }
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    return cols;
+  }
+
   Status Open(ExecContext& ctx) override {
     budget_ = ctx.memory_budget_bytes;
     fs_ = ctx.fs;

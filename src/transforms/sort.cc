@@ -87,6 +87,14 @@ class SortOperator final : public Operator {
     run_schema_ = MakeSchema(std::move(fields));
   }
 
+  std::optional<std::vector<int>> InputColumnsNeeded(int, const std::vector<int>& needed) const override {
+    std::vector<int> cols = needed;
+    for (const SortKey& k : cmp_.keys()) cols.push_back(k.column);
+    std::sort(cols.begin(), cols.end());
+    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
+    return cols;
+  }
+
   Status Open(ExecContext& ctx) override {
     budget_ = ctx.memory_budget_bytes;
     fs_ = ctx.fs;

@@ -54,6 +54,7 @@ class Buffer {
   // Sets the size, growing if needed; new bytes are zeroed when `zero_fill`.
   void Resize(size_t size, bool zero_fill = false);
   void Append(const void* bytes, size_t n) {
+    if (n == 0) return;  // memcpy with a null destination is undefined even for zero bytes
     if (size_ + n > capacity_) Reserve(size_ + n);
     std::memcpy(data_ + size_, bytes, n);
     size_ += n;
