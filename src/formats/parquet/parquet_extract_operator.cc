@@ -59,7 +59,8 @@ Result<std::unique_ptr<ParquetExtractOperator>> ParquetExtractOperator::Bind(con
   std::vector<std::vector<std::pair<std::string, std::string>>> parts;
   for (const auto& f : infos) parts.push_back(hive ? ParseHivePath(RelativeTo(root, f.path)) : decltype(parts)::value_type{});
   if (!parts.empty()) {
-    for (const auto& [key, value] : parts[0]) {
+    for (const auto& part : parts[0]) {
+      const std::string& key = part.first;
       if (std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return x.name == key; }) == fields.end()) {
         op->partition_names_.push_back(key);
       }
