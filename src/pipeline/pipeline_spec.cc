@@ -1,5 +1,7 @@
 #include "pipeline/pipeline_spec.h"
 
+#include "common/json_text.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -208,28 +210,14 @@ Result<PipelineSpec> ParsePipelineJson(const nlohmann::json& doc) {
 }
 
 Result<PipelineSpec> ParsePipelineText(std::string_view text, std::string_view source_name) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    // Translate the byte offset into line:column for the user.
-    size_t offset = e.byte == 0 ? 0 : e.byte - 1;
-    size_t line = 1, column = 1;
-    for (size_t i = 0; i < offset && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string what = e.what();
-    auto pos = what.find("parse error");
-    auto colon = what.find(": ", pos == std::string::npos ? 0 : pos);
-    std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
-    return Status::InvalidArgument(std::string(source_name) + ":" + std::to_string(line) + ":" +
-                                   std::to_string(column) + ": invalid JSON: " + reason);
+  auto parsed = ParseJsonText(text);
+  if (!parsed.ok()) {
+    const std::string& msg = parsed.status().message();  // "line:column: reason"
+    size_t split = msg.find(": ");
+    return Status::InvalidArgument(std::string(source_name) + ":" + msg.substr(0, split) + ": invalid JSON: " +
+                                   msg.substr(split + 2));
   }
+  const nlohmann::json& doc = *parsed;
   auto spec = ParsePipelineJson(doc);
   if (!spec.ok()) return spec.status().WithContext(source_name);
   return spec;

@@ -1,5 +1,7 @@
 #include "server/json_body.h"
 
+#include "common/json_text.h"
+
 namespace logidata {
 namespace {
 
@@ -115,22 +117,14 @@ Result<nlohmann::json> ParseJsonBody(const std::string& body, const nlohmann::js
   if (blank) {
     value = nlohmann::json::object();
   } else {
-    try {
-      value = nlohmann::json::parse(body);
-    } catch (const nlohmann::json::parse_error& e) {
-      // e.byte is the offset where parsing failed; report line and column like the CLI does.
-      size_t line = 1, col = 1;
-      for (size_t i = 0; i + 1 < e.byte && i < body.size(); ++i) {
-        if (body[i] == '\n') {
-          ++line;
-          col = 1;
-        } else {
-          ++col;
-        }
-      }
-      return Status::InvalidArgument("/: malformed JSON at line " + std::to_string(line) + ", column " +
-                                     std::to_string(col));
+    auto parsed = ParseJsonText(body);
+    if (!parsed.ok()) {
+      const std::string& msg = parsed.status().message();  // "line:column: reason"
+      size_t colon = msg.find(':'), split = msg.find(": ");
+      return Status::InvalidArgument("/: malformed JSON at line " + msg.substr(0, colon) + ", column " +
+                                     msg.substr(colon + 1, split - colon - 1) + ": " + msg.substr(split + 2));
     }
+    value = std::move(parsed).value();
   }
   std::vector<FieldError> errors;
   CheckJsonSchema(schema, value, "", errors);
