@@ -10,6 +10,7 @@
 #include "transforms/key_encoder.h"
 #include "transforms/key_table.h"
 #include "transforms/spill_file.h"
+#include "transforms/spilling_operator.h"
 
 namespace logidata {
 
@@ -40,10 +41,10 @@ struct AggState final : OperatorState {
   }
 };
 
-class AggregateOperator final : public Operator {
+class AggregateOperator final : public SpillingOperator<AggState> {
  public:
   AggregateOperator(SchemaPtr input, std::vector<int> group_cols, std::vector<AggSpec> aggs, SchemaPtr output)
-      : input_(std::move(input)), group_cols_(std::move(group_cols)), aggs_(std::move(aggs)) {
+      : SpillingOperator("aggregate"), input_(std::move(input)), group_cols_(std::move(group_cols)), aggs_(std::move(aggs)) {
     output_schemas_ = {std::move(output)};
     std::vector<DataType> key_types;
     std::vector<Field> spill_fields;
@@ -74,23 +75,7 @@ class AggregateOperator final : public Operator {
     for (const auto& a : aggs_) {
       if (a.input >= 0) cols.push_back(a.input);
     }
-    std::sort(cols.begin(), cols.end());
-    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
-    return cols;
-  }
-
-  Status Open(ExecContext& ctx) override {
-    budget_ = ctx.memory_budget_bytes;
-    fs_ = ctx.fs;
-    spill_dir_ = std::make_unique<SpillDirectory>(ctx.fs, ctx.spill_dir, "aggregate-" + ctx.node_id);
-    return Status::OK();
-  }
-
-  std::unique_ptr<OperatorState> MakeThreadState() override {
-    auto s = NewState();
-    std::lock_guard<std::mutex> lock(mu_);
-    all_states_.push_back(s.get());
-    return s;
+    return blocking::SortedUnique(std::move(cols));
   }
 
   bool EmitsOnConsume(int) const override { return false; }
@@ -115,7 +100,7 @@ class AggregateOperator final : public Operator {
 
   Status FinishPort(int, const std::vector<OperatorState*>&) override {
     global_ = NewState();
-    for (AggState* s : all_states_) {
+    for (AggState* s : thread_states_) {
       LD_RETURN_IF_ERROR(MergeInto(*global_, *s, -1));
       if (s->spill != nullptr) {
         LD_RETURN_IF_ERROR(s->spill->Close(&spill_paths_));
@@ -163,6 +148,8 @@ class AggregateOperator final : public Operator {
   }
 
  private:
+  std::unique_ptr<AggState> NewThreadState() const override { return NewState(); }
+
   std::unique_ptr<AggState> NewState() const {
     auto s = std::make_unique<AggState>();
     for (const auto& a : aggs_) {
@@ -243,11 +230,6 @@ class AggregateOperator final : public Operator {
   SchemaPtr spill_schema_;
   std::unique_ptr<KeyEncoder> encoder_;
 
-  int64_t budget_ = 0;
-  FileSystem* fs_ = nullptr;
-  std::unique_ptr<SpillDirectory> spill_dir_;
-  std::mutex mu_;
-  std::vector<AggState*> all_states_;
   std::atomic<int64_t> total_bytes_{0};
   std::atomic<bool> spilling_{false};
 

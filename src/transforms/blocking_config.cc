@@ -1,5 +1,6 @@
 #include "transforms/blocking_config.h"
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -159,6 +160,12 @@ ColumnPtr ConcatColumn(const DataType& type, const std::vector<BatchPtr>& batche
 }
 
 }  // namespace
+
+std::vector<int> SortedUnique(std::vector<int> columns) {
+  std::sort(columns.begin(), columns.end());
+  columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+  return columns;
+}
 
 BatchPtr ConcatAll(const SchemaPtr& schema, const std::vector<BatchPtr>& batches) {
   int64_t total = 0;

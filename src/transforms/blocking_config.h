@@ -32,6 +32,9 @@ Result<std::string> StringMember(const nlohmann::json& config, std::string_view 
 Result<std::vector<int>> ColumnList(const nlohmann::json& config, std::string_view key, const Schema& schema);
 
 // Concatenates batches with the same schema into one (fast, buffer-level).
+// The column indexes sorted, each once: what InputColumnsNeeded returns.
+std::vector<int> SortedUnique(std::vector<int> columns);
+
 BatchPtr ConcatAll(const SchemaPtr& schema, const std::vector<BatchPtr>& batches);
 // Columns [0, n) of `batch` as a batch of `schema` (zero-copy).
 BatchPtr WithSchema(const SchemaPtr& schema, std::vector<ColumnPtr> columns, int64_t rows, uint64_t sequence = 0);

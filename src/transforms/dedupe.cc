@@ -207,9 +207,7 @@ class DedupeOperator final : public Operator {
     if (keys_.empty()) return std::nullopt;  // whole-row keys read everything
     std::vector<int> cols = needed;
     cols.insert(cols.end(), keys_.begin(), keys_.end());
-    std::sort(cols.begin(), cols.end());
-    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
-    return cols;
+    return blocking::SortedUnique(std::move(cols));
   }
 
   Status Open(ExecContext& ctx) override {

@@ -10,6 +10,7 @@
 #include "transforms/key_encoder.h"
 #include "transforms/key_table.h"
 #include "transforms/spill_file.h"
+#include "transforms/spilling_operator.h"
 
 namespace logidata {
 
@@ -47,11 +48,12 @@ struct JoinState final : OperatorState {
   std::vector<int32_t> left_idx, right_idx;
 };
 
-class HashJoinOperator final : public Operator {
+class HashJoinOperator final : public SpillingOperator<JoinState> {
  public:
   HashJoinOperator(JoinType type, SchemaPtr left, SchemaPtr right, std::vector<int> left_keys,
                    std::vector<int> right_keys, std::vector<DataType> key_types, SchemaPtr output)
-      : type_(type),
+      : SpillingOperator("join"),
+        type_(type),
         left_(std::move(left)),
         right_(std::move(right)),
         left_keys_(std::move(left_keys)),
@@ -75,23 +77,7 @@ class HashJoinOperator final : public Operator {
       if (port == 0 && c < left_width) cols.push_back(c);
       if (port == 1 && c >= left_width) cols.push_back(c - left_width);
     }
-    std::sort(cols.begin(), cols.end());
-    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
-    return cols;
-  }
-
-  Status Open(ExecContext& ctx) override {
-    budget_ = ctx.memory_budget_bytes;
-    fs_ = ctx.fs;
-    spill_dir_ = std::make_unique<SpillDirectory>(ctx.fs, ctx.spill_dir, "join-" + ctx.node_id);
-    return Status::OK();
-  }
-
-  std::unique_ptr<OperatorState> MakeThreadState() override {
-    auto s = std::make_unique<JoinState>();
-    std::lock_guard<std::mutex> lock(mu_);
-    states_.push_back(s.get());
-    return s;
+    return blocking::SortedUnique(std::move(cols));
   }
 
   std::vector<int> PortsRequiredBefore(int port) const override {
@@ -110,13 +96,13 @@ class HashJoinOperator final : public Operator {
   Status FinishPort(int port, const std::vector<OperatorState*>&) override {
     if (port == 0) {
       if (!spilled_) return Status::OK();
-      for (JoinState* s : states_) {
+      for (JoinState* s : thread_states_) {
         if (s->probe_spill != nullptr) LD_RETURN_IF_ERROR(s->probe_spill->Close(&probe_paths_));
       }
       return Status::OK();
     }
     std::vector<BatchPtr> batches;
-    for (JoinState* s : states_) {
+    for (JoinState* s : thread_states_) {
       batches.insert(batches.end(), s->build_batches.begin(), s->build_batches.end());
       s->build_batches.clear();
     }
@@ -125,9 +111,9 @@ class HashJoinOperator final : public Operator {
               [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
     if (spilling_.load()) {
       spilled_ = true;
-      JoinState& first = *states_.front();
+      JoinState& first = *thread_states_.front();
       for (const auto& b : batches) LD_RETURN_IF_ERROR(SpillBuild(first, *b));
-      for (JoinState* s : states_) {
+      for (JoinState* s : thread_states_) {
         if (s->build_spill != nullptr) LD_RETURN_IF_ERROR(s->build_spill->Close(&build_paths_));
       }
       build_paths_.resize(kSpillPartitions);
@@ -388,11 +374,6 @@ class HashJoinOperator final : public Operator {
   KeyEncoder encoder_;
   std::vector<bool> required_;
 
-  int64_t budget_ = 0;
-  FileSystem* fs_ = nullptr;
-  std::unique_ptr<SpillDirectory> spill_dir_;
-  std::mutex mu_;
-  std::vector<JoinState*> states_;
   std::atomic<int64_t> build_bytes_{0};
   std::atomic<bool> spilling_{false};
 

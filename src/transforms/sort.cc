@@ -8,6 +8,7 @@
 #include "transforms/blocking_config.h"
 #include "transforms/row_comparator.h"
 #include "transforms/spill_file.h"
+#include "transforms/spilling_operator.h"
 #include "types/column_builder.h"
 
 namespace logidata {
@@ -78,9 +79,9 @@ std::vector<int32_t> SortIndices(const Batch& batch, const RowComparator& cmp) {
   return idx;
 }
 
-class SortOperator final : public Operator {
+class SortOperator final : public SpillingOperator<SortState> {
  public:
-  SortOperator(SchemaPtr schema, std::vector<SortKey> keys) : cmp_(std::move(keys)) {
+  SortOperator(SchemaPtr schema, std::vector<SortKey> keys) : SpillingOperator("sort"), cmp_(std::move(keys)) {
     output_schemas_ = {schema};
     std::vector<Field> fields = schema->fields();
     fields.push_back({"__stamp", DataType::Int64(), false});
@@ -90,23 +91,7 @@ class SortOperator final : public Operator {
   std::optional<std::vector<int>> InputColumnsNeeded(int, const std::vector<int>& needed) const override {
     std::vector<int> cols = needed;
     for (const SortKey& k : cmp_.keys()) cols.push_back(k.column);
-    std::sort(cols.begin(), cols.end());
-    cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
-    return cols;
-  }
-
-  Status Open(ExecContext& ctx) override {
-    budget_ = ctx.memory_budget_bytes;
-    fs_ = ctx.fs;
-    spill_dir_ = std::make_unique<SpillDirectory>(ctx.fs, ctx.spill_dir, "sort-" + ctx.node_id);
-    return Status::OK();
-  }
-
-  std::unique_ptr<OperatorState> MakeThreadState() override {
-    auto s = std::make_unique<SortState>();
-    std::lock_guard<std::mutex> lock(mu_);
-    states_.push_back(s.get());
-    return s;
+    return blocking::SortedUnique(std::move(cols));
   }
 
   bool EmitsOnConsume(int) const override { return false; }
@@ -123,11 +108,11 @@ class SortOperator final : public Operator {
 
   Status FinishPort(int, const std::vector<OperatorState*>&) override {
     if (!run_paths_.empty()) {
-      for (SortState* s : states_) LD_RETURN_IF_ERROR(WriteRun(*s));
+      for (SortState* s : thread_states_) LD_RETURN_IF_ERROR(WriteRun(*s));
       return OpenRuns();
     }
     std::vector<BatchPtr> batches;
-    for (SortState* s : states_) {
+    for (SortState* s : thread_states_) {
       batches.insert(batches.end(), s->batches.begin(), s->batches.end());
       s->batches.clear();
     }
@@ -256,11 +241,7 @@ class SortOperator final : public Operator {
 
   RowComparator cmp_;
   SchemaPtr run_schema_;
-  int64_t budget_ = 0;
-  FileSystem* fs_ = nullptr;
-  std::unique_ptr<SpillDirectory> spill_dir_;
-  std::mutex mu_;
-  std::vector<SortState*> states_;
+  std::mutex mu_;  // guards the run list
   std::atomic<int64_t> total_bytes_{0};
   std::vector<std::string> run_paths_;
 
