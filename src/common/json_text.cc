@@ -7,17 +7,23 @@ namespace logidata {
 namespace {
 
 // nlohmann reports a 1-based byte position just past the failure; users want line:column.
-std::string LineColumn(std::string_view text, size_t byte) {
+void LineColumn(std::string_view text, size_t byte, size_t* line, size_t* column) {
   size_t offset = byte == 0 ? 0 : byte - 1;
-  size_t line = 1, column = 1;
+  *line = 1;
+  *column = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {
     if (text[i] == '\n') {
-      ++line;
-      column = 1;
+      ++*line;
+      *column = 1;
     } else {
-      ++column;
+      ++*column;
     }
   }
+}
+
+std::string LineColumn(std::string_view text, size_t byte) {
+  size_t line = 1, column = 1;
+  LineColumn(text, byte, &line, &column);
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
@@ -29,7 +35,46 @@ std::string Reason(const std::string& what) {
   return rest.rfind("parse error", 0) == 0 && colon != std::string::npos ? rest.substr(colon + 2) : rest;
 }
 
+// Accepts every event and keeps the first error; returning false stops the pass there.
+class ErrorLocatingSax final : public nlohmann::json::json_sax_t {
+ public:
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
+    byte = position;
+    what = ex.what();
+    return false;
+  }
+
+  size_t byte = 0;
+  std::string what;  // empty while no error was seen
+};
+
 }  // namespace
+
+std::optional<JsonSyntaxError> LocateJsonSyntaxError(std::string_view text) {
+  ErrorLocatingSax sax;
+  try {
+    nlohmann::json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json, /*strict=*/true);
+  } catch (const std::exception&) {  // allocation failure: no location to offer
+    return std::nullopt;
+  }
+  if (sax.what.empty()) return std::nullopt;
+  JsonSyntaxError error;
+  LineColumn(text, sax.byte, &error.line, &error.column);
+  error.reason = Reason(sax.what);
+  return error;
+}
 
 Result<nlohmann::json> ParseJsonText(std::string_view text) {
   try {

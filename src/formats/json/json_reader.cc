@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "common/json_text.h"
+
 namespace logidata {
 
 namespace {
@@ -45,6 +47,16 @@ Record ToRecord(element value, int64_t line) {
   return r;
 }
 
+// simdjson knows only that the text is invalid; the locator finds where. `first_line` is the
+// file line the text starts on (NDJSON reads one line at a time).
+Status InvalidJson(const std::string& path, std::string_view text, int64_t first_line, simdjson::error_code error) {
+  if (auto located = LocateJsonSyntaxError(text)) {
+    return Status::DataError(path + ":" + std::to_string(first_line - 1 + static_cast<int64_t>(located->line)) + ":" +
+                             std::to_string(located->column) + ": invalid JSON: " + located->reason);
+  }
+  return Status::DataError(path + ":" + std::to_string(first_line) + ": invalid JSON: " + simdjson::error_message(error));
+}
+
 std::string Join(const std::vector<std::string>& parts, size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i) out += (i ? "." : "") + parts[i];
@@ -56,7 +68,7 @@ Status ReadDocument(const JsonReadOptions& options, const std::string& path, std
   simdjson::dom::parser parser;
   element root;
   auto error = parser.parse(text.data(), text.size()).get(root);
-  if (error) return Status::DataError(path + ": invalid JSON: " + simdjson::error_message(error));
+  if (error) return InvalidJson(path, text, 1, error);
   element at = root;
   for (size_t i = 0; i < options.record_path.size(); ++i) {
     simdjson::dom::object obj;
@@ -98,10 +110,7 @@ Status ReadLines(const std::string& path, std::string_view text, int64_t max_rec
     if (first == std::string_view::npos) continue;
     element doc;
     auto error = parser.parse(row.data(), row.size()).get(doc);
-    if (error) {
-      return Status::DataError(path + ":" + std::to_string(line) + ":" + std::to_string(first + 1) +
-                               ": invalid JSON: " + simdjson::error_message(error));
-    }
+    if (error) return InvalidJson(path, row, line, error);
     if (doc.type() != element_type::OBJECT) {
       return Status::DataError(path + ":" + std::to_string(line) + ":" + std::to_string(first + 1) +
                                ": expected a JSON object per line");

@@ -17,7 +17,7 @@ struct JsonReadOptions {
   std::vector<std::string> record_path;  // keys leading to the array of records ("data.items")
 };
 
-// See RecordReader. Errors name path:line (NDJSON) or path (documents) and simdjson's reason.
+// See RecordReader. Syntax errors name path:line:column and the reason.
 Status ReadJsonRecords(const JsonReadOptions& options, const std::string& path, const Buffer& data,
                        int64_t max_records, std::vector<Record>* out);
 

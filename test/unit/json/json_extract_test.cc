@@ -110,9 +110,11 @@ TEST_P(JsonErrorTest, FailsNamingPlaceAndReason) {
 INSTANTIATE_TEST_SUITE_P(
     Errors, JsonErrorTest,
     ::testing::Values(
-        JsonErrorCase{"ndjson_bad_line", "{\"a\":1}\n{\"a\":2}\n  {\"a\":}\n", {}, "{file}:3:3: invalid JSON"},
+        JsonErrorCase{"ndjson_bad_line", "{\"a\":1}\n{\"a\":2}\n  {\"a\":}\n", {}, "{file}:3:8: invalid JSON: syntax error"},
         JsonErrorCase{"ndjson_not_object", "{\"a\":1}\n[1]\n", {{"format", "ndjson"}}, "{file}:2:1: expected a JSON object"},
-        JsonErrorCase{"truncated_array", "[{\"a\":1},{\"a\":", {}, "{file}: invalid JSON"},
+        JsonErrorCase{"truncated_array", "[{\"a\":1},{\"a\":", {}, "{file}:1:15: invalid JSON: syntax error"},
+        JsonErrorCase{"record_path_bad_document", "{\"data\":\n [{\"a\":1}}", {{"record_path", "data"}},
+                      "{file}:2:10: invalid JSON: syntax error"},
         JsonErrorCase{"record_path_missing", "{\"data\":{}}", {{"record_path", "data.items"}},
                       "record_path: no key 'data.items'"},
         JsonErrorCase{"record_path_not_array", "{\"data\":5}", {{"record_path", "data"}}, "expected an array of records"},
