@@ -1,20 +1,20 @@
 #include "formats/csv/csv_modules.h"
 
+#include "module/file_module_schema.h"
+
 namespace logidata {
 
 namespace {
 
-nlohmann::json Prop(const char* type, const char* title, const char* description) {
-  return {{"type", type}, {"title", title}, {"description", description}};
-}
+// The types `columns` accepts, as the schema's description lists them.
+constexpr const char* kCsvColumnTypeNames =
+    "bool, int32, int64, float64, decimal(p,s), string, date, timestamp, timestamptz";
 
 }  // namespace
 
 ModuleDescriptor CsvExtractModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kExtract;
-  d.name = "csv";
-  d.summary = "Reads rows from CSV files.";
+  ModuleDescriptor d = FileModuleDescriptor(ModuleKind::kExtract, "csv", "file-csv", "Reads rows from CSV files.",
+                                            "The rows of the file(s).");
   d.description =
       "Reads one CSV file, a glob of files (`data/*.csv`, `logs/**/*.csv.gz`) or every file of a folder. "
       "All files must share the header of the first one.\n\n"
@@ -23,108 +23,81 @@ ModuleDescriptor CsvExtractModule() {
       "Handles quoted fields (with delimiters and line breaks inside), CRLF line ends, a UTF-8 byte order "
       "mark, Latin-1 files and gzip/zstd compression. Malformed rows either fail the run with "
       "`file:line:column` and the reason, or are skipped and listed in a rejects file.";
-  d.category = "files";
-  d.icon = "file-csv";
-  d.outputs = {{"out", "The rows of the file(s)."}};
   nlohmann::json props = nlohmann::json::object();
-  props["path"] = Prop("string", "Path", "A file, a glob such as data/*.csv, or a folder. Relative paths start at the pipeline's folder.");
-  props["path"]["minLength"] = 1;
-  props["path"]["format"] = "path";
-  props["delimiter"] = Prop("string", "Delimiter", "The character between fields; \\t or tab for tabs.");
+  props["path"] = FilePathProperty("A file, a glob such as data/*.csv, or a folder. Relative paths start at the pipeline's folder.");
+  props["delimiter"] = SchemaProperty("string", "Delimiter", "The character between fields; \\t or tab for tabs.");
   props["delimiter"]["default"] = ",";
-  props["quote"] = Prop("string", "Quote", "The character around fields that contain delimiters or line breaks; empty for none.");
+  props["quote"] = SchemaProperty("string", "Quote", "The character around fields that contain delimiters or line breaks; empty for none.");
   props["quote"]["default"] = "\"";
   props["quote"]["maxLength"] = 1;
-  props["escape"] = Prop("string", "Escape",
+  props["escape"] = SchemaProperty("string", "Escape",
                          "How a quote is written inside a quoted field: empty (the default) for a doubled quote (\"\"), "
                          "a character such as \\ that escapes the next character, or none.");
   props["escape"]["default"] = "";
-  props["header"] = Prop("boolean", "Header row", "The first line holds the column names. Without it columns are named column1, column2, …");
+  props["header"] = SchemaProperty("boolean", "Header row", "The first line holds the column names. Without it columns are named column1, column2, …");
   props["header"]["default"] = true;
-  props["encoding"] = Prop("string", "Encoding", "Text encoding of the files; Latin-1 is converted to UTF-8.");
+  props["encoding"] = SchemaProperty("string", "Encoding", "Text encoding of the files; Latin-1 is converted to UTF-8.");
   props["encoding"]["enum"] = {"utf-8", "latin-1"};
   props["encoding"]["default"] = "utf-8";
-  props["skip_bom"] = Prop("boolean", "Skip byte order mark", "Ignore a UTF-8 byte order mark at the start of each file.");
+  props["skip_bom"] = SchemaProperty("boolean", "Skip byte order mark", "Ignore a UTF-8 byte order mark at the start of each file.");
   props["skip_bom"]["default"] = true;
-  props["null_values"] = Prop("array", "Null values", "Unquoted field texts read as NULL.");
+  props["null_values"] = SchemaProperty("array", "Null values", "Unquoted field texts read as NULL.");
   props["null_values"]["items"] = {{"type", "string"}};
   props["null_values"]["default"] = nlohmann::json::array({""});
-  props["infer_rows"] = Prop("integer", "Rows to sample", "How many rows of the first file are read to infer column types.");
-  props["infer_rows"]["minimum"] = 1;
-  props["infer_rows"]["default"] = 10000;
-  props["columns"] = Prop("object", "Column types",
-                          "Types for some or all columns by name, overriding inference: bool, int32, int64, float64, "
-                          "decimal(p,s), string, date, timestamp, timestamptz.");
-  props["columns"]["additionalProperties"] = {{"type", "string"}};
-  props["columns"]["default"] = nlohmann::json::object();
-  props["compression"] = Prop("string", "Compression", "auto decides by extension (.gz, .zst).");
+  AddTypeSamplingProperties(props, "rows", kCsvColumnTypeNames);
+  props["compression"] = SchemaProperty("string", "Compression", "auto decides by extension (.gz, .zst).");
   props["compression"]["enum"] = {"auto", "none", "gzip", "zstd"};
   props["compression"]["default"] = "auto";
-  props["on_error"] = Prop("string", "On a malformed row",
+  props["on_error"] = SchemaProperty("string", "On a malformed row",
                            "fail: stop the run naming file:line:column and the reason. skip: drop the row and go on.");
   props["on_error"]["enum"] = {"fail", "skip"};
   props["on_error"]["default"] = "fail";
-  props["rejects_path"] = Prop("string", "Rejects file",
+  props["rejects_path"] = SchemaProperty("string", "Rejects file",
                                "With on_error: skip, a CSV file receiving each dropped row: line, column, reason, raw text.");
   props["rejects_path"]["format"] = "path";
-  props["chunk_bytes"] = Prop("integer", "Chunk size (advanced)",
+  props["chunk_bytes"] = SchemaProperty("integer", "Chunk size (advanced)",
                               "Bytes per parallel parsing chunk; 0 sizes chunks to about 64K rows.");
   props["chunk_bytes"]["minimum"] = 0;
   props["chunk_bytes"]["default"] = 0;
-  d.config_schema = {{"type", "object"},
-                     {"title", "CSV extract"},
-                     {"properties", props},
-                     {"required", {"path"}},
-                     {"additionalProperties", false}};
+  d.config_schema = FileModuleConfigSchema("CSV extract", std::move(props));
   d.factory = MakeCsvExtractOperator;
   return d;
 }
 
 ModuleDescriptor CsvLoadModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kLoad;
-  d.name = "csv";
-  d.summary = "Writes rows to a CSV file.";
+  ModuleDescriptor d =
+      FileModuleDescriptor(ModuleKind::kLoad, "csv", "file-csv", "Writes rows to a CSV file.", "The rows to write.");
   d.description =
       "Writes the input rows, in order, to one CSV file, or with `partition_by` to one file per value under "
       "`path/column=value/part-0.csv`. Dates and timestamps are written in ISO format, doubles as the shortest "
       "text that reads back exactly. The output appears only when the run succeeds: a failed run leaves the "
       "target as it was.";
-  d.category = "files";
-  d.icon = "file-csv";
-  d.inputs = {{"in", "The rows to write."}};
   nlohmann::json props = nlohmann::json::object();
-  props["path"] = Prop("string", "Path", "The output file, or the output folder with partition_by.");
-  props["path"]["minLength"] = 1;
-  props["path"]["format"] = "path";
-  props["delimiter"] = Prop("string", "Delimiter", "The character between fields; \\t or tab for tabs.");
+  props["path"] = FilePathProperty("The output file, or the output folder with partition_by.");
+  props["delimiter"] = SchemaProperty("string", "Delimiter", "The character between fields; \\t or tab for tabs.");
   props["delimiter"]["default"] = ",";
-  props["quote"] = Prop("string", "Quote", "The quote character.");
+  props["quote"] = SchemaProperty("string", "Quote", "The quote character.");
   props["quote"]["default"] = "\"";
   props["quote"]["minLength"] = 1;
   props["quote"]["maxLength"] = 1;
-  props["quote_style"] = Prop("string", "Quoting",
+  props["quote_style"] = SchemaProperty("string", "Quoting",
                               "minimal: only fields that need it; all: every non-null field; none: never (fields must not "
                               "contain delimiters or line breaks).");
   props["quote_style"]["enum"] = {"minimal", "all", "none"};
   props["quote_style"]["default"] = "minimal";
-  props["header"] = Prop("boolean", "Header row", "Write the column names as the first line.");
+  props["header"] = SchemaProperty("boolean", "Header row", "Write the column names as the first line.");
   props["header"]["default"] = true;
-  props["null_value"] = Prop("string", "Null text", "The text written for NULL.");
+  props["null_value"] = SchemaProperty("string", "Null text", "The text written for NULL.");
   props["null_value"]["default"] = "";
-  props["compression"] = Prop("string", "Compression", "Compress the output file(s).");
+  props["compression"] = SchemaProperty("string", "Compression", "Compress the output file(s).");
   props["compression"]["enum"] = {"none", "gzip", "zstd"};
   props["compression"]["default"] = "none";
-  props["partition_by"] = Prop("array", "Partition by",
+  props["partition_by"] = SchemaProperty("array", "Partition by",
                                "Columns whose values split the output into folders column=value/; they are not repeated "
                                "inside the files.");
   props["partition_by"]["items"] = {{"type", "string"}};
   props["partition_by"]["default"] = nlohmann::json::array();
-  d.config_schema = {{"type", "object"},
-                     {"title", "CSV load"},
-                     {"properties", props},
-                     {"required", {"path"}},
-                     {"additionalProperties", false}};
+  d.config_schema = FileModuleConfigSchema("CSV load", std::move(props));
   d.factory = MakeCsvLoadOperator;
   return d;
 }

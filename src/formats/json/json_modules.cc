@@ -5,27 +5,12 @@
 #include "formats/json/record_extract_operator.h"
 #include "formats/xlsx/xlsx_modules.h"
 #include "formats/xml/xml_modules.h"
+#include "module/file_module_schema.h"
 
 namespace logidata {
 
-nlohmann::json FormatProp(const char* type, const char* title, const char* description) {
-  return {{"type", type}, {"title", title}, {"description", description}};
-}
-
-void AddSampleProps(nlohmann::json& props) {
-  props["infer_rows"] = FormatProp("integer", "Rows to sample", "How many records of the first file are read to infer column types.");
-  props["infer_rows"]["minimum"] = 1;
-  props["infer_rows"]["default"] = 10000;
-  props["columns"] = FormatProp("object", "Column types",
-                                "Types for some or all columns by name, overriding inference: bool, int32, int64, float64, "
-                                "decimal(p,s), string, date, timestamp.");
-  props["columns"]["additionalProperties"] = {{"type", "string"}};
-  props["columns"]["default"] = nlohmann::json::object();
-}
-
 Result<std::unique_ptr<Operator>> MakeJsonExtractOperator(const BindContext& ctx) {
-  static const nlohmann::json kEmpty = nlohmann::json::object();
-  const nlohmann::json& cfg = ctx.config != nullptr ? ctx.cfg() : kEmpty;
+  const nlohmann::json& cfg = FileModuleConfig(ctx);
   JsonReadOptions options;
   std::string format = cfg.value("format", std::string("auto"));
   if (format == "array") {
@@ -56,10 +41,8 @@ Result<std::unique_ptr<Operator>> MakeJsonExtractOperator(const BindContext& ctx
 }
 
 ModuleDescriptor JsonExtractModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kExtract;
-  d.name = "json";
-  d.summary = "Reads records from JSON or NDJSON files.";
+  ModuleDescriptor d = FileModuleDescriptor(ModuleKind::kExtract, "json", "file-json",
+                                            "Reads records from JSON or NDJSON files.", "The records of the file(s).");
   d.description =
       "Reads a JSON array of objects or NDJSON (one object per line) from a file, a glob (`data/*.json`) or a "
       "folder. `record_path` (e.g. `data.items`) picks the array inside a document.\n\n"
@@ -67,46 +50,32 @@ ModuleDescriptor JsonExtractModule() {
       "inferred from the first `infer_rows` records (bool, int64, float64, date and timestamp when every "
       "sampled string parses, else string); set `columns` to choose types yourself. Malformed input fails the "
       "run naming `file:line:column` (NDJSON) and the reason.";
-  d.category = "files";
-  d.icon = "file-json";
-  d.outputs = {{"out", "The records of the file(s)."}};
   nlohmann::json props = nlohmann::json::object();
-  props["path"] = FormatProp("string", "Path", "A file, a glob such as data/*.json, or a folder. Relative paths start at the pipeline's folder.");
-  props["path"]["minLength"] = 1;
-  props["path"]["format"] = "path";
-  props["format"] = FormatProp("string", "Format", "auto: an array when the file starts with [, else NDJSON.");
+  props["path"] = FilePathProperty("A file, a glob such as data/*.json, or a folder. Relative paths start at the pipeline's folder.");
+  props["format"] = SchemaProperty("string", "Format", "auto: an array when the file starts with [, else NDJSON.");
   props["format"]["enum"] = {"auto", "array", "ndjson"};
   props["format"]["default"] = "auto";
-  props["record_path"] = FormatProp("string", "Record path", "Dotted keys to the array of records inside the document, e.g. data.items; empty for the top level.");
+  props["record_path"] = SchemaProperty("string", "Record path", "Dotted keys to the array of records inside the document, e.g. data.items; empty for the top level.");
   props["record_path"]["default"] = "";
-  AddSampleProps(props);
-  d.config_schema = {{"type", "object"}, {"title", "JSON extract"}, {"properties", props},
-                     {"required", {"path"}}, {"additionalProperties", false}};
+  AddTypeSamplingProperties(props, "records", kRecordColumnTypeNames);
+  d.config_schema = FileModuleConfigSchema("JSON extract", std::move(props));
   d.factory = MakeJsonExtractOperator;
   return d;
 }
 
 ModuleDescriptor JsonLoadModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kLoad;
-  d.name = "json";
-  d.summary = "Writes rows to a JSON or NDJSON file.";
+  ModuleDescriptor d = FileModuleDescriptor(ModuleKind::kLoad, "json", "file-json",
+                                            "Writes rows to a JSON or NDJSON file.", "The rows to write.");
   d.description =
       "Writes the input rows, in order, as NDJSON (one object per line, the default) or one JSON array. Numbers "
       "are exact (decimals as numbers), dates and timestamps ISO strings, NULL as null. The file appears only "
       "when the run succeeds.";
-  d.category = "files";
-  d.icon = "file-json";
-  d.inputs = {{"in", "The rows to write."}};
   nlohmann::json props = nlohmann::json::object();
-  props["path"] = FormatProp("string", "Path", "The output file.");
-  props["path"]["minLength"] = 1;
-  props["path"]["format"] = "path";
-  props["format"] = FormatProp("string", "Format", "ndjson: one object per line; array: one JSON array.");
+  props["path"] = FilePathProperty("The output file.");
+  props["format"] = SchemaProperty("string", "Format", "ndjson: one object per line; array: one JSON array.");
   props["format"]["enum"] = {"ndjson", "array"};
   props["format"]["default"] = "ndjson";
-  d.config_schema = {{"type", "object"}, {"title", "JSON load"}, {"properties", props},
-                     {"required", {"path"}}, {"additionalProperties", false}};
+  d.config_schema = FileModuleConfigSchema("JSON load", std::move(props));
   d.factory = MakeJsonLoadOperator;
   return d;
 }

@@ -14,8 +14,4 @@ ModuleDescriptor JsonExtractModule();
 ModuleDescriptor JsonLoadModule();
 Result<std::unique_ptr<Operator>> MakeJsonExtractOperator(const BindContext& ctx);
 
-// Schema pieces shared by the extract modules of this area.
-nlohmann::json FormatProp(const char* type, const char* title, const char* description);
-void AddSampleProps(nlohmann::json& props);
-
 }  // namespace logidata

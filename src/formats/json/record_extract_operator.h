@@ -40,4 +40,7 @@ class RecordExtractOperator final : public Operator {
 // `config.columns` overrides).
 Result<std::unique_ptr<Operator>> MakeRecordExtractOperator(const BindContext& ctx, RecordReader reader);
 
+// The types `config.columns` accepts, as the record modules' schemas list them.
+inline constexpr const char* kRecordColumnTypeNames = "bool, int32, int64, float64, decimal(p,s), string, date, timestamp";
+
 }  // namespace logidata

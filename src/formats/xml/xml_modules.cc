@@ -1,16 +1,15 @@
 #include "formats/xml/xml_modules.h"
 
-#include "formats/json/json_modules.h"
 #include "formats/json/record_extract_operator.h"
 #include "formats/xml/xml_reader.h"
+#include "module/file_module_schema.h"
 
 namespace logidata {
 
 namespace {
 
 Result<std::unique_ptr<Operator>> MakeXmlExtractOperator(const BindContext& ctx) {
-  static const nlohmann::json kEmpty = nlohmann::json::object();
-  const nlohmann::json& cfg = ctx.config != nullptr ? ctx.cfg() : kEmpty;
+  const nlohmann::json& cfg = FileModuleConfig(ctx);
   std::string text = cfg.value("record_path", std::string());
   auto record_path = ParseXmlRecordPath(text);
   if (!record_path) {
@@ -24,27 +23,19 @@ Result<std::unique_ptr<Operator>> MakeXmlExtractOperator(const BindContext& ctx)
 }
 
 ModuleDescriptor XmlExtractModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kExtract;
-  d.name = "xml";
-  d.summary = "Reads repeated records from XML files.";
+  ModuleDescriptor d = FileModuleDescriptor(ModuleKind::kExtract, "xml", "file-xml",
+                                            "Reads repeated records from XML files.", "One row per matched element.");
   d.description =
       "Streams an XML file, a glob or a folder and reads each element matched by `record_path` (`/orders/order` "
       "from the root, `//order` anywhere) as one row. The element's attributes become columns (`@id` → `id`), "
       "child elements columns by their path (`customer.name`), child attributes `child.attr`, and the element's "
       "own text `text`. Column types are inferred like for JSON; set `columns` to choose.";
-  d.category = "files";
-  d.icon = "file-xml";
-  d.outputs = {{"out", "One row per matched element."}};
   nlohmann::json props = nlohmann::json::object();
-  props["path"] = FormatProp("string", "Path", "A file, a glob such as data/*.xml, or a folder.");
-  props["path"]["minLength"] = 1;
-  props["path"]["format"] = "path";
-  props["record_path"] = FormatProp("string", "Record path", "The repeated element: /orders/order from the root, or //order anywhere.");
+  props["path"] = FilePathProperty("A file, a glob such as data/*.xml, or a folder.");
+  props["record_path"] = SchemaProperty("string", "Record path", "The repeated element: /orders/order from the root, or //order anywhere.");
   props["record_path"]["minLength"] = 2;
-  AddSampleProps(props);
-  d.config_schema = {{"type", "object"}, {"title", "XML extract"}, {"properties", props},
-                     {"required", {"path", "record_path"}}, {"additionalProperties", false}};
+  AddTypeSamplingProperties(props, "records", kRecordColumnTypeNames);
+  d.config_schema = FileModuleConfigSchema("XML extract", std::move(props), {"path", "record_path"});
   d.factory = MakeXmlExtractOperator;
   return d;
 }
