@@ -2,6 +2,7 @@
 
 #include "formats/json/json_load_operator.h"
 #include "formats/json/json_reader.h"
+#include "formats/json/ndjson_extract_operator.h"
 #include "formats/json/record_extract_operator.h"
 #include "formats/xlsx/xlsx_modules.h"
 #include "formats/xml/xml_modules.h"
@@ -37,7 +38,9 @@ Result<std::unique_ptr<Operator>> MakeJsonExtractOperator(const BindContext& ctx
                                   std::vector<Record>* out) {
     return ReadJsonRecords(options, path, data, max_records, out);
   };
-  return MakeRecordExtractOperator(ctx, std::move(reader));
+  auto array_reader = [&ctx, reader] { return MakeRecordExtractOperator(ctx, reader); };
+  if (options.format == JsonFormat::kArray || !options.record_path.empty()) return array_reader();
+  return MakeNdjsonExtractOperator(ctx, array_reader);  // streams NDJSON; hands arrays back
 }
 
 ModuleDescriptor JsonExtractModule() {

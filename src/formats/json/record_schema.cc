@@ -200,6 +200,10 @@ bool AppendCell(const Cell& c, ColumnBuilder& b) {
 
 }  // namespace
 
+bool AppendRecordCell(const Cell& cell, ColumnBuilder& b) { return AppendCell(cell, b); }
+
+std::string RecordCellText(const Cell& cell) { return CellText(cell); }
+
 std::map<std::string, std::string> ColumnOverrides(const nlohmann::json& config) {
   std::map<std::string, std::string> out;
   auto it = config.find("columns");
@@ -260,7 +264,8 @@ Result<BatchPtr> BuildRecordBatch(const SchemaPtr& schema, const std::vector<Rec
     std::fill(row.begin(), row.end(), nullptr);
     for (const auto& [name, cell] : records[r].fields) {
       auto it = index.find(name);
-      if (it != index.end()) row[static_cast<size_t>(it->second)] = &cell;
+      // A repeated key: the first one counts (the streaming NDJSON reader cannot take back a value).
+      if (it != index.end() && row[static_cast<size_t>(it->second)] == nullptr) row[static_cast<size_t>(it->second)] = &cell;
     }
     for (int c = 0; c < n; ++c) {
       const Cell* cell = row[static_cast<size_t>(c)];

@@ -9,6 +9,7 @@
 
 #include "formats/json/record.h"
 #include "types/batch.h"
+#include "types/column_builder.h"
 #include "types/schema.h"
 
 namespace logidata {
@@ -23,6 +24,11 @@ Result<SchemaPtr> InferRecordSchema(const std::vector<Record>& sample, const std
 // a cell that does not read as its column's type is a DataError naming path:line and the column.
 Result<BatchPtr> BuildRecordBatch(const SchemaPtr& schema, const std::vector<Record>& records, size_t begin, size_t end,
                                   const std::string& path);
+
+// Appends one cell to `b` as b.type(); false when the cell does not read as that type.
+bool AppendRecordCell(const Cell& cell, ColumnBuilder& b);
+// The cell as text, for error messages.
+std::string RecordCellText(const Cell& cell);
 
 // Reads `config["columns"]` (object of type texts) into a map; missing → empty.
 std::map<std::string, std::string> ColumnOverrides(const nlohmann::json& config);
