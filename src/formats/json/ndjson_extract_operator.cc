@@ -6,6 +6,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "common/json_text.h"
 #include "formats/json/json_reader.h"
 #include "formats/json/record_schema.h"
 #include "types/column_builder.h"
@@ -125,7 +126,13 @@ class ChunkDecoder {
     element doc;
     // The padding after `end` is readable (the next lines or the zeroed tail), so no copy.
     auto error = state_.parser.parse(text + begin, end - begin, false).get(doc);
-    if (error) return Status::DataError(Located(chunk_, begin) + ": invalid JSON: " + simdjson::error_message(error));
+    if (error) {
+      // simdjson says only that the line is invalid; the locator finds where and why.
+      if (auto located = LocateJsonSyntaxError(std::string_view(text + begin, end - begin))) {
+        return Status::DataError(Located(chunk_, begin + located->column - 1) + ": invalid JSON: " + located->reason);
+      }
+      return Status::DataError(Located(chunk_, begin) + ": invalid JSON: " + simdjson::error_message(error));
+    }
     if (doc.type() != element_type::OBJECT) {
       return Status::DataError(Located(chunk_, begin) + ": expected a JSON object per line");
     }
