@@ -3,7 +3,7 @@
 # pandas (../shared/peers), and prints wall time (min of N runs, process start included) and peak
 # memory (max RSS) per tool, plus our ratios to the faster peer.
 #
-# Usage: bench/run_jobs.sh [--runs N] [--jobs J1z,J1s,J2,J3,J4,J5] [--data DIR] [--tools logidata,duckdb,polars,pandas]
+# Usage: bench/run_jobs.sh [--runs N] [--jobs J1z,J1s,J2,J3,J4,J5,J6] [--data DIR] [--tools logidata,duckdb,polars,pandas]
 #                          [--json FILE]
 # Data: the standard set (10M orders, 1M customers) from ../shared/peers/gen.sh, generated into
 # --data when missing. Our jobs are the pipeline files in bench/pipelines/ run by `logidata run`.
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 peers=$(cd "$root/../shared/peers" && pwd)
-runs=3; jobs="J1z,J1s,J2,J3,J4,J5"; data="$root/bench/data"; tools="logidata,duckdb,polars,pandas"; json_out=""
+runs=3; jobs="J1z,J1s,J2,J3,J4,J5,J6"; data="$root/bench/data"; tools="logidata,duckdb,polars,pandas"; json_out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -27,8 +27,18 @@ out="$root/bench/out"; mkdir -p "$out"/{logidata,duckdb,polars,pandas}
 bin="$root/build/logidata"
 [ -x "$bin" ] || { echo "build first: ./scripts/setup" >&2; exit 2; }
 
+# Our own peer scripts (bench/peer_jobs) run beside the shared ones, where the peers' packages are.
+peers_home=${PEERS_HOME:-$HOME/.cache/logidata-peers}
+"$peers/peer" jobs/common.mjs >/dev/null  # installs the peers on first use and mirrors their jobs
+mkdir -p "$peers_home/bench_jobs" && cp -r "$root/bench/peer_jobs/." "$peers_home/bench_jobs/"
+if [[ ",$jobs," == *",J6,"* ]] && [ ! -f "$data/orders.ndjson" ]; then
+  echo "making $data/orders.ndjson for J6"
+  "$bin" run "$root/bench/pipelines/orders_to_ndjson.json" -q -p data_dir="$data"
+fi
+
 # Warm the page cache so every tool reads from memory.
 cat "$data"/*.csv > /dev/null
+[[ ",$jobs," == *",J6,"* ]] && cat "$data/orders.ndjson" > /dev/null
 
 command_for() {  # tool job -> command line (empty when the tool has no such job)
   local tool=$1 job=$2 arg=""
@@ -40,7 +50,11 @@ command_for() {  # tool job -> command line (empty when the tool has no such job
       [ "$2" = J5 ] && extra="-p parquet=$out/duckdb/J1_orders_zstd.parquet"  # the same input the peers read
       [ -f "$p" ] && echo "$bin run $p -q -p data_dir=$data -p out_dir=$out/logidata $extra" ;;
     duckdb|polars)
-      [ -f "$peers/jobs/$tool/$job.mjs" ] && echo "env DATA_DIR=$data OUT_DIR=$out $peers/peer jobs/$tool/$job.mjs $arg" ;;
+      if [ -f "$peers/jobs/$tool/$job.mjs" ]; then
+        echo "env DATA_DIR=$data OUT_DIR=$out $peers/peer jobs/$tool/$job.mjs $arg"
+      elif [ -f "$root/bench/peer_jobs/$tool/$job.mjs" ]; then  # our own jobs for the peers (J6)
+        echo "env DATA_DIR=$data OUT_DIR=$out node $peers_home/bench_jobs/$tool/$job.mjs"
+      fi ;;
     pandas)
       [ -f "$peers/jobs/pandas/$job.py" ] && echo "env DATA_DIR=$data OUT_DIR=$out $peers/peer jobs/pandas/$job.py $arg" ;;
   esac
