@@ -120,6 +120,8 @@ Result<Datum> Dispatch(ArithOp op, const Datum& l, const Datum& r, int64_t n, co
   return Status::Internal("bad arithmetic operator");
 }
 
+bool Additive(ArithOp op) { return op == ArithOp::kAdd || op == ArithOp::kSub; }
+
 class ArithNode final : public ExprNode {
  public:
   ArithNode(ArithOp op, NodePtr l, NodePtr r, DataType type, size_t offset) : ExprNode(std::move(type), offset), op_(op) {
@@ -139,7 +141,11 @@ class ArithNode final : public ExprNode {
     }
   }
   std::string ToString() const override {
-    return Nested(*children_[0]) + " " + std::string(ArithOpText(op_)) + " " + Nested(*children_[1]);
+    // Left-associative: a left operand of the same precedence needs no parentheses, and leaving
+    // them out keeps the canonical text of a long chain within the parser's nesting limit.
+    const auto* left = dynamic_cast<const ArithNode*>(children_[0].get());
+    std::string l = left != nullptr && Additive(left->op_) == Additive(op_) ? left->ToString() : Nested(*children_[0]);
+    return l + " " + std::string(ArithOpText(op_)) + " " + Nested(*children_[1]);
   }
   bool MayFail() const override { return type_.id != TypeId::kFloat64 && op_ != ArithOp::kDiv && op_ != ArithOp::kMod; }
 

@@ -271,7 +271,11 @@ NodePtr MakeConcatOperator(NodePtr left, NodePtr right, size_t offset) {
       FunctionNode dummy("||", type_, {}, nullptr, true, false, offset_);
       return ConcatStrict(dummy, d, batch.num_rows(), ctx);
     }
-    std::string ToString() const override { return Nested(*children_[0]) + " || " + Nested(*children_[1]); }
+    std::string ToString() const override {
+      // a || b || c without nested parentheses (see ArithNode::ToString).
+      const auto* left = dynamic_cast<const ConcatOpNode*>(children_[0].get());
+      return (left != nullptr ? left->ToString() : Nested(*children_[0])) + " || " + Nested(*children_[1]);
+    }
   };
   return std::make_unique<ConcatOpNode>(std::move(args), offset);
 }

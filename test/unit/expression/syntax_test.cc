@@ -119,6 +119,12 @@ TEST(ExpressionSyntax, DeepNestingIsAnErrorNotACrash) {
   wide += ")";
   for (int i = 0; i < 1000; ++i) wide += " AND x > -1";
   EXPECT_TRUE(CompileExpression(wide, schema).ok());
+  // A chain just under the limit compiles, and so does its canonical text (found by the fuzzer).
+  std::string chain = "x";
+  for (int i = 0; i < 100; ++i) chain += i % 2 ? " + 1" : " - 2";
+  auto e = CompileExpression(chain, schema);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_TRUE(CompileExpression((*e)->ToString(), schema).ok()) << (*e)->ToString();
 }
 
 TEST(ExpressionSyntax, ToStringIsCanonicalAndReadsBack) {
@@ -138,6 +144,11 @@ TEST(ExpressionSyntax, ToStringIsCanonicalAndReadsBack) {
            {"status LIKE 'A%' AND status NOT ILIKE '%z'", "(status LIKE 'A%') AND (status NOT ILIKE '%z')"},
            {"d >= '2024-01-01'", "d >= DATE '2024-01-01'"},
            {"cast(qty as string) || 'x'", "CAST(qty AS string) || 'x'"},
+           // Left-associative chains print flat, so a long chain reads back within the depth limit.
+           {"qty - 1 + 2 - 3", "qty - 1 + 2 - 3"},
+           {"qty - (qty + 2)", "qty - (qty + 2)"},
+           {"qty * 2 / 3 + 1", "(qty * 2 / 3) + 1"},
+           {"status || 'a' || email", "status || 'a' || email"},
            {"try_cast(status AS decimal(10,2))", "TRY_CAST(status AS decimal(10,2))"},
            {"1 + 2 * 3", "7"},
            {"upper('it''s')", "'IT''S'"},
