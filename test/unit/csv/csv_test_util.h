@@ -2,10 +2,6 @@
 // folder, and running extract.csv / load.csv through the operator harness.
 #pragma once
 
-#include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,35 +9,11 @@
 #include <zstd.h>
 
 #include "formats/csv/csv_modules.h"
-#include "support/operator_harness.h"
-#include "support/test_batches.h"
+#include "support/file_module_run.h"
 
 namespace logidata::testing {
 
-inline const ModuleRegistry& CsvRegistry() {
-  static const ModuleRegistry* registry = [] {
-    auto* r = new ModuleRegistry();
-    Status st = RegisterCsvModules(*r);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return r;
-  }();
-  return *registry;
-}
-
-inline std::string WriteFile(const std::string& dir, const std::string& name, const std::string& bytes) {
-  std::string path = dir + "/" + name;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << bytes;
-  return path;
-}
-
-inline std::string ReadFileText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+inline const ModuleRegistry& CsvRegistry() { return RegistryOf<RegisterCsvModules>(); }
 
 inline std::string Gzip(const std::string& text) {
   z_stream z{};
@@ -81,45 +53,16 @@ inline std::string Gunzip(const std::string& bytes) {
   return out;
 }
 
-struct ExtractResult {
-  Status status;
-  SchemaPtr schema;
-  std::vector<BatchPtr> batches;
-};
-
 // Binds and runs extract.csv. `required` (when not empty) is passed to SetRequiredColumns.
 inline ExtractResult RunExtract(const nlohmann::json& config, int threads = 1, std::vector<int> required = {},
                                 const std::string& base_dir = "") {
-  ExtractResult r;
-  auto op = BindModule(CsvRegistry(), "extract.csv", config, {}, base_dir);
-  if (!op.ok()) {
-    r.status = op.status();
-    return r;
-  }
-  r.schema = (*op)->output_schemas()[0];
-  if (!required.empty()) (*op)->SetRequiredColumns(required);
-  HarnessOptions options;
-  options.threads = threads;
-  auto out = RunOperator(**op, {}, options);
-  if (!out.ok()) {
-    r.status = out.status();
-    return r;
-  }
-  if (!out->empty()) r.batches = (*out)[0];
-  return r;
+  return RunExtractModule(CsvRegistry(), "extract.csv", config, {threads, std::move(required), base_dir});
 }
 
 // Runs load.csv over `batches`; commit=false exercises Abort.
 inline Status RunLoad(const nlohmann::json& config, const std::vector<BatchPtr>& batches, bool commit = true,
                       int threads = 1) {
-  if (batches.empty()) return Status::Internal("test needs at least one batch for the schema");
-  auto op = BindModule(CsvRegistry(), "load.csv", config, {batches[0]->schema()});
-  if (!op.ok()) return op.status();
-  HarnessOptions options;
-  options.commit = commit;
-  options.threads = threads;
-  auto out = RunOperator(**op, {batches}, options);
-  return out.status();
+  return RunLoadModule(CsvRegistry(), "load.csv", config, batches, commit, threads);
 }
 
 }  // namespace logidata::testing
