@@ -181,12 +181,6 @@ TEST(AggregateTest, RandomAgainstReference) {
   }
 }
 
-struct BindErrorCase {
-  nlohmann::json config;
-  std::string pointer;
-  std::string fragment;
-};
-
 TEST(AggregateTest, BindErrorsNameThePointer) {
   SchemaPtr in = ParseSchemaSpec("k:string, n:int64");
   const std::vector<BindErrorCase> cases = {
@@ -199,14 +193,7 @@ TEST(AggregateTest, BindErrorsNameThePointer) {
       {{{"group_by", {"k"}}, {"aggregates", {{{"function", "count"}, {"as", "k"}}}}}, "/aggregates/0/as", "already exists"},
       {nlohmann::json::object(), "/aggregates", "at least one"},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.config.dump());
-    auto op = BindModule(BlockingRegistry(), "transform.aggregate", c.config, {in});
-    ASSERT_FALSE(op.ok());
-    EXPECT_TRUE(op.status().IsInvalidArgument());
-    EXPECT_EQ(op.status().message().rfind(c.pointer + ":", 0), 0u) << op.status().message();
-    EXPECT_NE(op.status().message().find(c.fragment), std::string::npos) << op.status().message();
-  }
+  ExpectBindErrors("transform.aggregate", {in}, cases);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/config_error_check.h"
 #include "support/operator_harness.h"
 #include "support/test_batches.h"
 #include "transforms/transform_modules.h"
@@ -25,6 +26,22 @@ inline const ModuleRegistry& BlockingRegistry() {
     return reg;
   }();
   return *r;
+}
+
+// A config the binder must refuse: the error names `pointer` and contains `fragment`.
+struct BindErrorCase {
+  nlohmann::json config;
+  std::string pointer;
+  std::string fragment;
+};
+
+// Binds `key` against `schemas` with each case's config and checks each refusal.
+inline void ExpectBindErrors(const std::string& key, const std::vector<SchemaPtr>& schemas,
+                             const std::vector<BindErrorCase>& cases) {
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.config.dump());
+    ExpectConfigError(BindModule(BlockingRegistry(), key, c.config, schemas).status(), c.pointer, c.fragment);
+  }
 }
 
 // The run modes every operator must agree on.

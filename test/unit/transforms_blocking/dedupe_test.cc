@@ -114,24 +114,13 @@ TEST(DedupeTest, CoreStreamsKeepFirst) {
 }
 
 TEST(DedupeTest, BindErrorsNameThePointer) {
-  struct Case {
-    nlohmann::json config;
-    std::string pointer;
-    std::string fragment;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<BindErrorCase> cases = {
       {{{"keys", {"id", "mail"}}}, "/keys/1", "column 'mail' does not exist"},
       {{{"keys", {"id"}}, {"keep", "middle"}}, "/keep", "not one of"},
       {{{"keys", "id"}}, "/keys", "array"},
       {{{"keys", {"id", "id"}}}, "/keys/1", "twice"},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.config.dump());
-    auto op = BindModule(BlockingRegistry(), "transform.dedupe", c.config, {Input()->schema()});
-    ASSERT_FALSE(op.ok());
-    EXPECT_EQ(op.status().message().rfind(c.pointer + ":", 0), 0u) << op.status().message();
-    EXPECT_NE(op.status().message().find(c.fragment), std::string::npos) << op.status().message();
-  }
+  ExpectBindErrors("transform.dedupe", {Input()->schema()}, cases);
 }
 
 }  // namespace

@@ -149,12 +149,7 @@ TEST(HashJoinTest, RandomAgainstNestedLoop) {
 }
 
 TEST(HashJoinTest, BindErrorsNameThePointer) {
-  struct Case {
-    nlohmann::json config;
-    std::string pointer;
-    std::string fragment;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<BindErrorCase> cases = {
       {{{"on", nlohmann::json::array()}}, "/on", "at least one"},
       {{{"on", {{{"left", "id"}, {"right", "id"}}, {{"left", "zz"}, {"right", "k"}}}}}, "/on/1/left", "'zz'"},
       {{{"on", {{{"left", "id"}, {"right", "nope"}}}}}, "/on/0/right", "'nope'"},
@@ -162,13 +157,7 @@ TEST(HashJoinTest, BindErrorsNameThePointer) {
       {{{"type", "outer"}, {"on", {{{"left", "id"}, {"right", "id"}}}}}, "/type", "not one of"},
       {{{"on", {{{"left", "id"}, {"right", "id"}}}}, {"right_suffix", ""}}, "/right_suffix", "clashes"},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.config.dump());
-    auto op = BindModule(BlockingRegistry(), "transform.join", c.config, {Left()->schema(), Right()->schema()});
-    ASSERT_FALSE(op.ok());
-    EXPECT_EQ(op.status().message().rfind(c.pointer + ":", 0), 0u) << op.status().message();
-    EXPECT_NE(op.status().message().find(c.fragment), std::string::npos) << op.status().message();
-  }
+  ExpectBindErrors("transform.join", {Left()->schema(), Right()->schema()}, cases);
 }
 
 }  // namespace

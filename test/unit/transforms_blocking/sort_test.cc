@@ -84,25 +84,14 @@ TEST(SortTest, RandomAgainstStableSort) {
 }
 
 TEST(SortTest, BindErrorsNameThePointer) {
-  struct Case {
-    nlohmann::json config;
-    std::string pointer;
-    std::string fragment;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<BindErrorCase> cases = {
       {{{"keys", nlohmann::json::array()}}, "/keys", "at least one"},
       {{{"keys", {{{"column", "k"}}, {{"column", "zz"}}}}}, "/keys/1/column", "column 'zz' does not exist"},
       {{{"keys", {{{"column", "k"}, {"order", "up"}}}}}, "/keys/0/order", "not one of"},
       {{{"keys", {{{"column", "k"}, {"nulls", "middle"}}}}}, "/keys/0/nulls", "not one of"},
       {{{"keys", {42}}}, "/keys/0", "must be an object"},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.config.dump());
-    auto op = BindModule(BlockingRegistry(), "transform.sort", c.config, {Input()->schema()});
-    ASSERT_FALSE(op.ok());
-    EXPECT_EQ(op.status().message().rfind(c.pointer + ":", 0), 0u) << op.status().message();
-    EXPECT_NE(op.status().message().find(c.fragment), std::string::npos) << op.status().message();
-  }
+  ExpectBindErrors("transform.sort", {Input()->schema()}, cases);
 }
 
 }  // namespace

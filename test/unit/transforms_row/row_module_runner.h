@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "module/module_registry.h"
+#include "support/config_error_check.h"
 #include "support/operator_harness.h"
 #include "support/test_batches.h"
 #include "transforms/transform_modules.h"
@@ -43,6 +44,21 @@ inline Result<std::vector<std::vector<BatchPtr>>> RunModule(const std::string& k
 inline Status BindOnly(const std::string& key, const nlohmann::json& config, std::vector<SchemaPtr> schemas) {
   auto op = BindModule(RowRegistry(), key, config, std::move(schemas));
   return op.ok() ? Status::OK() : op.status();
+}
+
+// A config the binder must refuse: the error is InvalidArgument, starts with "<pointer>: " and
+// contains `message_part` (empty: any message).
+struct BadConfig {
+  std::string name;
+  nlohmann::json config;
+  std::string pointer;
+  std::string message_part;
+};
+
+// Binds `key` with c.config against `schema` and checks the refusal c describes.
+inline void ExpectConfigRefused(const std::string& key, const BadConfig& c, const SchemaPtr& schema) {
+  SCOPED_TRACE(c.name);
+  ExpectConfigError(BindOnly(key, c.config, {schema}), c.pointer, c.message_part);
 }
 
 // Rows of one output port (empty when the port emitted nothing).
