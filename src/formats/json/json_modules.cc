@@ -52,7 +52,7 @@ ModuleDescriptor JsonExtractModule() {
       "Nested objects become dotted columns (`address.city`); arrays are kept as JSON text. Column types are "
       "inferred from the first `infer_rows` records (bool, int64, float64, date and timestamp when every "
       "sampled string parses, else string); set `columns` to choose types yourself. Malformed input fails the "
-      "run naming `file:line:column` (NDJSON) and the reason.";
+      "run naming `file:line:column` and the reason.";
   nlohmann::json props = nlohmann::json::object();
   props["path"] = FilePathProperty("A file, a glob such as data/*.json, or a folder. Relative paths start at the pipeline's folder.");
   props["format"] = SchemaProperty("string", "Format", "auto: an array when the file starts with [, else NDJSON.");
