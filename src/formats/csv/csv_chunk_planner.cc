@@ -1,5 +1,7 @@
 #include "formats/csv/csv_chunk_planner.h"
 
+#include <cstring>
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -41,6 +43,11 @@ size_t BomLength(const char* data, size_t size) {
     return 3;
   }
   return 0;
+}
+
+int64_t ChunkLineAt(const CsvChunk& chunk, const char* at) {
+  if (chunk.first_line > 0) return chunk.first_line + CountNewlines(chunk.data, static_cast<size_t>(at - chunk.data));
+  return 1 + CountNewlines(chunk.file_start, static_cast<size_t>(at - chunk.file_start));
 }
 
 CsvChunkPlanner::CsvChunkPlanner(FileSystem* fs, std::vector<std::string> files, const CsvReadOptions& options,
@@ -140,7 +147,14 @@ Result<std::optional<CsvChunk>> CsvChunkPlanner::NextMapped() {
   chunk.data = data + pos_;
   chunk.first_line = line_;
   size_t end = size;
-  if (size - pos_ > chunk_bytes_) {
+  if (!count_lines_ && !options_.dialect.quoting() && !options_.dialect.has_separate_escape()) {
+    chunk.first_line = 0;
+    chunk.file_start = data;
+    if (size - pos_ > chunk_bytes_) {
+      const void* nl = std::memchr(data + pos_ + chunk_bytes_, '\n', size - pos_ - chunk_bytes_);
+      if (nl != nullptr) end = static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
+    }
+  } else if (size - pos_ > chunk_bytes_) {
     RecordEnd r = FindRecordEnd(data, pos_, pos_ + chunk_bytes_, size, options_.dialect);
     if (r.found) {
       end = r.end;

@@ -26,11 +26,16 @@ struct CsvChunk {
   std::shared_ptr<const void> owner;  // keeps `data` alive
   const char* data = nullptr;
   size_t size = 0;
-  int64_t first_line = 1;      // 1-based line number of data[0] in its file
+  int64_t first_line = 1;      // 1-based line number of data[0] in its file; 0: not counted
+  const char* file_start = nullptr;  // the whole mapped file, when first_line is not counted
   // True when `data` lies in a read-only file mapping: once parsed, its pages may be dropped
   // from the process (ReleaseChunkPages) so resident memory stays at the chunks in flight.
   bool mapped = false;
 };
+
+// The 1-based line of `at` (inside chunk.data) in its file. Counts from the file's start when the
+// planner did not count lines (an error path: O(file offset)).
+int64_t ChunkLineAt(const CsvChunk& chunk, const char* at);
 
 // Drops the whole pages of a parsed mapped chunk from this process (the page cache keeps them).
 void ReleaseChunkPages(const CsvChunk& chunk);
@@ -45,6 +50,10 @@ class CsvChunkPlanner {
   Result<std::optional<CsvChunk>> Next();
   // Chunks handed out so far (all of them once Next() returned nullopt).
   int64_t chunks_issued();
+  // For readers without quoting (NDJSON): cut plain files at the first newline past each chunk's
+  // nominal end without counting the lines before it — that serial scan of every byte otherwise
+  // bounds the parallel readers. Chunks then come with first_line 0 (see ChunkLineAt).
+  void SkipLineCounting() { count_lines_ = false; }
 
  private:
   Status OpenNextFile();
@@ -58,6 +67,7 @@ class CsvChunkPlanner {
   CsvReadOptions options_;
   std::vector<std::string> header_;
   size_t chunk_bytes_;
+  bool count_lines_ = true;
 
   std::mutex mu_;
   size_t file_index_ = 0;  // the file being cut; == files_.size() at the end

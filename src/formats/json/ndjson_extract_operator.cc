@@ -76,7 +76,7 @@ bool AppendElement(element v, ColumnBuilder& b) {
 
 std::string Located(const CsvChunk& chunk, size_t offset) {
   const char* at = chunk.data + std::min(offset, chunk.size);
-  int64_t line = chunk.first_line + std::count(chunk.data, at, '\n');
+  int64_t line = ChunkLineAt(chunk, at);
   const char* line_start = at;
   while (line_start > chunk.data && line_start[-1] != '\n') --line_start;
   return *chunk.path + ":" + std::to_string(line) + ":" + std::to_string(at - line_start + 1);
@@ -242,7 +242,9 @@ std::unique_ptr<CsvChunkPlanner> MakeNdjsonChunkPlanner(FileSystem* fs, std::vec
   options.header = false;
   options.dialect.quote = '\0';  // lines end at every '\n': JSON escapes newlines inside strings
   options.dialect.escape = '\0';
-  return std::make_unique<CsvChunkPlanner>(fs, std::move(files), options, std::vector<std::string>{}, chunk_bytes);
+  auto planner = std::make_unique<CsvChunkPlanner>(fs, std::move(files), options, std::vector<std::string>{}, chunk_bytes);
+  planner->SkipLineCounting();
+  return planner;
 }
 
 NdjsonExtractOperator::NdjsonExtractOperator(std::string pattern, SchemaPtr schema, int64_t chunk_bytes)
