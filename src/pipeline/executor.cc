@@ -76,6 +76,16 @@ struct Executor::NodeRuntime {
   bool multi_emitting_inputs = false;
   std::vector<bool> emits_on_consume;  // per input port
   std::vector<std::unique_ptr<Reorder>> reorder;  // per input port; null when unordered
+  // An input port whose batches are held until `waits_for` (other input ports of this node) have
+  // finished: it is fed, directly or not, by the same node as a port it waits for.
+  struct ParkedPort {
+    std::mutex mu;
+    std::vector<int> waits_for;
+    bool open = false;
+    bool finish_pending = false;  // the port's feeder finished while it was closed
+    std::vector<BatchPtr> batches;
+  };
+  std::vector<std::unique_ptr<ParkedPort>> parked;  // per input port; null when delivered directly
   std::unique_ptr<OperatorState> ordered_state;
   std::vector<std::unique_ptr<std::atomic<uint64_t>>> next_seq;  // per output port
   std::vector<uint64_t> produce_seq_base;                         // per output port
@@ -209,6 +219,7 @@ Status Executor::Prepare() {
     rt->ports_unfinished = static_cast<int>(ports);
     rt->is_source = ports == 0;
     rt->reorder.resize(ports);
+    rt->parked.resize(ports);
     int emitting = 0;
     for (size_t p = 0; p < ports; ++p) {
       bool emits = rt->op->EmitsOnConsume(static_cast<int>(p));
@@ -225,58 +236,7 @@ Status Executor::Prepare() {
     nodes_.push_back(std::move(rt));
   }
 
-  // Which (node, port) pairs must finish before each node may produce: walk the streaming paths.
-  std::vector<std::set<std::pair<int, int>>> memo(count);
-  std::vector<bool> done(count, false);
-  for (auto it = pipeline_.topo_order.rbegin(); it != pipeline_.topo_order.rend(); ++it) {
-    int v = *it;
-    std::set<std::pair<int, int>> req;
-    for (const auto& edges : pipeline_.nodes[static_cast<size_t>(v)].output_edges) {
-      for (int e : edges) {
-        const BoundEdge& edge = pipeline_.edges[static_cast<size_t>(e)];
-        Operator* target = pipeline_.nodes[static_cast<size_t>(edge.target_node)].op.get();
-        if (target == nullptr) continue;
-        for (int r : target->PortsRequiredBefore(edge.target_port)) req.insert({edge.target_node, r});
-        if (target->EmitsOnConsume(edge.target_port)) {
-          const auto& down = memo[static_cast<size_t>(edge.target_node)];
-          req.insert(down.begin(), down.end());
-        }
-      }
-    }
-    memo[static_cast<size_t>(v)] = std::move(req);
-  }
-  // A requirement fed (directly or not) by the node itself can never be met.
-  auto is_ancestor = [&](int a, int b) {  // a reaches b
-    std::vector<int> stack = {a};
-    std::set<int> seen;
-    while (!stack.empty()) {
-      int x = stack.back();
-      stack.pop_back();
-      if (x == b) return true;
-      if (!seen.insert(x).second) continue;
-      for (const auto& edges : pipeline_.nodes[static_cast<size_t>(x)].output_edges) {
-        for (int e : edges) stack.push_back(pipeline_.edges[static_cast<size_t>(e)].target_node);
-      }
-    }
-    return false;
-  };
-  for (size_t v = 0; v < count; ++v) {
-    if (nodes_[v]->op == nullptr) continue;
-    for (auto [node, port] : memo[v]) {
-      int feeder = pipeline_.edges[static_cast<size_t>(pipeline_.nodes[static_cast<size_t>(node)].input_edges[static_cast<size_t>(port)])]
-                       .source_node;
-      if (is_ancestor(static_cast<int>(v), feeder)) {
-        const auto& target = pipeline_.nodes[static_cast<size_t>(node)];
-        return Status::Unsupported("node '" + target.spec->id + "' needs input '" +
-                                   target.module->inputs[std::min<size_t>(static_cast<size_t>(port), target.module->inputs.size() - 1)].name +
-                                   "' complete before its other input, but both are fed from '" +
-                                   pipeline_.nodes[v].spec->id +
-                                   "'; add a sort or aggregate on one branch to materialise it");
-      }
-    }
-    nodes_[v]->required_before_produce.assign(memo[v].begin(), memo[v].end());
-  }
-
+  LD_RETURN_IF_ERROR(PlanProduceOrder());
   PushDownProjections();
   for (int v : pipeline_.topo_order) {
     NodeRuntime& n = *nodes_[static_cast<size_t>(v)];
@@ -299,6 +259,83 @@ Status Executor::Prepare() {
     }
   }
   return Status::OK();
+}
+
+// Which (node, port) pairs must finish before each node may produce: walk the streaming paths.
+// A node that would wait for a port it feeds itself (a self-join: orders → aggregate → join
+// build, orders → join probe) would wait forever; the waiting input port is parked instead: its
+// batches are held until the ports it needs have finished, then delivered (ParkedPort).
+Status Executor::PlanProduceOrder() {
+  const size_t count = pipeline_.nodes.size();
+  auto is_parked = [&](int node, int port) {
+    const auto& parked = nodes_[static_cast<size_t>(node)]->parked;
+    return static_cast<size_t>(port) < parked.size() && parked[static_cast<size_t>(port)] != nullptr;
+  };
+  auto is_ancestor = [&](int a, int b) {  // a reaches b
+    std::vector<int> stack = {a};
+    std::set<int> seen;
+    while (!stack.empty()) {
+      int x = stack.back();
+      stack.pop_back();
+      if (x == b) return true;
+      if (!seen.insert(x).second) continue;
+      for (const auto& edges : pipeline_.nodes[static_cast<size_t>(x)].output_edges) {
+        for (int e : edges) stack.push_back(pipeline_.edges[static_cast<size_t>(e)].target_node);
+      }
+    }
+    return false;
+  };
+  while (true) {
+    std::vector<std::set<std::pair<int, int>>> memo(count);
+    for (auto it = pipeline_.topo_order.rbegin(); it != pipeline_.topo_order.rend(); ++it) {
+      int v = *it;
+      std::set<std::pair<int, int>> req;
+      for (const auto& edges : pipeline_.nodes[static_cast<size_t>(v)].output_edges) {
+        for (int e : edges) {
+          const BoundEdge& edge = pipeline_.edges[static_cast<size_t>(e)];
+          Operator* target = pipeline_.nodes[static_cast<size_t>(edge.target_node)].op.get();
+          if (target == nullptr) continue;
+          if (!is_parked(edge.target_node, edge.target_port)) {
+            for (int r : target->PortsRequiredBefore(edge.target_port)) req.insert({edge.target_node, r});
+          }
+          if (target->EmitsOnConsume(edge.target_port)) {
+            const auto& down = memo[static_cast<size_t>(edge.target_node)];
+            req.insert(down.begin(), down.end());
+          }
+        }
+      }
+      memo[static_cast<size_t>(v)] = std::move(req);
+    }
+    // A requirement fed (directly or not) by the node itself can never be met: park the ports that wait.
+    bool parked_more = false;
+    std::string unsupported;
+    for (size_t v = 0; v < count; ++v) {
+      if (nodes_[v]->op == nullptr) continue;
+      for (auto [node, port] : memo[v]) {
+        const BoundNode& target = pipeline_.nodes[static_cast<size_t>(node)];
+        int feeder = pipeline_.edges[static_cast<size_t>(target.input_edges[static_cast<size_t>(port)])].source_node;
+        if (!is_ancestor(static_cast<int>(v), feeder)) continue;
+        NodeRuntime& t = *nodes_[static_cast<size_t>(node)];
+        for (size_t p = 0; p < t.parked.size(); ++p) {
+          auto waits = t.op->PortsRequiredBefore(static_cast<int>(p));
+          if (t.parked[p] != nullptr || std::find(waits.begin(), waits.end(), port) == waits.end()) continue;
+          t.parked[p] = std::make_unique<NodeRuntime::ParkedPort>();
+          t.parked[p]->waits_for = std::move(waits);
+          parked_more = true;
+        }
+        if (unsupported.empty()) {
+          unsupported = "node '" + target.spec->id + "' needs input '" +
+                        target.module->inputs[std::min<size_t>(static_cast<size_t>(port), target.module->inputs.size() - 1)].name +
+                        "' complete before its other input, but both are fed from '" + pipeline_.nodes[v].spec->id + "'";
+        }
+      }
+    }
+    if (unsupported.empty()) {
+      for (size_t v = 0; v < count; ++v) nodes_[v]->required_before_produce.assign(memo[v].begin(), memo[v].end());
+      return Status::OK();
+    }
+    if (!parked_more) return Status::Unsupported(unsupported + "; add a sort or aggregate on one branch to materialise it");
+  }
 }
 
 void Executor::PushDownProjections() {
@@ -387,6 +424,18 @@ Status Executor::Deliver(WorkerContext& w, int node, int port, const BatchPtr& b
   if (n.op == nullptr) return Status::OK();  // preview: unbound downstream nodes
   if (ShouldStop()) return Status::Cancelled("stopping");
   n.rows_in.fetch_add(batch->num_rows(), std::memory_order_relaxed);
+  if (auto* parked = n.parked[static_cast<size_t>(port)].get()) {
+    std::lock_guard<std::mutex> lock(parked->mu);
+    if (!parked->open) {
+      parked->batches.push_back(batch);
+      return Status::OK();
+    }
+  }
+  return DeliverInOrder(w, node, port, batch);
+}
+
+Status Executor::DeliverInOrder(WorkerContext& w, int node, int port, const BatchPtr& batch) {
+  NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
   auto& reorder = n.reorder[static_cast<size_t>(port)];
   if (reorder == nullptr) return ConsumeNow(w, node, port, batch);
   std::lock_guard<std::mutex> lock(reorder->mu);
@@ -524,6 +573,13 @@ void Executor::NodeOutputDone(int node) {
 void Executor::FinishInputPort(int node, int port) {
   NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
   if (n.op == nullptr || ShouldStop()) return;
+  if (auto* parked = n.parked[static_cast<size_t>(port)].get()) {
+    std::lock_guard<std::mutex> lock(parked->mu);
+    if (!parked->open) {  // finished once its held batches have been delivered (OpenParkedPorts)
+      parked->finish_pending = true;
+      return;
+    }
+  }
   {
     std::lock_guard<std::mutex> finish_lock(n.finish_mu);
     auto& reorder = n.reorder[static_cast<size_t>(port)];
@@ -554,11 +610,49 @@ void Executor::FinishInputPort(int node, int port) {
       return;
     }
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  n.port_finished[static_cast<size_t>(port)] = true;
-  --n.ports_unfinished;
-  // Finishing a port can unblock this node and any node waiting on it.
-  for (size_t v = 0; v < nodes_.size(); ++v) MaybeScheduleProduce(static_cast<int>(v));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    n.port_finished[static_cast<size_t>(port)] = true;
+    --n.ports_unfinished;
+    // Finishing a port can unblock this node and any node waiting on it.
+    for (size_t v = 0; v < nodes_.size(); ++v) MaybeScheduleProduce(static_cast<int>(v));
+  }
+  OpenParkedPorts(node);
+}
+
+void Executor::OpenParkedPorts(int node) {
+  NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
+  for (size_t p = 0; p < n.parked.size(); ++p) {
+    auto* parked = n.parked[p].get();
+    if (parked == nullptr) continue;
+    WorkerContext* w = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      bool ready = std::all_of(parked->waits_for.begin(), parked->waits_for.end(),
+                               [&](int r) { return n.port_finished[static_cast<size_t>(r)]; });
+      if (!ready) continue;
+      // A context of its own: the thread that opens the port delivers the held batches with it.
+      auto ctx = std::make_unique<WorkerContext>();
+      ctx->index = static_cast<int>(workers_.size() + drain_contexts_.size());
+      ctx->states.resize(nodes_.size());
+      ctx->state_made.assign(nodes_.size(), false);
+      w = ctx.get();
+      drain_contexts_.push_back(std::move(ctx));
+    }
+    bool finish = false;
+    {
+      std::lock_guard<std::mutex> lock(parked->mu);
+      if (parked->open) continue;
+      for (const auto& batch : parked->batches) {
+        if (ShouldStop() || !DeliverInOrder(*w, node, static_cast<int>(p), batch).ok()) return;
+      }
+      parked->batches.clear();
+      parked->batches.shrink_to_fit();
+      parked->open = true;
+      finish = parked->finish_pending;
+    }
+    if (finish) FinishInputPort(node, static_cast<int>(p));
+  }
 }
 
 void Executor::WorkerLoop(int worker) {

@@ -62,10 +62,13 @@ class Executor {
   class NodeEmitter;
 
   Status Prepare();
+  Status PlanProduceOrder();
   void PushDownProjections();
   void WorkerLoop(int worker);
   void RunProduceSlot(int worker, int node);
   Status Deliver(WorkerContext& w, int node, int port, const BatchPtr& batch);
+  Status DeliverInOrder(WorkerContext& w, int node, int port, const BatchPtr& batch);
+  void OpenParkedPorts(int node);
   Status ConsumeNow(WorkerContext& w, int node, int port, const BatchPtr& batch);
   Status EmitFromNode(WorkerContext& w, int node, int port, BatchPtr batch);
   void NodeOutputDone(int node);
@@ -81,6 +84,7 @@ class Executor {
   ExecutorOptions options_;
   std::vector<std::unique_ptr<NodeRuntime>> nodes_;
   std::vector<std::unique_ptr<WorkerContext>> workers_;
+  std::vector<std::unique_ptr<WorkerContext>> drain_contexts_;  // one per opened parked port (under mu_)
 
   std::mutex mu_;                       // guards the schedule below and node phase changes
   std::condition_variable cv_;

@@ -96,6 +96,34 @@ TEST(ExecutorTest, BuildSideFinishesBeforeProbe) {
   EXPECT_EQ(f.collected.values["out"], Range(3000, 2));
 }
 
+TEST(ExecutorTest, SelfJoinHoldsTheProbeSideUntilTheBuildSideIsComplete) {
+  // One source feeds both sides of the lookup (directly and through a transform): its probe
+  // batches are held until the build side, which the same source feeds, has finished.
+  for (int threads : {1, 2}) {
+    for (const char* probe_path : {"direct", "through_keep_even"}) {
+      Fixture f;
+      std::string json = R"({"name": "self-join", "nodes": [
+        {"id": "src", "type": "extract", "module": "numbers", "config": {"count": 20000, "batch": 256, "parallel": true}},
+        {"id": "dbl", "type": "transform", "module": "double"},
+        {"id": "even", "type": "transform", "module": "keep_even"},
+        {"id": "lk", "type": "transform", "module": "lookup"},
+        {"id": "out", "type": "load", "module": "collect"}],
+       "edges": [{"source": "src", "target": "dbl"}, {"source": "dbl", "target": "lk", "target_port": "build"},
+                 PROBE, {"source": "lk", "target": "out"}]})";
+      std::string probe = std::string(probe_path) == "direct"
+                              ? R"({"source": "src", "target": "lk", "target_port": "probe"}, {"source": "src", "target": "even"})"
+                              : R"({"source": "src", "target": "even"}, {"source": "even", "target": "lk", "target_port": "probe"})";
+      json.replace(json.find("PROBE"), 5, probe);
+      RunResult r = f.Run(json, threads);
+      ASSERT_TRUE(r.status.ok()) << probe_path << ", " << threads << " threads: " << r.status.ToString();
+      auto out = f.collected.values["out"];
+      std::sort(out.begin(), out.end());
+      EXPECT_EQ(out, Range(10000, 2)) << probe_path << ", " << threads << " threads";
+      EXPECT_EQ(r.nodes["lk"].rows_in, 40000 - (std::string(probe_path) == "direct" ? 0 : 10000));
+    }
+  }
+}
+
 TEST(ExecutorTest, VariadicUnionReceivesEveryInput) {
   Fixture f;
   RunResult r = f.Run(R"({"name": "union", "nodes": [
