@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "formats/parquet/parquet_reader.h"
+#include "integration/parquet/parquet_peers.h"
 
 namespace logidata::parquet {
 namespace {
@@ -22,26 +23,6 @@ namespace fs = std::filesystem;
 std::string CorpusDir() {
   const char* env = std::getenv("LOGIDATA_PARQUET_TESTING");
   return env ? env : std::string(LOGIDATA_SOURCE_DIR) + "/../shared/parquet-testing";
-}
-std::string PeersDir() {
-  const char* env = std::getenv("LOGIDATA_PEERS_DIR");
-  return env ? env : std::string(LOGIDATA_SOURCE_DIR) + "/../shared/peers";
-}
-std::string PeersHome() {
-  const char* env = std::getenv("PEERS_HOME");
-  return env ? env : std::string(std::getenv("HOME")) + "/.cache/logidata-peers";
-}
-
-std::pair<int, std::string> RunPeer(const std::string& args) {
-  std::string cmd = PeersDir() + "/peer " + args + " 2>/tmp/logidata-parquet-corpus.err";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, ""};
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
 }
 
 std::vector<std::string> CorpusFiles() {
@@ -56,13 +37,6 @@ std::vector<std::string> CorpusFiles() {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-std::string Hex(std::string_view s) {
-  static const char* d = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) { out.push_back(d[c >> 4]); out.push_back(d[c & 15]); }
-  return out;
 }
 
 // Whether our column type and DuckDB's type name describe the same kind of values.
@@ -106,9 +80,7 @@ bool SameCell(const Column& c, int64_t i, const std::string& duck, const nlohman
 TEST(ParquetCorpusTest, EveryFileReadsCorrectlyOrFailsCleanly) {
   std::vector<std::string> files = CorpusFiles();
   ASSERT_GT(files.size(), 50u) << "corpus not found under " << CorpusDir();
-  RunPeer("parquet_check.mjs --help");  // installs the peers on first use
-  fs::copy_file(std::string(LOGIDATA_SOURCE_DIR) + "/test/integration/parquet/parquet_peers.mjs",
-                PeersHome() + "/parquet_peers.mjs", fs::copy_options::overwrite_existing);
+  PreparePeers();
   std::string args = "parquet_peers.mjs dump --duckdb-only";
   for (const auto& f : files) args += " '" + f + "'";
   auto [rc, out] = RunPeer(args);
@@ -138,8 +110,12 @@ TEST(ParquetCorpusTest, EveryFileReadsCorrectlyOrFailsCleanly) {
       ++rejected;
       std::printf("  rejected %-70s %s\n", fs::path(file).filename().c_str(), status.ToString().substr(0, 160).c_str());
       EXPECT_TRUE(status.IsDataError() || status.IsUnsupported()) << status.ToString();
-      if (status.IsUnsupported()) EXPECT_NE(status.message().find("unsupported"), std::string::npos);
-      if (status.IsDataError()) EXPECT_NE(status.message().find("corrupt"), std::string::npos) << status.message();
+      if (status.IsUnsupported()) {
+        EXPECT_NE(status.message().find("unsupported"), std::string::npos);
+      }
+      if (status.IsDataError()) {
+        EXPECT_NE(status.message().find("corrupt"), std::string::npos) << status.message();
+      }
       continue;
     }
     ++read;

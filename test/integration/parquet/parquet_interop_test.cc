@@ -16,6 +16,7 @@
 #include "formats/parquet/compression.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
+#include "integration/parquet/parquet_peers.h"
 #include "support/test_batches.h"
 #include "types/column_builder.h"
 
@@ -24,45 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using logidata::testing::TempDir;
-
-std::string PeersDir() {
-  const char* env = std::getenv("LOGIDATA_PEERS_DIR");
-  return env ? env : std::string(LOGIDATA_SOURCE_DIR) + "/../shared/peers";
-}
-std::string PeersHome() {
-  const char* env = std::getenv("PEERS_HOME");
-  return env ? env : std::string(std::getenv("HOME")) + "/.cache/logidata-peers";
-}
-
-// Runs `peer SCRIPT ARGS` and returns (exit code, stdout).
-std::pair<int, std::string> RunPeer(const std::string& args) {
-  std::string cmd = PeersDir() + "/peer " + args + " 2>/tmp/logidata-parquet-peer.err";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return {-1, ""};
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
-}
-
-// Installs the peers (first use) and puts our helper script beside their node_modules.
-void PreparePeers() {
-  static bool done = false;
-  if (done) return;
-  RunPeer("parquet_check.mjs --help");  // usage error, but installs the packages
-  fs::copy_file(std::string(LOGIDATA_SOURCE_DIR) + "/test/integration/parquet/parquet_peers.mjs",
-                PeersHome() + "/parquet_peers.mjs", fs::copy_options::overwrite_existing);
-  done = true;
-}
-
-std::string Hex(std::string_view s) {
-  static const char* d = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) { out.push_back(d[c >> 4]); out.push_back(d[c & 15]); }
-  return out;
-}
 
 // A cell in the canonical text the helper script prints for DuckDB.
 std::optional<std::string> Canonical(const Column& c, int64_t i) {
