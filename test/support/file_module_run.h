@@ -13,21 +13,10 @@
 
 #include "module/module_registry.h"
 #include "support/operator_harness.h"
+#include "support/registry_of.h"
 #include "support/test_batches.h"
 
 namespace logidata::testing {
-
-// A process-wide registry filled by `Register` (RegisterCsvModules, RegisterJsonModules, …).
-template <Status (*Register)(ModuleRegistry&)>
-const ModuleRegistry& RegistryOf() {
-  static const ModuleRegistry* registry = [] {
-    auto* r = new ModuleRegistry();
-    Status st = Register(*r);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return r;
-  }();
-  return *registry;
-}
 
 inline std::string WriteFile(const std::string& dir, const std::string& name, const std::string& bytes) {
   std::string path = dir + "/" + name;

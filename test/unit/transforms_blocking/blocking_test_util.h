@@ -12,21 +12,14 @@
 
 #include "support/config_error_check.h"
 #include "support/operator_harness.h"
+#include "support/registry_of.h"
 #include "support/test_batches.h"
 #include "transforms/transform_modules.h"
 #include "types/column_builder.h"
 
 namespace logidata::testing {
 
-inline const ModuleRegistry& BlockingRegistry() {
-  static const ModuleRegistry* r = [] {
-    auto* reg = new ModuleRegistry();
-    Status st = RegisterBlockingTransforms(*reg);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return reg;
-  }();
-  return *r;
-}
+inline const ModuleRegistry& BlockingRegistry() { return RegistryOf<RegisterBlockingTransforms>(); }
 
 // A config the binder must refuse: the error names `pointer` and contains `fragment`.
 struct BindErrorCase {

@@ -11,20 +11,13 @@
 #include "module/module_registry.h"
 #include "support/config_error_check.h"
 #include "support/operator_harness.h"
+#include "support/registry_of.h"
 #include "support/test_batches.h"
 #include "transforms/transform_modules.h"
 
 namespace logidata::testing {
 
-inline const ModuleRegistry& RowRegistry() {
-  static const ModuleRegistry* registry = [] {
-    auto* r = new ModuleRegistry();
-    Status s = RegisterRowTransforms(*r);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return r;
-  }();
-  return *registry;
-}
+inline const ModuleRegistry& RowRegistry() { return RegistryOf<RegisterRowTransforms>(); }
 
 // Binds `key` with `config` against the schemas of `inputs` (each port's first batch, or
 // `schemas` when given) and runs it. Returns every output port's batches in sequence order.
