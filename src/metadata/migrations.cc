@@ -64,6 +64,30 @@ const std::vector<Migration>& MetadataMigrations() {
            "CREATE TABLE pipeline_state (pipeline_id TEXT NOT NULL, state_key TEXT NOT NULL, state_value TEXT NOT "
            "NULL, updated_at TEXT NOT NULL, PRIMARY KEY (pipeline_id, state_key))",
        }},
+      // The notification, template and preview tables of version 1 were placeholders without
+      // endpoints (always empty): they are replaced by their real shapes.
+      {2,
+       "notifications, module templates and saved previews",
+       {
+           "DROP TABLE notification_settings",
+           "CREATE TABLE notification_settings (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES "
+           "organizations(id) ON DELETE CASCADE, pipeline_id TEXT, name TEXT NOT NULL, channel TEXT NOT NULL, "
+           "recipients TEXT NOT NULL DEFAULT '[]', url_enc TEXT, url_masked TEXT NOT NULL DEFAULT '', secret_enc "
+           "TEXT, events TEXT NOT NULL, enabled BIGINT NOT NULL DEFAULT 1, created_by TEXT, created_at TEXT NOT "
+           "NULL, updated_at TEXT NOT NULL)",
+           "CREATE INDEX notification_settings_org ON notification_settings(org_id, pipeline_id)",
+           "DROP TABLE module_templates",
+           "CREATE TABLE module_templates (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id) "
+           "ON DELETE CASCADE, name TEXT NOT NULL, module_key TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', "
+           "config TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE "
+           "(org_id, name))",
+           "DROP TABLE data_previews",
+           "CREATE TABLE data_previews (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id) ON "
+           "DELETE CASCADE, pipeline_id TEXT NOT NULL, node_id TEXT NOT NULL, pipeline_version BIGINT NOT NULL, "
+           "row_count BIGINT NOT NULL DEFAULT 0, truncated BIGINT NOT NULL DEFAULT 0, result TEXT NOT NULL, "
+           "created_by TEXT, created_at TEXT NOT NULL)",
+           "CREATE INDEX data_previews_node ON data_previews(pipeline_id, node_id, created_at)",
+       }},
   };
   return kMigrations;
 }

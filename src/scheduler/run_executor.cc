@@ -252,6 +252,7 @@ void RunExecutor::Execute(const ClaimedRun& run) {
   }
   if (events_) events_->Finished(status, seconds, rows);
   publish();
+  if (done.ok() && options_.on_finished) options_.on_finished(run.org_id, run.id);
 }
 
 }  // namespace logidata

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,8 @@ struct RunExecutorOptions {
   int heartbeat_seconds = 5;
   int stale_seconds = 60;        // a running run without heartbeat this long is interrupted
   bool single_process = true;    // SQLite: at start every running run is an orphan
+  // Called (on the slot thread) once a run's final status is stored; must return quickly.
+  std::function<void(const std::string& org_id, const std::string& run_id)> on_finished;
 };
 
 class RunExecutor {

@@ -17,6 +17,7 @@ class RunExecutor;
 class ModuleRegistry;
 class ResponseCache;
 class RunEvents;
+class RunNotifier;
 
 struct ApiServices {
   Database* db = nullptr;
@@ -27,6 +28,7 @@ struct ApiServices {
   RunExecutor* executor = nullptr;  // null when runs execute only in external workers
   ResponseCache* list_cache = nullptr;
   RunEvents* run_events = nullptr;  // live updates of runs changed by the API
+  RunNotifier* notifier = nullptr;  // test messages of notification settings
   std::string data_dir;
   std::string version = "0.1.0";
   bool allow_registration = true;

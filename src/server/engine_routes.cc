@@ -2,6 +2,7 @@
 #include "auth/secret_box.h"
 #include "metadata/connection_store.h"
 #include "metadata/pipeline_store.h"
+#include "metadata/preview_store.h"
 #include "server/engine_bridge.h"
 #include "server/route_support.h"
 
@@ -19,17 +20,39 @@ void RegisterEngineRoutes(Router& router, const ApiServices& s) {
                 return HttpResponse::Json(200, ValidatePipelineJson(body, &connections));
               }});
   router.Add({"POST", "/api/v1/preview", Access::kDeveloper, "pipelines",
-              "Runs the pipeline up to a node on a sample; returns rows and column statistics.",
+              "Runs the pipeline up to a node on a sample; returns rows and column statistics. With "
+              "`pipeline_id` (a stored pipeline) the result is saved as `preview_id` for GET /api/v1/previews/{id}.",
               ObjSchema({{"pipeline", {{"type", "object"}}},
                          {"node_id", StrSchema(1, 200)},
+                         {"pipeline_id", StrSchema(1, 100)},
                          {"offset", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1000000}}},
                          {"limit", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1000}}}},
                         {"pipeline", "node_id"}),
               {}, 200, true, [db, box, base_dir](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
+                Result<StoredPipeline> stored = Status::NotFound("");
+                if (b.contains("pipeline_id")) {
+                  stored = LoadPipeline(*db, c.org_id, b["pipeline_id"]);
+                  if (!stored.ok()) {
+                    return Fail(stored.status().code() == StatusCode::kNotFound
+                                    ? Status::InvalidArgument("/pipeline_id: no such pipeline")
+                                    : stored.status());
+                  }
+                }
                 DbConnectionResolver connections(db, box, c.org_id);
                 auto out = PreviewJson(b["pipeline"], b["node_id"], b.value("offset", int64_t{0}),
                                        b.value("limit", int64_t{100}), &connections, base_dir);
-                return out.ok() ? HttpResponse::Json(200, *out) : Fail(out.status());
+                if (!out.ok()) return Fail(out.status());
+                if (stored.ok()) {
+                  // The version the edited document was loaded from, if the editor says so.
+                  int64_t version = stored->version;
+                  if (b["pipeline"].contains("version") && b["pipeline"]["version"].is_number_integer()) {
+                    version = b["pipeline"]["version"].get<int64_t>();
+                  }
+                  auto id = SavePreview(*db, {c.org_id, stored->id, b["node_id"], version}, *out, c.Actor());
+                  if (!id.ok()) return Fail(id.status());
+                  (*out)["preview_id"] = *id;
+                }
+                return HttpResponse::Json(200, *out);
               }});
   router.Add({"POST", "/api/v1/expressions/check", Access::kViewer, "pipelines",
               "Parses and types an expression against a node's input schema.",

@@ -36,4 +36,14 @@ void EventHub::Publish(const std::string& channel, const std::string& message) {
   for (auto& cb : targets) cb(message);
 }
 
+bool EventHub::HasSubscribers() {
+  std::lock_guard lock(mu_);
+  return !subscribers_.empty();
+}
+
+bool EventHub::HasSubscribers(const std::string& channel) {
+  std::lock_guard lock(mu_);
+  return subscribers_.count(channel) > 0;
+}
+
 }  // namespace logidata

@@ -18,6 +18,9 @@ class EventHub {
   int64_t Subscribe(const std::string& channel, Callback callback);
   void Unsubscribe(int64_t token);
   void Publish(const std::string& channel, const std::string& message);
+  // Whether anybody listens at all, or on one channel (pollers skip work nobody would see).
+  bool HasSubscribers();
+  bool HasSubscribers(const std::string& channel);
 
  private:
   std::mutex mu_;

@@ -34,6 +34,9 @@ void RegisterAllRoutes(Router& router, const ApiServices& services) {
   RegisterRunRoutes(router, services);
   RegisterConnectionRoutes(router, services);
   RegisterEngineRoutes(router, services);
+  RegisterNotificationRoutes(router, services);
+  RegisterTemplateRoutes(router, services);
+  RegisterPreviewRoutes(router, services);
   RegisterOperationRoutes(router, services);
 }
 

@@ -35,6 +35,9 @@ void RegisterPipelineRoutes(Router& router, const ApiServices& services);
 void RegisterRunRoutes(Router& router, const ApiServices& services);
 void RegisterConnectionRoutes(Router& router, const ApiServices& services);
 void RegisterEngineRoutes(Router& router, const ApiServices& services);
+void RegisterNotificationRoutes(Router& router, const ApiServices& services);
+void RegisterTemplateRoutes(Router& router, const ApiServices& services);
+void RegisterPreviewRoutes(Router& router, const ApiServices& services);
 // /health…, /metrics, /api/openapi.json, /docs. Registered last: OpenAPI covers every route.
 void RegisterOperationRoutes(Router& router, const ApiServices& services);
 

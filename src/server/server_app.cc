@@ -17,11 +17,13 @@
 #include "auth/token_codec.h"
 #include "metadata/database.h"
 #include "metadata/migrations.h"
+#include "notify/run_notifier.h"
 #include "scheduler/run_executor.h"
 #include "scheduler/schedule_trigger.h"
 #include "server/api_handler.h"
 #include "server/event_hub.h"
 #include "server/http_server.h"
+#include "server/remote_run_watcher.h"
 #include "server/response_cache.h"
 #include "server/route_support.h"
 #include "server/server_metrics.h"
@@ -86,12 +88,23 @@ Status RunServer(const ServerConfig& config) {
 
   std::string files_dir = config.data_dir + "/files";
   LD_RETURN_IF_ERROR(EnsureDir(files_dir));
+  // Declared before the executor: runs it stops on shutdown still queue their notifications.
+  auto notifier = std::make_unique<RunNotifier>(db, &secrets, RunNotifier::OptionsFromEnvironment());
   std::unique_ptr<RunExecutor> executor;
   RunExecutorOptions exec_options;
   exec_options.slots = config.run_slots;
   exec_options.worker_id = "server-" + std::to_string(::getpid());
   exec_options.base_dir = files_dir;
   exec_options.single_process = !postgres;
+  exec_options.on_finished = [n = notifier.get()](const std::string& org_id, const std::string& run_id) {
+    n->RunEnded(org_id, run_id);
+  };
+  // With PostgreSQL, workers and other servers execute runs too: poll them for live updates.
+  std::unique_ptr<RemoteRunWatcher> watcher;
+  if (postgres) {
+    watcher = std::make_unique<RemoteRunWatcher>(db, &hub, &events, exec_options.worker_id);
+    watcher->Start();
+  }
   if (config.run_slots > 0) {
     executor = std::make_unique<RunExecutor>(db, &secrets, &events, exec_options);
     LD_RETURN_IF_ERROR(executor->Start());
@@ -114,6 +127,7 @@ Status RunServer(const ServerConfig& config) {
   services.executor = executor.get();
   services.list_cache = &cache;
   services.run_events = &events;
+  services.notifier = notifier.get();
   services.data_dir = config.data_dir;
   services.allow_registration = config.allow_registration;
   Router router;
@@ -134,6 +148,7 @@ Status RunServer(const ServerConfig& config) {
   Status listening = server.Listen();
   if (!listening.ok()) {
     trigger.Stop();
+    if (watcher) watcher->Stop();
     if (executor) executor->Stop();
     return listening;
   }
@@ -146,7 +161,9 @@ Status RunServer(const ServerConfig& config) {
   server.Run(/*handle_signals=*/true);
   spdlog::info("shutting down: stopping schedules and runs");
   trigger.Stop();
+  if (watcher) watcher->Stop();
   if (executor) executor->Stop();
+  notifier.reset();  // sends what the last runs queued (bounded), while logging still works
   spdlog::shutdown();
   return Status::OK();
 }
@@ -162,6 +179,10 @@ Status RunWorker(const WorkerConfig& config) {
   options.worker_id = "worker-" + std::to_string(::getpid());
   options.base_dir = config.files_dir.empty() ? config.data_dir + "/files" : config.files_dir;
   options.single_process = false;
+  RunNotifier notifier(store.db.get(), &secrets, RunNotifier::OptionsFromEnvironment());
+  options.on_finished = [&notifier](const std::string& org_id, const std::string& run_id) {
+    notifier.RunEnded(org_id, run_id);
+  };
   // Block the stop signals before threads start so only sigwait below sees them.
   sigset_t set;
   sigemptyset(&set);

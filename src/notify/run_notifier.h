@@ -1,0 +1,64 @@
+// RunNotifier: sends the notifications of finished runs in the background. RunEnded only queues
+// the run (bounded; never blocks the executor); a delivery thread loads the run and every
+// enabled setting of its organization or pipeline that wants the event, and sends each one. A
+// failed delivery is logged and appended to the run's log ("notification 'x' to … failed: …"); it
+// never changes the run. Thread-safe; the destructor waits a bounded time for queued runs.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "auth/secret_box.h"
+#include "metadata/database.h"
+#include "notify/notification_sender.h"
+
+namespace logidata {
+
+struct RunNotifierOptions {
+  size_t max_queued = 1000;        // runs waiting beyond this are dropped (and logged)
+  std::string public_url;          // base of the run link in messages (LOGIDATA_PUBLIC_URL)
+  DeliveryOptions delivery;
+  SmtpSettings smtp;
+  int drain_seconds = 10;          // how long the destructor waits for queued deliveries
+};
+
+class RunNotifier {
+ public:
+  RunNotifier(Database* db, const SecretBox* box, RunNotifierOptions options);
+  ~RunNotifier();
+  RunNotifier(const RunNotifier&) = delete;
+  RunNotifier& operator=(const RunNotifier&) = delete;
+
+  // Options from the environment: SMTP settings and LOGIDATA_PUBLIC_URL.
+  static RunNotifierOptions OptionsFromEnvironment();
+
+  // Queues the notifications of a run that just ended. Returns at once.
+  void RunEnded(const std::string& org_id, const std::string& run_id);
+
+  // Sends a test message to one setting now, with a single attempt.
+  Status SendTest(const NotificationSetting& setting) const;
+
+ private:
+  struct Job {
+    std::string org_id, run_id;
+  };
+  void Loop();
+  void Deliver(const Job& job);
+  void AppendRunLog(const std::string& run_id, const std::string& level, const std::string& message);
+
+  Database* db_;
+  const SecretBox* box_;
+  RunNotifierOptions options_;
+  NotificationSender sender_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point drain_deadline_{};
+  std::thread thread_;
+};
+
+}  // namespace logidata

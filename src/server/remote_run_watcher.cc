@@ -1,0 +1,109 @@
+#include "server/remote_run_watcher.h"
+
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "metadata/run_store.h"
+
+namespace logidata {
+
+void RemoteRunWatcher::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void RemoteRunWatcher::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RemoteRunWatcher::Loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (cv_.wait_for(lock, interval_, [&] { return stopping_; })) return;
+    }
+    if (!hub_->HasSubscribers()) {
+      seen_.clear();  // nobody listens: start afresh when somebody does
+      continue;
+    }
+    Poll();
+  }
+}
+
+void RemoteRunWatcher::Poll() {
+  auto r = db_->Query("SELECT id, org_id, status FROM runs WHERE status = 'running' AND (worker IS NULL OR worker <> ?)",
+                      {local_worker_});
+  if (!r.ok()) {
+    spdlog::warn("cannot poll runs executed elsewhere: {}", r.status().ToString());
+    return;
+  }
+  std::set<std::string> running;
+  for (const DbRow& row : r->rows) {
+    const std::string& id = row.Str("id");
+    running.insert(id);
+    auto [it, fresh] = seen_.try_emplace(id);
+    if (fresh) it->second.org_id = row.Str("org_id");
+    Forward(id, it->second, false);
+  }
+  // Runs that left the running state since the last poll: publish their final state once.
+  for (auto it = seen_.begin(); it != seen_.end();) {
+    if (running.count(it->first)) {
+      ++it;
+      continue;
+    }
+    Forward(it->first, it->second, true);
+    it = seen_.erase(it);
+  }
+}
+
+void RemoteRunWatcher::Forward(const std::string& run_id, Seen& seen, bool final) {
+  // Progress and logs only for runs somebody watches; status changes also feed the run lists.
+  if (hub_->HasSubscribers("run:" + run_id)) {
+    auto nodes = db_->Query(
+        "SELECT node_id, status, rows_in, rows_out, bytes_out, wall_seconds, peak_memory_bytes, error FROM "
+        "node_metrics WHERE run_id = ? ORDER BY node_id",
+        {run_id});
+    if (nodes.ok() && !nodes->rows.empty()) {
+      nlohmann::json map = nlohmann::json::object();
+      for (const DbRow& n : nodes->rows) {
+        map[n.Str("node_id")] = {{"status", n.Str("status")},       {"rows_in", n.Int("rows_in")},
+                                 {"rows_out", n.Int("rows_out")},   {"bytes_out", n.Int("bytes_out")},
+                                 {"wall_seconds", n.Real("wall_seconds")},
+                                 {"peak_memory_bytes", n.Int("peak_memory_bytes")}, {"error", n.Str("error")}};
+      }
+      std::string text = map.dump();
+      if (text != seen.nodes) {
+        seen.nodes = std::move(text);
+        events_->NodeProgress(seen.org_id, run_id, map);
+      }
+    }
+    auto logs = db_->Query("SELECT seq, ts, level, node_id, message FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY "
+                           "seq LIMIT 500",
+                           {run_id, seen.log_seq});
+    if (logs.ok()) {
+      for (const DbRow& l : logs->rows) {
+        seen.log_seq = l.Int("seq");
+        events_->Log(seen.org_id, run_id,
+                     {{"seq", l.Int("seq")},
+                      {"ts", l.Str("ts")},
+                      {"level", l.Str("level")},
+                      {"node_id", l.Str("node_id")},
+                      {"message", l.Str("message")}});
+      }
+    }
+  }
+  auto run = LoadRunJson(*db_, seen.org_id, run_id);
+  if (!run.ok()) return;
+  std::string status = run->value("status", "");
+  if (status != seen.status || final) {
+    seen.status = status;
+    events_->RunChanged(seen.org_id, *run);
+  }
+}
+
+}  // namespace logidata
