@@ -11,6 +11,7 @@
 #include "transforms/key_table.h"
 #include "transforms/spill_file.h"
 #include "transforms/spilling_operator.h"
+#include "transforms/transform_descriptor.h"
 
 namespace logidata {
 
@@ -292,10 +293,9 @@ Result<std::unique_ptr<Operator>> BindAggregate(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor AggregateModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kTransform;
-  d.name = "aggregate";
-  d.summary = "Groups rows by key columns and computes aggregates per group.";
+  ModuleDescriptor d = SingleInputTransformDescriptor(
+      "aggregate", "aggregate", "sigma", "Groups rows by key columns and computes aggregates per group.",
+      "Rows to group.", "One row per group.");
   d.description =
       "Groups the input by the `group_by` columns (none: one row for the whole input) and computes "
       "each aggregate per group: `count` (rows, or non-null values of a column), `count_distinct`, "
@@ -304,10 +304,6 @@ ModuleDescriptor AggregateModule() {
       "`last`. Sums of integers are int64 and fail on overflow; sums of decimals are decimal(38,s); "
       "`avg` and `stddev` are float64. Output: the group columns, then the aggregates. Runs in "
       "parallel and spills to disk when over the memory budget.";
-  d.category = "aggregate";
-  d.icon = "sigma";
-  d.inputs = {{"in", "Rows to group.", false}};
-  d.outputs = {{"out", "One row per group.", false}};
   d.config_schema = {
       {"type", "object"},
       {"title", "Aggregate"},

@@ -4,6 +4,7 @@
 
 #include "transforms/blocking_config.h"
 #include "transforms/spill_file.h"
+#include "transforms/transform_descriptor.h"
 
 namespace logidata {
 
@@ -254,19 +255,14 @@ Result<std::unique_ptr<Operator>> BindDedupe(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor DedupeModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kTransform;
-  d.name = "dedupe";
-  d.summary = "Removes duplicate rows, keeping the first or last row per key.";
+  ModuleDescriptor d = SingleInputTransformDescriptor(
+      "dedupe", "rows", "copy-x", "Removes duplicate rows, keeping the first or last row per key.",
+      "Rows with duplicates.", "One row per key.");
   d.description =
       "Keeps one row per distinct combination of the `keys` columns (all columns when empty): the "
       "first or the last in input order. Whole rows are kept. Nulls compare equal to each other. "
       "Keep first streams; keep last holds rows until the input ends. Spills to disk past the "
       "memory budget.";
-  d.category = "rows";
-  d.icon = "copy-x";
-  d.inputs = {{"in", "Rows with duplicates.", false}};
-  d.outputs = {{"out", "One row per key.", false}};
   d.config_schema = {
       {"type", "object"},
       {"title", "Dedupe"},

@@ -5,6 +5,7 @@
 #include "expression/expression.h"
 #include "transforms/config_fields.h"
 #include "transforms/null_column.h"
+#include "transforms/transform_descriptor.h"
 
 namespace logidata {
 namespace {
@@ -123,19 +124,14 @@ Result<std::unique_ptr<Operator>> BindDerive(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor DeriveModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kTransform;
-  d.name = "derive";
-  d.summary = "Adds columns computed from expressions.";
+  ModuleDescriptor d = SingleInputTransformDescriptor(
+      "derive", "columns", "functions", "Adds columns computed from expressions.", "Rows to extend.",
+      "The rows with the computed columns.");
   d.description =
       "Computes each listed column from an expression, in order: a later expression may use a "
       "column computed before it. A column whose name already exists is replaced in place (its "
       "type may change); new columns are appended at the end.\n\n"
       "Example: `{\"name\": \"email\", \"expression\": \"lower(trim(email))\"}`.";
-  d.category = "columns";
-  d.icon = "functions";
-  d.inputs = {{"in", "Rows to extend."}};
-  d.outputs = {{"out", "The rows with the computed columns."}};
   nlohmann::json column = {
       {"type", "object"},
       {"title", "Computed column"},

@@ -3,6 +3,7 @@
 #include "expression/expression.h"
 #include "transforms/config_fields.h"
 #include "transforms/row_selection.h"
+#include "transforms/transform_descriptor.h"
 
 namespace logidata {
 namespace {
@@ -58,18 +59,13 @@ Result<std::unique_ptr<Operator>> BindFilter(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor FilterModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kTransform;
-  d.name = "filter";
-  d.summary = "Keeps the rows that match a condition.";
+  ModuleDescriptor d = SingleInputTransformDescriptor(
+      "filter", "rows", "filter", "Keeps the rows that match a condition.", "Rows to filter.",
+      "Rows for which the condition is true.");
   d.description =
       "Evaluates a boolean expression for every row and passes on the rows where it is true. "
       "Rows where it is false or NULL are dropped.\n\n"
       "Example: `amount > 100 AND status IN ('shipped', 'paid')`.";
-  d.category = "rows";
-  d.icon = "filter";
-  d.inputs = {{"in", "Rows to filter."}};
-  d.outputs = {{"out", "Rows for which the condition is true."}};
   d.config_schema = {
       {"type", "object"},
       {"title", "Filter"},

@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "transforms/config_fields.h"
+#include "transforms/transform_descriptor.h"
 
 namespace logidata {
 namespace {
@@ -52,18 +53,13 @@ Result<std::unique_ptr<Operator>> BindLimit(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor LimitModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kTransform;
-  d.name = "limit";
-  d.summary = "Keeps the first rows of the input, optionally after skipping some.";
+  ModuleDescriptor d = SingleInputTransformDescriptor(
+      "limit", "rows", "vertical_align_top", "Keeps the first rows of the input, optionally after skipping some.",
+      "Rows to cut.", "At most n rows.");
   d.description =
       "Passes at most `n` rows, starting after the first `offset` rows, in input order. Rows are "
       "counted in the order the upstream node produced them, so the result is exact and the same "
       "on every run over the same input.";
-  d.category = "rows";
-  d.icon = "vertical_align_top";
-  d.inputs = {{"in", "Rows to cut."}};
-  d.outputs = {{"out", "At most n rows."}};
   d.config_schema = {
       {"type", "object"},
       {"title", "Limit"},

@@ -5,6 +5,7 @@
 
 #include "transforms/config_fields.h"
 #include "transforms/row_selection.h"
+#include "transforms/transform_descriptor.h"
 
 namespace logidata {
 
@@ -234,20 +235,14 @@ Result<std::unique_ptr<Operator>> BindSample(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor SampleModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kTransform;
-  d.name = "sample";
-  d.summary = "Takes a random sample of the rows.";
+  ModuleDescriptor d = SingleInputTransformDescriptor(
+      "sample", "rows", "casino", "Takes a random sample of the rows.", "Rows to sample.", "The sampled rows.");
   d.description =
       "Either keeps each row with probability `fraction` (the row count varies around "
       "fraction × input rows) or keeps exactly `n` rows chosen uniformly at random (all rows when "
       "there are fewer). The choice depends only on `seed` and on each row's position in the "
       "input, so re-running over the same input gives the same sample. Rows keep their input "
       "order.";
-  d.category = "rows";
-  d.icon = "casino";
-  d.inputs = {{"in", "Rows to sample."}};
-  d.outputs = {{"out", "The sampled rows."}};
   d.config_schema = {
       {"type", "object"},
       {"title", "Sample"},

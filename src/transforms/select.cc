@@ -6,6 +6,7 @@
 #include "transforms/config_fields.h"
 #include "transforms/null_column.h"
 #include "transforms/row_selection.h"
+#include "transforms/transform_descriptor.h"
 
 namespace logidata {
 namespace {
@@ -130,19 +131,14 @@ Result<std::unique_ptr<Operator>> BindSelect(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor SelectModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kTransform;
-  d.name = "select";
-  d.summary = "Picks, renames, reorders, casts or drops columns.";
+  ModuleDescriptor d = SingleInputTransformDescriptor(
+      "select", "columns", "view_column", "Picks, renames, reorders, casts or drops columns.",
+      "Rows whose columns to pick.", "The same rows with the chosen columns.");
   d.description =
       "Either list the columns to keep, in output order, each optionally renamed (`as`) and cast "
       "(`type`, with the same rules as the expression language's `CAST`), or list the columns to "
       "drop with `exclude` and keep the rest in their order.\n\n"
       "A cast that fails on a value (for example `'abc'` to `int64`) fails the run naming the row.";
-  d.category = "columns";
-  d.icon = "view_column";
-  d.inputs = {{"in", "Rows whose columns to pick."}};
-  d.outputs = {{"out", "The same rows with the chosen columns."}};
   nlohmann::json column = {
       {"type", "object"},
       {"title", "Column"},

@@ -9,6 +9,7 @@
 #include "transforms/row_comparator.h"
 #include "transforms/spill_file.h"
 #include "transforms/spilling_operator.h"
+#include "transforms/transform_descriptor.h"
 #include "types/column_builder.h"
 
 namespace logidata {
@@ -288,18 +289,12 @@ Result<std::unique_ptr<Operator>> BindSort(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor SortModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kTransform;
-  d.name = "sort";
-  d.summary = "Sorts rows by one or more key columns.";
+  ModuleDescriptor d = SingleInputTransformDescriptor(
+      "sort", "rows", "arrow-down-up", "Sorts rows by one or more key columns.", "Rows to sort.", "Sorted rows.");
   d.description =
       "Orders rows by the `keys`, the first key first; each key is ascending or descending and "
       "puts nulls first or last. The sort is stable: rows with equal keys keep their input order. "
       "Sorts larger than the memory budget spill sorted runs to disk and merge them.";
-  d.category = "rows";
-  d.icon = "arrow-down-up";
-  d.inputs = {{"in", "Rows to sort.", false}};
-  d.outputs = {{"out", "Sorted rows.", false}};
   d.config_schema = {
       {"type", "object"},
       {"title", "Sort"},
