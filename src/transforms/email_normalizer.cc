@@ -77,14 +77,16 @@ bool NormalizeEmail(std::string_view text, std::string& out) {
   return IsValidEmail(out);
 }
 
+NormalizedTextColumn AllNullNormalizedColumn(const Column& column) {
+  NormalizedTextColumn all_null;
+  all_null.column = AllNullColumn(column.type(), column.length());
+  all_null.valid.assign(static_cast<size_t>(BitmapBytes(column.length())), 0);
+  return all_null;
+}
+
 NormalizedTextColumn NormalizeEmailColumn(const Column& column) {
   const int64_t n = column.length();
-  if (column.values_buffer() == nullptr) {
-    NormalizedTextColumn all_null;
-    all_null.column = AllNullColumn(column.type(), n);
-    all_null.valid.assign(static_cast<size_t>(BitmapBytes(n)), 0);
-    return all_null;
-  }
+  if (column.values_buffer() == nullptr) return AllNullNormalizedColumn(column);
   const int32_t* offsets = column.offsets();
   NormalizedTextColumn result;
   result.valid.assign(static_cast<size_t>(BitmapBytes(n)), 0);

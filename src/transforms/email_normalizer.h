@@ -23,6 +23,9 @@ struct NormalizedTextColumn {
   int64_t invalid_count = 0;    // non-null inputs that are not valid
 };
 
+// The result for a column that holds no values (values_buffer() == nullptr): all NULL, none valid.
+NormalizedTextColumn AllNullNormalizedColumn(const Column& column);
+
 // REQUIRES: a string column.
 NormalizedTextColumn NormalizeEmailColumn(const Column& column);
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "transforms/null_column.h"
 #include "transforms/string_column_writer.h"
 #include "transforms/text_cleaning.h"
 
@@ -93,12 +92,7 @@ bool NormalizePhone(std::string_view text, std::string_view default_country_code
 
 NormalizedTextColumn NormalizePhoneColumn(const Column& column, std::string_view default_country_code) {
   const int64_t n = column.length();
-  if (column.values_buffer() == nullptr) {
-    NormalizedTextColumn all_null;
-    all_null.column = AllNullColumn(column.type(), n);
-    all_null.valid.assign(static_cast<size_t>(BitmapBytes(n)), 0);
-    return all_null;
-  }
+  if (column.values_buffer() == nullptr) return AllNullNormalizedColumn(column);
   const int32_t* offsets = column.offsets();
   NormalizedTextColumn result;
   result.valid.assign(static_cast<size_t>(BitmapBytes(n)), 0);
