@@ -79,6 +79,16 @@ struct DecodeContext {
   NullMatcher nulls;
 };
 
+// The text of a quoted or escaped field (unquoted into `scratch` when needed); false, with the
+// error recorded against `row` and the column, when the field is malformed.
+bool FieldText(DecodeContext& c, FieldSpan span, int64_t row, std::string* scratch, std::string_view* text,
+               bool* quoted) {
+  const char* error = nullptr;
+  if (CsvFieldText(c.data, span, c.options.dialect, scratch, text, quoted, &error)) return true;
+  c.errors->push_back({row, std::string(error) + " (column '" + c.field.name + "')"});
+  return false;
+}
+
 void ReportBadValue(DecodeContext& c, int64_t row, std::string_view text) {
   c.errors->push_back({row, "value " + QuoteForMessage(text) + " is not a valid " + c.field.type.ToString() +
                                 " for column '" + c.field.name + "'"});
@@ -112,9 +122,7 @@ ColumnPtr DecodeFixed(DecodeContext& c, Parse parse, PaddedParse padded) {
     } else {
       std::string_view text;
       bool quoted;
-      const char* error = nullptr;
-      if (!CsvFieldText(c.data, span, c.options.dialect, &scratch, &text, &quoted, &error)) {
-        c.errors->push_back({i, std::string(error) + " (column '" + c.field.name + "')"});
+      if (!FieldText(c, span, i, &scratch, &text, &quoted)) {
         valid = false;
       } else {
         std::string_view trimmed = TrimBlanks(text);
@@ -193,9 +201,7 @@ ColumnPtr DecodeString(DecodeContext& c) {
     if (valid && ((len != 0 && b[0] == quote) || separate_escape)) {
       std::string_view text;
       bool quoted;
-      const char* error = nullptr;
-      if (!CsvFieldText(c.data, span, c.options.dialect, &scratch, &text, &quoted, &error)) {
-        c.errors->push_back({i, std::string(error) + " (column '" + c.field.name + "')"});
+      if (!FieldText(c, span, i, &scratch, &text, &quoted)) {
         valid = false;
         len = 0;
       } else {
