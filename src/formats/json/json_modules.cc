@@ -34,10 +34,7 @@ Result<std::unique_ptr<Operator>> MakeJsonExtractOperator(const BindContext& ctx
   if (options.format == JsonFormat::kNdjson && !options.record_path.empty()) {
     return ConfigError("/record_path", "record_path needs a JSON document (format auto or array), not NDJSON");
   }
-  RecordReader reader = [options](const std::string& path, const Buffer& data, int64_t max_records,
-                                  std::vector<Record>* out) {
-    return ReadJsonRecords(options, path, data, max_records, out);
-  };
+  RecordReader reader = BindRecordReader(ReadJsonRecords, options);
   auto array_reader = [&ctx, reader] { return MakeRecordExtractOperator(ctx, reader); };
   if (options.format == JsonFormat::kArray || !options.record_path.empty()) return array_reader();
   return MakeNdjsonExtractOperator(ctx, array_reader);  // streams NDJSON; hands arrays back

@@ -52,4 +52,14 @@ struct Record {
 using RecordReader =
     std::function<Status(const std::string& path, const Buffer& data, int64_t max_records, std::vector<Record>* out)>;
 
+// The RecordReader of a format: its read function with the options parsed from the node's config
+// bound first — read(options, path, data, max_records, out).
+template <typename Options, typename Read>
+RecordReader BindRecordReader(Read read, Options options) {
+  return [read, options = std::move(options)](const std::string& path, const Buffer& data, int64_t max_records,
+                                              std::vector<Record>* out) {
+    return read(options, path, data, max_records, out);
+  };
+}
+
 }  // namespace logidata

@@ -22,11 +22,7 @@ Result<std::unique_ptr<Operator>> MakeXlsxExtractOperator(const BindContext& ctx
     if (!parsed) return ConfigError("/range", "'" + range + "' is not a cell range such as B2:F100 (or B2:F)");
     options.range = *parsed;
   }
-  RecordReader reader = [options](const std::string& path, const Buffer& data, int64_t max_records,
-                                  std::vector<Record>* out) {
-    return ReadXlsxRecords(options, path, data, max_records, out);
-  };
-  return MakeRecordExtractOperator(ctx, std::move(reader));
+  return MakeRecordExtractOperator(ctx, BindRecordReader(ReadXlsxRecords, std::move(options)));
 }
 
 ModuleDescriptor XlsxExtractModule() {

@@ -15,11 +15,7 @@ Result<std::unique_ptr<Operator>> MakeXmlExtractOperator(const BindContext& ctx)
   if (!record_path) {
     return ConfigError("/record_path", "'" + text + "' is not a path such as /orders/order or //order");
   }
-  RecordReader reader = [p = *record_path](const std::string& path, const Buffer& data, int64_t max_records,
-                                           std::vector<Record>* out) {
-    return ReadXmlRecords(p, path, data, max_records, out);
-  };
-  return MakeRecordExtractOperator(ctx, std::move(reader));
+  return MakeRecordExtractOperator(ctx, BindRecordReader(ReadXmlRecords, std::move(*record_path)));
 }
 
 ModuleDescriptor XmlExtractModule() {
