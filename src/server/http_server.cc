@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <array>
 #include <chrono>
 #include <deque>
 #include <thread>
@@ -167,7 +168,8 @@ struct HttpServer::Impl {
         auto res = ToBeast(std::move(r), 11, false);
         stream.expires_after(std::chrono::seconds(10));
         co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
-        break;
+        co_await LingeringClose(stream);
+        co_return;
       }
       auto& req = parser.get();
       if (websocket::is_upgrade(req)) {
@@ -196,6 +198,22 @@ struct HttpServer::Impl {
       if (ec || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  // Closing a socket with unread request bytes makes the kernel send a reset, which can reach the
+  // client before it has read our answer (a 413 for an over-long body). So stop sending, then read
+  // and drop what the client still sends, for a bounded time and amount, before closing.
+  static awaitable<void> LingeringClose(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 64 * 1024> sink;
+    size_t drained = 0;
+    while (drained < (size_t{64} << 20)) {
+      size_t n = co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+      if (ec) break;
+      drained += n;
+    }
   }
 
   awaitable<void> WebSocketSession(beast::tcp_stream stream, http::request<http::string_body> req,
