@@ -7,24 +7,11 @@ namespace logidata {
 namespace {
 
 // nlohmann reports a 1-based byte position just past the failure; users want line:column.
-void LineColumn(std::string_view text, size_t byte, size_t* line, size_t* column) {
-  size_t offset = byte == 0 ? 0 : byte - 1;
-  *line = 1;
-  *column = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++*line;
-      *column = 1;
-    } else {
-      ++*column;
-    }
-  }
-}
+size_t OffsetOf(size_t byte) { return byte == 0 ? 0 : byte - 1; }
 
 std::string LineColumn(std::string_view text, size_t byte) {
-  size_t line = 1, column = 1;
-  LineColumn(text, byte, &line, &column);
-  return std::to_string(line) + ":" + std::to_string(column);
+  JsonSyntaxError at = JsonSyntaxErrorAt(text, OffsetOf(byte), "");
+  return std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
 // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error …" → the reason.
@@ -70,9 +57,20 @@ std::optional<JsonSyntaxError> LocateJsonSyntaxError(std::string_view text) {
     return std::nullopt;
   }
   if (sax.what.empty()) return std::nullopt;
+  return JsonSyntaxErrorAt(text, OffsetOf(sax.byte), Reason(sax.what));
+}
+
+JsonSyntaxError JsonSyntaxErrorAt(std::string_view text, size_t offset, std::string reason) {
   JsonSyntaxError error;
-  LineColumn(text, sax.byte, &error.line, &error.column);
-  error.reason = Reason(sax.what);
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++error.line;
+      error.column = 1;
+    } else {
+      ++error.column;
+    }
+  }
+  error.reason = std::move(reason);
   return error;
 }
 

@@ -26,4 +26,7 @@ struct JsonSyntaxError {
 // is the nesting depth), so it suits files of any size.
 std::optional<JsonSyntaxError> LocateJsonSyntaxError(std::string_view text);
 
+// The error `reason` at byte `offset` (0-based) of `text`, as line and column.
+JsonSyntaxError JsonSyntaxErrorAt(std::string_view text, size_t offset, std::string reason);
+
 }  // namespace logidata

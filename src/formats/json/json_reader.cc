@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-#include "common/json_text.h"
+#include "formats/json/json_error_location.h"
 
 namespace logidata {
 
@@ -48,13 +48,17 @@ Record ToRecord(element value, int64_t line) {
 }
 
 // simdjson knows only that the text is invalid; the locator finds where. `first_line` is the
-// file line the text starts on (NDJSON reads one line at a time).
+// file line the text starts on: 1 for a document, the line's number for NDJSON.
 Status InvalidJson(const std::string& path, std::string_view text, int64_t first_line, simdjson::error_code error) {
-  if (auto located = LocateJsonSyntaxError(text)) {
+  if (auto located = LocateSimdjsonError(text)) {
     return Status::DataError(path + ":" + std::to_string(first_line - 1 + static_cast<int64_t>(located->line)) + ":" +
                              std::to_string(located->column) + ": invalid JSON: " + located->reason);
   }
-  return Status::DataError(path + ":" + std::to_string(first_line) + ": invalid JSON: " + simdjson::error_message(error));
+  // Not found: name only what is certain (a document's line is unknown).
+  const std::string where = first_line > 1 || text.find('\n') == std::string_view::npos
+                                ? path + ":" + std::to_string(first_line)
+                                : path;
+  return Status::DataError(where + ": invalid JSON: " + simdjson::error_message(error));
 }
 
 std::string Join(const std::vector<std::string>& parts, size_t n) {

@@ -59,7 +59,14 @@ INSTANTIATE_TEST_SUITE_P(
                         {"data", "items"}, "2:11", "expected string literal"},
         SyntaxErrorCase{"ndjson_bad_value_column", "{\"a\":1}\n{\"a\":2}\n  {\"a\":}\n", JsonFormat::kNdjson, {}, "3:8",
                         "unexpected '}'"},
-        SyntaxErrorCase{"ndjson_crlf", "{\"a\":1}\r\n{\"a\" 2}\r\n", JsonFormat::kNdjson, {}, "2:6", "expected ':'"}),
+        SyntaxErrorCase{"ndjson_crlf", "{\"a\":1}\r\n{\"a\" 2}\r\n", JsonFormat::kNdjson, {}, "2:6", "expected ':'"},
+        // Valid JSON beyond simdjson's limits: located by a scan after the syntax pass finds nothing.
+        SyntaxErrorCase{"integer_beyond_64_bits", "[\n{\"a\":1},\n{\"a\":123456789012345678901234567890}\n]",
+                        JsonFormat::kAuto, {}, "3:6", "the integer 123456789012345678901234567890 does not fit in 64 bits"},
+        SyntaxErrorCase{"ndjson_negative_integer_beyond_64_bits", "{\"a\":1}\n{\"b\": -99999999999999999999}\n",
+                        JsonFormat::kNdjson, {}, "2:7", "does not fit in 64 bits"},
+        SyntaxErrorCase{"nesting_beyond_parser_depth", "[\n" + std::string(1100, '[') + std::string(1101, ']'),
+                        JsonFormat::kAuto, {}, "2:1024", "nested deeper than 1024 levels"}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace
