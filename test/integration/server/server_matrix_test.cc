@@ -43,6 +43,10 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
       }
     }
     ASSERT_GT(ops_.size(), 40u);
+    for (const char* path : {"/api/v1/notifications/{id}/test", "/api/v1/templates/{id}", "/api/v1/previews/{id}",
+                             "/api/v1/pipelines/{id}/previews"}) {
+      ASSERT_TRUE(doc["paths"].contains(path)) << path << " is missing from the matrix";
+    }
     // Organization A: owner (admin), a developer and a viewer; B: a foreign user.
     owner_ = Register(*c_, "owner");
     org_ = owner_.org_id;
@@ -84,6 +88,19 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
     c_->Call("POST", "/api/v1/members", json{{"email", spare.email}, {"role", "viewer"}}.dump(), owner_.Auth());
     ids["member"] = spare.user_id;
     ids["spare_email"] = spare.email;
+    // Email without an SMTP server configured: the test endpoint answers {ok: false} at once.
+    auto note = c_->Call("POST", "/api/v1/notifications",
+                         json{{"name", "n"}, {"channel", "email"}, {"to", {"a@example.com"}}, {"events", {"run.failed"}}}.dump(),
+                         owner_.Auth()).Json();
+    ids["notification"] = note["id"];
+    auto tmpl = c_->Call("POST", "/api/v1/templates",
+                         json{{"name", Unique("t")}, {"module", "extract.csv"}, {"config", {{"path", csv_}}}}.dump(),
+                         owner_.Auth()).Json();
+    ids["template"] = tmpl["id"];
+    auto preview = c_->Call("POST", "/api/v1/preview",
+                            json{{"pipeline", Doc("pv")}, {"node_id", "src"}, {"pipeline_id", ids["pipeline"]}}.dump(),
+                            owner_.Auth()).Json();
+    ids["preview"] = preview["preview_id"];
     return ids;
   }
 
@@ -96,6 +113,9 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
     if (path.find("/runs/{id}") != std::string::npos) replace("{id}", ids["run"]);
     if (path.find("/connections/{id}") != std::string::npos) replace("{id}", ids["connection"]);
     if (path.find("/api-keys/{id}") != std::string::npos) replace("{id}", ids["api_key"]);
+    if (path.find("/notifications/{id}") != std::string::npos) replace("{id}", ids["notification"]);
+    if (path.find("/templates/{id}") != std::string::npos) replace("{id}", ids["template"]);
+    if (path.find("/previews/{id}") != std::string::npos) replace("{id}", ids["preview"]);
     replace("{id}", ids["pipeline"]);
     replace("{v}", "1");
     replace("{user_id}", ids["member"]);
@@ -125,6 +145,12 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
     if (p == "/api/v1/pipelines/{id}/schema") return json{{"node_id", "src"}}.dump();
     if (p == "/api/v1/preview") return json{{"pipeline", Doc("pv")}, {"node_id", "src"}, {"limit", 5}}.dump();
     if (p == "/api/v1/expressions/check") return json{{"pipeline", Doc("ex")}, {"node_id", "out"}, {"expression", "amount > 1"}}.dump();
+    if (p == "/api/v1/notifications") {
+      return json{{"name", "hook"}, {"channel", "webhook"}, {"url", "http://127.0.0.1:9/hook"}, {"events", {"run.failed"}}}.dump();
+    }
+    if (p == "/api/v1/notifications/{id}") return json{{"name", "renamed"}, {"events", {"run.succeeded"}}}.dump();
+    if (p == "/api/v1/templates") return json{{"name", Unique("t")}, {"module", "extract.csv"}, {"config", {{"path", "a.csv"}}}}.dump();
+    if (p == "/api/v1/templates/{id}") return json{{"description", "changed"}}.dump();
     if (p.rfind("/api/v1/connections", 0) == 0) return json{{"name", Unique("c")}, {"type", "sqlite"}, {"database", dir_ + "/x.db"}}.dump();
     return op.HasBody() ? "{}" : "";
   }
