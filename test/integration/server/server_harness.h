@@ -120,7 +120,10 @@ class HttpClient {
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &out.headers);
     CURLcode rc = curl_easy_perform(curl);
     if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);
-    else out.status = -1;  // connection failed: the server died
+    else {
+      out.status = -1;  // no answer: the connection failed (the reason goes in the body for messages)
+      out.body = std::string("curl: ") + curl_easy_strerror(rc);
+    }
     curl_slist_free_all(list);
     curl_easy_cleanup(curl);
     return out;
