@@ -56,7 +56,13 @@ std::optional<JsonSyntaxError> LocateJsonSyntaxError(std::string_view text) {
   } catch (const std::exception&) {  // allocation failure: no location to offer
     return std::nullopt;
   }
-  if (sax.what.empty()) return std::nullopt;
+  if (sax.what.empty()) {
+    // nlohmann ends the input at a NUL byte (one inside a string is an error it reports), so a
+    // text that passed but holds one was cut there.
+    const size_t nul = text.find('\0');
+    if (nul == std::string_view::npos) return std::nullopt;
+    return JsonSyntaxErrorAt(text, nul, "unexpected NUL byte");
+  }
   return JsonSyntaxErrorAt(text, OffsetOf(sax.byte), Reason(sax.what));
 }
 

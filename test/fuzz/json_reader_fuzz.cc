@@ -1,6 +1,7 @@
 // Fuzzes the JSON reader: arbitrary bytes are parsed as NDJSON, as a document, and as a document
 // with a record_path (chosen by the first byte), then typed into a batch with the inferred
-// schema. Oracles: no crash or sanitizer report; errors are DataErrors; a successful parse types
+// schema. Oracles: no crash or sanitizer report; errors are DataErrors, and a syntax error names
+// file:line:column; a successful parse types
 // every record of its own sample (inference and conversion agree).
 #include <cstdint>
 #include <cstdlib>
@@ -26,6 +27,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Status st = ReadJsonRecords(options, "fuzz.json", *buffer, -1, &records);
   if (!st.ok()) {
     if (!st.IsDataError()) std::abort();
+    // A syntax error names its place: "fuzz.json:<line>:<column>: invalid JSON: …".
+    const std::string& m = st.message();
+    if (m.find("invalid JSON") != std::string::npos) {
+      size_t line_end = m.find(':', 10);
+      if (m.rfind("fuzz.json:", 0) != 0 || line_end == std::string::npos ||
+          m.find_first_not_of("0123456789", 10) != line_end || m.find(':', line_end + 1) == std::string::npos ||
+          m.find_first_not_of("0123456789", line_end + 1) != m.find(':', line_end + 1)) {
+        std::abort();
+      }
+    }
     return 0;
   }
   auto schema = InferRecordSchema(records, {});

@@ -25,9 +25,11 @@ bool FitsIn64Bits(std::string_view literal) {
   return fits(std::from_chars(literal.data(), end, v));
 }
 
-// The first bracket deeper than simdjson's maximum depth or integer beyond 64 bits, scanning
-// tokens outside strings.
-std::optional<JsonSyntaxError> LocateBeyondLimits(std::string_view text) {
+// What simdjson rejects and the SAX pass accepts: a leading byte order mark (nlohmann skips it),
+// else the first bracket deeper than simdjson's maximum depth or integer beyond 64 bits,
+// scanning tokens outside strings.
+std::optional<JsonSyntaxError> LocateBeyondSimdjsonLimits(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") return JsonSyntaxErrorAt(text, 0, "unexpected byte order mark");
   const size_t max_depth = simdjson::DEFAULT_MAX_DEPTH;
   size_t depth = 0;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -59,7 +61,7 @@ std::optional<JsonSyntaxError> LocateBeyondLimits(std::string_view text) {
 
 std::optional<JsonSyntaxError> LocateSimdjsonError(std::string_view text) {
   if (auto syntax = LocateJsonSyntaxError(text)) return syntax;
-  return LocateBeyondLimits(text);
+  return LocateBeyondSimdjsonLimits(text);
 }
 
 }  // namespace logidata

@@ -54,6 +54,8 @@ INSTANTIATE_TEST_SUITE_P(
                         "number overflow parsing '1e999'"},
         SyntaxErrorCase{"unterminated_string", "[{\"a\":\"x}]\n", JsonFormat::kAuto, {}, "1:11",
                         "control character U+000A (LF) must be escaped"},
+        SyntaxErrorCase{"nul_byte_after_value", std::string("[{\"a\":9}]\n \0 ", 12), JsonFormat::kAuto, {}, "2:2",
+                        "unexpected NUL byte"},
         SyntaxErrorCase{"invalid_utf8_in_string", "[{\"a\":\"\xFF\"}]", JsonFormat::kAuto, {}, "1:8", "UTF-8"},
         SyntaxErrorCase{"record_path_document", "{\"data\": {\"items\": [\n  {\"a\": 1,}\n]}}", JsonFormat::kAuto,
                         {"data", "items"}, "2:11", "expected string literal"},
@@ -65,6 +67,8 @@ INSTANTIATE_TEST_SUITE_P(
                         JsonFormat::kAuto, {}, "3:6", "the integer 123456789012345678901234567890 does not fit in 64 bits"},
         SyntaxErrorCase{"ndjson_negative_integer_beyond_64_bits", "{\"a\":1}\n{\"b\": -99999999999999999999}\n",
                         JsonFormat::kNdjson, {}, "2:7", "does not fit in 64 bits"},
+        SyntaxErrorCase{"ndjson_byte_order_mark_on_a_later_line", "{\"a\":1}\n\xEF\xBB\xBF{\"a\":2}\n", JsonFormat::kNdjson,
+                        {}, "2:1", "unexpected byte order mark"},
         SyntaxErrorCase{"nesting_beyond_parser_depth", "[\n" + std::string(1100, '[') + std::string(1101, ']'),
                         JsonFormat::kAuto, {}, "2:1024", "nested deeper than 1024 levels"}),
     [](const auto& info) { return info.param.name; });
