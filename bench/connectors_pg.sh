@@ -2,8 +2,11 @@
 # PostgreSQL connector benchmark beside its physical limit, on one throw-away server:
 #   load:    CSV -> PostgreSQL through `logidata run` (extract.csv -> load.postgres, binary COPY)
 #            vs server-side `COPY orders FROM 'orders.csv' CSV HEADER` into the same kind of table
-#   extract: PostgreSQL -> Parquet through `logidata run` (extract.postgres -> load.parquet)
-#            vs server-side `COPY orders TO 'out.csv' CSV`
+#   extract: PostgreSQL -> Parquet through `logidata run` (extract.postgres -> load.parquet), with
+#            the default parallel page-range read and with one COPY stream (connections: 1)
+#            vs server-side `COPY orders TO 'out.csv' CSV`; the Parquet row count is checked
+# Every measurement comes from the same run; the load average is printed with them because the
+# machine may be shared.
 # Usage: bench/connectors_pg.sh [CSV] [BUILD_DIR]   (default: /work/bench-data/orders.csv, build)
 set -euo pipefail
 csv=${1:-/work/bench-data/orders.csv}
@@ -43,25 +46,45 @@ t0=$(now); psql -c "COPY orders_baseline FROM '$work/orders.csv' CSV HEADER"; t1
 base_load=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 rm -f "$work/orders.csv"
 
-# 3. Our extract to Parquet (CSV when load.parquet is not registered) vs COPY TO a CSV file.
-fmt=parquet
-"$logidata" modules | grep -q '^load.parquet' || fmt=csv
-cat >"$work/extract.json" <<JSON
+# 3. Our extract to Parquet vs COPY TO a CSV file.
+extract() {  # $1 = connections, $2 = output file
+  cat >"$work/extract.json" <<JSON
 {"id": "bench-extract", "name": "bench extract", "nodes": [
-  {"id": "src", "type": "extract", "module": "postgres", "config": {"connection": "bench", "table": "orders"}},
-  {"id": "dst", "type": "load", "module": "$fmt", "config": {"path": "$work/out.$fmt"}}],
+  {"id": "src", "type": "extract", "module": "postgres", "config": {"connection": "bench", "table": "orders", "connections": $1}},
+  {"id": "dst", "type": "load", "module": "parquet", "config": {"path": "$2"}}],
  "edges": [{"source": "src", "target": "dst"}]}
 JSON
-t0=$(now); "$logidata" run -q "$work/extract.json" --connections "$work/connections.json"; t1=$(now)
-ours_extract=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+  "$logidata" run -q "$work/extract.json" --connections "$work/connections.json"
+}
+parquet_rows() {  # counts the rows of a Parquet file through a pipeline of ours
+  cat >"$work/count.json" <<JSON
+{"id": "bench-count", "name": "bench count", "nodes": [
+  {"id": "src", "type": "extract", "module": "parquet", "config": {"path": "$1"}},
+  {"id": "agg", "type": "transform", "module": "aggregate", "config": {"group_by": [], "aggregates": [{"function": "count", "as": "n"}]}},
+  {"id": "dst", "type": "load", "module": "csv", "config": {"path": "$work/count.csv"}}],
+ "edges": [{"source": "src", "target": "agg"}, {"source": "agg", "target": "dst"}]}
+JSON
+  "$logidata" run -q "$work/count.json" && tail -n 1 "$work/count.csv"
+}
+psql -c "VACUUM ANALYZE orders"
 chown postgres "$work"
 t0=$(now); psql -c "COPY orders TO '$work/copy_out.csv' CSV"; t1=$(now)
 base_extract=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+rm -f "$work/copy_out.csv"
+t0=$(now); extract 4 "$work/out.parquet"; t1=$(now)
+ours_extract=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+[ "$(parquet_rows "$work/out.parquet")" = "$rows" ] || { echo "parquet row count mismatch" >&2; exit 1; }
+rm -f "$work/out.parquet"
+t0=$(now); extract 1 "$work/out1.parquet"; t1=$(now)
+ours_extract1=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+[ "$(parquet_rows "$work/out1.parquet")" = "$rows" ] || { echo "parquet row count mismatch (1 connection)" >&2; exit 1; }
 
-echo "rows: $rows"
+echo "rows: $rows   cores: $(nproc)   load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load    logidata csv->postgres:   $(rate "$rows" "$ours_load")"
 echo "load    COPY FROM csv (server):   $(rate "$rows" "$base_load")"
-awk -v a="$base_load" -v b="$ours_load" 'BEGIN { printf "load    ratio: %.0f%% of server-side COPY\n", 100 * a / b }'
-echo "extract logidata postgres->$fmt: $(rate "$rows" "$ours_extract")"
-echo "extract COPY TO csv (server):     $(rate "$rows" "$base_extract")"
-awk -v a="$base_extract" -v b="$ours_extract" 'BEGIN { printf "extract ratio: %.0f%% of server-side COPY TO\n", 100 * a / b }'
+awk -v a="$base_load" -v b="$ours_load" 'BEGIN { printf "load    ratio: %.2fx server-side COPY FROM\n", a / b }'
+echo "extract logidata postgres->parquet (4 connections): $(rate "$rows" "$ours_extract")"
+echo "extract logidata postgres->parquet (1 connection):  $(rate "$rows" "$ours_extract1")"
+echo "extract COPY TO csv (server):                       $(rate "$rows" "$base_extract")"
+awk -v a="$base_extract" -v b="$ours_extract" -v c="$ours_extract1" \
+  'BEGIN { printf "extract ratio: %.2fx server-side COPY TO (1 connection: %.2fx)\n", a / b, a / c }'

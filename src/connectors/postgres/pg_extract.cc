@@ -1,9 +1,10 @@
 #include "connectors/postgres/pg_extract.h"
 
-#include <cstring>
 
 #include "connectors/connection_lookup.h"
 #include "connectors/postgres/pg_connection.h"
+#include "connectors/postgres/pg_copy_decoder.h"
+#include "connectors/postgres/pg_table_scan.h"
 #include "connectors/postgres/pg_types.h"
 #include "connectors/sql_text.h"
 #include "types/column_builder.h"
@@ -12,21 +13,14 @@ namespace logidata {
 
 namespace {
 
-uint16_t BE16(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return static_cast<uint16_t>((u[0] << 8) | u[1]);
-}
-uint32_t BE32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | uint32_t{u[3]};
-}
-
 struct ExtractPlan {
   std::string connection;
   std::string base_sql;        // the table or the user's query, with :names still in it
   std::string incremental_column;
   std::string initial_watermark;
+  std::string table;            // quoted table name when reading a whole table, else empty
   int64_t fetch_rows = 50'000;
+  int64_t connections = 4;
   std::vector<std::string> select_list;  // quoted, with ::text casts where needed
   std::vector<uint32_t> decode_oids;     // per output column, after casts
 };
@@ -76,6 +70,7 @@ class PostgresExtractOperator final : public Operator {
     for (const auto& f : output_schemas_[0]->fields()) builders_.emplace_back(f.type, kTargetBatchRows);
     if (values.empty()) {
       copy_mode_ = true;
+      decoder_ = std::make_unique<PgCopyDecoder>(&plan_.decode_oids, output_schemas_[0].get(), "extract.postgres");
       PgResultPtr r(PQexec(conn_->get(), ("COPY (" + sql + ") TO STDOUT WITH (FORMAT binary)").c_str()));
       if (!r || PQresultStatus(r.get()) != PGRES_COPY_OUT) return conn_->ErrorFrom(r.get(), "extract.postgres");
       return Status::OK();
@@ -142,59 +137,12 @@ class PostgresExtractOperator final : public Operator {
 
   // Decodes COPY rows into the builders until a batch is full; false at the end of the data.
   bool ReadCopyChunk() {
-    const size_t ncols = builders_.size();
-    while (builders_[0].length() < plan_.fetch_rows) {
-      char* buf = nullptr;
-      int len = PQgetCopyData(conn_->get(), &buf, 0);
-      if (len == -1) {
-        PgResultPtr r(PQgetResult(conn_->get()));
-        if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) status_ = conn_->ErrorFrom(r.get(), "extract.postgres");
-        return false;
-      }
-      if (len < 0) {
-        status_ = conn_->ErrorFrom(nullptr, "extract.postgres: stream broken after " +
-                                                std::to_string(total_rows_ + builders_[0].length()) + " rows");
-        return false;
-      }
-      std::unique_ptr<char, decltype(&PQfreemem)> holder(buf, &PQfreemem);
-      const char* p = buf;
-      const char* end = buf + len;
-      if (!header_seen_) {
-        // "PGCOPY\n\377\r\n\0", flags, header extension length + extension.
-        if (len < 19 || std::memcmp(p, "PGCOPY\n\377\r\n\0", 11) != 0) {
-          status_ = Status::DataError("extract.postgres: unexpected COPY header");
-          return false;
-        }
-        p += 15;
-        p += 4 + BE32(p);
-        header_seen_ = true;
-        if (p >= end) continue;
-      }
-      int16_t nfields = static_cast<int16_t>(BE16(p));
-      p += 2;
-      if (nfields == -1) continue;  // trailer
-      if (static_cast<size_t>(nfields) != ncols) {
-        status_ = Status::DataError("extract.postgres: COPY row has " + std::to_string(nfields) + " fields, expected " +
-                                    std::to_string(ncols));
-        return false;
-      }
-      for (size_t c = 0; c < ncols; ++c) {
-        if (p + 4 > end) {
-          status_ = Status::DataError("extract.postgres: truncated COPY row");
-          return false;
-        }
-        int32_t flen = static_cast<int32_t>(BE32(p));
-        p += 4;
-        if (flen > end - p) {
-          status_ = Status::DataError("extract.postgres: truncated COPY field");
-          return false;
-        }
-        status_ = AppendField(c, p, flen);
-        if (!status_.ok()) return false;
-        if (flen > 0) p += flen;
-      }
+    Result<bool> more = decoder_->ReadRows(*conn_, builders_, plan_.fetch_rows, total_rows_);
+    if (!more.ok()) {
+      status_ = more.status();
+      return false;
     }
-    return true;
+    return *more;
   }
 
   bool ReadCursorChunk() {
@@ -229,7 +177,7 @@ class PostgresExtractOperator final : public Operator {
   std::unique_ptr<PgConnection> conn_;
   std::vector<ColumnBuilder> builders_;
   bool copy_mode_ = false;
-  bool header_seen_ = false;
+  std::unique_ptr<PgCopyDecoder> decoder_;
   bool done_ = false;
   bool emitted_any_ = false;
   int64_t total_rows_ = 0;
@@ -237,6 +185,15 @@ class PostgresExtractOperator final : public Operator {
   std::optional<Value> last_watermark_;
   Status status_;
 };
+
+// True for an ordinary table or materialized view: relations with a heap whose pages ctid
+// ranges can split (not views, foreign or partitioned tables).
+bool IsPlainTable(PgConnection& conn, const std::string& table) {
+  auto r = conn.Query("SELECT relkind FROM pg_class WHERE oid = $1::regclass", {table});
+  if (!r.ok() || PQntuples(r->get()) != 1) return false;
+  std::string kind = PQgetvalue(r->get(), 0, 0);
+  return kind == "r" || kind == "m";
+}
 
 Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
   const auto& cfg = ctx.cfg();
@@ -250,6 +207,7 @@ Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
     auto name = QualifiedName(SqlDialect::kPostgres, cfg.value("schema", std::string()), table);
     if (!name.ok()) return ConfigError("/table", name.status().message());
     plan.base_sql = "SELECT * FROM " + *name;
+    plan.table = *name;
   } else {
     plan.base_sql = query;
   }
@@ -257,6 +215,8 @@ Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
   plan.initial_watermark = cfg.value("initial_watermark", std::string());
   plan.fetch_rows = cfg.value("fetch_rows", int64_t{50'000});
   if (plan.fetch_rows < 1) return ConfigError("/fetch_rows", "must be at least 1");
+  plan.connections = cfg.value("connections", int64_t{4});
+  if (plan.connections < 1 || plan.connections > 64) return ConfigError("/connections", "must be between 1 and 64");
   ParameterMap params = ctx.params != nullptr ? *ctx.params : ParameterMap{};
 
   if (ctx.connections == nullptr || !ctx.can_touch_data) {
@@ -290,6 +250,12 @@ Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
   if (!plan.incremental_column.empty() && schema->FieldIndex(plan.incremental_column) < 0) {
     return ConfigError("/incremental_column", schema->RequireField(plan.incremental_column).status().message());
   }
+  if (!plan.table.empty() && plan.incremental_column.empty() && plan.connections > 1 &&
+      PQserverVersion(conn->get()) >= 140000 && IsPlainTable(*conn, plan.table)) {
+    PgTableScanPlan scan{plan.connection, plan.table, plan.select_list, plan.decode_oids, plan.fetch_rows,
+                         static_cast<int>(plan.connections)};
+    return std::unique_ptr<Operator>(new PgTableScanOperator(std::move(scan), std::move(schema)));
+  }
   return std::unique_ptr<Operator>(new PostgresExtractOperator(std::move(plan), std::move(schema), std::move(params)));
 }
 
@@ -302,6 +268,7 @@ ModuleDescriptor PostgresExtractModule() {
   d.summary = "Reads a table or a query from PostgreSQL.";
   d.description =
       "Streams rows from PostgreSQL with bounded memory (binary COPY, or a cursor when the query has parameters). "
+      "A whole table is read by several connections in parallel, in one consistent snapshot. "
       "Queries may use named run parameters such as `:start_date`; they are bound as real parameters, never "
       "spliced into the SQL. With an incremental column, only rows with a larger value than the last successful "
       "run are read. Types map as documented in docs/modules/connectors.md.";
@@ -327,7 +294,12 @@ ModuleDescriptor PostgresExtractModule() {
         {"initial_watermark", {{"type", "string"}, {"title", "Initial watermark"}, {"default", ""},
                                {"description", "Lower bound for the first incremental run (exclusive)."}}},
         {"fetch_rows", {{"type", "integer"}, {"title", "Rows per batch"}, {"default", 50000}, {"minimum", 1},
-                        {"description", "Rows fetched per round trip and per output batch."}}}}}};
+                        {"description", "Rows fetched per round trip and per output batch."}}},
+        {"connections", {{"type", "integer"}, {"title", "Parallel connections"}, {"default", 4}, {"minimum", 1},
+                         {"maximum", 64},
+                         {"description", "A whole table (not a query, not incremental) is read in page ranges by up "
+                                         "to this many connections sharing one snapshot (PostgreSQL 14+). 1 = one "
+                                         "COPY stream."}}}}}};
   d.factory = BindPostgresExtract;
   return d;
 }

@@ -1,0 +1,135 @@
+#include "connectors/postgres/pg_table_scan.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "connectors/connection_lookup.h"
+#include "connectors/postgres/pg_copy_decoder.h"
+#include "types/column_builder.h"
+
+namespace logidata {
+
+namespace {
+
+constexpr const char* kContext = "extract.postgres";
+constexpr int64_t kSamplePages = 32;
+
+struct ScanWorker : OperatorState {
+  std::unique_ptr<PgConnection> conn;
+  bool finished = false;
+};
+
+}  // namespace
+
+PgTableScanOperator::PgTableScanOperator(PgTableScanPlan plan, SchemaPtr schema) : plan_(std::move(plan)) {
+  output_schemas_.push_back(std::move(schema));
+}
+
+Status PgTableScanOperator::Open(ExecContext& ctx) {
+  ctx_ = &ctx;
+  LD_ASSIGN_OR_RETURN(config_, LookupConnection(ctx.connections, plan_.connection, {"postgres", "postgresql"}));
+  LD_ASSIGN_OR_RETURN(snapshot_conn_, PgConnection::Connect(config_));
+  LD_RETURN_IF_ERROR(snapshot_conn_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  // The snapshot is taken by this first statement, so every row it can see lies in a page below
+  // the size measured here.
+  LD_ASSIGN_OR_RETURN(PgResultPtr r, snapshot_conn_->Query(
+      "SELECT pg_export_snapshot(), pg_relation_size($1::regclass) / current_setting('block_size')::bigint, "
+      "c.reltuples::float8, c.relpages::bigint FROM pg_class c WHERE c.oid = $1::regclass",
+      {plan_.table}));
+  if (PQntuples(r.get()) != 1) return Status::NotFound(std::string(kContext) + ": table " + plan_.table + " not found");
+  snapshot_id_ = PQgetvalue(r.get(), 0, 0);
+  pages_ = std::stoll(PQgetvalue(r.get(), 0, 1));
+  double reltuples = std::stod(PQgetvalue(r.get(), 0, 2));
+  int64_t relpages = std::stoll(PQgetvalue(r.get(), 0, 3));
+  // Statistics give rows per page; a table never analysed is sampled (its first pages).
+  double rows_per_page = 100.0;
+  if (reltuples > 0 && relpages > 0) {
+    rows_per_page = reltuples / static_cast<double>(relpages);
+  } else if (pages_ > 0) {
+    int64_t sample_pages = std::min<int64_t>(pages_, kSamplePages);
+    LD_ASSIGN_OR_RETURN(PgResultPtr sample, snapshot_conn_->Query("SELECT count(*) FROM " + plan_.table +
+                                                                  " WHERE ctid < '(" + std::to_string(sample_pages) +
+                                                                  ",0)'::tid"));
+    double counted = std::stod(PQgetvalue(sample.get(), 0, 0));
+    if (counted > 0) rows_per_page = counted / static_cast<double>(sample_pages);
+  }
+  pages_per_range_ = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(plan_.rows_per_range) /
+                                                                std::max(1.0, rows_per_page)));
+  // At least one range, so an empty table still yields one (empty) batch.
+  ranges_ = std::max<int64_t>(1, (pages_ + pages_per_range_ - 1) / pages_per_range_);
+  ctx.Log(LogLevel::kInfo, "reading " + std::to_string(pages_) + " pages in " + std::to_string(ranges_) +
+                               " ranges over up to " + std::to_string(plan_.connections) + " connections");
+  return Status::OK();
+}
+
+std::unique_ptr<OperatorState> PgTableScanOperator::MakeThreadState() { return std::make_unique<ScanWorker>(); }
+
+Status PgTableScanOperator::ConnectWorker(OperatorState* state) {
+  auto* worker = static_cast<ScanWorker*>(state);
+  LD_ASSIGN_OR_RETURN(worker->conn, PgConnection::Connect(config_));
+  LD_RETURN_IF_ERROR(worker->conn->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  // The id comes from the server (hex digits and dashes), never from the user.
+  return worker->conn->Exec("SET TRANSACTION SNAPSHOT '" + snapshot_id_ + "'");
+}
+
+std::string PgTableScanOperator::RangeSql(int64_t range) const {
+  std::string sql = "COPY (SELECT ";
+  for (size_t i = 0; i < plan_.select_list.size(); ++i) sql += (i ? ", " : "") + plan_.select_list[i];
+  sql += " FROM " + plan_.table;
+  int64_t first = range * pages_per_range_;
+  // The first and last ranges are open so nothing outside [0, pages_) can be missed.
+  std::vector<std::string> bounds;
+  if (range > 0) bounds.push_back("ctid >= '(" + std::to_string(first) + ",0)'::tid");
+  if (range + 1 < ranges_) bounds.push_back("ctid < '(" + std::to_string(first + pages_per_range_) + ",0)'::tid");
+  for (size_t i = 0; i < bounds.size(); ++i) sql += (i ? " AND " : " WHERE ") + bounds[i];
+  return sql + ") TO STDOUT WITH (FORMAT binary)";
+}
+
+Result<bool> PgTableScanOperator::Produce(OperatorState* state, Emitter& out) {
+  // A caller that makes no thread states (a single-threaded driver) shares one worker.
+  if (state == nullptr) {
+    if (single_worker_ == nullptr) single_worker_ = MakeThreadState();
+    state = single_worker_.get();
+  }
+  auto* worker = static_cast<ScanWorker*>(state);
+  if (worker->finished) return false;
+  LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
+  int64_t range = next_range_.fetch_add(1);
+  if (range >= ranges_) {
+    worker->finished = true;
+    worker->conn.reset();
+    return false;
+  }
+  if (worker->conn == nullptr) LD_RETURN_IF_ERROR(ConnectWorker(worker));
+  PgResultPtr r(PQexec(worker->conn->get(), RangeSql(range).c_str()));
+  if (!r || PQresultStatus(r.get()) != PGRES_COPY_OUT) return worker->conn->ErrorFrom(r.get(), kContext);
+  const Schema& schema = *output_schemas_[0];
+  std::vector<ColumnBuilder> builders;
+  builders.reserve(static_cast<size_t>(schema.num_fields()));
+  for (const auto& f : schema.fields()) builders.emplace_back(f.type, plan_.rows_per_range);
+  PgCopyDecoder decoder(&plan_.decode_oids, &schema, kContext);
+  while (true) {
+    LD_ASSIGN_OR_RETURN(bool more, decoder.ReadRows(*worker->conn, builders, INT64_MAX, 0));
+    if (!more) break;
+  }
+  int64_t rows = builders[0].length();
+  std::vector<ColumnPtr> columns;
+  columns.reserve(builders.size());
+  for (auto& b : builders) columns.push_back(b.Finish());
+  auto batch = std::make_shared<Batch>(output_schemas_[0], std::move(columns), rows);
+  batch->set_sequence(static_cast<uint64_t>(range));
+  LD_RETURN_IF_ERROR(out.Emit(std::move(batch)));
+  if (ranges_done_.fetch_add(1) + 1 == ranges_) snapshot_conn_.reset();
+  return true;
+}
+
+void PgTableScanOperator::Abort() {
+  single_worker_.reset();
+  snapshot_conn_.reset();
+}
+
+double PgTableScanOperator::ProgressFraction() const {
+  return ranges_ == 0 ? -1.0 : static_cast<double>(ranges_done_.load()) / static_cast<double>(ranges_);
+}
+
+}  // namespace logidata
