@@ -29,6 +29,7 @@ void RemoteRunWatcher::Loop() {
     }
     if (!hub_->HasSubscribers()) {
       seen_.clear();  // nobody listens: start afresh when somebody does
+      published_.clear();
       continue;
     }
     Poll();
@@ -36,15 +37,26 @@ void RemoteRunWatcher::Loop() {
 }
 
 void RemoteRunWatcher::Poll() {
-  auto r = db_->Query("SELECT id, org_id, status FROM runs WHERE status = 'running' AND (worker IS NULL OR worker <> ?)",
-                      {local_worker_});
+  auto now = std::chrono::steady_clock::now();
+  int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  // Runs in flight elsewhere, plus runs that ended lately: a run may start and end between polls.
+  auto r = db_->Query(
+      "SELECT id, org_id, status FROM runs WHERE (status = 'running' OR (finished_at IS NOT NULL AND finished_at >= ?)) "
+      "AND (worker IS NULL OR worker <> ?)",
+      {IsoFromUnixMillis(now_ms - 10000), local_worker_});
   if (!r.ok()) {
     spdlog::warn("cannot poll runs executed elsewhere: {}", r.status().ToString());
     return;
   }
   std::set<std::string> running;
+  std::map<std::string, std::string> ended;  // id → org id
   for (const DbRow& row : r->rows) {
     const std::string& id = row.Str("id");
+    if (row.Str("status") != "running") {
+      ended[id] = row.Str("org_id");
+      continue;
+    }
     running.insert(id);
     auto [it, fresh] = seen_.try_emplace(id);
     if (fresh) it->second.org_id = row.Str("org_id");
@@ -57,7 +69,19 @@ void RemoteRunWatcher::Poll() {
       continue;
     }
     Forward(it->first, it->second, true);
+    published_[it->first] = now;
     it = seen_.erase(it);
+  }
+  // Runs that ended without ever being seen running.
+  for (const auto& [id, org_id] : ended) {
+    if (published_.count(id)) continue;
+    Seen once;
+    once.org_id = org_id;
+    Forward(id, once, true);
+    published_[id] = now;
+  }
+  for (auto it = published_.begin(); it != published_.end();) {
+    it = now - it->second > std::chrono::seconds(30) ? published_.erase(it) : std::next(it);
   }
 }
 

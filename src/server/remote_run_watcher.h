@@ -46,6 +46,8 @@ class RemoteRunWatcher {
   std::string local_worker_;
   std::chrono::milliseconds interval_;
   std::map<std::string, Seen> seen_;  // runs in flight elsewhere, by id
+  // Ended runs whose final state was published lately (the poll looks back 10 s).
+  std::map<std::string, std::chrono::steady_clock::time_point> published_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -429,6 +429,19 @@ TEST_P(NotifyTest, WorkerRunsReachWebSocketSubscribersAndNotify) {
   EXPECT_GT(max_rows, 0) << order;
   // The worker finished the run, so the worker sent the notification.
   auto hooks = receiver.WaitFor("/w", 1);
+  // A run that starts and ends between two polls still reaches the organization's run list.
+  ws.Send(json{{"type", "subscribe"}, {"channel", "runs"}}.dump());
+  std::string small = CreatePipeline("queued-small");
+  std::string small_id = Post("/api/v1/pipelines/" + small + "/runs", json::object(), 202)["id"];
+  json small_done;
+  auto small_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (small_done.is_null() && std::chrono::steady_clock::now() < small_deadline) {
+    small_done = ws.WaitFor([&](const json& m) {
+      return m.value("type", "") == "run.status" && m["run"].value("id", "") == small_id &&
+             m["run"].value("status", "") == "succeeded";
+    });
+  }
+  EXPECT_FALSE(small_done.is_null()) << "the worker's short run never reached the runs channel";
   kill(worker, SIGTERM);
   int status = 0;
   waitpid(worker, &status, 0);
