@@ -371,7 +371,7 @@ TEST_P(NotifyTest, WorkerRunsReachWebSocketSubscribersAndNotify) {
   {
     std::ofstream out(big);
     out << "id,amount\n";
-    for (int i = 0; i < 3000000; ++i) out << i << ',' << (i % 10) << '\n';
+    for (int i = 0; i < 8000000; ++i) out << i << ',' << (i % 10) << '\n';
   }
   WebhookReceiver receiver;
   Post("/api/v1/notifications",
