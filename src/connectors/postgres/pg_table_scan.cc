@@ -1,7 +1,7 @@
 #include "connectors/postgres/pg_table_scan.h"
 
 #include <algorithm>
-#include <cmath>
+#include <chrono>
 
 #include "connectors/connection_lookup.h"
 #include "connectors/postgres/pg_copy_decoder.h"
@@ -13,17 +13,17 @@ namespace {
 
 constexpr const char* kContext = "extract.postgres";
 constexpr int64_t kSamplePages = 32;
-
-struct ScanWorker : OperatorState {
-  std::unique_ptr<PgConnection> conn;
-  bool finished = false;
-};
+// How often a waiting Produce looks at cancellation.
+constexpr auto kCancelPoll = std::chrono::milliseconds(100);
 
 }  // namespace
 
 PgTableScanOperator::PgTableScanOperator(PgTableScanPlan plan, SchemaPtr schema) : plan_(std::move(plan)) {
   output_schemas_.push_back(std::move(schema));
+  ahead_ = 2 * static_cast<int64_t>(plan_.connections);
 }
+
+PgTableScanOperator::~PgTableScanOperator() { StopReaders(); }
 
 Status PgTableScanOperator::Open(ExecContext& ctx) {
   ctx_ = &ctx;
@@ -62,14 +62,72 @@ Status PgTableScanOperator::Open(ExecContext& ctx) {
   return Status::OK();
 }
 
-std::unique_ptr<OperatorState> PgTableScanOperator::MakeThreadState() { return std::make_unique<ScanWorker>(); }
+void PgTableScanOperator::StartReaders() {
+  // Called with mu_ held.
+  started_ = true;
+  int readers = static_cast<int>(std::min<int64_t>(plan_.connections, ranges_));
+  readers_importing_ = readers;
+  for (int i = 0; i < readers; ++i) readers_.emplace_back([this] { ReadLoop(); });
+}
 
-Status PgTableScanOperator::ConnectWorker(OperatorState* state) {
-  auto* worker = static_cast<ScanWorker*>(state);
-  LD_ASSIGN_OR_RETURN(worker->conn, PgConnection::Connect(config_));
-  LD_RETURN_IF_ERROR(worker->conn->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+void PgTableScanOperator::StopReaders() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  space_cv_.notify_all();
+  ready_cv_.notify_all();
+  for (auto& t : readers_) {
+    if (t.joinable()) t.join();
+  }
+  readers_.clear();
+  std::lock_guard<std::mutex> lock(mu_);
+  snapshot_conn_.reset();
+  ready_.clear();
+}
+
+void PgTableScanOperator::Fail(Status status) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error_.ok()) error_ = std::move(status);
+    stop_ = true;
+  }
+  ready_cv_.notify_all();
+  space_cv_.notify_all();
+}
+
+Result<std::unique_ptr<PgConnection>> PgTableScanOperator::ConnectReader() {
+  LD_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(config_));
+  LD_RETURN_IF_ERROR(conn->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   // The id comes from the server (hex digits and dashes), never from the user.
-  return worker->conn->Exec("SET TRANSACTION SNAPSHOT '" + snapshot_id_ + "'");
+  LD_RETURN_IF_ERROR(conn->Exec("SET TRANSACTION SNAPSHOT '" + snapshot_id_ + "'"));
+  return conn;
+}
+
+void PgTableScanOperator::ReadLoop() {
+  auto conn = ConnectReader();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Once every reader holds the snapshot, the exporting transaction may end.
+    if (--readers_importing_ == 0) snapshot_conn_.reset();
+  }
+  if (!conn.ok()) return Fail(conn.status().WithContext(kContext));
+  while (true) {
+    int64_t range;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      space_cv_.wait(lock, [&] { return stop_ || next_read_ >= ranges_ || next_read_ < next_emit_ + ahead_; });
+      if (stop_ || next_read_ >= ranges_) return;
+      range = next_read_++;
+    }
+    Result<BatchPtr> batch = ReadRange(**conn, range);
+    if (!batch.ok()) return Fail(batch.status());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ready_.emplace(range, std::move(*batch));
+    }
+    ready_cv_.notify_all();
+  }
 }
 
 std::string PgTableScanOperator::RangeSql(int64_t range) const {
@@ -85,31 +143,16 @@ std::string PgTableScanOperator::RangeSql(int64_t range) const {
   return sql + ") TO STDOUT WITH (FORMAT binary)";
 }
 
-Result<bool> PgTableScanOperator::Produce(OperatorState* state, Emitter& out) {
-  // A caller that makes no thread states (a single-threaded driver) shares one worker.
-  if (state == nullptr) {
-    if (single_worker_ == nullptr) single_worker_ = MakeThreadState();
-    state = single_worker_.get();
-  }
-  auto* worker = static_cast<ScanWorker*>(state);
-  if (worker->finished) return false;
-  LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
-  int64_t range = next_range_.fetch_add(1);
-  if (range >= ranges_) {
-    worker->finished = true;
-    worker->conn.reset();
-    return false;
-  }
-  if (worker->conn == nullptr) LD_RETURN_IF_ERROR(ConnectWorker(worker));
-  PgResultPtr r(PQexec(worker->conn->get(), RangeSql(range).c_str()));
-  if (!r || PQresultStatus(r.get()) != PGRES_COPY_OUT) return worker->conn->ErrorFrom(r.get(), kContext);
+Result<BatchPtr> PgTableScanOperator::ReadRange(PgConnection& conn, int64_t range) const {
+  PgResultPtr r(PQexec(conn.get(), RangeSql(range).c_str()));
+  if (!r || PQresultStatus(r.get()) != PGRES_COPY_OUT) return conn.ErrorFrom(r.get(), kContext);
   const Schema& schema = *output_schemas_[0];
   std::vector<ColumnBuilder> builders;
   builders.reserve(static_cast<size_t>(schema.num_fields()));
   for (const auto& f : schema.fields()) builders.emplace_back(f.type, plan_.rows_per_range);
   PgCopyDecoder decoder(&plan_.decode_oids, &schema, kContext);
   while (true) {
-    LD_ASSIGN_OR_RETURN(bool more, decoder.ReadRows(*worker->conn, builders, INT64_MAX, 0));
+    LD_ASSIGN_OR_RETURN(bool more, decoder.ReadRows(conn, builders, INT64_MAX, 0));
     if (!more) break;
   }
   int64_t rows = builders[0].length();
@@ -118,18 +161,42 @@ Result<bool> PgTableScanOperator::Produce(OperatorState* state, Emitter& out) {
   for (auto& b : builders) columns.push_back(b.Finish());
   auto batch = std::make_shared<Batch>(output_schemas_[0], std::move(columns), rows);
   batch->set_sequence(static_cast<uint64_t>(range));
+  return BatchPtr(std::move(batch));
+}
+
+Result<bool> PgTableScanOperator::Produce(OperatorState*, Emitter& out) {
+  BatchPtr batch;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!started_) StartReaders();
+    while (true) {
+      if (!error_.ok()) return error_;
+      if (next_emit_ >= ranges_) return false;
+      if (stop_) return Status::Cancelled(std::string(kContext) + ": stopped");
+      auto it = ready_.find(next_emit_);
+      if (it != ready_.end()) {
+        batch = std::move(it->second);
+        ready_.erase(it);
+        ++next_emit_;
+        break;
+      }
+      ready_cv_.wait_for(lock, kCancelPoll);
+      lock.unlock();
+      Status cancelled = ctx_->CheckCancelled();
+      lock.lock();
+      if (!cancelled.ok()) return cancelled;
+    }
+  }
+  space_cv_.notify_all();
   LD_RETURN_IF_ERROR(out.Emit(std::move(batch)));
-  if (ranges_done_.fetch_add(1) + 1 == ranges_) snapshot_conn_.reset();
+  ranges_emitted_.fetch_add(1);
   return true;
 }
 
-void PgTableScanOperator::Abort() {
-  single_worker_.reset();
-  snapshot_conn_.reset();
-}
+void PgTableScanOperator::Abort() { StopReaders(); }
 
 double PgTableScanOperator::ProgressFraction() const {
-  return ranges_ == 0 ? -1.0 : static_cast<double>(ranges_done_.load()) / static_cast<double>(ranges_);
+  return ranges_ == 0 ? -1.0 : static_cast<double>(ranges_emitted_.load()) / static_cast<double>(ranges_);
 }
 
 }  // namespace logidata
