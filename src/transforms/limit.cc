@@ -4,22 +4,18 @@
 #include <atomic>
 
 #include "transforms/config_fields.h"
+#include "transforms/row_subset_operator.h"
 #include "transforms/transform_descriptor.h"
 
 namespace logidata {
 namespace {
 
-class LimitOperator final : public Operator {
+class LimitOperator final : public RowSubsetOperator {
  public:
-  LimitOperator(SchemaPtr schema, int64_t limit, int64_t offset) : limit_(limit), offset_(offset) {
-    output_schemas_.push_back(std::move(schema));
-  }
+  LimitOperator(SchemaPtr schema, int64_t limit, int64_t offset)
+      : RowSubsetOperator(std::move(schema)), limit_(limit), offset_(offset) {}
 
   bool RequiresOrderedInput(int port) const override { (void)port; return true; }
-  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
-    (void)port;
-    return needed_outputs;
-  }
 
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;

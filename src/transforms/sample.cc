@@ -5,6 +5,7 @@
 
 #include "transforms/config_fields.h"
 #include "transforms/row_selection.h"
+#include "transforms/row_subset_operator.h"
 #include "transforms/transform_descriptor.h"
 
 namespace logidata {
@@ -31,18 +32,14 @@ uint64_t SampleRowKey(uint64_t seed, uint64_t sequence, uint64_t row) {
 
 namespace {
 
-class BernoulliSampleOperator final : public Operator {
+class BernoulliSampleOperator final : public RowSubsetOperator {
  public:
-  BernoulliSampleOperator(SchemaPtr schema, double fraction, uint64_t seed) : seed_(seed) {
+  BernoulliSampleOperator(SchemaPtr schema, double fraction, uint64_t seed)
+      : RowSubsetOperator(std::move(schema)), seed_(seed) {
     // Keep a row when its key is below fraction * 2^64 (compared on the top 53 bits).
     threshold_ = fraction >= 1.0 ? (uint64_t{1} << 53) : static_cast<uint64_t>(fraction * 9007199254740992.0);
-    output_schemas_.push_back(std::move(schema));
   }
 
-  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
-    (void)port;
-    return needed_outputs;
-  }
 
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;
@@ -124,18 +121,13 @@ struct Candidates : OperatorState {
   }
 };
 
-class ReservoirSampleOperator final : public Operator {
+class ReservoirSampleOperator final : public RowSubsetOperator {
  public:
-  ReservoirSampleOperator(SchemaPtr schema, int64_t n, uint64_t seed) : n_(static_cast<size_t>(n)), seed_(seed) {
-    output_schemas_.push_back(std::move(schema));
-  }
+  ReservoirSampleOperator(SchemaPtr schema, int64_t n, uint64_t seed)
+      : RowSubsetOperator(std::move(schema)), n_(static_cast<size_t>(n)), seed_(seed) {}
 
   std::unique_ptr<OperatorState> MakeThreadState() override { return std::make_unique<Candidates>(); }
   bool EmitsOnConsume(int port) const override { (void)port; return false; }
-  std::optional<std::vector<int>> InputColumnsNeeded(int port, const std::vector<int>& needed_outputs) const override {
-    (void)port;
-    return needed_outputs;
-  }
 
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
     (void)port;
