@@ -92,19 +92,34 @@ Result<std::optional<ClaimedRun>> ClaimNextRun(Database& db, const std::string& 
   return std::optional<ClaimedRun>(std::move(run));
 }
 
-Result<int64_t> InterruptOrphanedRuns(Database& db, const std::string& stale_before) {
+Result<int64_t> InterruptOrphanedRuns(Database& db, const std::string& stale_before,
+                                      std::vector<std::pair<std::string, std::string>>* interrupted) {
   std::string now = NowIso8601();
-  std::string sql =
-      "UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'the server stopped while the run was in "
-      "progress' WHERE status = 'running'";
-  DbParams params = {now};
+  std::string where = " WHERE status = 'running'";
+  DbParams params;
   if (!stale_before.empty()) {
-    sql += " AND (heartbeat_at IS NULL OR heartbeat_at < ?)";
+    where += " AND (heartbeat_at IS NULL OR heartbeat_at < ?)";
     params.push_back(stale_before);
   }
-  auto r = db.Query(sql, params);
-  if (!r.ok()) return r.status();
-  return r->affected;
+  int64_t affected = 0;
+  Status st = db.Transact([&](DbConnection& c) -> Status {
+    if (interrupted) {
+      auto ids = c.Query("SELECT id, org_id FROM runs" + where, params);
+      if (!ids.ok()) return ids.status();
+      for (const DbRow& row : ids->rows) interrupted->emplace_back(row.Str("org_id"), row.Str("id"));
+    }
+    DbParams update = {now};
+    update.insert(update.end(), params.begin(), params.end());
+    auto r = c.Query(
+        "UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'the server stopped while the run was in "
+        "progress'" + where,
+        update);
+    if (!r.ok()) return r.status();
+    affected = r->affected;
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return affected;
 }
 
 }  // namespace logidata

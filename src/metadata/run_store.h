@@ -5,6 +5,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +47,8 @@ Result<nlohmann::json> LoadRunJson(Database& db, const std::string& org_id, cons
 Result<std::optional<ClaimedRun>> ClaimNextRun(Database& db, const std::string& worker);
 // Marks running runs as interrupted: all of them (`stale_before` empty) or those whose executor
 // has not sent a heartbeat since `stale_before`. Returns how many.
-Result<int64_t> InterruptOrphanedRuns(Database& db, const std::string& stale_before);
+// `interrupted`, if given, receives the (org id, run id) of each run marked (for notifications).
+Result<int64_t> InterruptOrphanedRuns(Database& db, const std::string& stale_before,
+                                      std::vector<std::pair<std::string, std::string>>* interrupted = nullptr);
 
 }  // namespace logidata

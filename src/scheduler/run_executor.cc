@@ -99,8 +99,10 @@ Status RunExecutor::Start() {
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() -
         int64_t{options_.stale_seconds} * 1000);
   }
-  LD_ASSIGN_OR_RETURN(int64_t interrupted, InterruptOrphanedRuns(*db_, stale));
+  std::vector<std::pair<std::string, std::string>> orphans;
+  LD_ASSIGN_OR_RETURN(int64_t interrupted, InterruptOrphanedRuns(*db_, stale, &orphans));
   if (interrupted > 0) spdlog::warn("marked {} run(s) left running by a stopped server as interrupted", interrupted);
+  NotifyInterrupted(orphans);
   for (int i = 0; i < std::max(1, options_.slots); ++i) threads_.emplace_back([this] { SlotLoop(); });
   threads_.emplace_back([this] { HeartbeatLoop(); });
   return Status::OK();
@@ -121,6 +123,11 @@ void RunExecutor::Stop() {
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
+}
+
+void RunExecutor::NotifyInterrupted(const std::vector<std::pair<std::string, std::string>>& runs) {
+  if (!options_.on_finished) return;
+  for (const auto& run : runs) options_.on_finished(run.first, run.second);
 }
 
 void RunExecutor::Wake() {
@@ -179,7 +186,9 @@ void RunExecutor::HeartbeatLoop() {
                                                 std::chrono::system_clock::now().time_since_epoch())
                                                 .count() -
                                             int64_t{options_.stale_seconds} * 1000);
-      (void)InterruptOrphanedRuns(*db_, stale);
+      std::vector<std::pair<std::string, std::string>> orphans;
+      (void)InterruptOrphanedRuns(*db_, stale, &orphans);
+      NotifyInterrupted(orphans);
     }
   }
 }

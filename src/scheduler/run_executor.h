@@ -57,6 +57,8 @@ class RunExecutor {
   void SlotLoop();
   void HeartbeatLoop();
   void Execute(const ClaimedRun& run);
+  // Runs of dead executors that this one marked interrupted.
+  void NotifyInterrupted(const std::vector<std::pair<std::string, std::string>>& runs);
 
   Database* db_;
   const SecretBox* secrets_;

@@ -2,6 +2,7 @@
 // updates of runs executed by a queue-mode worker, over real HTTP on SQLite and PostgreSQL.
 #include <dirent.h>
 
+#include "metadata/database.h"
 #include "server_harness.h"
 #include "webhook_receiver.h"
 
@@ -282,6 +283,31 @@ TEST_P(NotifyTest, DeadEndpointLeavesTheRunSucceededWithALoggedFailure) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(json::parse(got[0].body)["event"], "test");
   EXPECT_EQ(got[0].headers.at("x-logidata-signature"), "sha256=" + HexEncode(HmacSha256("k", got[0].body)));
+}
+
+TEST_P(NotifyTest, RunsLeftRunningByADeadServerNotifyInterrupted) {
+  WebhookReceiver receiver;
+  Post("/api/v1/notifications",
+       {{"name", "int"}, {"channel", "webhook"}, {"url", receiver.Url("/i")}, {"events", {"run.interrupted"}}}, 201);
+  std::string pipeline = CreatePipeline("orphan");
+  std::string run_id = Post("/api/v1/pipelines/" + pipeline + "/runs", json::object(), 202)["id"];
+  ASSERT_EQ(WaitRun(run_id)["status"], "succeeded");
+  server_.Stop(SIGKILL);
+  {
+    // As if the server had died mid-run: running, no recent heartbeat.
+    auto db = OpenDatabase(database_url_.empty() ? dir_ + "/data/logidata.db" : database_url_, 1);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Query("UPDATE runs SET status = 'running', finished_at = NULL, heartbeat_at = "
+                             "'2000-01-01T00:00:00.000Z' WHERE id = ?",
+                             {run_id}).ok());
+  }
+  ASSERT_TRUE(StartServer()) << ReadFile(dir_ + "/data/server.err");
+  auto got = receiver.WaitFor("/i", 1);
+  ASSERT_EQ(got.size(), 1u);
+  json payload = json::parse(got[0].body);
+  EXPECT_EQ(payload["event"], "run.interrupted");
+  EXPECT_EQ(payload["run_id"], run_id);
+  EXPECT_EQ(WaitRun(run_id)["status"], "interrupted");
 }
 
 TEST_P(NotifyTest, ModuleTemplatesAreCheckedAgainstTheModuleSchema) {
