@@ -10,6 +10,13 @@ import type {
   LogEntry,
   Me,
   Member,
+  ModuleTemplate,
+  NotificationInput,
+  NotificationSetting,
+  NotificationTestResult,
+  SavedPreview,
+  SavedPreviewSummary,
+  TemplateInput,
   Page,
   PipelineSummary,
   PipelineVersion,
@@ -80,8 +87,12 @@ export const Runs = {
 };
 
 export const Preview = {
-  fetch: (pipeline: unknown, node_id: string, offset: number, limit: number) =>
-    api.post<PreviewResult>('/api/v1/preview', { pipeline, node_id, offset, limit }),
+  // With pipeline_id (a stored pipeline) the server also saves the result for later reopening.
+  fetch: (pipeline: unknown, node_id: string, offset: number, limit: number, pipeline_id?: string) =>
+    api.post<PreviewResult>('/api/v1/preview', pipeline_id ? { pipeline, node_id, offset, limit, pipeline_id } : { pipeline, node_id, offset, limit }),
+  saved: async (pipeline_id: string, node_id: string) =>
+    items(await api.get<{ items: SavedPreviewSummary[] }>(`/api/v1/pipelines/${encodeURIComponent(pipeline_id)}/previews`, { node_id })),
+  savedResult: (id: string) => api.get<SavedPreview>(`/api/v1/previews/${encodeURIComponent(id)}`),
   checkExpression: (expression: string, pipeline: unknown, node_id: string) =>
     api.post<ExpressionCheck>('/api/v1/expressions/check', { expression, pipeline, node_id }),
 };
@@ -106,4 +117,20 @@ export const Admin = {
   revokeApiKey: (id: string) => api.del(`/api/v1/api-keys/${encodeURIComponent(id)}`),
   audit: (q: { actor?: string; action?: string; object_type?: string; page?: number; page_size?: number }) =>
     api.get<Page<AuditEntry>>('/api/v1/audit', q),
+};
+
+export const Notifications = {
+  list: async (pipeline_id?: string) =>
+    items(await api.get<{ items: NotificationSetting[] }>('/api/v1/notifications', { pipeline_id })),
+  create: (n: NotificationInput) => api.post<NotificationSetting>('/api/v1/notifications', n),
+  update: (id: string, n: Partial<NotificationInput>) => api.put<NotificationSetting>(`/api/v1/notifications/${encodeURIComponent(id)}`, n),
+  remove: (id: string) => api.del(`/api/v1/notifications/${encodeURIComponent(id)}`),
+  test: (id: string) => api.post<NotificationTestResult>(`/api/v1/notifications/${encodeURIComponent(id)}/test`),
+};
+
+export const Templates = {
+  list: async (module?: string) => items(await api.get<{ items: ModuleTemplate[] }>('/api/v1/templates', { module })),
+  create: (t: TemplateInput) => api.post<ModuleTemplate>('/api/v1/templates', t),
+  update: (id: string, t: TemplateInput) => api.put<ModuleTemplate>(`/api/v1/templates/${encodeURIComponent(id)}`, t),
+  remove: (id: string) => api.del(`/api/v1/templates/${encodeURIComponent(id)}`),
 };

@@ -44,3 +44,18 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+// Field errors of a problem keyed by the first segment of their JSON pointer ("/to/1" → "to"),
+// so a form can show each message under its input. Several messages for one field are joined.
+export function fieldErrorsOf(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(e instanceof ApiError)) return out;
+  for (const fe of e.problem.errors ?? []) {
+    const key = fe.field.replace(/^\//, '').split('/')[0] || '';
+    if (!key) continue;
+    const rest = fe.field.split('/').slice(2).join('/');
+    const msg = rest ? `${rest}: ${fe.message}` : fe.message;
+    out[key] = out[key] ? `${out[key]}; ${msg}` : msg;
+  }
+  return out;
+}

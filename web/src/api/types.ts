@@ -108,6 +108,75 @@ export interface PreviewResult {
   sample_rows?: number;
   exhausted: boolean;
   profiles?: ColumnProfile[];
+  preview_id?: string; // set when the server saved this result (pipeline_id was sent)
+}
+
+// A preview result the server persisted (GET /pipelines/{id}/previews, /previews/{id}).
+export interface SavedPreviewSummary {
+  id: string;
+  pipeline_id: string;
+  node_id: string;
+  pipeline_version: number;
+  row_count: number;
+  truncated: boolean;
+  created_by?: string;
+  created_at: string;
+}
+
+export interface SavedPreview extends SavedPreviewSummary {
+  result: PreviewResult;
+}
+
+export type NotificationChannel = 'email' | 'webhook' | 'slack';
+export type NotificationEvent = 'run.succeeded' | 'run.failed' | 'run.interrupted';
+
+// URLs and signing secrets are write-only: the server answers url_masked / has_secret only.
+export interface NotificationSetting {
+  id: string;
+  name: string;
+  channel: NotificationChannel;
+  pipeline_id: string | null;
+  events: NotificationEvent[];
+  to: string[];
+  url_masked?: string | null;
+  has_secret: boolean;
+  enabled: boolean;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface NotificationInput {
+  name: string;
+  channel: NotificationChannel;
+  pipeline_id: string | null;
+  events: NotificationEvent[];
+  to?: string[];
+  url?: string;
+  secret?: string | null;
+  enabled: boolean;
+}
+
+export interface NotificationTestResult {
+  ok: boolean;
+  error?: string | null;
+}
+
+export interface ModuleTemplate {
+  id: string;
+  name: string;
+  module: string; // "kind.name"
+  description: string;
+  config: Record<string, unknown>;
+  created_by?: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface TemplateInput {
+  name?: string;
+  module?: string;
+  description?: string;
+  config?: Record<string, unknown>;
 }
 
 export interface ExpressionCheck {

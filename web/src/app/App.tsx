@@ -19,6 +19,8 @@ import { RunsPage } from './runs_page';
 // Pages off the main path load on demand (the run page brings the charting library).
 const RunPage = lazy(() => import('./run_page').then((m) => ({ default: m.RunPage })));
 const ConnectionsPage = lazy(() => import('./connections_page').then((m) => ({ default: m.ConnectionsPage })));
+const NotificationsPage = lazy(() => import('./notifications_page').then((m) => ({ default: m.NotificationsPage })));
+const TemplatesPage = lazy(() => import('./templates_page').then((m) => ({ default: m.TemplatesPage })));
 const AdminPage = lazy(() => import('./admin_page').then((m) => ({ default: m.AdminPage })));
 
 export const queryClient = new QueryClient({
@@ -87,6 +89,10 @@ function PageFor() {
       return <ConnectionsPage />;
     case 'admin':
       return <AdminPage tab={route.tab} />;
+    case 'notifications':
+      return <NotificationsPage key={route.pipelineId ?? ''} pipelineId={route.pipelineId} />;
+    case 'templates':
+      return <TemplatesPage />;
     default:
       return <Box sx={{ p: 4 }}>Page not found.</Box>;
   }

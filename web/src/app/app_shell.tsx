@@ -17,6 +17,8 @@ const kNav: { label: string; route: Route; match: Route['name'][]; admin?: boole
   { label: 'Pipelines', route: { name: 'pipelines' }, match: ['pipelines', 'editor'] },
   { label: 'Runs', route: { name: 'runs' }, match: ['runs', 'run'] },
   { label: 'Connections', route: { name: 'connections' }, match: ['connections'] },
+  { label: 'Notifications', route: { name: 'notifications' }, match: ['notifications'] },
+  { label: 'Templates', route: { name: 'templates' }, match: ['templates'] },
   { label: 'Admin', route: { name: 'admin' }, match: ['admin'], admin: true },
 ];
 

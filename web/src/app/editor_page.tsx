@@ -395,6 +395,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
         </Button>
         <Button onClick={exportJson}>Export</Button>
         {doc.id && <Button onClick={() => navigate({ name: 'runs', pipelineId: doc.id })}>Runs</Button>}
+        {doc.id && <Button onClick={() => navigate({ name: 'notifications', pipelineId: doc.id })}>Notifications</Button>}
         <Divider orientation="vertical" flexItem sx={{ mx: 0.5 }} />
         {!readOnly && (
           <>
@@ -477,7 +478,14 @@ function Editor({ pipelineId }: { pipelineId: string }) {
           </Box>
           {previewNode && doc.nodes.some((n) => n.id === previewNode) && (
             <Box sx={{ height: '42%', minHeight: 200, borderTop: 1, borderColor: 'divider' }}>
-              <PreviewPanel key={previewNode} pipeline={toServerJson(upstreamSubgraph(doc, previewNode))} nodeId={previewNode} nodeLabel={previewLabel} onClose={() => setPreviewNode(null)} />
+              <PreviewPanel
+                key={previewNode}
+                pipeline={toServerJson(upstreamSubgraph(doc, previewNode))}
+                nodeId={previewNode}
+                nodeLabel={previewLabel}
+                savedKey={doc.id && !dirty ? { pipelineId: doc.id, version: doc.version } : undefined}
+                onClose={() => setPreviewNode(null)}
+              />
             </Box>
           )}
         </Box>

@@ -12,6 +12,7 @@ import { SchemaForm } from '../forms/schema_form';
 import { FormContext } from '../forms/form_context';
 import { iconFor, kKindColors } from '../canvas/module_icon';
 import { PortInputs } from './port_inputs';
+import { TemplateControls } from './template_controls';
 
 // Typing in a field within this window of the previous edit extends the same undo step.
 const kCoalesceMs = 1000;
@@ -66,6 +67,18 @@ export function NodeConfigPanel(props: { nodeId: string; modules: ModuleIndex; e
         </Alert>
       )}
       <PortInputs doc={doc} nodeId={nodeId} modules={modules} readOnly={readOnly} />
+      {desc && (
+        <TemplateControls
+          module={moduleKey(node.type, node.module)}
+          config={node.config}
+          nodeName={node.name}
+          readOnly={readOnly}
+          onApply={(config) => {
+            useEditorStore.getState().apply({ kind: 'setConfig', id: nodeId, config });
+            last.current = { at: 0, field: '' };
+          }}
+        />
+      )}
       <Divider />
       <FormContext.Provider value={ctx}>
         {desc ? (

@@ -11,6 +11,9 @@ describe('router', () => {
     ['#/runs/r9', { name: 'run', id: 'r9' }],
     ['#/connections', { name: 'connections' }],
     ['#/admin/audit', { name: 'admin', tab: 'audit' }],
+    ['#/notifications', { name: 'notifications' }],
+    ['#/notifications?pipeline_id=p%202', { name: 'notifications', pipelineId: 'p 2' }],
+    ['#/templates', { name: 'templates' }],
     ['#/nope', { name: 'notFound', path: '/nope' }],
   ])('parses %s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
@@ -22,6 +25,8 @@ describe('router', () => {
       { name: 'runs', pipelineId: 'p', status: 'running' },
       { name: 'run', id: 'x' },
       { name: 'admin', tab: 'api-keys' },
+      { name: 'notifications', pipelineId: 'a&b' },
+      { name: 'templates' },
     ];
     for (const r of routes) expect(parseRoute(routeHref(r))).toEqual(r);
   });

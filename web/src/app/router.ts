@@ -10,6 +10,8 @@ export type Route =
   | { name: 'run'; id: string }
   | { name: 'connections' }
   | { name: 'admin'; tab?: string }
+  | { name: 'notifications'; pipelineId?: string }
+  | { name: 'templates' }
   | { name: 'notFound'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -30,6 +32,10 @@ export function parseRoute(hash: string): Route {
       return { name: 'connections' };
     case 'admin':
       return { name: 'admin', tab: parts[1] };
+    case 'notifications':
+      return { name: 'notifications', pipelineId: q.get('pipeline_id') ?? undefined };
+    case 'templates':
+      return { name: 'templates' };
     default:
       return { name: 'notFound', path };
   }
@@ -56,6 +62,10 @@ export function routeHref(r: Route): string {
       return '#/connections';
     case 'admin':
       return r.tab ? `#/admin/${r.tab}` : '#/admin';
+    case 'notifications':
+      return r.pipelineId ? `#/notifications?pipeline_id=${encodeURIComponent(r.pipelineId)}` : '#/notifications';
+    case 'templates':
+      return '#/templates';
     case 'notFound':
       return `#/${r.path}`;
   }

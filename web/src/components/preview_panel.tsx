@@ -1,5 +1,8 @@
 // Data preview of one node: rows paged from the server into a virtualised table, per-column
 // statistics (type, nulls, distinct, min/max, histogram) and CSV/JSON export of loaded rows.
+// For a stored pipeline with no unsaved changes the server keeps each first page: the panel opens
+// the newest saved preview of the node (same version) at once, marked "saved preview" with its
+// time, and Refresh computes (and saves) a fresh one.
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import IconButton from '@mui/material/IconButton';
@@ -8,13 +11,13 @@ import Typography from '@mui/material/Typography';
 import CloseIcon from '@mui/icons-material/Close';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Preview } from '../api/endpoints';
-import type { ColumnProfile, PreviewColumn } from '../api/types';
+import type { ColumnProfile, PreviewColumn, SavedPreviewSummary } from '../api/types';
 import { pagesFor } from '../model/virtual_window';
 import { rowsToCsv, rowsToJson } from '../model/table_export';
 import { ProblemAlert } from './problem_alert';
 import { VirtualTable } from './virtual_table';
 import { MiniHistogram } from './mini_histogram';
-import { downloadText, formatCount } from './format';
+import { downloadText, formatAgo, formatCount, formatTime } from './format';
 
 export const kPreviewPageSize = 200;
 
@@ -25,6 +28,21 @@ interface PreviewState {
   exhausted: boolean;
   known: number; // rows known to exist
   firstMs?: number; // time to first page, for the scale tests
+  saved?: SavedPreviewSummary; // set while showing a saved preview
+}
+
+// Which stored pipeline (and version) the preview belongs to, when the editor has no unsaved
+// changes: only then are results saved and reused.
+export interface SavedPreviewKey {
+  pipelineId: string;
+  version: number;
+}
+
+// The newest saved preview of the node made from this version of the pipeline, if any.
+export function pickSavedPreview(items: SavedPreviewSummary[], nodeId: string, version: number): SavedPreviewSummary | undefined {
+  return items
+    .filter((p) => p.node_id === nodeId && p.pipeline_version === version)
+    .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0))[0];
 }
 
 function fmtValue(v: unknown): string {
@@ -33,13 +51,27 @@ function fmtValue(v: unknown): string {
   return s.length > 18 ? `${s.slice(0, 17)}…` : s;
 }
 
-export function PreviewPanel({ pipeline, nodeId, nodeLabel, onClose }: { pipeline: unknown; nodeId: string; nodeLabel: string; onClose: () => void }) {
+export function PreviewPanel({
+  pipeline,
+  nodeId,
+  nodeLabel,
+  savedKey,
+  onClose,
+}: {
+  pipeline: unknown;
+  nodeId: string;
+  nodeLabel: string;
+  savedKey?: SavedPreviewKey;
+  onClose: () => void;
+}) {
   const [state, setState] = useState<PreviewState | null>(null);
   const [error, setError] = useState<unknown>(null);
   const inflight = useRef(new Set<number>());
   const generation = useRef(0);
   const pipelineRef = useRef(pipeline);
   pipelineRef.current = pipeline;
+  const savedKeyRef = useRef(savedKey);
+  savedKeyRef.current = savedKey;
 
   const fetchPage = useCallback(
     async (page: number, gen: number) => {
@@ -47,7 +79,9 @@ export function PreviewPanel({ pipeline, nodeId, nodeLabel, onClose }: { pipelin
       inflight.current.add(page);
       const t0 = performance.now();
       try {
-        const r = await Preview.fetch(pipelineRef.current, nodeId, page * kPreviewPageSize, kPreviewPageSize);
+        // Only the first page is worth keeping for reopening.
+        const keep = page === 0 ? savedKeyRef.current?.pipelineId : undefined;
+        const r = await Preview.fetch(pipelineRef.current, nodeId, page * kPreviewPageSize, kPreviewPageSize, keep);
         if (gen !== generation.current) return;
         setState((prev) => {
           const pages = new Map(prev?.pages ?? []);
@@ -61,6 +95,7 @@ export function PreviewPanel({ pipeline, nodeId, nodeLabel, onClose }: { pipelin
             exhausted: exhausted || (prev?.exhausted ?? false),
             known: Math.max(prev?.known ?? 0, end),
             firstMs: prev?.firstMs ?? Math.round(performance.now() - t0),
+            saved: prev?.saved,
           };
         });
       } catch (e) {
@@ -80,9 +115,38 @@ export function PreviewPanel({ pipeline, nodeId, nodeLabel, onClose }: { pipelin
     void fetchPage(0, generation.current);
   }, [fetchPage]);
 
+  // Opening: the saved preview when there is one, else a fresh preview.
   useEffect(() => {
-    reload();
-  }, [reload]);
+    const gen = ++generation.current;
+    const key = savedKeyRef.current;
+    if (!key) {
+      void fetchPage(0, gen);
+      return;
+    }
+    void (async () => {
+      try {
+        const found = pickSavedPreview(await Preview.saved(key.pipelineId, nodeId), nodeId, key.version);
+        if (found) {
+          const full = await Preview.savedResult(found.id);
+          if (gen !== generation.current) return;
+          const r = full.result;
+          setState({
+            schema: r.schema ?? [],
+            profiles: r.profiles ?? [],
+            pages: new Map([[0, r.rows ?? []]]),
+            // A truncated result holds fewer rows than a page: further pages come on Refresh.
+            exhausted: r.exhausted || full.truncated || (r.rows?.length ?? 0) < kPreviewPageSize,
+            known: r.rows?.length ?? 0,
+            saved: found,
+          });
+          return;
+        }
+      } catch {
+        // No saved preview to show (e.g. it was just pruned): compute a fresh one.
+      }
+      if (gen === generation.current) void fetchPage(0, gen);
+    })();
+  }, [fetchPage, nodeId]);
 
   // Rows shown: everything known, plus one page of placeholders while more may exist.
   const rowCount = state ? state.known + (state.exhausted ? 0 : kPreviewPageSize) : 0;
@@ -114,7 +178,12 @@ export function PreviewPanel({ pipeline, nodeId, nodeLabel, onClose }: { pipelin
           Preview · {nodeLabel}{' '}
           <span style={{ color: '#777', fontWeight: 400 }} data-testid="preview-count">
             {state ? `${formatCount(state.known)}${state.exhausted ? '' : '+'} rows loaded${state.firstMs !== undefined ? ` · first page in ${state.firstMs} ms` : ''}` : ''}
-          </span>
+          </span>{' '}
+          {state?.saved && (
+            <span data-testid="saved-preview" title={formatTime(state.saved.created_at)} style={{ color: '#8a5a00', fontWeight: 400 }}>
+              · saved preview · {formatAgo(state.saved.created_at)} ({formatTime(state.saved.created_at)}){state.saved.truncated ? ' · truncated' : ''}
+            </span>
+          )}
         </Typography>
         <Button onClick={reload}>Refresh</Button>
         <Button disabled={!state} onClick={() => state && downloadText(`${base}.csv`, rowsToCsv(state.schema, loadedRows()), 'text/csv')}>
