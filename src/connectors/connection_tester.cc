@@ -33,7 +33,7 @@ Status TestHttp(const ConnectionConfig& config) {
   options.timeout_seconds = 10;
   HttpClient client(options);
   LD_ASSIGN_OR_RETURN(HttpAuth auth, HttpAuth::FromConnection(config));
-  HttpRequest req;
+  HttpClientRequest req;
   std::string path = config.options.is_object() ? config.options.value("test_path", std::string()) : "";
   req.url = HttpBaseUrl(config) + path;
   LD_RETURN_IF_ERROR(auth.Apply(client, req));

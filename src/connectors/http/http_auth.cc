@@ -48,7 +48,7 @@ Result<HttpAuth> HttpAuth::FromConnection(const ConnectionConfig& config) {
   return a;
 }
 
-Status HttpAuth::Apply(HttpClient& client, HttpRequest& request) {
+Status HttpAuth::Apply(HttpClient& client, HttpClientRequest& request) {
   if (kind_ == "bearer") {
     request.headers.push_back("Authorization: Bearer " + secret_);
   } else if (kind_ == "basic") {
@@ -58,7 +58,7 @@ Status HttpAuth::Apply(HttpClient& client, HttpRequest& request) {
     else request.headers.push_back(header_ + ": " + secret_);
   } else if (kind_ == "oauth2") {
     if (token_.empty() || std::chrono::steady_clock::now() >= expires_) {
-      HttpRequest t;
+      HttpClientRequest t;
       t.method = "POST";
       t.url = token_url_;
       t.headers.push_back("Content-Type: application/x-www-form-urlencoded");

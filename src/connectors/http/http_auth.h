@@ -19,7 +19,7 @@ class HttpAuth {
   static Result<HttpAuth> FromConnection(const ConnectionConfig& config);
 
   // Adds credentials to `request` (fetching an OAuth2 token with `client` when needed).
-  Status Apply(HttpClient& client, HttpRequest& request);
+  Status Apply(HttpClient& client, HttpClientRequest& request);
   // Drops a cached OAuth2 token (after a 401) so the next Apply fetches a new one.
   void Invalidate() { token_.clear(); }
   bool refreshable() const { return kind_ == "oauth2"; }

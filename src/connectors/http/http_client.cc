@@ -58,7 +58,7 @@ double RetryAfterSeconds(const std::string& value) {
 
 }  // namespace
 
-std::string HttpResponse::Header(const std::string& lower_name) const {
+std::string HttpClientResponse::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   return it == headers.end() ? "" : it->second;
 }
@@ -111,10 +111,10 @@ void HttpClient::WaitForRateLimit() {
                       std::chrono::duration<double>(1.0 / options_.rate_limit_per_second));
 }
 
-Result<HttpResponse> HttpClient::SendOnce(const HttpRequest& request, std::string* transport_error) {
+Result<HttpClientResponse> HttpClient::SendOnce(const HttpClientRequest& request, std::string* transport_error) {
   CURL* c = static_cast<CURL*>(curl_);
   curl_easy_reset(c);
-  HttpResponse response;
+  HttpClientResponse response;
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_seconds * 1000));
@@ -152,7 +152,7 @@ Result<HttpResponse> HttpClient::SendOnce(const HttpRequest& request, std::strin
   return response;
 }
 
-Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
+Result<HttpClientResponse> HttpClient::Send(const HttpClientRequest& request) {
   const std::string where = request.method + " " + SafeUrl(request.url);
   std::string last_problem;
   for (int attempt = 0;; ++attempt) {
@@ -164,7 +164,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     if (!result.ok()) {
       last_problem = transport_error;
     } else {
-      const HttpResponse& r = *result;
+      const HttpClientResponse& r = *result;
       if (r.status < 400) return result;
       std::string excerpt = r.body.substr(0, 200);
       last_problem = "HTTP " + std::to_string(r.status) + (excerpt.empty() ? "" : ": " + excerpt);

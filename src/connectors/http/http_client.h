@@ -19,7 +19,7 @@
 
 namespace logidata {
 
-struct HttpRequest {
+struct HttpClientRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::string> headers;  // "Name: value"
@@ -29,7 +29,7 @@ struct HttpRequest {
   std::string sigv4_user;
 };
 
-struct HttpResponse {
+struct HttpClientResponse {
   long status = 0;
   std::multimap<std::string, std::string> headers;  // lower-case names
   std::string body;
@@ -60,12 +60,12 @@ class HttpClient {
 
   // Sends `request`, retrying as described above. A final 2xx/3xx response is returned; anything
   // else becomes an error.
-  Result<HttpResponse> Send(const HttpRequest& request);
+  Result<HttpClientResponse> Send(const HttpClientRequest& request);
   // Requests sent so far, retries included.
   int attempts() const { return attempts_; }
 
  private:
-  Result<HttpResponse> SendOnce(const HttpRequest& request, std::string* transport_error);
+  Result<HttpClientResponse> SendOnce(const HttpClientRequest& request, std::string* transport_error);
   void WaitForRateLimit();
 
   HttpClientOptions options_;

@@ -36,7 +36,7 @@ class Pager {
 
   // Fetches the next page; its parsed document is kept until the next call.
   Result<std::vector<const nlohmann::ordered_json*>> Next() {
-    HttpRequest req;
+    HttpClientRequest req;
     req.method = plan_.method;
     req.headers = plan_.headers;
     req.body = plan_.body;
@@ -86,7 +86,7 @@ class Pager {
     return o;
   }
 
-  void Advance(const HttpResponse& response, size_t count) {
+  void Advance(const HttpClientResponse& response, size_t count) {
     const std::string& p = plan_.pagination;
     if (count == 0 || p == "none" || pages_ >= plan_.max_pages) {
       done_ = true;

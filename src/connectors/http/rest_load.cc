@@ -25,8 +25,11 @@ class RestLoadOperator final : public Operator {
     LD_ASSIGN_OR_RETURN(connection_, LookupConnection(ctx.connections, cfg_.value("connection", std::string()), {"http", "rest"}));
     LD_ASSIGN_OR_RETURN(auth_, HttpAuth::FromConnection(connection_));
     std::random_device rd;
-    spool_path_ = (ctx.spill_dir.empty() ? std::filesystem::temp_directory_path() : ctx.spill_dir) /
-                  ("http-load-" + ctx.node_id + "-" + std::to_string(rd()) + ".ndjson");
+    std::filesystem::path dir = ctx.spill_dir.empty() ? std::filesystem::temp_directory_path() : ctx.spill_dir;
+    // The executor names a spill folder per node but creates it only for operators that spill.
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    spool_path_ = dir / ("http-load-" + ctx.node_id + "-" + std::to_string(rd()) + ".ndjson");
     spool_.open(spool_path_, std::ios::binary | std::ios::trunc);
     if (!spool_) return Status::IOError("load.http: cannot create spool file " + spool_path_.string());
     return Status::OK();
@@ -65,7 +68,7 @@ class RestLoadOperator final : public Operator {
     int64_t in_body = 0, sent = 0;
     auto flush = [&]() -> Status {
       if (in_body == 0) return Status::OK();
-      HttpRequest req;
+      HttpClientRequest req;
       req.method = cfg_.value("method", std::string("POST"));
       req.url = HttpBaseUrl(connection_) + path;
       req.headers.push_back(ndjson ? "Content-Type: application/x-ndjson" : "Content-Type: application/json");

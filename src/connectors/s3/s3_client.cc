@@ -104,9 +104,9 @@ Result<std::pair<std::string, std::string>> ParseS3Path(const std::string& path)
   return std::make_pair(bucket, slash == std::string::npos ? "" : rest.substr(slash + 1));
 }
 
-Result<HttpResponse> S3Client::Call(const std::string& method, const std::string& bucket, const std::string& key,
+Result<HttpClientResponse> S3Client::Call(const std::string& method, const std::string& bucket, const std::string& key,
                                     const std::string& query, std::vector<std::string> headers, const std::string& body) {
-  HttpRequest req;
+  HttpClientRequest req;
   req.method = method;
   std::string scheme_end = "://";
   size_t host_at = options_.endpoint.find(scheme_end);
@@ -132,7 +132,7 @@ Result<HttpResponse> S3Client::Call(const std::string& method, const std::string
 }
 
 Result<int64_t> S3Client::HeadObject(const std::string& bucket, const std::string& key) {
-  LD_ASSIGN_OR_RETURN(HttpResponse r, Call("HEAD", bucket, key, "", {}, ""));
+  LD_ASSIGN_OR_RETURN(HttpClientResponse r, Call("HEAD", bucket, key, "", {}, ""));
   std::string len = r.Header("content-length");
   return len.empty() ? int64_t{0} : std::stoll(len);
 }
@@ -142,7 +142,7 @@ Result<std::string> S3Client::GetObject(const std::string& bucket, const std::st
   if (offset > 0 || length >= 0) {
     headers.push_back("Range: bytes=" + std::to_string(offset) + "-" + (length >= 0 ? std::to_string(offset + length - 1) : ""));
   }
-  LD_ASSIGN_OR_RETURN(HttpResponse r, Call("GET", bucket, key, "", headers, ""));
+  LD_ASSIGN_OR_RETURN(HttpClientResponse r, Call("GET", bucket, key, "", headers, ""));
   return std::move(r.body);
 }
 
@@ -156,7 +156,7 @@ Result<std::vector<S3Object>> S3Client::List(const std::string& bucket, const st
     query += "list-type=2";
     if (max_keys > 0) query += "&max-keys=" + std::to_string(max_keys);
     query += "&prefix=" + UrlEncode(prefix);
-    LD_ASSIGN_OR_RETURN(HttpResponse r, Call("GET", bucket, "", query, {}, ""));
+    LD_ASSIGN_OR_RETURN(HttpClientResponse r, Call("GET", bucket, "", query, {}, ""));
     auto keys = XmlValues(r.body, "Key");
     auto sizes = XmlValues(r.body, "Size");
     for (size_t i = 0; i < keys.size(); ++i) out.push_back({keys[i], i < sizes.size() ? std::stoll(sizes[i]) : 0});
@@ -174,7 +174,7 @@ Status S3Client::PutObject(const std::string& bucket, const std::string& key, co
 }
 
 Result<std::string> S3Client::CreateMultipartUpload(const std::string& bucket, const std::string& key) {
-  LD_ASSIGN_OR_RETURN(HttpResponse r, Call("POST", bucket, key, "uploads=", {}, ""));
+  LD_ASSIGN_OR_RETURN(HttpClientResponse r, Call("POST", bucket, key, "uploads=", {}, ""));
   auto ids = XmlValues(r.body, "UploadId");
   if (ids.empty()) return Status::IOError("S3 CreateMultipartUpload returned no UploadId for s3://" + bucket + "/" + key);
   return ids[0];
@@ -182,7 +182,7 @@ Result<std::string> S3Client::CreateMultipartUpload(const std::string& bucket, c
 
 Result<std::string> S3Client::UploadPart(const std::string& bucket, const std::string& key, const std::string& upload_id,
                                          int part, const std::string& body) {
-  LD_ASSIGN_OR_RETURN(HttpResponse r, Call("PUT", bucket, key,
+  LD_ASSIGN_OR_RETURN(HttpClientResponse r, Call("PUT", bucket, key,
                                            "partNumber=" + std::to_string(part) + "&uploadId=" + UrlEncode(upload_id), {}, body));
   return r.Header("etag");
 }
@@ -194,7 +194,7 @@ Status S3Client::CompleteMultipartUpload(const std::string& bucket, const std::s
     xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + etags[i] + "</ETag></Part>";
   }
   xml += "</CompleteMultipartUpload>";
-  LD_ASSIGN_OR_RETURN(HttpResponse r, Call("POST", bucket, key, "uploadId=" + UrlEncode(upload_id),
+  LD_ASSIGN_OR_RETURN(HttpClientResponse r, Call("POST", bucket, key, "uploadId=" + UrlEncode(upload_id),
                                            {"Content-Type: application/xml"}, xml));
   // S3 may answer 200 with an error document.
   if (r.body.find("<Error>") != std::string::npos) {
@@ -208,7 +208,7 @@ Status S3Client::AbortMultipartUpload(const std::string& bucket, const std::stri
 }
 
 Status S3Client::CopyObject(const std::string& bucket, const std::string& from_key, const std::string& to_key) {
-  LD_ASSIGN_OR_RETURN(HttpResponse r, Call("PUT", bucket, to_key, "", {"x-amz-copy-source: /" + bucket + "/" + EncodeKey(from_key)}, ""));
+  LD_ASSIGN_OR_RETURN(HttpClientResponse r, Call("PUT", bucket, to_key, "", {"x-amz-copy-source: /" + bucket + "/" + EncodeKey(from_key)}, ""));
   if (r.body.find("<Error>") != std::string::npos) return Status::IOError("S3 copy failed: " + r.body.substr(0, 200));
   return Status::OK();
 }

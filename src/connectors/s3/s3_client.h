@@ -59,7 +59,7 @@ class S3Client {
 
  private:
   // `query` must already be sorted and encoded ("partNumber=1&uploadId=…").
-  Result<HttpResponse> Call(const std::string& method, const std::string& bucket, const std::string& key,
+  Result<HttpClientResponse> Call(const std::string& method, const std::string& bucket, const std::string& key,
                             const std::string& query, std::vector<std::string> headers, const std::string& body);
   S3Options options_;
 };
