@@ -159,12 +159,7 @@ void RegisterConnectionRoutes(Router& router, const ApiServices& s) {
                 const std::string& id = req.Param("id");
                 auto before = LoadJson(*db, c.org_id, id);
                 if (!before.ok()) return Fail(before.status());
-                Status st = db->Transact([&](DbConnection& conn) -> Status {
-                  auto del = conn.Query("DELETE FROM connections WHERE id = ? AND org_id = ?", {id, c.org_id});
-                  if (!del.ok()) return del.status();
-                  return WriteAudit(conn, {c.org_id, c.Actor(), "connection.delete", "connection", id, *before, nullptr});
-                });
-                return st.ok() ? HttpResponse::NoContent() : Fail(st);
+                return DeleteAudited(*db, c, "connections", "connection", id, *before);
               }});
   router.Add({"POST", "/api/v1/connections/{id}/test", Access::kDeveloper, "connections",
               "Tests a saved connection.", nullptr, {}, 200, true,

@@ -110,13 +110,7 @@ void RegisterNotificationRoutes(Router& router, const ApiServices& s) {
                 const std::string& id = req.Param("id");
                 auto before = LoadJson(*db, c.org_id, id);
                 if (!before.ok()) return Fail(before.status());
-                Status st = db->Transact([&](DbConnection& conn) -> Status {
-                  auto del = conn.Query("DELETE FROM notification_settings WHERE id = ? AND org_id = ?", {id, c.org_id});
-                  if (!del.ok()) return del.status();
-                  return WriteAudit(conn, {c.org_id, c.Actor(), "notification.delete", "notification", id, *before,
-                                           nullptr});
-                });
-                return st.ok() ? HttpResponse::NoContent() : Fail(st);
+                return DeleteAudited(*db, c, "notification_settings", "notification", id, *before);
               }});
   router.Add({"POST", "/api/v1/notifications/{id}/test", Access::kDeveloper, "notifications",
               "Sends a test message to the setting now (one attempt); answers {ok, error}.", nullptr, {}, 200, true,

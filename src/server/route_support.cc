@@ -1,5 +1,7 @@
 #include "server/route_support.h"
 
+#include "metadata/audit_log.h"
+
 namespace logidata {
 
 Paging ParsePaging(const HttpRequest& request) {
@@ -26,6 +28,16 @@ nlohmann::json ObjSchema(nlohmann::json properties, std::vector<std::string> req
 }
 
 nlohmann::json RoleSchema() { return {{"type", "string"}, {"enum", {"admin", "developer", "viewer"}}}; }
+
+HttpResponse DeleteAudited(Database& db, const Caller& c, const std::string& table, const std::string& object_type,
+                           const std::string& id, const nlohmann::json& before) {
+  Status st = db.Transact([&](DbConnection& conn) -> Status {
+    auto del = conn.Query("DELETE FROM " + table + " WHERE id = ? AND org_id = ?", {id, c.org_id});
+    if (!del.ok()) return del.status();
+    return WriteAudit(conn, {c.org_id, c.Actor(), object_type + ".delete", object_type, id, before, nullptr});
+  });
+  return st.ok() ? HttpResponse::NoContent() : Fail(st);
+}
 
 void RegisterAllRoutes(Router& router, const ApiServices& services) {
   RegisterAuthRoutes(router, services);

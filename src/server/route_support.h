@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/auth_service.h"
+#include "metadata/database.h"
 #include "server/api_services.h"
 #include "server/http_types.h"
 #include "server/router.h"
@@ -28,6 +29,11 @@ nlohmann::json ObjSchema(nlohmann::json properties, std::vector<std::string> req
 nlohmann::json RoleSchema();
 
 inline HttpResponse Fail(const Status& status) { return HttpResponse::FromStatus(status); }
+
+// Deletes row `id` of `table` in the caller's organization, with the audit row
+// "<object_type>.delete" holding `before`; 204 or the failure.
+HttpResponse DeleteAudited(Database& db, const Caller& caller, const std::string& table, const std::string& object_type,
+                           const std::string& id, const nlohmann::json& before);
 
 void RegisterAuthRoutes(Router& router, const ApiServices& services);
 void RegisterOrganizationRoutes(Router& router, const ApiServices& services);

@@ -137,12 +137,7 @@ void RegisterTemplateRoutes(Router& router, const ApiServices& s) {
                 const std::string& id = req.Param("id");
                 auto before = LoadJson(*db, c.org_id, id);
                 if (!before.ok()) return Fail(before.status());
-                Status st = db->Transact([&](DbConnection& conn) -> Status {
-                  auto del = conn.Query("DELETE FROM module_templates WHERE id = ? AND org_id = ?", {id, c.org_id});
-                  if (!del.ok()) return del.status();
-                  return WriteAudit(conn, {c.org_id, c.Actor(), "template.delete", "template", id, *before, nullptr});
-                });
-                return st.ok() ? HttpResponse::NoContent() : Fail(st);
+                return DeleteAudited(*db, c, "module_templates", "template", id, *before);
               }});
 }
 

@@ -472,16 +472,7 @@ TEST_P(ServerApiTest, QueueModeWorkerExecutesRuns) {
   std::string run_id = started.Json()["id"];
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(C().Call("GET", "/api/v1/runs/" + run_id, "", s.Auth()).Json()["status"], "queued");
-  pid_t worker = fork();
-  if (worker == 0) {
-    setenv("LOGIDATA_MASTER_KEY", kMasterKeyHex, 1);
-    std::string log = dir_ + "/worker.log";
-    FILE* f = freopen(log.c_str(), "a", stderr);
-    (void)f;
-    execl(BinaryPath().c_str(), "logidata", "worker", "--database-url", database_url_.c_str(), "--data-dir",
-          (dir_ + "/worker").c_str(), nullptr);
-    _exit(127);
-  }
+  pid_t worker = StartWorker(database_url_, dir_ + "/worker", dir_ + "/worker.log");
   json run = WaitRun(s, run_id);
   kill(worker, SIGTERM);
   int status = 0;

@@ -280,6 +280,33 @@ class ServerProcess {
   std::string data_dir_;
 };
 
+// Starts `logidata worker` on `database_url` (stderr appended to `log`); returns its pid.
+inline pid_t StartWorker(const std::string& database_url, const std::string& data_dir, const std::string& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("LOGIDATA_MASTER_KEY", kMasterKeyHex, 1);
+    FILE* f = freopen(log.c_str(), "a", stderr);
+    (void)f;
+    execl(BinaryPath().c_str(), "logidata", "worker", "--database-url", database_url.c_str(), "--data-dir",
+          data_dir.c_str(), nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+// A TCP port on 127.0.0.1 that nothing listens on (at the moment of the call).
+inline int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
 // A signed-in user with an organization.
 struct Session {
   std::string email, password, user_id, org_id, access, refresh;

@@ -52,17 +52,6 @@ class NotifyTest : public ::testing::TestWithParam<std::string> {
     std::error_code ec;
     if (!HasFailure()) fs::remove_all(dir_, ec);
   }
-  static int FreePort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    close(fd);
-    return ntohs(addr.sin_port);
-  }
   std::map<std::string, std::string> Env() const {
     return {{"LOGIDATA_SMTP_URL", smtp_url_},
             {"LOGIDATA_SMTP_FROM", "etl@logidata.test"},
@@ -414,16 +403,7 @@ TEST_P(NotifyTest, WorkerRunsReachWebSocketSubscribersAndNotify) {
   ASSERT_FALSE(snapshot.is_null());
   EXPECT_EQ(snapshot["run"]["status"], "queued");
 
-  pid_t worker = fork();
-  if (worker == 0) {
-    setenv("LOGIDATA_MASTER_KEY", kMasterKeyHex, 1);
-    std::string log = dir_ + "/worker.log";
-    FILE* f = freopen(log.c_str(), "a", stderr);
-    (void)f;
-    execl(BinaryPath().c_str(), "logidata", "worker", "--database-url", database_url_.c_str(), "--data-dir",
-          (dir_ + "/worker").c_str(), nullptr);
-    _exit(127);
-  }
+  pid_t worker = StartWorker(database_url_, dir_ + "/worker", dir_ + "/worker.log");
   std::vector<std::string> seen;  // "running", "progress", "log", "succeeded" in arrival order
   int64_t max_rows = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
