@@ -14,6 +14,7 @@ import { Api } from './api.mjs';
 import { results, runAll } from './harness.mjs';
 import './editor.spec.mjs';
 import './viewer.spec.mjs';
+import './notify.spec.mjs';
 import './scale.spec.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

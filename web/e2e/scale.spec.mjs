@@ -132,11 +132,22 @@ test('scale: preview of 10 rows and of 10M rows', async (ctx) => {
     await page.evaluate((id) => (location.hash = `#/pipelines/${id}`), created.id);
     await page.locator(node('src')).waitFor();
     const times = [];
+    const savedTimes = [];
+    const firstCell = page.locator('[data-testid="preview-grid"] [role="gridcell"]').first();
     for (let i = 0; i < 3; i += 1) {
       await page.locator(`${node('src')} .ld-node`).click({ position: { x: 100, y: 40 } });
-      const t0 = Date.now();
+      let t0 = Date.now();
       await page.getByRole('button', { name: 'Preview data' }).click();
-      await page.locator('[data-testid="preview-grid"] [role="gridcell"]').first().waitFor({ timeout: 60_000 });
+      await firstCell.waitFor({ timeout: 60_000 });
+      // The first open computes (and saves) the preview; later opens show the saved one at once,
+      // so Refresh times a fresh computation for them.
+      if (await page.locator('[data-testid="saved-preview"]').count()) {
+        savedTimes.push(Date.now() - t0);
+        t0 = Date.now();
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await page.locator('[data-testid="saved-preview"]').waitFor({ state: 'detached' });
+        await firstCell.waitFor({ timeout: 60_000 });
+      }
       times.push(Date.now() - t0);
       await page.getByRole('button', { name: 'Close preview' }).click();
     }
@@ -158,7 +169,7 @@ test('scale: preview of 10 rows and of 10M rows', async (ctx) => {
     }
     const count = await page.locator('[data-testid="preview-count"]').innerText();
     await page.getByRole('button', { name: 'Close preview' }).click();
-    return { first_page_ms: times, first_page_best_ms: Math.min(...times), dom_rows: domRows, next_page_after_scroll_ms: scrollMs, status: count };
+    return { first_page_ms: times, first_page_best_ms: Math.min(...times), saved_preview_ms: savedTimes, dom_rows: domRows, next_page_after_scroll_ms: scrollMs, status: count };
   };
   const s = await measure('10 rows', small);
   const b = await measure(`${bigRows} rows`, big);

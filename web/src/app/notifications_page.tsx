@@ -102,6 +102,7 @@ function NotificationDialog(props: { open: boolean; setting: NotificationSetting
           onChange={(e) => set('pipeline_id', e.target.value)}
           error={!!errors.pipeline_id}
           helperText={errors.pipeline_id ?? 'Runs of which pipelines notify'}
+          slotProps={{ inputLabel: { shrink: true }, select: { displayEmpty: true } }}
           sx={{ gridColumn: '1 / -1' }}
         >
           <MenuItem value="">Every pipeline of the organization</MenuItem>
