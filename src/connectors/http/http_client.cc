@@ -141,9 +141,14 @@ Result<HttpClientResponse> HttpClient::SendOnce(const HttpClientRequest& request
   curl_slist* headers = nullptr;
   for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_slist* connect_to = nullptr;
+  for (const auto& entry : request.connect_to) connect_to = curl_slist_append(connect_to, entry.c_str());
+  curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to);
   ++attempts_;
   CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
+  curl_easy_setopt(c, CURLOPT_CONNECT_TO, nullptr);
+  curl_slist_free_all(connect_to);
   if (rc != CURLE_OK) {
     *transport_error = curl_easy_strerror(rc);
     return Status::Unavailable(*transport_error);

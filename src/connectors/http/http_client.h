@@ -27,6 +27,9 @@ struct HttpClientRequest {
   // Set to sign with AWS Signature V4 ("aws:amz:<region>:s3"), using `sigv4_user` = "KEY:SECRET".
   std::string sigv4;
   std::string sigv4_user;
+  // curl CONNECT_TO entries "HOST:PORT:CONNECT-HOST:CONNECT-PORT": connect elsewhere than the
+  // URL's host while keeping its name in Host and TLS (private endpoints, tests).
+  std::vector<std::string> connect_to;
 };
 
 struct HttpClientResponse {

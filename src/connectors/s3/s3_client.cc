@@ -88,6 +88,19 @@ Result<S3Options> S3Options::FromConnection(const ConnectionConfig& config) {
   }
   while (!o.endpoint.empty() && o.endpoint.back() == '/') o.endpoint.pop_back();
   if (opt.is_object() && opt.contains("addressing")) o.path_style = opt["addressing"] != "virtual";
+  if (opt.is_object() && opt.contains("connect_to")) {
+    const auto& ct = opt["connect_to"];
+    if (ct.is_string()) {
+      o.connect_to.push_back(ct.get<std::string>());
+    } else if (ct.is_array()) {
+      for (const auto& e : ct) {
+        if (!e.is_string()) return Status::InvalidArgument("S3 connection '" + config.name + "': connect_to entries must be strings");
+        o.connect_to.push_back(e.get<std::string>());
+      }
+    } else {
+      return Status::InvalidArgument("S3 connection '" + config.name + "': connect_to must be a string or a list");
+    }
+  }
   o.access_key = config.user;
   o.secret_key = config.secret;
   if (o.access_key.empty() || o.secret_key.empty()) {
@@ -121,6 +134,7 @@ Result<HttpClientResponse> S3Client::Call(const std::string& method, const std::
   req.body = body;
   req.sigv4 = "aws:amz:" + options_.region + ":s3";
   req.sigv4_user = options_.access_key + ":" + options_.secret_key;
+  req.connect_to = options_.connect_to;
   HttpClientOptions http;
   http.max_retries = options_.max_retries;
   http.base_delay_seconds = 0.2;

@@ -21,9 +21,11 @@ struct S3Options {
   std::string secret_key;
   bool path_style = true;
   int max_retries = 4;
+  std::vector<std::string> connect_to;  // curl CONNECT_TO entries, see HttpClientRequest
 
   // From a connection of type s3: user = access key id, secret = secret key, options endpoint,
-  // region, addressing ("path" | "virtual"). Without an endpoint: AWS in the region, virtual-host.
+  // region, addressing ("path" | "virtual"), connect_to (a string or a list of
+  // "HOST:PORT:CONNECT-HOST:CONNECT-PORT"). Without an endpoint: AWS in the region, virtual-host.
   static Result<S3Options> FromConnection(const ConnectionConfig& config);
 };
 

@@ -97,6 +97,48 @@ TEST_F(S3Test, WrongSignatureIsRejected) {
   EXPECT_FALSE(TestConnection(c).ok());
 }
 
+// Virtual-host addressing for real: the bucket travels in the Host name
+// ("test-bucket.s3.amazonaws.com:PORT", mapped onto the local verifier with curl's CONNECT_TO, so
+// nothing leaves the machine). The verifier checks the signature over that Host and s3rver takes
+// the bucket from it. The bare service name is mapped to a closed port, so a request that fell
+// back to path-style could not succeed.
+TEST_F(S3Test, VirtualHostAddressingIsSignedAndServed) {
+  const std::string port = endpoint_.substr(endpoint_.rfind(':') + 1);
+  const std::string closed = std::to_string(FreePort());
+  auto with = [&](const std::string& addressing, const std::string& secret) {
+    ConnectionConfig c = *connections_.Resolve("s3");
+    c.secret = secret;
+    c.options["endpoint"] = "http://s3.amazonaws.com:" + port;
+    c.options["addressing"] = addressing;
+    c.options["connect_to"] = {"test-bucket.s3.amazonaws.com:" + port + ":127.0.0.1:" + port,
+                               "s3.amazonaws.com:" + port + ":127.0.0.1:" + closed};
+    auto o = S3Options::FromConnection(c);
+    EXPECT_TRUE(o.ok()) << o.status().ToString();
+    o->max_retries = 0;
+    return S3FileSystem(*o);
+  };
+  S3FileSystem vhost = with("virtual", "S3RVER");
+  auto w = vhost.OpenWrite("s3://test-bucket/vhost/a b.txt");
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->Append("through the virtual host").ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  // The same object as seen path-style on the real endpoint, and listed through the virtual host.
+  S3FileSystem path_fs = Fs();
+  EXPECT_EQ(ReadText(path_fs, "s3://test-bucket/vhost/a b.txt"), "through the virtual host");
+  EXPECT_EQ(ReadText(vhost, "s3://test-bucket/vhost/a b.txt"), "through the virtual host");
+  auto listed = vhost.ListRecursive("s3://test-bucket/vhost");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  // A wrong secret is rejected over the virtual host too.
+  auto bad = with("virtual", "not-the-secret").ListRecursive("s3://test-bucket/vhost");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kPermissionDenied) << bad.status().ToString();
+  // Path-style on the same connection goes to the bare service name: the closed port.
+  auto path_style = with("path", "S3RVER").ListRecursive("s3://test-bucket/vhost");
+  EXPECT_FALSE(path_style.ok());
+  ASSERT_TRUE(path_fs.RemoveAll("s3://test-bucket/vhost").ok());
+}
+
 TEST_F(S3Test, LoadAndExtractCsvAndParquetWithAtomicFinish) {
   auto batch = MakeBatch("id:int64, name:string, amount:float64", {{"1", "a", "1.5"}, {"2", "b,c", "NULL"}, {"3", "d", "-2"}});
   for (std::string format : {"csv", "parquet"}) {
