@@ -44,7 +44,7 @@ function usePipelineNames() {
   });
 }
 
-function NotificationDialog(props: { open: boolean; setting: NotificationSetting | null; pipelineId?: string; onClose: () => void }) {
+export function NotificationDialog(props: { open: boolean; setting: NotificationSetting | null; pipelineId?: string; onClose: () => void }) {
   const { open, setting, pipelineId, onClose } = props;
   const qc = useQueryClient();
   const pipelines = usePipelineNames();
