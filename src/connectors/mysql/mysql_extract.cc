@@ -4,6 +4,7 @@
 
 #include "connectors/connection_lookup.h"
 #include "connectors/mysql/mysql_connection.h"
+#include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
 #include "connectors/value_text.h"
 #include "types/column_builder.h"
@@ -227,17 +228,9 @@ class MysqlExtractOperator final : public Operator {
 
 Result<std::unique_ptr<Operator>> BindMysqlExtract(const BindContext& ctx) {
   const auto& cfg = ctx.cfg();
-  std::string connection = cfg.value("connection", std::string());
-  if (connection.empty()) return ConfigError("/connection", "a connection name is required");
-  std::string table = cfg.value("table", std::string());
-  std::string query = cfg.value("query", std::string());
-  if (table.empty() == query.empty()) return ConfigError("/table", "set exactly one of 'table' and 'query'");
-  std::string sql = query;
-  if (!table.empty()) {
-    auto name = QuoteIdentifier(SqlDialect::kMysql, table, "table name");
-    if (!name.ok()) return ConfigError("/table", name.status().message());
-    sql = "SELECT * FROM " + *name;
-  }
+  LD_ASSIGN_OR_RETURN(SqlSource source, ReadSqlSource(cfg, SqlDialect::kMysql));
+  const std::string& connection = source.connection;
+  const std::string& sql = source.sql;
   int64_t batch_rows = cfg.value("batch_rows", kTargetBatchRows);
   if (ctx.connections == nullptr || !ctx.can_touch_data) {
     return std::unique_ptr<Operator>(new MysqlExtractOperator(connection, sql, MakeSchema({}), batch_rows));
@@ -249,7 +242,7 @@ Result<std::unique_ptr<Operator>> BindMysqlExtract(const BindContext& ctx) {
   std::vector<MYSQL_BIND> binds;
   std::vector<unsigned long> lengths;
   auto stmt = PrepareBound(*conn, *bound, binds, lengths);
-  if (!stmt.ok()) return ConfigError(table.empty() ? "/query" : "/table", stmt.status().message());
+  if (!stmt.ok()) return ConfigError(source.pointer(), stmt.status().message());
   MYSQL_RES* meta = mysql_stmt_result_metadata(stmt->get());
   if (meta == nullptr) return ConfigError("/query", "the statement returns no rows");
   std::vector<Field> fields;
@@ -263,30 +256,14 @@ Result<std::unique_ptr<Operator>> BindMysqlExtract(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor MysqlExtractModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kExtract;
-  d.name = "mysql";
-  d.summary = "Reads a table or a query from MySQL or MariaDB.";
-  d.description =
+  nlohmann::json properties = SqlSourceProperties("MySQL/MariaDB", false);
+  properties["batch_rows"] = {{"type", "integer"}, {"title", "Rows per batch"}, {"default", kTargetBatchRows},
+                              {"minimum", 1}, {"description", "Rows per output batch."}};
+  return SqlExtractDescriptor(
+      "mysql", "Reads a table or a query from MySQL or MariaDB.",
       "Streams rows from the server without buffering the whole result. Queries may use run parameters as "
-      "`:name`; they are bound as statement parameters, never spliced into the SQL. The session runs in UTC.";
-  d.category = "databases";
-  d.icon = "database";
-  d.outputs = {{"out", "Rows of the table or query"}};
-  d.config_schema = {
-      {"type", "object"},
-      {"required", {"connection"}},
-      {"additionalProperties", false},
-      {"properties",
-       {{"connection", {{"type", "string"}, {"title", "Connection"}, {"minLength", 1},
-                        {"description", "Name of a saved MySQL/MariaDB connection."}}},
-        {"table", {{"type", "string"}, {"title", "Table"}, {"description", "Table to read entirely. Set either this or a query."}}},
-        {"query", {{"type", "string"}, {"title", "SQL query"}, {"format", "sql"},
-                   {"description", "SELECT to run; may reference run parameters as :name."}}},
-        {"batch_rows", {{"type", "integer"}, {"title", "Rows per batch"}, {"default", kTargetBatchRows}, {"minimum", 1},
-                        {"description", "Rows per output batch."}}}}}};
-  d.factory = BindMysqlExtract;
-  return d;
+      "`:name`; they are bound as statement parameters, never spliced into the SQL. The session runs in UTC.",
+      std::move(properties), BindMysqlExtract);
 }
 
 }  // namespace logidata

@@ -5,8 +5,8 @@
 #include <mutex>
 
 #include "connectors/connection_lookup.h"
-#include "connectors/load_mode.h"
 #include "connectors/mysql/mysql_connection.h"
+#include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
 #include "connectors/value_text.h"
 #include "types/value.h"
@@ -241,32 +241,17 @@ class MysqlLoadOperator final : public Operator {
   int64_t rows_ = 0;
 };
 
-Result<std::unique_ptr<Operator>> BindMysqlLoad(const BindContext& ctx) {
-  if (ctx.input_schemas.empty() || ctx.input_schemas[0] == nullptr) return Status::InvalidArgument("load.mysql needs an input");
-  LD_ASSIGN_OR_RETURN(DatabaseLoadOptions options, ReadDatabaseLoadOptions(ctx.cfg(), ctx.input_schemas[0]->FieldNames()));
-  return std::unique_ptr<Operator>(new MysqlLoadOperator(std::move(options), ctx.input_schemas[0]));
-}
-
 }  // namespace
 
 ModuleDescriptor MysqlLoadModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kLoad;
-  d.name = "mysql";
-  d.summary = "Writes rows into a MySQL or MariaDB table.";
-  d.description =
+  return SqlLoadDescriptor(
+      "mysql", "Writes rows into a MySQL or MariaDB table.",
       "Loads with multi-row INSERT batches inside one InnoDB transaction that commits only when the run succeeds. "
       "Modes: append, truncate (DELETE in the same transaction), upsert (ON DUPLICATE KEY UPDATE), replace "
-      "(staging table swapped in with one atomic RENAME TABLE). Can create the table from the input schema.";
-  d.category = "databases";
-  d.icon = "database";
-  d.inputs = {{"in", "Rows to write"}};
-  d.config_schema = {{"type", "object"},
-                     {"required", {"connection", "table"}},
-                     {"additionalProperties", false},
-                     {"properties", DatabaseLoadConfigProperties(false)}};
-  d.factory = BindMysqlLoad;
-  return d;
+      "(staging table swapped in with one atomic RENAME TABLE). Can create the table from the input schema.",
+      false, [](DatabaseLoadOptions options, SchemaPtr input) {
+        return std::unique_ptr<Operator>(new MysqlLoadOperator(std::move(options), std::move(input)));
+      });
 }
 
 }  // namespace logidata

@@ -6,6 +6,7 @@
 #include "connectors/postgres/pg_copy_decoder.h"
 #include "connectors/postgres/pg_table_scan.h"
 #include "connectors/postgres/pg_types.h"
+#include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
 #include "types/column_builder.h"
 
@@ -198,19 +199,10 @@ bool IsPlainTable(PgConnection& conn, const std::string& table) {
 Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
   const auto& cfg = ctx.cfg();
   ExtractPlan plan;
-  plan.connection = cfg.value("connection", std::string());
-  if (plan.connection.empty()) return ConfigError("/connection", "a connection name is required");
-  std::string table = cfg.value("table", std::string());
-  std::string query = cfg.value("query", std::string());
-  if (table.empty() == query.empty()) return ConfigError("/table", "set exactly one of 'table' and 'query'");
-  if (!table.empty()) {
-    auto name = QualifiedName(SqlDialect::kPostgres, cfg.value("schema", std::string()), table);
-    if (!name.ok()) return ConfigError("/table", name.status().message());
-    plan.base_sql = "SELECT * FROM " + *name;
-    plan.table = *name;
-  } else {
-    plan.base_sql = query;
-  }
+  LD_ASSIGN_OR_RETURN(SqlSource source, ReadSqlSource(cfg, SqlDialect::kPostgres));
+  plan.connection = source.connection;
+  plan.base_sql = source.sql;
+  plan.table = source.table;
   plan.incremental_column = cfg.value("incremental_column", std::string());
   plan.initial_watermark = cfg.value("initial_watermark", std::string());
   plan.fetch_rows = cfg.value("fetch_rows", int64_t{50'000});
@@ -229,7 +221,7 @@ Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
   if (!bound.ok()) return ConfigError("/query", bound.status().message());
   PgResultPtr prepared(PQprepare(conn->get(), "", bound->sql.c_str(), static_cast<int>(bound->values.size()), nullptr));
   if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
-    return ConfigError(table.empty() ? "/query" : "/table", conn->ErrorFrom(prepared.get(), "cannot prepare").message());
+    return ConfigError(source.pointer(), conn->ErrorFrom(prepared.get(), "cannot prepare").message());
   }
   PgResultPtr desc(PQdescribePrepared(conn->get(), ""));
   if (!desc || PQresultStatus(desc.get()) != PGRES_COMMAND_OK) {
@@ -262,46 +254,28 @@ Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor PostgresExtractModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kExtract;
-  d.name = "postgres";
-  d.summary = "Reads a table or a query from PostgreSQL.";
-  d.description =
+  nlohmann::json properties = SqlSourceProperties("PostgreSQL", true);
+  properties["incremental_column"] = {
+      {"type", "string"}, {"title", "Incremental column"}, {"default", ""},
+      {"description", "Watermark column: each run reads only rows with a larger value than the previous successful "
+                      "run saw."}};
+  properties["initial_watermark"] = {{"type", "string"}, {"title", "Initial watermark"}, {"default", ""},
+                                     {"description", "Lower bound for the first incremental run (exclusive)."}};
+  properties["fetch_rows"] = {{"type", "integer"}, {"title", "Rows per batch"}, {"default", 50000}, {"minimum", 1},
+                              {"description", "Rows fetched per round trip and per output batch."}};
+  properties["connections"] = {
+      {"type", "integer"}, {"title", "Parallel connections"}, {"default", 4}, {"minimum", 1}, {"maximum", 64},
+      {"description", "A whole table (not a query, not incremental) is read in page ranges by up to this many "
+                      "connections sharing one snapshot (PostgreSQL 14+); batches then hold about 'Rows per batch' "
+                      "rows. 1 = one COPY stream."}};
+  return SqlExtractDescriptor(
+      "postgres", "Reads a table or a query from PostgreSQL.",
       "Streams rows from PostgreSQL with bounded memory (binary COPY, or a cursor when the query has parameters). "
       "A whole table is read by several connections in parallel, in one consistent snapshot. "
       "Queries may use named run parameters such as `:start_date`; they are bound as real parameters, never "
       "spliced into the SQL. With an incremental column, only rows with a larger value than the last successful "
-      "run are read. Types map as documented in docs/modules/connectors.md.";
-  d.category = "databases";
-  d.icon = "database";
-  d.outputs = {{"out", "Rows of the table or query"}};
-  d.config_schema = {
-      {"type", "object"},
-      {"required", {"connection"}},
-      {"additionalProperties", false},
-      {"properties",
-       {{"connection", {{"type", "string"}, {"title", "Connection"}, {"minLength", 1},
-                        {"description", "Name of a saved PostgreSQL connection."}}},
-        {"schema", {{"type", "string"}, {"title", "Schema"}, {"default", ""},
-                    {"description", "Schema (namespace) of the table; empty = search path."}}},
-        {"table", {{"type", "string"}, {"title", "Table"},
-                   {"description", "Table to read entirely. Set either this or a query."}}},
-        {"query", {{"type", "string"}, {"title", "SQL query"}, {"format", "sql"},
-                   {"description", "SELECT to run; may reference run parameters as :name."}}},
-        {"incremental_column", {{"type", "string"}, {"title", "Incremental column"}, {"default", ""},
-                                {"description", "Watermark column: each run reads only rows with a larger value than "
-                                                "the previous successful run saw."}}},
-        {"initial_watermark", {{"type", "string"}, {"title", "Initial watermark"}, {"default", ""},
-                               {"description", "Lower bound for the first incremental run (exclusive)."}}},
-        {"fetch_rows", {{"type", "integer"}, {"title", "Rows per batch"}, {"default", 50000}, {"minimum", 1},
-                        {"description", "Rows fetched per round trip and per output batch."}}},
-        {"connections", {{"type", "integer"}, {"title", "Parallel connections"}, {"default", 4}, {"minimum", 1},
-                         {"maximum", 64},
-                         {"description", "A whole table (not a query, not incremental) is read in page ranges by up "
-                                         "to this many connections sharing one snapshot (PostgreSQL 14+). 1 = one "
-                                         "COPY stream."}}}}}};
-  d.factory = BindPostgresExtract;
-  return d;
+      "run are read. Types map as documented in docs/modules/connectors.md.",
+      std::move(properties), BindPostgresExtract);
 }
 
 }  // namespace logidata

@@ -4,9 +4,9 @@
 #include <mutex>
 
 #include "connectors/connection_lookup.h"
-#include "connectors/load_mode.h"
 #include "connectors/postgres/pg_connection.h"
 #include "connectors/postgres/pg_types.h"
+#include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
 
 namespace logidata {
@@ -225,33 +225,18 @@ class PostgresLoadOperator final : public Operator {
   int64_t rows_ = 0;
 };
 
-Result<std::unique_ptr<Operator>> BindPostgresLoad(const BindContext& ctx) {
-  if (ctx.input_schemas.empty() || ctx.input_schemas[0] == nullptr) return Status::InvalidArgument("load.postgres needs an input");
-  LD_ASSIGN_OR_RETURN(DatabaseLoadOptions options, ReadDatabaseLoadOptions(ctx.cfg(), ctx.input_schemas[0]->FieldNames()));
-  return std::unique_ptr<Operator>(new PostgresLoadOperator(std::move(options), ctx.input_schemas[0]));
-}
-
 }  // namespace
 
 ModuleDescriptor PostgresLoadModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kLoad;
-  d.name = "postgres";
-  d.summary = "Writes rows into a PostgreSQL table.";
-  d.description =
+  return SqlLoadDescriptor(
+      "postgres", "Writes rows into a PostgreSQL table.",
       "Loads with binary COPY inside one transaction that commits only when the whole run succeeds, so a failed "
       "or killed run leaves the table unchanged. Modes: append, truncate (truncate-and-insert), upsert on key "
       "columns (staging table + INSERT … ON CONFLICT; the last row per key wins), replace (staging table swapped "
-      "in). Can create the table from the input schema.";
-  d.category = "databases";
-  d.icon = "database";
-  d.inputs = {{"in", "Rows to write"}};
-  d.config_schema = {{"type", "object"},
-                     {"required", {"connection", "table"}},
-                     {"additionalProperties", false},
-                     {"properties", DatabaseLoadConfigProperties(true)}};
-  d.factory = BindPostgresLoad;
-  return d;
+      "in). Can create the table from the input schema.",
+      true, [](DatabaseLoadOptions options, SchemaPtr input) {
+        return std::unique_ptr<Operator>(new PostgresLoadOperator(std::move(options), std::move(input)));
+      });
 }
 
 }  // namespace logidata

@@ -1,6 +1,7 @@
 #include "connectors/sqlite/sqlite_extract.h"
 
 #include "connectors/connection_lookup.h"
+#include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
 #include "connectors/sqlite/sqlite_database.h"
 #include "connectors/value_text.h"
@@ -130,17 +131,9 @@ class SqliteExtractOperator final : public Operator {
 
 Result<std::unique_ptr<Operator>> BindSqliteExtract(const BindContext& ctx) {
   const auto& cfg = ctx.cfg();
-  std::string connection = cfg.value("connection", std::string());
-  if (connection.empty()) return ConfigError("/connection", "a connection name is required");
-  std::string table = cfg.value("table", std::string());
-  std::string query = cfg.value("query", std::string());
-  if (table.empty() == query.empty()) return ConfigError("/table", "set exactly one of 'table' and 'query'");
-  std::string sql = query;
-  if (!table.empty()) {
-    auto name = QuoteIdentifier(SqlDialect::kSqlite, table, "table name");
-    if (!name.ok()) return ConfigError("/table", name.status().message());
-    sql = "SELECT * FROM " + *name;
-  }
+  LD_ASSIGN_OR_RETURN(SqlSource source, ReadSqlSource(cfg, SqlDialect::kSqlite));
+  const std::string& connection = source.connection;
+  const std::string& sql = source.sql;
   int64_t batch_rows = cfg.value("batch_rows", kTargetBatchRows);
   if (ctx.connections == nullptr || !ctx.can_touch_data) {
     return std::unique_ptr<Operator>(new SqliteExtractOperator(connection, sql, MakeSchema({}), batch_rows));
@@ -148,7 +141,7 @@ Result<std::unique_ptr<Operator>> BindSqliteExtract(const BindContext& ctx) {
   LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, connection, {"sqlite"}));
   LD_ASSIGN_OR_RETURN(auto db, SqliteDatabase::Open(config, false));
   auto stmt = db->Prepare(sql);
-  if (!stmt.ok()) return ConfigError(table.empty() ? "/query" : "/table", stmt.status().message());
+  if (!stmt.ok()) return ConfigError(source.pointer(), stmt.status().message());
   Status bound = BindSqliteParameters(stmt->get(), ctx.params, *db);
   if (!bound.ok()) return ConfigError("/query", bound.message());
   // Expression columns have no declared type: look at the first row's storage classes.
@@ -166,31 +159,16 @@ Result<std::unique_ptr<Operator>> BindSqliteExtract(const BindContext& ctx) {
 }  // namespace
 
 ModuleDescriptor SqliteExtractModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kExtract;
-  d.name = "sqlite";
-  d.summary = "Reads a table or a query from an SQLite database file.";
-  d.description =
+  nlohmann::json properties = SqlSourceProperties("SQLite", false);
+  properties["connection"]["description"] = "Name of a saved SQLite connection (its database is the file path).";
+  properties["batch_rows"] = {{"type", "integer"}, {"title", "Rows per batch"}, {"default", kTargetBatchRows},
+                              {"minimum", 1}, {"description", "Rows per output batch."}};
+  return SqlExtractDescriptor(
+      "sqlite", "Reads a table or a query from an SQLite database file.",
       "Steps through the result batch by batch. Queries may use run parameters as `:name`; SQLite binds them. "
       "Column types follow the declared types (INTEGER, REAL, TEXT, BLOB, BOOLEAN, DATE, TIMESTAMP, "
-      "DECIMAL(p,s)); expression columns take the type of their first value.";
-  d.category = "databases";
-  d.icon = "database";
-  d.outputs = {{"out", "Rows of the table or query"}};
-  d.config_schema = {
-      {"type", "object"},
-      {"required", {"connection"}},
-      {"additionalProperties", false},
-      {"properties",
-       {{"connection", {{"type", "string"}, {"title", "Connection"}, {"minLength", 1},
-                        {"description", "Name of a saved SQLite connection (its database is the file path)."}}},
-        {"table", {{"type", "string"}, {"title", "Table"}, {"description", "Table to read entirely. Set either this or a query."}}},
-        {"query", {{"type", "string"}, {"title", "SQL query"}, {"format", "sql"},
-                   {"description", "SELECT to run; may reference run parameters as :name."}}},
-        {"batch_rows", {{"type", "integer"}, {"title", "Rows per batch"}, {"default", kTargetBatchRows}, {"minimum", 1},
-                        {"description", "Rows per output batch."}}}}}};
-  d.factory = BindSqliteExtract;
-  return d;
+      "DECIMAL(p,s)); expression columns take the type of their first value.",
+      std::move(properties), BindSqliteExtract);
 }
 
 }  // namespace logidata

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "connectors/connection_lookup.h"
-#include "connectors/load_mode.h"
+#include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
 #include "connectors/sqlite/sqlite_database.h"
 #include "connectors/value_text.h"
@@ -157,32 +157,17 @@ class SqliteLoadOperator final : public Operator {
   int64_t rows_ = 0;
 };
 
-Result<std::unique_ptr<Operator>> BindSqliteLoad(const BindContext& ctx) {
-  if (ctx.input_schemas.empty() || ctx.input_schemas[0] == nullptr) return Status::InvalidArgument("load.sqlite needs an input");
-  LD_ASSIGN_OR_RETURN(DatabaseLoadOptions options, ReadDatabaseLoadOptions(ctx.cfg(), ctx.input_schemas[0]->FieldNames()));
-  return std::unique_ptr<Operator>(new SqliteLoadOperator(std::move(options), ctx.input_schemas[0]));
-}
-
 }  // namespace
 
 ModuleDescriptor SqliteLoadModule() {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kLoad;
-  d.name = "sqlite";
-  d.summary = "Writes rows into an SQLite table.";
-  d.description =
+  return SqlLoadDescriptor(
+      "sqlite", "Writes rows into an SQLite table.",
       "Inserts with one prepared statement inside a single write transaction that commits only when the run "
       "succeeds. Modes: append, truncate, upsert on key columns (ON CONFLICT … DO UPDATE), replace (the table is "
-      "dropped and recreated from the input schema, in the same transaction).";
-  d.category = "databases";
-  d.icon = "database";
-  d.inputs = {{"in", "Rows to write"}};
-  d.config_schema = {{"type", "object"},
-                     {"required", {"connection", "table"}},
-                     {"additionalProperties", false},
-                     {"properties", DatabaseLoadConfigProperties(false)}};
-  d.factory = BindSqliteLoad;
-  return d;
+      "dropped and recreated from the input schema, in the same transaction).",
+      false, [](DatabaseLoadOptions options, SchemaPtr input) {
+        return std::unique_ptr<Operator>(new SqliteLoadOperator(std::move(options), std::move(input)));
+      });
 }
 
 }  // namespace logidata
