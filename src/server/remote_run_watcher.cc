@@ -121,6 +121,8 @@ void RemoteRunWatcher::Forward(const std::string& run_id, Seen& seen, bool final
       }
     }
   }
+  // While it runs, the status column alone says whether anything changed: load the run only then.
+  if (!final && seen.status == "running") return;
   auto run = LoadRunJson(*db_, seen.org_id, run_id);
   if (!run.ok()) return;
   std::string status = run->value("status", "");

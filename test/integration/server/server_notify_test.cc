@@ -175,12 +175,13 @@ TEST_P(NotifyTest, SettingsAreValidatedScopedAndNeverShowTheirSecrets) {
 }
 
 TEST_P(NotifyTest, WebhookSlackAndEmailAreDeliveredWhenRunsEnd) {
+  WebhookReceiver hook_receiver;  // its own server: the statuses below are for the webhook alone
+  hook_receiver.QueueStatuses({503, 429});  // the webhook's first two attempts fail: it must retry
   WebhookReceiver receiver;
-  receiver.QueueStatuses({503, 429});  // the webhook's first two attempts fail: it must retry
   const std::string secret = "whsec-" + Unique("k");
   std::string pipeline = CreatePipeline("notified");
   Post("/api/v1/notifications",
-       {{"name", "hook"}, {"channel", "webhook"}, {"url", receiver.Url("/hook?token=abc")}, {"secret", secret},
+       {{"name", "hook"}, {"channel", "webhook"}, {"url", hook_receiver.Url("/hook?token=abc")}, {"secret", secret},
         {"pipeline_id", pipeline}, {"events", {"run.succeeded"}}},
        201);
   Post("/api/v1/notifications",
@@ -198,7 +199,7 @@ TEST_P(NotifyTest, WebhookSlackAndEmailAreDeliveredWhenRunsEnd) {
   json run = WaitRun(run_id);
   ASSERT_EQ(run["status"], "succeeded") << run.dump();
 
-  auto hooks = receiver.WaitFor("/hook?token=abc", 3);
+  auto hooks = hook_receiver.WaitFor("/hook?token=abc", 3);
   ASSERT_EQ(hooks.size(), 3u) << "two failed attempts and one success expected";
   const auto& hook = hooks.back();
   EXPECT_EQ(hook.method, "POST");
@@ -238,7 +239,7 @@ TEST_P(NotifyTest, WebhookSlackAndEmailAreDeliveredWhenRunsEnd) {
   EXPECT_NE(mail.find("From: etl@logidata.test"), std::string::npos) << mail;
   EXPECT_NE(mail.find(failed_id), std::string::npos) << mail;
   EXPECT_NE(mail.find("Error: "), std::string::npos) << mail;
-  EXPECT_EQ(receiver.WaitFor("/hook?token=abc", 4, 1).size(), 3u) << "the pipeline webhook wants successes only";
+  EXPECT_EQ(hook_receiver.WaitFor("/hook?token=abc", 4, 1).size(), 3u) << "the pipeline webhook wants successes only";
   EXPECT_TRUE(receiver.WaitFor("/off", 1, 1).empty());
 }
 
