@@ -103,9 +103,9 @@ test('notifications: create a webhook, send a test, secrets stay masked', async 
     const failed = page.locator('[data-testid="notification-row"]', { hasText: 'E2E dead hook' }).locator('[data-testid="notification-test-result"]');
     await failed.waitFor({ timeout: 30_000 });
     assert((await failed.innerText()).startsWith('Failed:'), `failed verdict: ${await failed.innerText()}`);
+    await page.close();
   } finally {
     await receiver.close();
-    await page.close();
   }
 });
 
@@ -125,78 +125,76 @@ test('templates and saved previews: save, apply, rename; reopen a saved preview'
   page.on('request', (r) => {
     if (r.method() === 'POST' && r.url().endsWith('/api/v1/preview')) livePreviews += 1;
   });
-  try {
-    await ctx.signIn(page, ctx.admin.email, ctx.admin.password);
-    await page.goto(`${ctx.base}/#/pipelines/${created.id}`);
-    await page.locator(node('more')).waitFor();
+  await ctx.signIn(page, ctx.admin.email, ctx.admin.password);
+  await page.goto(`${ctx.base}/#/pipelines/${created.id}`);
+  await page.locator(node('more')).waitFor();
 
-    // Save the configured node's settings as a template.
-    await selectNode(page, 'orders');
-    const panel = page.getByRole('complementary', { name: 'Node settings' });
-    await panel.getByRole('button', { name: 'Save as template' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Template name').fill('E2E semicolon orders');
-    await dialog.getByLabel('Description').fill('orders exported with ; separators');
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    // The same name again is refused by the server, shown at the name field.
-    await panel.getByRole('button', { name: 'Save as template' }).click();
-    await dialog.getByLabel('Template name').fill('E2E semicolon orders');
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await dialog.locator('.MuiFormHelperText-root.Mui-error').getByText(/exists/).waitFor();
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  // Save the configured node's settings as a template.
+  await selectNode(page, 'orders');
+  const panel = page.getByRole('complementary', { name: 'Node settings' });
+  await panel.getByRole('button', { name: 'Save as template' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Template name').fill('E2E semicolon orders');
+  await dialog.getByLabel('Description').fill('orders exported with ; separators');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  // The same name again is refused by the server, shown at the name field.
+  await panel.getByRole('button', { name: 'Save as template' }).click();
+  await dialog.getByLabel('Template name').fill('E2E semicolon orders');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.locator('.MuiFormHelperText-root.Mui-error').getByText(/exists/).waitFor();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
 
-    // Apply it to the other node.
-    await selectNode(page, 'more');
-    await panel.getByRole('button', { name: /Apply template/ }).click();
-    await page.getByRole('menuitem', { name: /E2E semicolon orders/ }).click();
-    await page.waitForFunction(
-      (want) => document.querySelector('[aria-label="Node settings"] [data-field="path"]:not([aria-hidden="true"])')?.value === want,
-      input,
-    );
-    assertEqual(await (await field(page, 'path')).inputValue(), input, 'path applied from the template');
-    await page.locator('[data-testid="unsaved"]').waitFor();
-    await page.keyboard.press('Control+s');
-    await page.getByText('Saved version 2').waitFor();
-    const stored = await ctx.api.call('GET', `/api/v1/pipelines/${created.id}`);
-    const applied = stored.nodes.find((n) => n.id === 'more').config;
-    assertEqual([applied.path, applied.delimiter], [input, ';'], 'stored config of the templated node');
+  // Apply it to the other node.
+  await selectNode(page, 'more');
+  await panel.getByRole('button', { name: /Apply template/ }).click();
+  await page.getByRole('menuitem', { name: /E2E semicolon orders/ }).click();
+  await page.waitForFunction(
+    (want) => document.querySelector('[aria-label="Node settings"] [data-field="path"]:not([aria-hidden="true"])')?.value === want,
+    input,
+  );
+  assertEqual(await (await field(page, 'path')).inputValue(), input, 'path applied from the template');
+  await page.locator('[data-testid="unsaved"]').waitFor();
+  await page.keyboard.press('Control+s');
+  await page.getByText('Saved version 2').waitFor();
+  const stored = await ctx.api.call('GET', `/api/v1/pipelines/${created.id}`);
+  const applied = stored.nodes.find((n) => n.id === 'more').config;
+  assertEqual([applied.path, applied.delimiter], [input, ';'], 'stored config of the templated node');
 
-    // Preview: computed once and saved; reopening shows the saved one without recomputing.
-    await selectNode(page, 'more');
-    await panel.getByRole('button', { name: 'Preview data' }).click();
-    const grid = page.locator('[data-testid="preview-grid"]');
-    await grid.locator('[role="gridcell"]').first().waitFor({ timeout: 20_000 });
-    assertEqual(livePreviews, 1, 'live previews after the first open');
-    assertEqual(await page.locator('[data-testid="saved-preview"]').count(), 0, 'a fresh preview is not marked saved');
-    await page.getByRole('button', { name: 'Close preview' }).click();
-    await selectNode(page, 'more');
-    await panel.getByRole('button', { name: 'Preview data' }).click();
-    await page.locator('[data-testid="saved-preview"]').waitFor();
-    await grid.locator('[role="gridcell"]', { hasText: 'south' }).first().waitFor();
-    assertEqual(livePreviews, 1, 'reopening used the saved preview');
-    assert((await page.locator('[data-testid="preview-count"]').innerText()).startsWith('3 rows'), 'saved preview rows');
-    await shot(page, ctx.shotDir, 'saved-preview.png');
-    await page.getByRole('button', { name: 'Refresh' }).click();
-    await grid.locator('[role="gridcell"]').first().waitFor({ timeout: 20_000 });
-    await page.locator('[data-testid="saved-preview"]').waitFor({ state: 'detached' });
-    assertEqual(livePreviews, 2, 'refresh computed a new preview');
-    await page.getByRole('button', { name: 'Close preview' }).click();
+  // Preview: computed once and saved; reopening shows the saved one without recomputing.
+  await selectNode(page, 'more');
+  await panel.getByRole('button', { name: 'Preview data' }).click();
+  const grid = page.locator('[data-testid="preview-grid"]');
+  await grid.locator('[role="gridcell"]').first().waitFor({ timeout: 20_000 });
+  assertEqual(livePreviews, 1, 'live previews after the first open');
+  assertEqual(await page.locator('[data-testid="saved-preview"]').count(), 0, 'a fresh preview is not marked saved');
+  await page.getByRole('button', { name: 'Close preview' }).click();
+  await selectNode(page, 'more');
+  await panel.getByRole('button', { name: 'Preview data' }).click();
+  await page.locator('[data-testid="saved-preview"]').waitFor();
+  await grid.locator('[role="gridcell"]', { hasText: 'south' }).first().waitFor();
+  assertEqual(livePreviews, 1, 'reopening used the saved preview');
+  assert((await page.locator('[data-testid="preview-count"]').innerText()).startsWith('3 rows'), 'saved preview rows');
+  await shot(page, ctx.shotDir, 'saved-preview.png');
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await grid.locator('[role="gridcell"]').first().waitFor({ timeout: 20_000 });
+  await page.locator('[data-testid="saved-preview"]').waitFor({ state: 'detached' });
+  assertEqual(livePreviews, 2, 'refresh computed a new preview');
+  await page.getByRole('button', { name: 'Close preview' }).click();
 
-    // The templates page lists it; rename it there.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Templates' }).click();
-    const row = page.locator('[data-testid="template-row"]', { hasText: 'E2E semicolon orders' });
-    await row.waitFor();
-    assert((await row.innerText()).includes('extract.csv'), 'module shown');
-    await page.getByRole('button', { name: 'Rename E2E semicolon orders' }).click();
-    await dialog.getByLabel('Template name').fill('E2E orders (semicolons)');
-    await dialog.getByRole('button', { name: 'Save' }).click();
-    await page.locator('[data-testid="template-row"]', { hasText: 'E2E orders (semicolons)' }).waitFor();
-    const templates = await ctx.api.call('GET', '/api/v1/templates?module=extract.csv');
-    assert(templates.items.some((t) => t.name === 'E2E orders (semicolons)' && t.config.delimiter === ';'), 'renamed template keeps its config');
-  } finally {
-    await page.close();
-  }
+  // The templates page lists it; rename it there.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Templates' }).click();
+  const row = page.locator('[data-testid="template-row"]', { hasText: 'E2E semicolon orders' });
+  await row.waitFor();
+  assert((await row.innerText()).includes('extract.csv'), 'module shown');
+  await page.getByRole('button', { name: 'Rename E2E semicolon orders' }).click();
+  await dialog.getByLabel('Template name').fill('E2E orders (semicolons)');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await page.locator('[data-testid="template-row"]', { hasText: 'E2E orders (semicolons)' }).waitFor();
+  const templates = await ctx.api.call('GET', '/api/v1/templates?module=extract.csv');
+  assert(templates.items.some((t) => t.name === 'E2E orders (semicolons)' && t.config.delimiter === ';'), 'renamed template keeps its config');
+  await page.close();
 });
 
 test('notifications and templates: a viewer reads them without edit controls', async (ctx) => {
@@ -208,21 +206,18 @@ test('notifications and templates: a viewer reads them without edit controls', a
   const orgs = await ctx.api.call('GET', '/api/v1/organizations');
   const shared = (Array.isArray(orgs) ? orgs : orgs.items).find((o) => o.id === ctx.api.org);
   const page = await ctx.newPage('notify-viewer');
-  try {
-    await ctx.signIn(page, viewer.email, viewer.password);
-    await page.getByRole('combobox', { name: 'Organization' }).click();
-    await page.getByRole('option', { name: shared.name }).click();
-    await page.getByLabel('Role: viewer').waitFor();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Notifications' }).click();
-    await page.locator('[data-testid="notification-row"]', { hasText: 'E2E viewer-visible' }).waitFor();
-    assert((await page.locator('[data-testid="notification-row"]', { hasText: 'E2E viewer-visible' }).innerText()).includes('ops@example.com'), 'recipients shown');
-    for (const name of ['New notification', /^Send test/, /^Edit /, /^Delete /]) {
-      assertEqual(await page.getByRole('button', { name }).count(), 0, `viewer buttons ${name}`);
-    }
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Templates' }).click();
-    await page.locator('[data-testid="template-row"]', { hasText: 'E2E viewer template' }).waitFor();
-    assertEqual(await page.getByRole('button', { name: /^Rename / }).count(), 0, 'viewer rename buttons');
-  } finally {
-    await page.close();
+  await ctx.signIn(page, viewer.email, viewer.password);
+  await page.getByRole('combobox', { name: 'Organization' }).click();
+  await page.getByRole('option', { name: shared.name }).click();
+  await page.getByLabel('Role: viewer').waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Notifications' }).click();
+  await page.locator('[data-testid="notification-row"]', { hasText: 'E2E viewer-visible' }).waitFor();
+  assert((await page.locator('[data-testid="notification-row"]', { hasText: 'E2E viewer-visible' }).innerText()).includes('ops@example.com'), 'recipients shown');
+  for (const name of ['New notification', /^Send test/, /^Edit /, /^Delete /]) {
+    assertEqual(await page.getByRole('button', { name }).count(), 0, `viewer buttons ${name}`);
   }
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Templates' }).click();
+  await page.locator('[data-testid="template-row"]', { hasText: 'E2E viewer template' }).waitFor();
+  assertEqual(await page.getByRole('button', { name: /^Rename / }).count(), 0, 'viewer rename buttons');
+  await page.close();
 });

@@ -9,21 +9,18 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import MenuItem from '@mui/material/MenuItem';
-import Paper from '@mui/material/Paper';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Connections } from '../api/endpoints';
 import type { Connection, ConnectionInput, ConnectionTestResult } from '../api/types';
 import { useCanEdit } from '../store/auth_store';
 import { ProblemAlert } from '../components/problem_alert';
-import { ConfirmDialog } from '../components/confirm_dialog';
+import { EditDeleteButtons, ListTable } from '../components/list_table';
+import { useConfirmedDelete } from '../components/use_confirmed_delete';
 import { formatAgo } from '../components/format';
 
 const kTypes = ['postgres', 'mysql', 'sqlite', 's3', 'http', 'smtp', 'redis', 'kafka', 'rabbitmq', 'nats'];
@@ -153,18 +150,11 @@ function ConnectionDialog({ open, connection, onClose }: { open: boolean; connec
 
 export function ConnectionsPage() {
   const canEdit = useCanEdit();
-  const qc = useQueryClient();
   const list = useQuery({ queryKey: ['connections'], queryFn: Connections.list });
   const [editing, setEditing] = useState<Connection | null>(null);
   const [open, setOpen] = useState(false);
-  const [toDelete, setToDelete] = useState<Connection | null>(null);
   const [tests, setTests] = useState<Record<string, ConnectionTestResult | 'testing'>>({});
-  const [error, setError] = useState<unknown>(null);
-  const remove = useMutation({
-    mutationFn: (c: Connection) => Connections.remove(c.id),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['connections'] }),
-    onError: setError,
-  });
+  const removal = useConfirmedDelete<Connection>({ noun: 'connection', remove: (c) => Connections.remove(c.id), queryKey: 'connections', note: 'Pipelines that use it will fail until they are pointed at another connection.' });
   const test = async (c: Connection) => {
     setTests((t) => ({ ...t, [c.id]: 'testing' }));
     try {
@@ -192,83 +182,50 @@ export function ConnectionsPage() {
           </Button>
         )}
       </Box>
-      <ProblemAlert error={error ?? list.error} onClose={() => setError(null)} />
-      <Paper variant="outlined">
-        <Table size="small" aria-label="Connections">
-          <TableHead>
-            <TableRow>
-              <TableCell>Name</TableCell>
-              <TableCell>Type</TableCell>
-              <TableCell>Address</TableCell>
-              <TableCell>Secret</TableCell>
-              <TableCell>Updated</TableCell>
-              <TableCell align="right">Actions</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {(list.data ?? []).map((c) => {
-              const t = tests[c.id];
-              return (
-                <TableRow key={c.id} hover>
-                  <TableCell sx={{ fontWeight: 600 }}>{c.name}</TableCell>
-                  <TableCell>{c.type}</TableCell>
-                  <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>
-                    {c.user ? `${c.user}@` : ''}
-                    {c.host}
-                    {c.port ? `:${c.port}` : ''}
-                    {c.database ? `/${c.database}` : ''}
-                  </TableCell>
-                  <TableCell>{c.has_secret ? <Chip size="small" label="set" /> : '–'}</TableCell>
-                  <TableCell>{formatAgo(c.updated_at ?? c.created_at)}</TableCell>
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    {t && t !== 'testing' && <Chip size="small" color={t.ok ? 'success' : 'error'} label={t.ok ? 'OK' : t.message ?? t.error ?? 'failed'} sx={{ mr: 1, maxWidth: 240 }} />}
-                    <Button onClick={() => void test(c)} disabled={t === 'testing'} aria-label={`Test ${c.name}`}>
-                      {t === 'testing' ? 'Testing…' : 'Test'}
-                    </Button>
-                    {canEdit && (
-                      <>
-                        <Button
-                          onClick={() => {
-                            setEditing(c);
-                            setOpen(true);
-                          }}
-                          aria-label={`Edit ${c.name}`}
-                        >
-                          Edit
-                        </Button>
-                        <Button color="error" onClick={() => setToDelete(c)} aria-label={`Delete ${c.name}`}>
-                          Delete
-                        </Button>
-                      </>
-                    )}
-                  </TableCell>
-                </TableRow>
-              );
-            })}
-            {!list.isPending && !list.data?.length && (
-              <TableRow>
-                <TableCell colSpan={6} sx={{ textAlign: 'center', py: 4, color: 'text.secondary' }}>
-                  No connections yet.
-                </TableCell>
-              </TableRow>
-            )}
-          </TableBody>
-        </Table>
-      </Paper>
-      <ConnectionDialog open={open} connection={editing} onClose={() => setOpen(false)} />
-      <ConfirmDialog
-        open={!!toDelete}
-        title={`Delete connection "${toDelete?.name}"?`}
-        confirmLabel="Delete"
-        danger
-        onClose={() => setToDelete(null)}
-        onConfirm={() => {
-          if (toDelete) remove.mutate(toDelete);
-          setToDelete(null);
-        }}
+      <ProblemAlert error={removal.error ?? list.error} onClose={removal.clearError} />
+      <ListTable
+        label="Connections"
+        columns={['Name', 'Type', 'Address', 'Secret', 'Updated']}
+        actions
+        empty="No connections yet."
+        isEmpty={!list.isPending && !list.data?.length}
       >
-        Pipelines that use it will fail until they are pointed at another connection.
-      </ConfirmDialog>
+        {(list.data ?? []).map((c) => {
+          const t = tests[c.id];
+          return (
+            <TableRow key={c.id} hover>
+              <TableCell sx={{ fontWeight: 600 }}>{c.name}</TableCell>
+              <TableCell>{c.type}</TableCell>
+              <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>
+                {c.user ? `${c.user}@` : ''}
+                {c.host}
+                {c.port ? `:${c.port}` : ''}
+                {c.database ? `/${c.database}` : ''}
+              </TableCell>
+              <TableCell>{c.has_secret ? <Chip size="small" label="set" /> : '–'}</TableCell>
+              <TableCell>{formatAgo(c.updated_at ?? c.created_at)}</TableCell>
+              <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                {t && t !== 'testing' && <Chip size="small" color={t.ok ? 'success' : 'error'} label={t.ok ? 'OK' : t.message ?? t.error ?? 'failed'} sx={{ mr: 1, maxWidth: 240 }} />}
+                <Button onClick={() => void test(c)} disabled={t === 'testing'} aria-label={`Test ${c.name}`}>
+                  {t === 'testing' ? 'Testing…' : 'Test'}
+                </Button>
+                {canEdit && (
+                  <EditDeleteButtons
+                    name={c.name}
+                    onEdit={() => {
+                      setEditing(c);
+                      setOpen(true);
+                    }}
+                    onDelete={() => removal.ask(c)}
+                  />
+                )}
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </ListTable>
+      <ConnectionDialog open={open} connection={editing} onClose={() => setOpen(false)} />
+      {removal.dialog}
     </Box>
   );
 }

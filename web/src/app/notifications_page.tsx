@@ -16,23 +16,20 @@ import FormGroup from '@mui/material/FormGroup';
 import FormHelperText from '@mui/material/FormHelperText';
 import FormLabel from '@mui/material/FormLabel';
 import MenuItem from '@mui/material/MenuItem';
-import Paper from '@mui/material/Paper';
 import Switch from '@mui/material/Switch';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Notifications, Pipelines } from '../api/endpoints';
 import type { NotificationSetting, NotificationTestResult } from '../api/types';
 import { errorMessage, fieldErrorsOf } from '../api/problem';
 import { useCanEdit } from '../store/auth_store';
 import { ProblemAlert } from '../components/problem_alert';
-import { ConfirmDialog } from '../components/confirm_dialog';
+import { EditDeleteButtons, ListTable } from '../components/list_table';
+import { useConfirmedDelete } from '../components/use_confirmed_delete';
 import { formatAgo } from '../components/format';
 import { kChannels, kEvents, notificationBody, notificationToForm, type NotificationForm } from '../model/notification_form';
 import { navigate } from './router';
@@ -209,19 +206,11 @@ function TestVerdict({ result }: { result: NotificationTestResult | 'sending' | 
 // The list with its dialogs; `pipelineId` narrows it to one pipeline (the editor's dialog).
 export function NotificationList({ pipelineId }: { pipelineId?: string }) {
   const canEdit = useCanEdit();
-  const qc = useQueryClient();
   const list = useQuery({ queryKey: ['notifications', pipelineId ?? ''], queryFn: () => Notifications.list(pipelineId) });
   const pipelines = usePipelineNames();
-  const [editing, setEditing] = useState<NotificationSetting | null>(null);
-  const [open, setOpen] = useState(false);
-  const [toDelete, setToDelete] = useState<NotificationSetting | null>(null);
+  const [dialog, setDialog] = useState<NotificationSetting | 'new' | null>(null);
   const [tests, setTests] = useState<Record<string, NotificationTestResult | 'sending'>>({});
-  const [error, setError] = useState<unknown>(null);
-  const remove = useMutation({
-    mutationFn: (n: NotificationSetting) => Notifications.remove(n.id),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['notifications'] }),
-    onError: setError,
-  });
+  const removal = useConfirmedDelete<NotificationSetting>({ noun: 'notification', remove: (n) => Notifications.remove(n.id), queryKey: 'notifications' });
   const sendTest = async (n: NotificationSetting) => {
     setTests((t) => ({ ...t, [n.id]: 'sending' }));
     try {
@@ -239,96 +228,53 @@ export function NotificationList({ pipelineId }: { pipelineId?: string }) {
           {pipelineId ? 'Notifications for this pipeline (organization-wide ones apply too).' : 'Messages sent when runs end.'}
         </Typography>
         {canEdit && (
-          <Button
-            variant="contained"
-            onClick={() => {
-              setEditing(null);
-              setOpen(true);
-            }}
-          >
+          <Button variant="contained" onClick={() => setDialog('new')}>
             New notification
           </Button>
         )}
       </Box>
-      <ProblemAlert error={error ?? list.error} onClose={() => setError(null)} />
-      <Paper variant="outlined">
-        <Table size="small" aria-label="Notifications">
-          <TableHead>
-            <TableRow>
-              <TableCell>Name</TableCell>
-              <TableCell>Channel</TableCell>
-              <TableCell>Target</TableCell>
-              <TableCell>Pipeline</TableCell>
-              <TableCell>Events</TableCell>
-              <TableCell>Updated</TableCell>
-              <TableCell align="right">Actions</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {(list.data ?? []).map((n) => (
-              <TableRow key={n.id} hover data-testid="notification-row">
-                <TableCell sx={{ fontWeight: 600 }}>
-                  {n.name} {!n.enabled && <Chip size="small" label="disabled" sx={{ ml: 0.5 }} />}
-                </TableCell>
-                <TableCell>{n.channel}</TableCell>
-                <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>
-                  {n.channel === 'email' ? n.to.join(', ') : n.url_masked}
-                  {n.has_secret && <Chip size="small" label="signed" sx={{ ml: 0.5 }} />}
-                </TableCell>
-                <TableCell>{pipelineName(n.pipeline_id)}</TableCell>
-                <TableCell sx={{ fontSize: 12 }}>{n.events.join(', ')}</TableCell>
-                <TableCell>{formatAgo(n.updated_at ?? n.created_at)}</TableCell>
-                <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                  <TestVerdict result={tests[n.id]} />
-                  {canEdit && (
-                    <>
-                      <Button onClick={() => void sendTest(n)} disabled={tests[n.id] === 'sending'} aria-label={`Send test to ${n.name}`}>
-                        Send test
-                      </Button>
-                      <Button
-                        onClick={() => {
-                          setEditing(n);
-                          setOpen(true);
-                        }}
-                        aria-label={`Edit ${n.name}`}
-                      >
-                        Edit
-                      </Button>
-                      <Button color="error" onClick={() => setToDelete(n)} aria-label={`Delete ${n.name}`}>
-                        Delete
-                      </Button>
-                    </>
-                  )}
-                </TableCell>
-              </TableRow>
-            ))}
-            {!list.isPending && !list.data?.length && (
-              <TableRow>
-                <TableCell colSpan={7} sx={{ textAlign: 'center', py: 4, color: 'text.secondary' }}>
-                  No notifications yet.
-                </TableCell>
-              </TableRow>
-            )}
-          </TableBody>
-        </Table>
-      </Paper>
+      <ProblemAlert error={removal.error ?? list.error} onClose={removal.clearError} />
+      <ListTable
+        label="Notifications"
+        columns={['Name', 'Channel', 'Target', 'Pipeline', 'Events', 'Updated']}
+        actions
+        empty="No notifications yet."
+        isEmpty={!list.isPending && !list.data?.length}
+      >
+        {(list.data ?? []).map((n) => (
+          <TableRow key={n.id} hover data-testid="notification-row">
+            <TableCell sx={{ fontWeight: 600 }}>
+              {n.name} {!n.enabled && <Chip size="small" label="disabled" sx={{ ml: 0.5 }} />}
+            </TableCell>
+            <TableCell>{n.channel}</TableCell>
+            <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>
+              {n.channel === 'email' ? n.to.join(', ') : n.url_masked}
+              {n.has_secret && <Chip size="small" label="signed" sx={{ ml: 0.5 }} />}
+            </TableCell>
+            <TableCell>{pipelineName(n.pipeline_id)}</TableCell>
+            <TableCell sx={{ fontSize: 12 }}>{n.events.join(', ')}</TableCell>
+            <TableCell>{formatAgo(n.updated_at ?? n.created_at)}</TableCell>
+            <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+              <TestVerdict result={tests[n.id]} />
+              {canEdit && (
+                <>
+                  <Button onClick={() => void sendTest(n)} disabled={tests[n.id] === 'sending'} aria-label={`Send test to ${n.name}`}>
+                    Send test
+                  </Button>
+                  <EditDeleteButtons name={n.name} onEdit={() => setDialog(n)} onDelete={() => removal.ask(n)} />
+                </>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </ListTable>
       {!canEdit && (
         <Alert severity="info" sx={{ mt: 1 }}>
           Viewers can see notifications; developers and admins change them.
         </Alert>
       )}
-      <NotificationDialog open={open} setting={editing} pipelineId={pipelineId} onClose={() => setOpen(false)} />
-      <ConfirmDialog
-        open={!!toDelete}
-        title={`Delete notification "${toDelete?.name}"?`}
-        confirmLabel="Delete"
-        danger
-        onClose={() => setToDelete(null)}
-        onConfirm={() => {
-          if (toDelete) remove.mutate(toDelete);
-          setToDelete(null);
-        }}
-      />
+      <NotificationDialog open={dialog !== null} setting={dialog === 'new' ? null : dialog} pipelineId={pipelineId} onClose={() => setDialog(null)} />
+      {removal.dialog}
     </Box>
   );
 }

@@ -3,21 +3,18 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import MenuItem from '@mui/material/MenuItem';
-import Paper from '@mui/material/Paper';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Templates } from '../api/endpoints';
 import type { ModuleTemplate } from '../api/types';
 import { useCanEdit } from '../store/auth_store';
 import { ProblemAlert } from '../components/problem_alert';
-import { ConfirmDialog } from '../components/confirm_dialog';
+import { ListTable } from '../components/list_table';
+import { useConfirmedDelete } from '../components/use_confirmed_delete';
 import { formatAgo } from '../components/format';
 import { TemplateDialog } from './template_controls';
 
@@ -28,17 +25,10 @@ export function configSummary(config: Record<string, unknown>, max = 80): string
 
 export function TemplatesPage() {
   const canEdit = useCanEdit();
-  const qc = useQueryClient();
   const [module, setModule] = useState('');
   const all = useQuery({ queryKey: ['templates', ''], queryFn: () => Templates.list() });
   const [editing, setEditing] = useState<ModuleTemplate | null>(null);
-  const [toDelete, setToDelete] = useState<ModuleTemplate | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const remove = useMutation({
-    mutationFn: (t: ModuleTemplate) => Templates.remove(t.id),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['templates'] }),
-    onError: setError,
-  });
+  const removal = useConfirmedDelete<ModuleTemplate>({ noun: 'template', remove: (t) => Templates.remove(t.id), queryKey: 'templates', note: 'Nodes configured from it keep their settings.' });
   const modules = [...new Set((all.data ?? []).map((t) => t.module))].sort();
   const shown = (all.data ?? []).filter((t) => !module || t.module === module);
   return (
@@ -59,65 +49,38 @@ export function TemplatesPage() {
       <Typography variant="body2" sx={{ color: 'text.secondary', mb: 1 }}>
         Saved node settings. Create one from a node&apos;s settings panel in the editor (&quot;Save as template&quot;) and apply it to other nodes of the same module.
       </Typography>
-      <ProblemAlert error={error ?? all.error} onClose={() => setError(null)} />
-      <Paper variant="outlined">
-        <Table size="small" aria-label="Templates">
-          <TableHead>
-            <TableRow>
-              <TableCell>Name</TableCell>
-              <TableCell>Module</TableCell>
-              <TableCell>Description</TableCell>
-              <TableCell>Settings</TableCell>
-              <TableCell>Updated</TableCell>
-              {canEdit && <TableCell align="right">Actions</TableCell>}
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {shown.map((t) => (
-              <TableRow key={t.id} hover data-testid="template-row">
-                <TableCell sx={{ fontWeight: 600 }}>{t.name}</TableCell>
-                <TableCell>{t.module}</TableCell>
-                <TableCell>{t.description}</TableCell>
-                <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }} title={JSON.stringify(t.config, null, 2)}>
-                  {configSummary(t.config)}
-                </TableCell>
-                <TableCell>{formatAgo(t.updated_at ?? t.created_at)}</TableCell>
-                {canEdit && (
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                    <Button onClick={() => setEditing(t)} aria-label={`Rename ${t.name}`}>
-                      Rename
-                    </Button>
-                    <Button color="error" onClick={() => setToDelete(t)} aria-label={`Delete ${t.name}`}>
-                      Delete
-                    </Button>
-                  </TableCell>
-                )}
-              </TableRow>
-            ))}
-            {!all.isPending && shown.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={6} sx={{ textAlign: 'center', py: 4, color: 'text.secondary' }}>
-                  No templates yet.
-                </TableCell>
-              </TableRow>
-            )}
-          </TableBody>
-        </Table>
-      </Paper>
-      <TemplateDialog open={!!editing} template={editing} onClose={() => setEditing(null)} />
-      <ConfirmDialog
-        open={!!toDelete}
-        title={`Delete template "${toDelete?.name}"?`}
-        confirmLabel="Delete"
-        danger
-        onClose={() => setToDelete(null)}
-        onConfirm={() => {
-          if (toDelete) remove.mutate(toDelete);
-          setToDelete(null);
-        }}
+      <ProblemAlert error={removal.error ?? all.error} onClose={removal.clearError} />
+      <ListTable
+        label="Templates"
+        columns={['Name', 'Module', 'Description', 'Settings', 'Updated']}
+        actions={canEdit}
+        empty="No templates yet."
+        isEmpty={!all.isPending && shown.length === 0}
       >
-        Nodes configured from it keep their settings.
-      </ConfirmDialog>
+        {shown.map((t) => (
+          <TableRow key={t.id} hover data-testid="template-row">
+            <TableCell sx={{ fontWeight: 600 }}>{t.name}</TableCell>
+            <TableCell>{t.module}</TableCell>
+            <TableCell>{t.description}</TableCell>
+            <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }} title={JSON.stringify(t.config, null, 2)}>
+              {configSummary(t.config)}
+            </TableCell>
+            <TableCell>{formatAgo(t.updated_at ?? t.created_at)}</TableCell>
+            {canEdit && (
+              <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                <Button onClick={() => setEditing(t)} aria-label={`Rename ${t.name}`}>
+                  Rename
+                </Button>
+                <Button color="error" onClick={() => removal.ask(t)} aria-label={`Delete ${t.name}`}>
+                  Delete
+                </Button>
+              </TableCell>
+            )}
+          </TableRow>
+        ))}
+      </ListTable>
+      <TemplateDialog open={!!editing} template={editing} onClose={() => setEditing(null)} />
+      {removal.dialog}
     </Box>
   );
 }
