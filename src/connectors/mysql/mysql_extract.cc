@@ -4,6 +4,7 @@
 
 #include "connectors/connection_lookup.h"
 #include "connectors/mysql/mysql_connection.h"
+#include "connectors/row_batches.h"
 #include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
 #include "connectors/value_text.h"
@@ -130,8 +131,7 @@ class MysqlExtractOperator final : public Operator {
     if (done_) return false;
     LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
     const Schema& schema = *output_schemas_[0];
-    std::vector<ColumnBuilder> builders;
-    for (const auto& f : schema.fields()) builders.emplace_back(f.type, batch_rows_);
+    std::vector<ColumnBuilder> builders = MakeBuilders(schema, batch_rows_);
     int64_t rows = 0;
     while (rows < batch_rows_) {
       int rc = mysql_stmt_fetch(stmt_.get());
@@ -142,21 +142,12 @@ class MysqlExtractOperator final : public Operator {
       if (rc == 1) {
         return conn_->StmtError(stmt_.get(), "extract.mysql: stream broken after " + std::to_string(total_ + rows) + " rows");
       }
-      for (int c = 0; c < schema.num_fields(); ++c) {
-        Status s = AppendCell(c, builders[static_cast<size_t>(c)]);
-        if (!s.ok()) {
-          return s.WithContext("extract.mysql: row " + std::to_string(total_ + rows + 1) + ", column '" + schema.field(c).name + "'");
-        }
-      }
+      LD_RETURN_IF_ERROR(AppendRow(schema, builders, "extract.mysql", total_ + rows + 1,
+                                   [this](int c, ColumnBuilder& b) { return AppendCell(c, b); }));
       ++rows;
     }
     total_ += rows;
-    if (rows > 0 || !emitted_) {
-      std::vector<ColumnPtr> columns;
-      for (auto& b : builders) columns.push_back(b.Finish());
-      emitted_ = true;
-      LD_RETURN_IF_ERROR(out.Emit(Batch::Make(output_schemas_[0], std::move(columns), rows)));
-    }
+    LD_RETURN_IF_ERROR(EmitRows(output_schemas_[0], builders, rows, &emitted_, out));
     if (done_) {
       stmt_.reset();
       conn_.reset();

@@ -1,6 +1,7 @@
 #include "connectors/sqlite/sqlite_extract.h"
 
 #include "connectors/connection_lookup.h"
+#include "connectors/row_batches.h"
 #include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
 #include "connectors/sqlite/sqlite_database.h"
@@ -51,8 +52,7 @@ class SqliteExtractOperator final : public Operator {
     if (done_) return false;
     LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
     const Schema& schema = *output_schemas_[0];
-    std::vector<ColumnBuilder> builders;
-    for (const auto& f : schema.fields()) builders.emplace_back(f.type, batch_rows_);
+    std::vector<ColumnBuilder> builders = MakeBuilders(schema, batch_rows_);
     int64_t rows = 0;
     while (rows < batch_rows_) {
       int rc = sqlite3_step(stmt_.get());
@@ -61,22 +61,12 @@ class SqliteExtractOperator final : public Operator {
         break;
       }
       if (rc != SQLITE_ROW) return db_->Error("extract.sqlite after " + std::to_string(total_) + " rows");
-      for (int c = 0; c < schema.num_fields(); ++c) {
-        Status s = AppendCell(c, builders[static_cast<size_t>(c)]);
-        if (!s.ok()) {
-          return s.WithContext("extract.sqlite: row " + std::to_string(total_ + rows + 1) + ", column '" +
-                               schema.field(c).name + "'");
-        }
-      }
+      LD_RETURN_IF_ERROR(AppendRow(schema, builders, "extract.sqlite", total_ + rows + 1,
+                                   [this](int c, ColumnBuilder& b) { return AppendCell(c, b); }));
       ++rows;
     }
     total_ += rows;
-    if (rows > 0 || !emitted_) {
-      std::vector<ColumnPtr> columns;
-      for (auto& b : builders) columns.push_back(b.Finish());
-      emitted_ = true;
-      LD_RETURN_IF_ERROR(out.Emit(Batch::Make(output_schemas_[0], std::move(columns), rows)));
-    }
+    LD_RETURN_IF_ERROR(EmitRows(output_schemas_[0], builders, rows, &emitted_, out));
     if (done_) {
       stmt_.reset();
       db_.reset();

@@ -293,4 +293,75 @@ class TcpProxy {
   std::thread acceptor_;
 };
 
+// Forks a process that binds `key` (a loader) with `config` and feeds it 5,000-row batches
+// forever; once `batches_before_kill` batches went in, kills it with SIGKILL. True when the child
+// died by the signal (the caller then checks the target was left unchanged).
+inline bool KillLoaderMidStream(const std::string& key, const nlohmann::json& config, ConnectionResolver* connections,
+                                int batches_before_kill) {
+  int ready[2];
+  if (pipe(ready) != 0) return false;
+  pid_t child = fork();
+  if (child == 0) {
+    close(ready[0]);
+    std::vector<std::vector<std::string>> rows;
+    for (int i = 0; i < 5000; ++i) rows.push_back({std::to_string(i), "new"});
+    auto batch = MakeBatch("id:int64, v:string", rows);
+    auto op = BindConnector(key, config, connections, {batch->schema()});
+    if (!op.ok()) _exit(2);
+    ExecContext ctx;
+    ctx.connections = connections;
+    if (!(*op)->Open(ctx).ok()) _exit(3);
+    auto state = (*op)->MakeThreadState();
+    struct Null : Emitter {
+      Status Emit(int, BatchPtr) override { return Status::OK(); }
+    } sink;
+    for (int i = 0;; ++i) {
+      if (!(*op)->Consume(0, batch, state.get(), sink).ok()) _exit(4);
+      if (i == batches_before_kill) (void)!write(ready[1], "x", 1);
+    }
+  }
+  close(ready[1]);
+  char x;
+  bool started = read(ready[0], &x, 1) == 1;
+  close(ready[0]);
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return started && WIFSIGNALED(status);
+}
+
+// Opens the bound source `op` (connections through `proxy`), produces one batch, cuts the
+// proxy's connections and produces until the failure, which it returns (OK if none came).
+// `rows` counts the rows that arrived.
+inline Status ProduceAcrossCut(Operator& op, ConnectionResolver* via, TcpProxy& proxy, int64_t* rows) {
+  ExecContext ctx;
+  ctx.node_id = "n";
+  ctx.connections = via;
+  ParameterMap params;
+  ctx.params = &params;
+  LD_RETURN_IF_ERROR(op.Open(ctx));
+  struct Sink : Emitter {
+    int64_t* rows;
+    Status Emit(int, BatchPtr b) override {
+      *rows += b->num_rows();
+      return Status::OK();
+    }
+  } sink;
+  sink.rows = rows;
+  Result<bool> more = op.Produce(nullptr, sink);
+  if (!more.ok()) return Status::Internal("failed before the cut: " + more.status().ToString());
+  proxy.Cut();
+  Status failure;
+  while (true) {
+    more = op.Produce(nullptr, sink);
+    if (!more.ok()) {
+      failure = more.status();
+      break;
+    }
+    if (!*more) break;
+  }
+  op.Abort();
+  return failure;
+}
+
 }  // namespace logidata::testing

@@ -178,24 +178,9 @@ TEST_F(MysqlTest, NetworkCutMidStreamFailsClearly) {
   via.Add(c);
   auto op = BindConnector("extract.mysql", {{"connection", "my"}, {"table", "cut"}, {"batch_rows", 10000}}, &via);
   ASSERT_TRUE(op.ok()) << op.status().ToString();
-  ExecContext ctx;
-  ctx.connections = &via;
-  ParameterMap params;
-  ctx.params = &params;
-  ASSERT_TRUE((*op)->Open(ctx).ok());
-  struct Sink : Emitter {
-    int64_t rows = 0;
-    Status Emit(int, BatchPtr b) override { rows += b->num_rows(); return Status::OK(); }
-  } sink;
-  ASSERT_TRUE((*op)->Produce(nullptr, sink).ok());
-  proxy.Cut();
-  Status failure;
-  while (true) {
-    auto more = (*op)->Produce(nullptr, sink);
-    if (!more.ok()) { failure = more.status(); break; }
-    if (!*more) break;
-  }
-  EXPECT_LT(sink.rows, 300000);
+  int64_t rows = 0;
+  Status failure = ProduceAcrossCut(**op, &via, proxy, &rows);
+  EXPECT_LT(rows, 300000);
   EXPECT_EQ(failure.code(), StatusCode::kUnavailable) << failure.ToString();
 }
 
@@ -205,35 +190,8 @@ TEST_F(MysqlTest, KilledLoadLeavesTargetUnchanged) {
     Sql("DROP TABLE IF EXISTS killed");
     Sql("CREATE TABLE killed (id BIGINT, v VARCHAR(10)) ENGINE=InnoDB");
     Sql("INSERT INTO killed SELECT seq, 'old' FROM seq_1_to_1000");
-    int ready[2];
-    ASSERT_EQ(pipe(ready), 0);
-    pid_t child = fork();
-    if (child == 0) {
-      close(ready[0]);
-      std::vector<std::vector<std::string>> rows;
-      for (int i = 0; i < 5000; ++i) rows.push_back({std::to_string(i), "new"});
-      auto batch = MakeBatch("id:int64, v:string", rows);
-      auto op = BindConnector("load.mysql", {{"connection", "my"}, {"table", "killed"}, {"mode", mode}}, &connections_,
-                              {batch->schema()});
-      if (!op.ok()) _exit(2);
-      ExecContext ctx;
-      ctx.connections = &connections_;
-      if (!(*op)->Open(ctx).ok()) _exit(3);
-      auto state = (*op)->MakeThreadState();
-      struct Null : Emitter { Status Emit(int, BatchPtr) override { return Status::OK(); } } sink;
-      for (int i = 0;; ++i) {
-        if (!(*op)->Consume(0, batch, state.get(), sink).ok()) _exit(4);
-        if (i == 10) (void)!write(ready[1], "x", 1);
-      }
-    }
-    close(ready[1]);
-    char x;
-    ASSERT_EQ(read(ready[0], &x, 1), 1);
-    close(ready[0]);
-    kill(child, SIGKILL);
-    int status = 0;
-    waitpid(child, &status, 0);
-    EXPECT_TRUE(WIFSIGNALED(status));
+    ASSERT_TRUE(KillLoaderMidStream("load.mysql", {{"connection", "my"}, {"table", "killed"}, {"mode", mode}},
+                                    &connections_, 10));
     // The server rolls the dead session back once it notices; wait for its transaction to end.
     for (int i = 0; i < 100; ++i) {
       if (Sql("SELECT count(*) FROM information_schema.processlist WHERE user = 'logidata' AND id <> CONNECTION_ID()")[0][0] == "0") break;

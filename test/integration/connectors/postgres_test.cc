@@ -361,38 +361,20 @@ TEST_F(PostgresTest, NetworkCutMidStreamFailsClearly) {
   Sql("DROP TABLE IF EXISTS cut; CREATE TABLE cut AS SELECT g AS id, repeat('x', 200) AS s FROM generate_series(1, 400000) g");
   // One COPY stream, and the parallel page-range scan.
   for (int connections : {1, 4}) {
-  SCOPED_TRACE("connections " + std::to_string(connections));
-  TcpProxy proxy(port_);
-  MemoryConnections via;
-  ConnectionConfig c = Config();
-  c.port = proxy.port();
-  via.Add(c);
-  auto op = BindConnector("extract.postgres",
-                          {{"connection", "pg"}, {"table", "cut"}, {"fetch_rows", 10000}, {"connections", connections}}, &via);
-  ASSERT_TRUE(op.ok()) << op.status().ToString();
-  ExecContext ctx;
-  ctx.node_id = "n";
-  ctx.connections = &via;
-  ParameterMap params;
-  ctx.params = &params;
-  ASSERT_TRUE((*op)->Open(ctx).ok());
-  struct Sink : Emitter {
+    SCOPED_TRACE("connections " + std::to_string(connections));
+    TcpProxy proxy(port_);
+    MemoryConnections via;
+    ConnectionConfig c = Config();
+    c.port = proxy.port();
+    via.Add(c);
+    auto op = BindConnector("extract.postgres",
+                            {{"connection", "pg"}, {"table", "cut"}, {"fetch_rows", 10000}, {"connections", connections}}, &via);
+    ASSERT_TRUE(op.ok()) << op.status().ToString();
     int64_t rows = 0;
-    Status Emit(int, BatchPtr b) override { rows += b->num_rows(); return Status::OK(); }
-  } sink;
-  Result<bool> more = (*op)->Produce(nullptr, sink);
-  ASSERT_TRUE(more.ok());
-  proxy.Cut();
-  Status failure;
-  while (true) {
-    more = (*op)->Produce(nullptr, sink);
-    if (!more.ok()) { failure = more.status(); break; }
-    if (!*more) break;
-  }
-  (*op)->Abort();
-  EXPECT_LT(sink.rows, 400000);
-  EXPECT_EQ(failure.code(), StatusCode::kUnavailable) << failure.ToString();
-  EXPECT_NE(failure.message().find("extract.postgres"), std::string::npos) << failure.ToString();
+    Status failure = ProduceAcrossCut(**op, &via, proxy, &rows);
+    EXPECT_LT(rows, 400000);
+    EXPECT_EQ(failure.code(), StatusCode::kUnavailable) << failure.ToString();
+    EXPECT_NE(failure.message().find("extract.postgres"), std::string::npos) << failure.ToString();
   }
 }
 
@@ -401,36 +383,8 @@ TEST_F(PostgresTest, KilledLoadLeavesTargetUnchanged) {
     SCOPED_TRACE(mode);
     Sql("DROP TABLE IF EXISTS killed; CREATE TABLE killed (id bigint, v text)");
     Sql("INSERT INTO killed SELECT g, 'old' FROM generate_series(1, 1000) g");
-    int ready[2];
-    ASSERT_EQ(pipe(ready), 0);
-    pid_t child = fork();
-    if (child == 0) {
-      // The loading process: streams batches forever until it is killed.
-      close(ready[0]);
-      std::vector<std::vector<std::string>> rows;
-      for (int i = 0; i < 5000; ++i) rows.push_back({std::to_string(i), "new"});
-      auto batch = MakeBatch("id:int64, v:string", rows);
-      auto op = BindConnector("load.postgres", {{"connection", "pg"}, {"table", "killed"}, {"mode", mode}}, &connections_,
-                              {batch->schema()});
-      if (!op.ok()) _exit(2);
-      ExecContext ctx;
-      ctx.connections = &connections_;
-      if (!(*op)->Open(ctx).ok()) _exit(3);
-      auto state = (*op)->MakeThreadState();
-      struct Null : Emitter { Status Emit(int, BatchPtr) override { return Status::OK(); } } sink;
-      for (int i = 0;; ++i) {
-        if (!(*op)->Consume(0, batch, state.get(), sink).ok()) _exit(4);
-        if (i == 20) (void)!write(ready[1], "x", 1);
-      }
-    }
-    close(ready[1]);
-    char x;
-    ASSERT_EQ(read(ready[0], &x, 1), 1) << "loader did not start";
-    close(ready[0]);
-    kill(child, SIGKILL);
-    int status = 0;
-    waitpid(child, &status, 0);
-    EXPECT_TRUE(WIFSIGNALED(status));
+    ASSERT_TRUE(KillLoaderMidStream("load.postgres", {{"connection", "pg"}, {"table", "killed"}, {"mode", mode}},
+                                    &connections_, 20));
     // The server notices the dead client and rolls its transaction back (wait for its backend).
     for (int i = 0; i < 100; ++i) {
       if (Sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'logidata' AND query LIKE 'COPY%'")[0][0] == "0") break;

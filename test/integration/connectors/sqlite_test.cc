@@ -135,33 +135,8 @@ TEST_F(SqliteTest, Faults) {
 
 TEST_F(SqliteTest, KilledLoadLeavesFileUnchanged) {
   Exec("CREATE TABLE k (id INTEGER, v TEXT); INSERT INTO k VALUES (1, 'old')");
-  int ready[2];
-  ASSERT_EQ(pipe(ready), 0);
-  pid_t child = fork();
-  if (child == 0) {
-    close(ready[0]);
-    std::vector<std::vector<std::string>> rows;
-    for (int i = 0; i < 5000; ++i) rows.push_back({std::to_string(i), "new"});
-    auto batch = MakeBatch("id:int64, v:string", rows);
-    auto op = BindConnector("load.sqlite", {{"connection", "lite"}, {"table", "k"}, {"mode", "truncate"}}, &connections_,
-                            {batch->schema()});
-    if (!op.ok()) _exit(2);
-    ExecContext ctx;
-    ctx.connections = &connections_;
-    if (!(*op)->Open(ctx).ok()) _exit(3);
-    struct Null : Emitter { Status Emit(int, BatchPtr) override { return Status::OK(); } } sink;
-    for (int i = 0;; ++i) {
-      if (!(*op)->Consume(0, batch, nullptr, sink).ok()) _exit(4);
-      if (i == 50) (void)!write(ready[1], "x", 1);
-    }
-  }
-  close(ready[1]);
-  char x;
-  ASSERT_EQ(read(ready[0], &x, 1), 1);
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
-  EXPECT_TRUE(WIFSIGNALED(status));
+  ASSERT_TRUE(KillLoaderMidStream("load.sqlite", {{"connection", "lite"}, {"table", "k"}, {"mode", "truncate"}},
+                                  &connections_, 50));
   EXPECT_EQ(Sql("SELECT id, v FROM k"), (std::vector<std::vector<std::string>>{{"1", "old"}}));
 }
 
