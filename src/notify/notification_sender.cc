@@ -65,6 +65,24 @@ struct CurlHandle {
   }
 };
 
+int AbortWhenAbandoned(void* ud, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* abandon = static_cast<const std::atomic<bool>*>(ud);
+  return abandon && abandon->load() ? 1 : 0;
+}
+
+void CommonOptions(CURL* h, const DeliveryOptions& o) {
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(o.timeout_seconds));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  if (o.abandon) {
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, AbortWhenAbandoned);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(o.abandon));
+  }
+}
+
+bool Abandoned(const DeliveryOptions& o) { return o.abandon && o.abandon->load(); }
+
 }  // namespace
 
 SmtpSettings SmtpSettings::FromEnvironment() {
@@ -85,8 +103,15 @@ Status NotificationSender::PostJson(const NotificationSetting& setting, const st
   int backoff = options_.first_backoff_ms;
   for (int attempt = 1; attempt <= std::max(1, options_.attempts); ++attempt) {
     if (attempt > 1) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
+      auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(backoff);
+      while (!Abandoned(options_) && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
       backoff *= 2;
+    }
+    if (Abandoned(options_)) {
+      last_error = "abandoned at shutdown" + (last_error.empty() ? "" : " after " + last_error);
+      break;
     }
     CurlHandle c;
     if (!c.h) return Status::Internal("cannot create a libcurl handle");
@@ -102,9 +127,7 @@ Status NotificationSender::PostJson(const NotificationSetting& setting, const st
     curl_easy_setopt(c.h, CURLOPT_HTTPHEADER, c.list);
     curl_easy_setopt(c.h, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    curl_easy_setopt(c.h, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout_seconds));
-    curl_easy_setopt(c.h, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
+    CommonOptions(c.h, options_);
     curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, Discard);
     CURLcode rc = curl_easy_perform(c.h);
     if (rc != CURLE_OK) {
@@ -152,8 +175,7 @@ Status NotificationSender::SendEmail(const NotificationSetting& setting, const R
   curl_easy_setopt(c.h, CURLOPT_READFUNCTION, ReadUpload);
   curl_easy_setopt(c.h, CURLOPT_READDATA, &upload);
   curl_easy_setopt(c.h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c.h, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout_seconds));
-  curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
+  CommonOptions(c.h, options_);
   if (!smtp_.user.empty()) {
     curl_easy_setopt(c.h, CURLOPT_USERNAME, smtp_.user.c_str());
     curl_easy_setopt(c.h, CURLOPT_PASSWORD, smtp_.password.c_str());

@@ -4,6 +4,7 @@
 // 429, 5xx and transport errors. Blocking; stateless apart from its options; thread-safe.
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,8 @@ struct DeliveryOptions {
   int attempts = 4;          // HTTP channels: first try + retries
   int first_backoff_ms = 500;  // doubles after each failed attempt
   int timeout_seconds = 15;  // per attempt
+  // Once true, transfers in progress are aborted and no retry starts (bounded shutdown).
+  const std::atomic<bool>* abandon = nullptr;
 };
 
 // What a notification says about a run.

@@ -16,17 +16,26 @@ double SecondsBetween(const std::string& from, const std::string& to) {
 }  // namespace
 
 RunNotifier::RunNotifier(Database* db, const SecretBox* box, RunNotifierOptions options)
-    : db_(db), box_(box), options_(std::move(options)), sender_(options_.smtp, options_.delivery) {
+    : db_(db),
+      box_(box),
+      options_([&] {
+        options.delivery.abandon = &abandon_;
+        return std::move(options);
+      }()),
+      sender_(options_.smtp, options_.delivery) {
   thread_ = std::thread([this] { Loop(); });
 }
 
 RunNotifier::~RunNotifier() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-    drain_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(options_.drain_seconds);
-  }
+  std::unique_lock lock(mu_);
+  stopping_ = true;
   cv_.notify_all();
+  // Queued deliveries get drain_seconds; then transfers in progress are aborted.
+  if (!cv_.wait_for(lock, std::chrono::seconds(options_.drain_seconds), [&] { return finished_; })) {
+    abandon_ = true;
+    spdlog::warn("{} run(s) left with unsent notifications at shutdown", queue_.size());
+  }
+  lock.unlock();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -70,9 +79,9 @@ void RunNotifier::Loop() {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      if (stopping_ && std::chrono::steady_clock::now() > drain_deadline_) {
-        spdlog::warn("{} run(s) left with unsent notifications at shutdown", queue_.size());
+      if (queue_.empty() || abandon_) {
+        finished_ = true;
+        cv_.notify_all();
         return;
       }
       job = std::move(queue_.front());

@@ -5,6 +5,7 @@
 // never changes the run. Thread-safe; the destructor waits a bounded time for queued runs.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -52,12 +53,13 @@ class RunNotifier {
   Database* db_;
   const SecretBox* box_;
   RunNotifierOptions options_;
-  NotificationSender sender_;
+  NotificationSender sender_;  // its options point at abandon_
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
   bool stopping_ = false;
-  std::chrono::steady_clock::time_point drain_deadline_{};
+  bool finished_ = false;  // the delivery thread has left its loop
+  std::atomic<bool> abandon_{false};
   std::thread thread_;
 };
 

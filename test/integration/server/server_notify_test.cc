@@ -275,6 +275,32 @@ TEST_P(NotifyTest, DeadEndpointLeavesTheRunSucceededWithALoggedFailure) {
   EXPECT_EQ(got[0].headers.at("x-logidata-signature"), "sha256=" + HexEncode(HmacSha256("k", got[0].body)));
 }
 
+TEST_P(NotifyTest, ShutdownDoesNotWaitForAHangingEndpoint) {
+  // Listens but never answers: deliveries hang until their timeout.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  listen(fd, 16);
+  Post("/api/v1/notifications",
+       {{"name", "hang"}, {"channel", "webhook"}, {"url", "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/"},
+        {"events", {"run.succeeded"}}},
+       201);
+  std::string run_id = Post("/api/v1/pipelines/" + CreatePipeline("hang") + "/runs", json::object(), 202)["id"];
+  EXPECT_EQ(WaitRun(run_id)["status"], "succeeded");
+  auto start = std::chrono::steady_clock::now();
+  int status = server_.Stop();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  close(fd);
+  EXPECT_NE(status, -1) << "the server had to be killed";
+  EXPECT_LT(seconds, 14.0);
+  EXPECT_NE(ReadFile(dir_ + "/data/server.out").find("notification 'hang' to webhook"), std::string::npos)
+      << ReadFile(dir_ + "/data/server.out");
+}
+
 TEST_P(NotifyTest, RunsLeftRunningByADeadServerNotifyInterrupted) {
   WebhookReceiver receiver;
   Post("/api/v1/notifications",
