@@ -77,7 +77,7 @@ class ByteMatcher {
   }
 
  private:
-  char a_, b_, c_;
+  [[maybe_unused]] char a_, b_, c_;  // the scalar fallback's; unused when SIMD compiles in
 #if defined(__AVX512BW__)
   __m512i va_, vb_, vc_;
 #elif defined(__AVX2__)
