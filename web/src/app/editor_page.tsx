@@ -361,6 +361,8 @@ function Editor({ pipelineId }: { pipelineId: string }) {
 
   const selectedId = selection.length === 1 ? selection[0] : null;
   const previewLabel = doc.nodes.find((n) => n.id === previewNode)?.name || previewNode || '';
+  // Saved previews are used only for a stored pipeline without unsaved changes.
+  const savedPreviewKey = doc.id && !dirty ? { pipelineId: doc.id, version: doc.version } : undefined;
   const failedNode = runStatus === 'failed' ? (Object.entries(useEditorStore.getState().nodeMetrics).find(([, m]) => m.status === 'failed')?.[0] ?? null) : null;
 
   return (
@@ -483,7 +485,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
                 pipeline={toServerJson(upstreamSubgraph(doc, previewNode))}
                 nodeId={previewNode}
                 nodeLabel={previewLabel}
-                savedKey={doc.id && !dirty ? { pipelineId: doc.id, version: doc.version } : undefined}
+                savedKey={savedPreviewKey}
                 onClose={() => setPreviewNode(null)}
               />
             </Box>
@@ -496,6 +498,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
             errors={errors.get(selectedId) ?? []}
             readOnly={readOnly}
             pipelineId={doc.id}
+            savedPreviewKey={savedPreviewKey}
             onPreview={() => setPreviewNode(selectedId)}
           />
         )}

@@ -5,7 +5,8 @@ import Divider from '@mui/material/Divider';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import Alert from '@mui/material/Alert';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useDocStructure, useEditorStore } from '../store/editor_store';
 import { moduleKey, type ModuleIndex } from '../model/modules';
 import { SchemaForm } from '../forms/schema_form';
@@ -13,12 +14,28 @@ import { FormContext } from '../forms/form_context';
 import { iconFor, kKindColors } from '../canvas/module_icon';
 import { PortInputs } from './port_inputs';
 import { TemplateControls } from './template_controls';
+import { savedPreviewQuery, type SavedPreviewKey } from '../components/preview_panel';
 
 // Typing in a field within this window of the previous edit extends the same undo step.
 const kCoalesceMs = 1000;
 
-export function NodeConfigPanel(props: { nodeId: string; modules: ModuleIndex; errors: string[]; readOnly: boolean; pipelineId: string; onPreview: () => void }) {
-  const { nodeId, modules, errors, readOnly, pipelineId, onPreview } = props;
+export function NodeConfigPanel(props: {
+  nodeId: string;
+  modules: ModuleIndex;
+  errors: string[];
+  readOnly: boolean;
+  pipelineId: string;
+  savedPreviewKey?: SavedPreviewKey;
+  onPreview: () => void;
+}) {
+  const { nodeId, modules, errors, readOnly, pipelineId, savedPreviewKey, onPreview } = props;
+  const queryClient = useQueryClient();
+  // Fetch the node's saved preview ahead, so "Preview data" shows it at once.
+  const savedFor = savedPreviewKey?.pipelineId;
+  const savedVersion = savedPreviewKey?.version;
+  useEffect(() => {
+    if (savedFor && savedVersion !== undefined) void queryClient.prefetchQuery(savedPreviewQuery({ pipelineId: savedFor, version: savedVersion }, nodeId));
+  }, [queryClient, nodeId, savedFor, savedVersion]);
   const doc = useDocStructure();
   const node = doc.nodes.find((n) => n.id === nodeId);
   const last = useRef({ at: 0, field: '' });

@@ -11,7 +11,8 @@ import Typography from '@mui/material/Typography';
 import CloseIcon from '@mui/icons-material/Close';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Preview } from '../api/endpoints';
-import type { ColumnProfile, PreviewColumn, SavedPreviewSummary } from '../api/types';
+import { useQueryClient } from '@tanstack/react-query';
+import type { ColumnProfile, PreviewColumn, SavedPreview, SavedPreviewSummary } from '../api/types';
 import { pagesFor } from '../model/virtual_window';
 import { rowsToCsv, rowsToJson } from '../model/table_export';
 import { ProblemAlert } from './problem_alert';
@@ -36,6 +37,20 @@ interface PreviewState {
 export interface SavedPreviewKey {
   pipelineId: string;
   version: number;
+}
+
+// The newest saved preview of a node with its rows, or null; cached briefly so the editor can
+// fetch it when a node is selected and the preview opens at once.
+export function savedPreviewQuery(key: SavedPreviewKey, nodeId: string) {
+  return {
+    queryKey: ['saved-preview', key.pipelineId, nodeId, key.version],
+    queryFn: async (): Promise<SavedPreview | null> => {
+      const found = pickSavedPreview(await Preview.saved(key.pipelineId, nodeId), nodeId, key.version);
+      return found ? Preview.savedResult(found.id) : null;
+    },
+    staleTime: 60_000,
+    retry: false,
+  };
 }
 
 // The newest saved preview of the node made from this version of the pipeline, if any.
@@ -70,6 +85,7 @@ export function PreviewPanel({
   const generation = useRef(0);
   const pipelineRef = useRef(pipeline);
   pipelineRef.current = pipeline;
+  const queryClient = useQueryClient();
   const savedKeyRef = useRef(savedKey);
   savedKeyRef.current = savedKey;
 
@@ -82,6 +98,8 @@ export function PreviewPanel({
         // Only the first page is worth keeping for reopening.
         const keep = page === 0 ? savedKeyRef.current?.pipelineId : undefined;
         const r = await Preview.fetch(pipelineRef.current, nodeId, page * kPreviewPageSize, kPreviewPageSize, keep);
+        // A newly saved preview replaces the cached one for the next opening.
+        if (keep && r.preview_id) void queryClient.invalidateQueries({ queryKey: ['saved-preview', keep, nodeId] });
         if (gen !== generation.current) return;
         setState((prev) => {
           const pages = new Map(prev?.pages ?? []);
@@ -104,7 +122,7 @@ export function PreviewPanel({
         inflight.current.delete(page);
       }
     },
-    [nodeId],
+    [nodeId, queryClient],
   );
 
   const reload = useCallback(() => {
@@ -125,10 +143,9 @@ export function PreviewPanel({
     }
     void (async () => {
       try {
-        const found = pickSavedPreview(await Preview.saved(key.pipelineId, nodeId), nodeId, key.version);
-        if (found) {
-          const full = await Preview.savedResult(found.id);
-          if (gen !== generation.current) return;
+        const full = await queryClient.fetchQuery(savedPreviewQuery(key, nodeId));
+        if (gen !== generation.current) return;
+        if (full) {
           const r = full.result;
           setState({
             schema: r.schema ?? [],
@@ -137,7 +154,7 @@ export function PreviewPanel({
             // A truncated result holds fewer rows than a page: further pages come on Refresh.
             exhausted: r.exhausted || full.truncated || (r.rows?.length ?? 0) < kPreviewPageSize,
             known: r.rows?.length ?? 0,
-            saved: found,
+            saved: full,
           });
           return;
         }
@@ -146,7 +163,7 @@ export function PreviewPanel({
       }
       if (gen === generation.current) void fetchPage(0, gen);
     })();
-  }, [fetchPage, nodeId]);
+  }, [fetchPage, nodeId, queryClient]);
 
   // Rows shown: everything known, plus one page of placeholders while more may exist.
   const rowCount = state ? state.known + (state.exhausted ? 0 : kPreviewPageSize) : 0;
