@@ -150,7 +150,7 @@ ColumnPtr TakeColumn(const Column& column, std::span<const int32_t> indices) {
         int32_t idx = indices[static_cast<size_t>(i)];
         if (idx >= 0) {
           int32_t len = src_offsets[idx + 1] - src_offsets[idx];
-          std::memcpy(dst + pos, src + src_offsets[idx], static_cast<size_t>(len));
+          if (len > 0) std::memcpy(dst + pos, src + src_offsets[idx], static_cast<size_t>(len));  // dst is null when all are empty
           pos += len;
         }
         out_offsets[i + 1] = pos;

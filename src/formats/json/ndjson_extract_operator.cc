@@ -6,7 +6,7 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "common/json_text.h"
+#include "formats/json/json_error_location.h"
 #include "formats/json/json_reader.h"
 #include "formats/json/record_schema.h"
 #include "types/column_builder.h"
@@ -128,7 +128,7 @@ class ChunkDecoder {
     auto error = state_.parser.parse(text + begin, end - begin, false).get(doc);
     if (error) {
       // simdjson says only that the line is invalid; the locator finds where and why.
-      if (auto located = LocateJsonSyntaxError(std::string_view(text + begin, end - begin))) {
+      if (auto located = LocateSimdjsonError(std::string_view(text + begin, end - begin))) {
         return Status::DataError(Located(chunk_, begin + located->column - 1) + ": invalid JSON: " + located->reason);
       }
       return Status::DataError(Located(chunk_, begin) + ": invalid JSON: " + simdjson::error_message(error));
