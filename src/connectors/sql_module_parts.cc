@@ -2,6 +2,22 @@
 
 namespace logidata {
 
+namespace {
+
+// The fields every database module's descriptor shares.
+ModuleDescriptor DatabaseModule(ModuleKind kind, std::string name, std::string summary, std::string description) {
+  ModuleDescriptor d;
+  d.kind = kind;
+  d.name = std::move(name);
+  d.summary = std::move(summary);
+  d.description = std::move(description);
+  d.category = "databases";
+  d.icon = "database";
+  return d;
+}
+
+}  // namespace
+
 Result<SqlSource> ReadSqlSource(const nlohmann::json& cfg, SqlDialect dialect) {
   SqlSource s;
   s.connection = cfg.value("connection", std::string());
@@ -37,13 +53,7 @@ nlohmann::json SqlSourceProperties(const std::string& database, bool has_schema)
 
 ModuleDescriptor SqlExtractDescriptor(std::string name, std::string summary, std::string description,
                                       nlohmann::json properties, OperatorFactory factory) {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kExtract;
-  d.name = std::move(name);
-  d.summary = std::move(summary);
-  d.description = std::move(description);
-  d.category = "databases";
-  d.icon = "database";
+  ModuleDescriptor d = DatabaseModule(ModuleKind::kExtract, std::move(name), std::move(summary), std::move(description));
   d.outputs = {{"out", "Rows of the table or query"}};
   d.config_schema = {{"type", "object"},
                      {"required", {"connection"}},
@@ -55,13 +65,7 @@ ModuleDescriptor SqlExtractDescriptor(std::string name, std::string summary, std
 
 ModuleDescriptor SqlLoadDescriptor(std::string name, std::string summary, std::string description, bool has_schema,
                                    DatabaseLoadMaker make) {
-  ModuleDescriptor d;
-  d.kind = ModuleKind::kLoad;
-  d.name = name;
-  d.summary = std::move(summary);
-  d.description = std::move(description);
-  d.category = "databases";
-  d.icon = "database";
+  ModuleDescriptor d = DatabaseModule(ModuleKind::kLoad, name, std::move(summary), std::move(description));
   d.inputs = {{"in", "Rows to write"}};
   d.config_schema = {{"type", "object"},
                      {"required", {"connection", "table"}},

@@ -9,15 +9,6 @@ namespace logidata {
 
 namespace {
 
-uint16_t BE16(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return static_cast<uint16_t>((u[0] << 8) | u[1]);
-}
-uint32_t BE32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | uint32_t{u[3]};
-}
-
 // "PGCOPY\n\377\r\n\0", then int32 flags and int32 header-extension length.
 constexpr char kSignature[] = "PGCOPY\n\377\r\n";
 constexpr size_t kSignatureBytes = 11;
@@ -48,7 +39,7 @@ Result<bool> PgCopyDecoder::ReadRows(PgConnection& conn, std::vector<ColumnBuild
         return Status::DataError(context_ + ": unexpected COPY header");
       }
       p += 15;
-      uint32_t extension = BE32(p);
+      uint32_t extension = GetBE32(p);
       p += 4;
       if (extension > static_cast<uint32_t>(end - p)) return Status::DataError(context_ + ": truncated COPY header");
       p += extension;
@@ -62,7 +53,7 @@ Result<bool> PgCopyDecoder::ReadRows(PgConnection& conn, std::vector<ColumnBuild
 
 Status PgCopyDecoder::DecodeRow(const char* p, const char* end, std::vector<ColumnBuilder>& builders, int64_t row) {
   if (end - p < 2) return Status::DataError(context_ + ": truncated COPY row " + std::to_string(row));
-  int16_t nfields = static_cast<int16_t>(BE16(p));
+  int16_t nfields = static_cast<int16_t>(GetBE16(p));
   p += 2;
   if (nfields == -1) return Status::OK();  // the trailer
   const size_t ncols = builders.size();
@@ -73,7 +64,7 @@ Status PgCopyDecoder::DecodeRow(const char* p, const char* end, std::vector<Colu
   const std::vector<uint32_t>& oids = *decode_oids_;
   for (size_t c = 0; c < ncols; ++c) {
     if (end - p < 4) return Status::DataError(context_ + ": truncated COPY row " + std::to_string(row));
-    int32_t flen = static_cast<int32_t>(BE32(p));
+    int32_t flen = static_cast<int32_t>(GetBE32(p));
     p += 4;
     if (flen < 0) {
       builders[c].AppendNull();

@@ -16,16 +16,6 @@ namespace {
 constexpr int32_t kPgEpochDays = 10957;                       // 2000-01-01 - 1970-01-01
 constexpr int64_t kPgEpochMicros = int64_t{kPgEpochDays} * kMicrosPerDay;
 
-uint16_t GetBE16(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return static_cast<uint16_t>((u[0] << 8) | u[1]);
-}
-uint32_t GetBE32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | uint32_t{u[3]};
-}
-uint64_t GetBE64(const char* p) { return (uint64_t{GetBE32(p)} << 32) | GetBE32(p + 4); }
-
 int128_t Pow10(int n) {
   int128_t r = 1;
   for (int i = 0; i < n; ++i) r *= 10;

@@ -33,6 +33,17 @@ std::string PgDdlType(const DataType& type);
 // from PgTypeToDataType). DataError on malformed input.
 Status AppendPgBinary(uint32_t oid, const char* data, int length, ColumnBuilder& builder);
 
+// Reads a big-endian integer (the wire byte order).
+inline uint16_t GetBE16(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return static_cast<uint16_t>((u[0] << 8) | u[1]);
+}
+inline uint32_t GetBE32(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | uint32_t{u[3]};
+}
+inline uint64_t GetBE64(const char* p) { return (uint64_t{GetBE32(p)} << 32) | GetBE32(p + 4); }
+
 // Appends a big-endian integer.
 inline void PutBE16(std::string& out, uint16_t v) {
   char b[2] = {static_cast<char>(v >> 8), static_cast<char>(v)};
