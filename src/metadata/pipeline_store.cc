@@ -131,8 +131,10 @@ Status DeletePipeline(Database& db, const std::string& org_id, const std::string
     if (!cur.ok()) return cur.status();
     if (cur->rows.empty()) return Status::NotFound("pipeline not found");
     auto before = nlohmann::json::parse(cur->rows[0].Str("document"), nullptr, false);
+    // Its notification settings and saved previews go with it (runs stay in history).
     for (const char* sql : {"DELETE FROM pipeline_versions WHERE pipeline_id = ?", "DELETE FROM pipeline_state WHERE pipeline_id = ?",
-                            "DELETE FROM pipelines WHERE id = ?"}) {
+                            "DELETE FROM notification_settings WHERE pipeline_id = ?",
+                            "DELETE FROM data_previews WHERE pipeline_id = ?", "DELETE FROM pipelines WHERE id = ?"}) {
       auto r = c.Query(sql, {id});
       if (!r.ok()) return r.status();
     }

@@ -401,6 +401,14 @@ TEST_P(NotifyTest, PreviewsAreSavedReopenedAndPruned) {
   Session other = Register(C(), "pother");
   EXPECT_EQ(C().Call("GET", "/api/v1/pipelines/" + pipeline + "/previews", "", other.Auth()).status, 404);
   EXPECT_EQ(C().Call("GET", "/api/v1/previews/" + flt["items"][0]["id"].get<std::string>(), "", other.Auth()).status, 404);
+  // Deleting the pipeline takes its saved previews and its own notification settings with it.
+  json scoped = Post("/api/v1/notifications",
+                     {{"name", "previewed-only"}, {"channel", "email"}, {"to", {"a@b.co"}}, {"events", {"run.failed"}},
+                      {"pipeline_id", pipeline}},
+                     201);
+  ASSERT_EQ(C().Call("DELETE", "/api/v1/pipelines/" + pipeline, "", s_.Auth()).status, 204);
+  EXPECT_EQ(C().Call("GET", "/api/v1/previews/" + flt["items"][0]["id"].get<std::string>(), "", s_.Auth()).status, 404);
+  EXPECT_EQ(C().Call("GET", "/api/v1/notifications/" + scoped["id"].get<std::string>(), "", s_.Auth()).status, 404);
 }
 
 TEST_P(NotifyTest, WorkerRunsReachWebSocketSubscribersAndNotify) {
