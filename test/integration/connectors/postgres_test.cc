@@ -294,6 +294,14 @@ TEST_F(PostgresTest, ParallelTableScanReadsOneSnapshotInOrder) {
     EXPECT_EQ(changed, 0);
     (*op)->Abort();
   }
+  // An empty table still gives one (empty) batch carrying the schema.
+  Sql("DROP TABLE IF EXISTS empty_scan; CREATE TABLE empty_scan (id bigint, s text)");
+  auto empty = RunExtract("extract.postgres", {{"connection", "pg"}, {"table", "empty_scan"}, {"connections", 4}},
+                          &connections_);
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  ASSERT_EQ(empty->size(), 1u);
+  EXPECT_EQ((*empty)[0]->num_rows(), 0);
+  EXPECT_EQ((*empty)[0]->schema()->ToString(), "id: int64, s: string");
   // Views and queries keep the single stream (no ctid); they read the same rows.
   Sql("DROP VIEW IF EXISTS scan_view; DROP TABLE IF EXISTS scan;"
       "CREATE TABLE scan AS SELECT g::bigint AS id, md5(g::text) AS s FROM generate_series(1, 200000) g;"
