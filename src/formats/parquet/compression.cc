@@ -112,6 +112,18 @@ Status Decompress(pq::CompressionCodec::type codec, const uint8_t* input, size_t
   }
 }
 
+namespace {
+
+// Room for one compressed page, kept per thread: growing `out` by the codec's worst-case bound for
+// every page would zero-fill (and page-fault) that much memory only to shrink it again.
+char* CompressScratch(size_t bytes) {
+  thread_local std::string scratch;
+  if (scratch.size() < bytes) scratch.resize(bytes);
+  return scratch.data();
+}
+
+}  // namespace
+
 Status Compress(pq::CompressionCodec::type codec, const uint8_t* input, size_t input_size, std::string* out,
                 int level) {
   size_t start = out->size();
@@ -120,10 +132,10 @@ Status Compress(pq::CompressionCodec::type codec, const uint8_t* input, size_t i
       out->append(reinterpret_cast<const char*>(input), input_size);
       return Status::OK();
     case pq::CompressionCodec::SNAPPY: {
-      out->resize(start + snappy::MaxCompressedLength(input_size));
+      char* dst = CompressScratch(snappy::MaxCompressedLength(input_size));
       size_t n = 0;
-      snappy::RawCompress(reinterpret_cast<const char*>(input), input_size, out->data() + start, &n);
-      out->resize(start + n);
+      snappy::RawCompress(reinterpret_cast<const char*>(input), input_size, dst, &n);
+      out->append(dst, n);
       return Status::OK();
     }
     case pq::CompressionCodec::GZIP: {
@@ -145,20 +157,20 @@ Status Compress(pq::CompressionCodec::type codec, const uint8_t* input, size_t i
       return Status::OK();
     }
     case pq::CompressionCodec::ZSTD: {
-      out->resize(start + ZSTD_compressBound(input_size));
+      const size_t bound = ZSTD_compressBound(input_size);
+      char* dst = CompressScratch(bound);
       thread_local ZSTD_CCtx* cctx = ZSTD_createCCtx();
-      size_t n = ZSTD_compressCCtx(cctx, out->data() + start, out->size() - start, input, input_size,
-                                   level != 0 ? level : 3);
+      size_t n = ZSTD_compressCCtx(cctx, dst, bound, input, input_size, level != 0 ? level : 3);
       if (ZSTD_isError(n)) return Status::Internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
-      out->resize(start + n);
+      out->append(dst, n);
       return Status::OK();
     }
     case pq::CompressionCodec::LZ4_RAW: {
-      out->resize(start + static_cast<size_t>(LZ4_compressBound(static_cast<int>(input_size))));
-      int n = LZ4_compress_default(reinterpret_cast<const char*>(input), out->data() + start,
-                                   static_cast<int>(input_size), static_cast<int>(out->size() - start));
+      const int bound = LZ4_compressBound(static_cast<int>(input_size));
+      char* dst = CompressScratch(static_cast<size_t>(bound));
+      int n = LZ4_compress_default(reinterpret_cast<const char*>(input), dst, static_cast<int>(input_size), bound);
       if (n <= 0 && input_size > 0) return Status::Internal("lz4 compression failed");
-      out->resize(start + static_cast<size_t>(n));
+      out->append(dst, static_cast<size_t>(n));
       return Status::OK();
     }
     default:
