@@ -8,8 +8,6 @@
 #include <fstream>
 #include <iostream>
 
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "auth/auth_service.h"
@@ -20,6 +18,7 @@
 #include "notify/run_notifier.h"
 #include "scheduler/run_executor.h"
 #include "scheduler/schedule_trigger.h"
+#include "server/access_log_sink.h"
 #include "server/api_handler.h"
 #include "server/event_hub.h"
 #include "server/http_server.h"
@@ -60,12 +59,8 @@ Result<Store> OpenStore(const std::string& data_dir, const std::string& database
 
 std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
   if (where == "off" || where.empty()) return nullptr;
-  // Synchronous loggers into stdio's buffer, flushed once a second (and at shutdown): an async
-  // logger wakes its thread for every line, and those wake-ups cost more than the formatting.
-  std::shared_ptr<spdlog::logger> logger = where == "stdout" ? spdlog::stdout_logger_mt("access")
-                                                             : spdlog::basic_logger_mt("access", where);
+  auto logger = std::make_shared<spdlog::logger>("access", std::make_shared<AccessLogSink>(where));
   logger->set_pattern("%v");
-  spdlog::flush_every(std::chrono::seconds(1));
   return logger;
 }
 
