@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "loopback_port.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -297,14 +299,9 @@ inline pid_t StartWorker(const std::string& database_url, const std::string& dat
 // A TCP port on 127.0.0.1 that nothing listens on (at the moment of the call).
 inline int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = BindLoopback(fd);
   close(fd);
-  return ntohs(addr.sin_port);
+  return port;
 }
 
 // A signed-in user with an organization.

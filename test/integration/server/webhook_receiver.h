@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_port.h"
+
 namespace logidata::testing {
 
 class WebhookReceiver {
@@ -31,13 +33,7 @@ class WebhookReceiver {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    port_ = BindLoopback(fd_);
     listen(fd_, 16);
     thread_ = std::thread([this] { Loop(); });
   }
