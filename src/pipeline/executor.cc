@@ -22,8 +22,9 @@ BatchPtr WithSequence(const BatchPtr& batch, uint64_t sequence) {
   return copy;
 }
 
-void AtomicMax(std::atomic<uint64_t>& target, uint64_t value) {
-  uint64_t cur = target.load(std::memory_order_relaxed);
+template <typename T>
+void AtomicMax(std::atomic<T>& target, T value) {
+  T cur = target.load(std::memory_order_relaxed);
   while (value > cur && !target.compare_exchange_weak(cur, value, std::memory_order_relaxed)) {
   }
 }
@@ -86,6 +87,7 @@ struct Executor::NodeRuntime {
     std::vector<BatchPtr> batches;
   };
   std::vector<std::unique_ptr<ParkedPort>> parked;  // per input port; null when delivered directly
+  std::atomic<int64_t> parked_bytes{0};             // held by parked ports, shown as the node's memory
   std::unique_ptr<OperatorState> ordered_state;
   std::vector<std::unique_ptr<std::atomic<uint64_t>>> next_seq;  // per output port
   std::vector<uint64_t> produce_seq_base;                         // per output port
@@ -405,7 +407,7 @@ Status Executor::EmitFromNode(WorkerContext& w, int node, int port, BatchPtr bat
   n.rows_out.fetch_add(batch->num_rows(), std::memory_order_relaxed);
   n.batches_out.fetch_add(1, std::memory_order_relaxed);
   n.bytes_out.fetch_add(batch->ByteSize(), std::memory_order_relaxed);
-  AtomicMax(*n.next_seq[static_cast<size_t>(port)], batch->sequence() + 1);
+  AtomicMax<uint64_t>(*n.next_seq[static_cast<size_t>(port)], batch->sequence() + 1);
   if (node == options_.capture_node && port == options_.capture_port && options_.capture) {
     if (!options_.capture(batch)) {
       stop_early_.store(true);
@@ -428,6 +430,8 @@ Status Executor::Deliver(WorkerContext& w, int node, int port, const BatchPtr& b
     std::lock_guard<std::mutex> lock(parked->mu);
     if (!parked->open) {
       parked->batches.push_back(batch);
+      int64_t held = n.parked_bytes.fetch_add(batch->ByteSize(), std::memory_order_relaxed) + batch->ByteSize();
+      AtomicMax(n.peak_memory, held);
       return Status::OK();
     }
   }
@@ -646,8 +650,11 @@ void Executor::OpenParkedPorts(int node) {
       for (const auto& batch : parked->batches) {
         if (ShouldStop() || !DeliverInOrder(*w, node, static_cast<int>(p), batch).ok()) return;
       }
+      int64_t held = 0;
+      for (const auto& batch : parked->batches) held += batch->ByteSize();
       parked->batches.clear();
       parked->batches.shrink_to_fit();
+      n.parked_bytes.fetch_sub(held, std::memory_order_relaxed);
       parked->open = true;
       finish = parked->finish_pending;
     }
@@ -706,7 +713,7 @@ std::map<std::string, NodeMetrics> Executor::Snapshot() {
     int64_t done = n->done_ns.load();
     if (first >= 0) m.wall_seconds = static_cast<double>((done >= 0 ? done : now) - first) / 1e9;
     if (n->op != nullptr) {
-      int64_t mem = n->op->MemoryUsage();
+      int64_t mem = n->op->MemoryUsage() + n->parked_bytes.load(std::memory_order_relaxed);
       int64_t peak = n->peak_memory.load();
       while (mem > peak && !n->peak_memory.compare_exchange_weak(peak, mem)) {
       }

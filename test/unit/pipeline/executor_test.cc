@@ -120,6 +120,8 @@ TEST(ExecutorTest, SelfJoinHoldsTheProbeSideUntilTheBuildSideIsComplete) {
       std::sort(out.begin(), out.end());
       EXPECT_EQ(out, Range(10000, 2)) << probe_path << ", " << threads << " threads";
       EXPECT_EQ(r.nodes["lk"].rows_in, 40000 - (std::string(probe_path) == "direct" ? 0 : 10000));
+      // The held probe batches count as the node's memory while they wait.
+      EXPECT_GT(r.nodes["lk"].peak_memory_bytes, 0) << probe_path;
     }
   }
 }
