@@ -88,6 +88,22 @@ const std::vector<Migration>& MetadataMigrations() {
            "created_by TEXT, created_at TEXT NOT NULL)",
            "CREATE INDEX data_previews_node ON data_previews(pipeline_id, node_id, created_at)",
        }},
+      // Accounts and keys: access tokens carry the user's token_version (bumped on logout, password
+      // change, deactivation, member removal, so older tokens stop working), API keys may expire,
+      // admins invite users, and server-wide secrets (the JWT signing key) live apart from the
+      // master key, encrypted under it.
+      {3,
+       "token revocation, API key expiry, invitations, server keys",
+       {
+           "ALTER TABLE users ADD COLUMN token_version BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE api_keys ADD COLUMN expires_at TEXT",
+           "CREATE TABLE invitations (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id) ON "
+           "DELETE CASCADE, email TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, invited_by "
+           "TEXT, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, accepted_at TEXT, accepted_by TEXT, revoked "
+           "BIGINT NOT NULL DEFAULT 0)",
+           "CREATE INDEX invitations_org ON invitations(org_id, created_at)",
+           "CREATE TABLE server_keys (name TEXT PRIMARY KEY, value_enc TEXT NOT NULL, created_at TEXT NOT NULL)",
+       }},
   };
   return kMigrations;
 }
