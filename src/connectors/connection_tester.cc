@@ -22,8 +22,8 @@ Status TestMysql(const ConnectionConfig& config) {
   return Status::OK();
 }
 
-Status TestSqlite(const ConnectionConfig& config) {
-  LD_ASSIGN_OR_RETURN(auto db, SqliteDatabase::Open(config, /*create=*/false));
+Status TestSqlite(const ConnectionConfig& config, const PathSandbox* sandbox) {
+  LD_ASSIGN_OR_RETURN(auto db, SqliteDatabase::Open(config, /*create=*/false, sandbox, FileAccess::kRead));
   return Status::OK();
 }
 
@@ -31,6 +31,8 @@ Status TestHttp(const ConnectionConfig& config) {
   HttpClientOptions options;
   options.max_retries = 0;
   options.timeout_seconds = 10;
+  options.egress = config.egress;
+  options.max_response_bytes = int64_t{1} << 20;  // reaching the server is what counts
   HttpClient client(options);
   LD_ASSIGN_OR_RETURN(HttpAuth auth, HttpAuth::FromConnection(config));
   HttpClientRequest req;
@@ -45,11 +47,11 @@ Status TestHttp(const ConnectionConfig& config) {
 
 }  // namespace
 
-Status TestConnection(const ConnectionConfig& config) {
+Status TestConnection(const ConnectionConfig& config, const PathSandbox* sandbox) {
   Status s;
   if (config.type == "postgres" || config.type == "postgresql") s = TestPostgres(config);
   else if (config.type == "mysql" || config.type == "mariadb") s = TestMysql(config);
-  else if (config.type == "sqlite") s = TestSqlite(config);
+  else if (config.type == "sqlite") s = TestSqlite(config, sandbox);
   else if (config.type == "http" || config.type == "rest") s = TestHttp(config);
   else if (config.type == "s3") s = TestS3Connection(config);
   else return Status::InvalidArgument("connection '" + config.name + "' has unknown type '" + config.type + "'");

@@ -6,10 +6,12 @@
 #pragma once
 
 #include "common/status.h"
+#include "io/path_sandbox.h"
 #include "module/connection.h"
 
 namespace logidata {
 
-Status TestConnection(const ConnectionConfig& config);
+// With a sandbox (server mode), an SQLite database must lie inside the organization's files.
+Status TestConnection(const ConnectionConfig& config, const PathSandbox* sandbox = nullptr);
 
 }  // namespace logidata

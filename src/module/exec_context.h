@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "io/file_system.h"
+#include "io/path_sandbox.h"
 #include "module/connection.h"
 
 namespace logidata {
@@ -52,6 +53,9 @@ struct ExecContext {
   ConnectionResolver* connections = nullptr;
   StateStore* state = nullptr;
   FileSystem* fs = nullptr;  // never null while running
+  // Server mode: the files this organization may touch (null in the CLI). `fs` already enforces
+  // it; modules that open files without `fs` (SQLite) resolve through it themselves.
+  const PathSandbox* sandbox = nullptr;
   const ParameterMap* params = nullptr;
 
   bool IsCancelled() const { return cancelled != nullptr && cancelled->load(std::memory_order_relaxed); }

@@ -21,7 +21,13 @@ std::string_view LogLevelName(LogLevel level) {
   return "info";
 }
 
-std::string BindContext::ResolvePath(const std::string& path) const {
+Result<std::string> BindContext::ResolvePath(const std::string& path, std::string_view field,
+                                             FileAccess access) const {
+  if (sandbox != nullptr) {
+    Result<std::string> resolved = sandbox->Resolve(path, access);
+    if (!resolved.ok()) return ConfigError(field, resolved.status().message());
+    return resolved;
+  }
   if (path.empty() || path.front() == '/' || path.find("://") != std::string::npos || base_dir.empty()) {
     return path;
   }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/path_sandbox.h"
 #include "module/exec_context.h"
 #include "module/operator.h"
 #include "types/schema.h"
@@ -39,13 +40,18 @@ struct BindContext {
   ConnectionResolver* connections = nullptr;  // may be null (validate without connections)
   FileSystem* fs = nullptr;
   std::filesystem::path base_dir;           // relative file paths resolve against this
+  // Server mode: the files this organization may touch (null in the CLI, which uses plain paths).
+  const PathSandbox* sandbox = nullptr;
   // False during `validate` and in the editor: a factory may skip expensive checks that need
   // data or servers (but must still compute the output schema if it can).
   bool can_touch_data = true;
 
   const nlohmann::json& cfg() const { return *config; }
-  // Resolves a config path against base_dir (absolute paths and URLs are returned as is).
-  std::string ResolvePath(const std::string& path) const;
+  // Resolves the path written at config field `field` ("/path"): through the sandbox when there
+  // is one (a refusal is a config error at that field), else against base_dir (absolute paths and
+  // URLs are returned as is).
+  Result<std::string> ResolvePath(const std::string& path, std::string_view field,
+                                  FileAccess access = FileAccess::kRead) const;
 };
 
 // A config problem at `json_pointer` inside the node's config ("/expression", "/keys/1").

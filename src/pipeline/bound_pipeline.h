@@ -42,6 +42,7 @@ struct BindOptions {
   ConnectionResolver* connections = nullptr;
   FileSystem* fs = nullptr;
   std::string base_dir;
+  const PathSandbox* sandbox = nullptr;  // server mode; paths resolve through it, not base_dir
   bool can_touch_data = true;
   // Bind only these nodes and what they depend on (preview); empty = all.
   std::vector<std::string> only_upstream_of;

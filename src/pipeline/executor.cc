@@ -215,6 +215,7 @@ Status Executor::Prepare() {
     rt->ctx.connections = options_.connections;
     rt->ctx.state = options_.state;
     rt->ctx.fs = options_.fs != nullptr ? options_.fs : &LocalFileSystem();
+    rt->ctx.sandbox = options_.sandbox;
     rt->ctx.params = &pipeline_.params;
     const size_t ports = node.input_edges.size();
     rt->port_finished.assign(ports, false);

@@ -35,6 +35,7 @@ struct ExecutorOptions {
   ConnectionResolver* connections = nullptr;
   StateStore* state = nullptr;
   FileSystem* fs = nullptr;
+  const PathSandbox* sandbox = nullptr;
   RunObserver* observer = nullptr;
   int progress_interval_ms = 250;
   // Preview: sources stop after emitting about this many rows (0 = no limit).

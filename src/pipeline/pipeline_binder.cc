@@ -366,6 +366,7 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     ctx.connections = options.connections;
     ctx.fs = options.fs != nullptr ? options.fs : &LocalFileSystem();
     ctx.base_dir = options.base_dir;
+    ctx.sandbox = options.sandbox;
     ctx.can_touch_data = options.can_touch_data;
     Result<std::unique_ptr<Operator>> op = Status::Internal("factory did not run");
     try {

@@ -50,6 +50,7 @@ ExecutorOptions ToExecutorOptions(const PipelineSpec& spec, const RunOptions& op
   eo.connections = options.connections;
   eo.state = options.state;
   eo.fs = options.fs;
+  eo.sandbox = options.sandbox;
   eo.observer = options.observer;
   eo.progress_interval_ms = options.progress_interval_ms;
   return eo;
@@ -61,6 +62,7 @@ BindOptions ToBindOptions(const RunOptions& options) {
   bind.connections = options.connections;
   bind.fs = options.fs;
   bind.base_dir = options.base_dir;
+  bind.sandbox = options.sandbox;
   bind.can_touch_data = true;
   return bind;
 }

@@ -52,6 +52,7 @@ struct RunOptions {
   ConnectionResolver* connections = nullptr;
   StateStore* state = nullptr;
   FileSystem* fs = nullptr;            // default: local disk
+  const PathSandbox* sandbox = nullptr;  // server mode: the organization's files (use with a sandboxed fs)
   RunObserver* observer = nullptr;
   int progress_interval_ms = 250;
 };

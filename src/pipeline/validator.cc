@@ -24,6 +24,7 @@ std::vector<ValidationIssue> ValidatePipeline(const PipelineSpec& spec, const Mo
   bind.connections = options.connections;
   bind.fs = options.fs;
   bind.base_dir = options.base_dir;
+  bind.sandbox = options.sandbox;
   bind.can_touch_data = options.can_touch_data;
   BoundPipeline bound = BindPipeline(spec, registry, bind, issues);
   return issues;

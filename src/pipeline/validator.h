@@ -30,6 +30,7 @@ struct ValidateOptions {
   ConnectionResolver* connections = nullptr;
   FileSystem* fs = nullptr;         // default: local disk
   std::string base_dir;             // relative paths in configs resolve against it
+  const PathSandbox* sandbox = nullptr;  // server mode: the organization's files (use with a sandboxed fs)
   bool can_touch_data = true;       // false: do not open files or servers (editor validation)
 };
 

@@ -77,6 +77,10 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Connect(const Connecti
       mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
     }
     mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    // A server (which a tenant chooses) may answer any query with "send me a local file"
+    // (LOAD DATA LOCAL INFILE); never honour it, or it could read the Logidata server's files.
+    unsigned int no_local_infile = 0;
+    mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &no_local_infile);
     mysql_optionsv(m, MYSQL_INIT_COMMAND,
                    "SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
     if (mysql_real_connect(m, host.c_str(), config.user.c_str(), config.secret.c_str(),

@@ -61,6 +61,7 @@ Result<std::unique_ptr<Operator>> BindOnS3(const BindContext& ctx, bool extract)
   inner.config = &inner_cfg;
   inner.fs = fs.get();
   inner.base_dir.clear();
+  inner.sandbox = nullptr;  // paths here are keys in the bucket, not files on the server
   Result<std::unique_ptr<Operator>> op = Status::Internal("unset");
   if (format == "csv") op = extract ? MakeCsvExtractOperator(inner) : MakeCsvLoadOperator(inner);
   else if (format == "parquet") op = extract ? MakeParquetExtractOperator(inner) : MakeParquetLoadOperator(inner);

@@ -10,11 +10,31 @@ SqliteDatabase::~SqliteDatabase() {
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
-Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const ConnectionConfig& config, bool create) {
+namespace {
+
+// Refuses ATTACH and DETACH: SQL text is user input, and ATTACH opens (or creates) any file.
+int DenyAttach(void*, int action, const char*, const char*, const char*, const char*) {
+  return action == SQLITE_ATTACH || action == SQLITE_DETACH ? SQLITE_DENY : SQLITE_OK;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const ConnectionConfig& config, bool create,
+                                                             const PathSandbox* sandbox, FileAccess access) {
   if (config.database.empty()) return Status::InvalidArgument("SQLite connection '" + config.name + "' has no database path");
+  std::string path = config.database;
+  if (sandbox != nullptr) {
+    auto resolved = sandbox->Resolve(path, access);
+    if (!resolved.ok()) {
+      return Status::PermissionDenied("SQLite connection '" + config.name + "': " + resolved.status().message());
+    }
+    path = *resolved;
+  }
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  int rc = sqlite3_open_v2(config.database.c_str(), &db, flags, nullptr);
+  bool read_only = sandbox != nullptr && access == FileAccess::kRead;
+  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
+              SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     if (db != nullptr) sqlite3_close_v2(db);
@@ -25,6 +45,13 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const ConnectionCon
     timeout = config.options["busy_timeout_ms"].get<int>();
   }
   sqlite3_busy_timeout(db, timeout);
+  if (sandbox != nullptr) {
+    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    sqlite3_set_authorizer(db, DenyAttach, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  }
   std::unique_ptr<SqliteDatabase> out(new SqliteDatabase(db, config.database));
   // Touch the file so a non-database file fails here, not mid-run.
   LD_RETURN_IF_ERROR(out->Exec("SELECT count(*) FROM sqlite_master"));

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "common/result.h"
+#include "io/path_sandbox.h"
 #include "module/connection.h"
 #include "types/data_type.h"
 
@@ -26,8 +27,12 @@ class SqliteDatabase {
   SqliteDatabase& operator=(const SqliteDatabase&) = delete;
 
   // Opens config.database (a file path; created when `create` is set). busy_timeout_ms option
-  // (default 5000) waits for other writers.
-  static Result<std::unique_ptr<SqliteDatabase>> Open(const ConnectionConfig& config, bool create);
+  // (default 5000) waits for other writers. With a sandbox (server mode) the path must lie inside
+  // it, is opened read-only for kRead, and the connection is confined: no ATTACH (which would open
+  // any other file from SQL text), no extensions, defensive mode on.
+  static Result<std::unique_ptr<SqliteDatabase>> Open(const ConnectionConfig& config, bool create,
+                                                      const PathSandbox* sandbox = nullptr,
+                                                      FileAccess access = FileAccess::kWrite);
 
   sqlite3* get() { return db_; }
   Status Exec(const std::string& sql);

@@ -40,7 +40,7 @@ class SqliteExtractOperator final : public Operator {
   Status Open(ExecContext& ctx) override {
     ctx_ = &ctx;
     LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, connection_, {"sqlite"}));
-    LD_ASSIGN_OR_RETURN(db_, SqliteDatabase::Open(config, false));
+    LD_ASSIGN_OR_RETURN(db_, SqliteDatabase::Open(config, false, ctx.sandbox, FileAccess::kRead));
     LD_ASSIGN_OR_RETURN(stmt_, db_->Prepare(sql_));
     if (sqlite3_column_count(stmt_.get()) != output_schemas_[0]->num_fields()) {
       return Status::Conflict("extract.sqlite: the query's columns changed since the pipeline was validated");
@@ -129,7 +129,11 @@ Result<std::unique_ptr<Operator>> BindSqliteExtract(const BindContext& ctx) {
     return std::unique_ptr<Operator>(new SqliteExtractOperator(connection, sql, MakeSchema({}), batch_rows));
   }
   LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, connection, {"sqlite"}));
-  LD_ASSIGN_OR_RETURN(auto db, SqliteDatabase::Open(config, false));
+  auto opened = SqliteDatabase::Open(config, false, ctx.sandbox, FileAccess::kRead);
+  if (!opened.ok() && opened.status().code() == StatusCode::kPermissionDenied) {
+    return ConfigError("/connection", opened.status().message());
+  }
+  LD_ASSIGN_OR_RETURN(auto db, std::move(opened));
   auto stmt = db->Prepare(sql);
   if (!stmt.ok()) return ConfigError(source.pointer(), stmt.status().message());
   Status bound = BindSqliteParameters(stmt->get(), ctx.params, *db);

@@ -25,7 +25,7 @@ class SqliteLoadOperator final : public Operator {
   Status Open(ExecContext& ctx) override {
     ctx_ = &ctx;
     LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, options_.connection, {"sqlite"}));
-    LD_ASSIGN_OR_RETURN(db_, SqliteDatabase::Open(config, options_.create_table));
+    LD_ASSIGN_OR_RETURN(db_, SqliteDatabase::Open(config, options_.create_table, ctx.sandbox, FileAccess::kWrite));
     LD_ASSIGN_OR_RETURN(target_, QuoteIdentifier(kLite, options_.table, "table name"));
     LD_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
     in_transaction_ = true;

@@ -251,8 +251,11 @@ Result<std::unique_ptr<Operator>> MakeCsvExtractOperator(const BindContext& ctx)
   static const nlohmann::json kEmpty = nlohmann::json::object();
   LD_ASSIGN_OR_RETURN(CsvReadOptions options, ParseCsvReadOptions(ctx.config != nullptr ? ctx.cfg() : kEmpty));
   FileSystem* fs = ctx.fs != nullptr ? ctx.fs : &LocalFileSystem();
-  std::string pattern = ctx.ResolvePath(options.path);
-  std::string rejects = options.rejects_path.empty() ? "" : ctx.ResolvePath(options.rejects_path);
+  LD_ASSIGN_OR_RETURN(std::string pattern, ctx.ResolvePath(options.path, "/path"));
+  std::string rejects;
+  if (!options.rejects_path.empty()) {
+    LD_ASSIGN_OR_RETURN(rejects, ctx.ResolvePath(options.rejects_path, "/rejects_path", FileAccess::kWrite));
+  }
 
   SchemaPtr schema;
   std::vector<std::string> header;

@@ -200,7 +200,7 @@ Result<std::unique_ptr<Operator>> MakeCsvLoadOperator(const BindContext& ctx) {
   if (!partition_columns.empty() && static_cast<int>(partition_columns.size()) == schema->num_fields()) {
     return ConfigError("/partition_by", "at least one column must remain to be written into the files");
   }
-  std::string path = ctx.ResolvePath(options.path);
+  LD_ASSIGN_OR_RETURN(std::string path, ctx.ResolvePath(options.path, "/path", FileAccess::kWrite));
   return std::unique_ptr<Operator>(new CsvLoadOperator(std::move(options), std::move(path), schema,
                                                        std::move(partition_columns)));
 }

@@ -148,7 +148,8 @@ Result<std::unique_ptr<Operator>> MakeJsonLoadOperator(const BindContext& ctx) {
   if (ctx.input_schemas.size() != 1 || ctx.input_schemas[0] == nullptr) {
     return Status::Internal("load.json expects exactly one input");
   }
-  return std::unique_ptr<Operator>(new JsonLoadOperator(ctx.ResolvePath(path), format == "array", ctx.input_schemas[0]));
+  LD_ASSIGN_OR_RETURN(std::string resolved, ctx.ResolvePath(path, "/path", FileAccess::kWrite));
+  return std::unique_ptr<Operator>(new JsonLoadOperator(resolved, format == "array", ctx.input_schemas[0]));
 }
 
 }  // namespace logidata

@@ -294,7 +294,7 @@ Result<std::unique_ptr<Operator>> MakeNdjsonExtractOperator(const BindContext& c
   if (infer_rows < 1) return ConfigError("/infer_rows", "must be at least 1");
   const bool auto_format = cfg.value("format", std::string("auto")) == "auto";
   auto overrides = ColumnOverrides(cfg);
-  std::string pattern = ctx.ResolvePath(path);
+  LD_ASSIGN_OR_RETURN(std::string pattern, ctx.ResolvePath(path, "/path"));
   FileSystem* fs = ctx.fs != nullptr ? ctx.fs : &LocalFileSystem();
 
   std::vector<Record> sample;

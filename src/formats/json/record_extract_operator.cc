@@ -50,7 +50,7 @@ Result<std::unique_ptr<Operator>> MakeRecordExtractOperator(const BindContext& c
   const int64_t infer_rows = cfg.value("infer_rows", int64_t{10000});
   if (infer_rows < 1) return ConfigError("/infer_rows", "must be at least 1");
   auto overrides = ColumnOverrides(cfg);
-  std::string pattern = ctx.ResolvePath(path);
+  LD_ASSIGN_OR_RETURN(std::string pattern, ctx.ResolvePath(path, "/path"));
   FileSystem* fs = ctx.fs != nullptr ? ctx.fs : &LocalFileSystem();
 
   std::vector<Record> sample;

@@ -34,7 +34,7 @@ Result<std::unique_ptr<ParquetExtractOperator>> ParquetExtractOperator::Bind(con
   }
   std::unique_ptr<ParquetExtractOperator> op(new ParquetExtractOperator());
   op->fs_ = ctx.fs != nullptr ? ctx.fs : &LocalFileSystem();
-  const std::string pattern = ctx.ResolvePath(cfg["path"].get<std::string>());
+  LD_ASSIGN_OR_RETURN(const std::string pattern, ctx.ResolvePath(cfg["path"].get<std::string>(), "/path"));
   const bool hive = cfg.value("hive_partitioning", true);
   auto listed = op->fs_->Expand(pattern);
   if (!listed.ok()) return listed.status().WithContext("extract.parquet path '" + pattern + "'");

@@ -29,7 +29,7 @@ Result<std::unique_ptr<ParquetLoadOperator>> ParquetLoadOperator::Bind(const Bin
   if (ctx.input_schemas.size() != 1 || !ctx.input_schemas[0]) return Status::InvalidArgument("load.parquet needs one input");
   std::unique_ptr<ParquetLoadOperator> op(new ParquetLoadOperator());
   op->fs_ = ctx.fs != nullptr ? ctx.fs : &LocalFileSystem();
-  op->path_ = ctx.ResolvePath(cfg["path"].get<std::string>());
+  LD_ASSIGN_OR_RETURN(op->path_, ctx.ResolvePath(cfg["path"].get<std::string>(), "/path", FileAccess::kWrite));
   while (op->path_.size() > 1 && op->path_.back() == '/') op->path_.pop_back();
   auto codec = ParseCodec(cfg.value("compression", std::string("zstd")));
   if (!codec.ok()) return ConfigError("/compression", codec.status().message());

@@ -167,8 +167,9 @@ Result<std::unique_ptr<Operator>> MakeXlsxLoadOperator(const BindContext& ctx) {
   if (ctx.input_schemas.size() != 1 || ctx.input_schemas[0] == nullptr) {
     return Status::Internal("load.xlsx expects exactly one input");
   }
+  LD_ASSIGN_OR_RETURN(std::string resolved, ctx.ResolvePath(path, "/path", FileAccess::kWrite));
   return std::unique_ptr<Operator>(
-      new XlsxLoadOperator(ctx.ResolvePath(path), sheet, cfg.value("header", true), ctx.input_schemas[0]));
+      new XlsxLoadOperator(resolved, sheet, cfg.value("header", true), ctx.input_schemas[0]));
 }
 
 }  // namespace logidata
