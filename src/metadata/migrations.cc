@@ -104,6 +104,12 @@ const std::vector<Migration>& MetadataMigrations() {
            "CREATE INDEX invitations_org ON invitations(org_id, created_at)",
            "CREATE TABLE server_keys (name TEXT PRIMARY KEY, value_enc TEXT NOT NULL, created_at TEXT NOT NULL)",
        }},
+      {4,
+       "organization egress allow-lists",
+       {
+           "CREATE TABLE org_egress (org_id TEXT PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE, "
+           "allow_cidrs TEXT NOT NULL DEFAULT '[]', updated_by TEXT, updated_at TEXT NOT NULL)",
+       }},
   };
   return kMigrations;
 }
