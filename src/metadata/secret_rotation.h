@@ -1,0 +1,24 @@
+// Re-encryption of every stored secret with the current key of a SecretBox ring: connection
+// secrets, notification URLs and signing secrets, server keys. Rows already under the current key
+// are skipped; each row is rewritten only if it still holds the value that was read, so a server
+// saving the same row at that moment is never overwritten with stale data. Runs beside live
+// servers: they decrypt with either key while the rotation proceeds.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "auth/secret_box.h"
+#include "metadata/database.h"
+
+namespace logidata {
+
+struct RotationReport {
+  int64_t reencrypted = 0;  // rows rewritten under the current key
+  int64_t current = 0;      // rows that already were
+  int64_t remaining = 0;    // rows still under an older key (changed concurrently); run again
+};
+
+Result<RotationReport> ReencryptSecrets(Database& db, const SecretBox& box);
+
+}  // namespace logidata
