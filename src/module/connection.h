@@ -11,6 +11,8 @@
 
 namespace logidata {
 
+class EgressPolicy;
+
 struct ConnectionConfig {
   std::string name;
   std::string type;  // "postgres", "mysql", "sqlite", "http", "s3", …
@@ -20,6 +22,10 @@ struct ConnectionConfig {
   std::string user;
   std::string secret;         // password / token / secret key; plaintext only in memory
   nlohmann::json options = nlohmann::json::object();  // tls mode, region, endpoint, …
+  // Where connectors may connect for this connection: set by the resolver of a tenant (server,
+  // worker) to its organization's policy, which outlives the configs it resolves; null = anywhere
+  // (the CLI with a local connections file). Connectors check the addresses they actually connect to.
+  const EgressPolicy* egress = nullptr;
 };
 
 // Thread-safe.

@@ -131,8 +131,8 @@ Status CheckHttpScheme(std::string_view url) {
   std::string scheme(url.substr(0, sep == std::string_view::npos ? 0 : sep));
   std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (scheme == "http" || scheme == "https") return Status::OK();
-  return Status::InvalidArgument("URL scheme '" + (scheme.empty() ? std::string(url.substr(0, 40)) : scheme) +
-                                 "' is not allowed: only http and https URLs may be used");
+  return Status::PermissionDenied("URL scheme '" + (scheme.empty() ? std::string(url.substr(0, 40)) : scheme) + "' is " +
+                                  kRefusalMarker + ": only http and https URLs may be used");
 }
 
 }  // namespace logidata

@@ -53,7 +53,7 @@ class EgressPolicy {
 bool IsEgressRefusal(const Status& status);
 
 // Checks an HTTP(S) URL's scheme before any request: only http and https may leave the server.
-// OK for "http://…" and "https://…"; InvalidArgument naming the scheme otherwise.
+// OK for "http://…" and "https://…"; an egress refusal (PermissionDenied) naming the scheme otherwise.
 Status CheckHttpScheme(std::string_view url);
 
 }  // namespace logidata

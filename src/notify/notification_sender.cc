@@ -9,6 +9,7 @@
 
 #include "auth/token_codec.h"
 #include "metadata/database.h"
+#include "net/curl_egress_guard.h"
 
 namespace logidata {
 namespace {
@@ -26,10 +27,14 @@ std::string OneLine(std::string s, size_t max = 200) {
   return s.size() > max ? s.substr(0, max) + "…" : s;
 }
 
+// A string field of the payload; "" when absent or not a string (a test message has run_id null).
+std::string Text(const nlohmann::json& p, const char* key) {
+  return p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : std::string();
+}
+
 std::string Summary(const RunNotice& n) {
   const nlohmann::json& p = n.payload;
-  std::string text = "Pipeline '" + p.value("pipeline", std::string()) + "' run " + p.value("run_id", std::string()) + " " +
-                     p.value("status", std::string());
+  std::string text = "Pipeline '" + Text(p, "pipeline") + "' run " + Text(p, "run_id") + " " + Text(p, "status");
   if (p.contains("rows") && p["rows"].is_number()) text += " — " + std::to_string(p["rows"].get<int64_t>()) + " rows";
   if (p.contains("duration_seconds") && p["duration_seconds"].is_number()) {
     char buf[32];
@@ -89,16 +94,20 @@ SmtpSettings SmtpSettings::FromEnvironment() {
   return {Env("LOGIDATA_SMTP_URL"), Env("LOGIDATA_SMTP_FROM"), Env("LOGIDATA_SMTP_USER"), Env("LOGIDATA_SMTP_PASSWORD")};
 }
 
-Status NotificationSender::Send(const NotificationSetting& setting, const RunNotice& notice) const {
+Status NotificationSender::Send(const NotificationSetting& setting, const RunNotice& notice,
+                                const EgressPolicy* egress) const {
   if (setting.channel == "email") return SendEmail(setting, notice);
   std::string body = setting.channel == "slack"
                          ? nlohmann::json{{"text", Summary(notice)}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                          : notice.payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return PostJson(setting, body, notice.event);
+  return PostJson(setting, body, notice.event, egress);
 }
 
 Status NotificationSender::PostJson(const NotificationSetting& setting, const std::string& body,
-                                    const std::string& event) const {
+                                    const std::string& event, const EgressPolicy* egress) const {
+  // The URL's scheme and host only: its path and query may hold a token.
+  Status scheme = CheckHttpScheme(setting.url);
+  if (!scheme.ok()) return scheme.WithContext(setting.channel + " " + MaskUrl(setting.url));
   std::string last_error;
   int backoff = options_.first_backoff_ms;
   for (int attempt = 1; attempt <= std::max(1, options_.attempts); ++attempt) {
@@ -122,14 +131,16 @@ Status NotificationSender::PostJson(const NotificationSetting& setting, const st
       std::string signature = HexEncode(HmacSha256(setting.secret, body));
       c.list = curl_slist_append(c.list, (std::string(kSignatureHeader) + ": sha256=" + signature).c_str());
     }
+    CurlEgressGuard guard(egress);
+    guard.Install(c.h, setting.url);
     curl_easy_setopt(c.h, CURLOPT_URL, setting.url.c_str());
-    curl_easy_setopt(c.h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c.h, CURLOPT_HTTPHEADER, c.list);
     curl_easy_setopt(c.h, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(c.h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
     CommonOptions(c.h, options_);
     curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, Discard);
     CURLcode rc = curl_easy_perform(c.h);
+    if (!guard.refusal().ok()) return guard.refusal().WithContext(setting.channel + " " + MaskUrl(setting.url));
     if (rc != CURLE_OK) {
       // curl's messages name the host at most, never the path or query where tokens live.
       last_error = curl_easy_strerror(rc);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "net/egress_policy.h"
 #include "notify/notification_setting.h"
 
 namespace logidata {
@@ -47,12 +48,14 @@ class NotificationSender {
  public:
   NotificationSender(SmtpSettings smtp, DeliveryOptions options) : smtp_(std::move(smtp)), options_(options) {}
 
-  // OK once delivered; Unavailable (with the last HTTP status or transport error) otherwise.
-  // Error messages never contain the URL or the secret.
-  Status Send(const NotificationSetting& setting, const RunNotice& notice) const;
+  // OK once delivered; Unavailable (with the last HTTP status or transport error) otherwise, or
+  // the egress refusal when `egress` (null = anywhere) refuses the webhook's address — not
+  // retried. Error messages never contain the URL's path or query, nor the secret.
+  Status Send(const NotificationSetting& setting, const RunNotice& notice, const EgressPolicy* egress = nullptr) const;
 
  private:
-  Status PostJson(const NotificationSetting& setting, const std::string& body, const std::string& event) const;
+  Status PostJson(const NotificationSetting& setting, const std::string& body, const std::string& event,
+                  const EgressPolicy* egress) const;
   Status SendEmail(const NotificationSetting& setting, const RunNotice& notice) const;
 
   SmtpSettings smtp_;

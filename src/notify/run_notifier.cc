@@ -70,7 +70,12 @@ Status RunNotifier::SendTest(const NotificationSetting& setting) const {
                     {"message", "This is a test notification from Logidata."}}};
   DeliveryOptions once = options_.delivery;
   once.attempts = 1;
-  return NotificationSender(options_.smtp, once).Send(setting, notice);
+  auto egress = PolicyFor(setting.org_id);
+  return NotificationSender(options_.smtp, once).Send(setting, notice, egress.get());
+}
+
+std::shared_ptr<const EgressPolicy> RunNotifier::PolicyFor(const std::string& org_id) const {
+  return options_.egress == nullptr ? nullptr : options_.egress->ForOrg(org_id);
 }
 
 void RunNotifier::Loop() {
@@ -124,8 +129,9 @@ void RunNotifier::Deliver(const Job& job) {
                     {"error", row.IsNull("error") ? nlohmann::json(nullptr) : nlohmann::json(row.Str("error"))},
                     {"finished_at", row.Str("finished_at")},
                     {"link", options_.public_url + "/runs/" + job.run_id}}};
+  auto egress = PolicyFor(job.org_id);
   for (const NotificationSetting& s : *settings) {
-    Status st = sender_.Send(s, notice);
+    Status st = sender_.Send(s, notice, egress.get());
     std::string where = s.channel == "email" ? "email" : s.channel + " " + MaskUrl(s.url);
     if (st.ok()) {
       AppendRunLog(job.run_id, "info", "notification '" + s.name + "' sent (" + where + ")");

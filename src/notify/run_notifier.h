@@ -14,6 +14,7 @@
 
 #include "auth/secret_box.h"
 #include "metadata/database.h"
+#include "metadata/org_egress_store.h"
 #include "notify/notification_sender.h"
 
 namespace logidata {
@@ -24,6 +25,9 @@ struct RunNotifierOptions {
   DeliveryOptions delivery;
   SmtpSettings smtp;
   int drain_seconds = 10;          // how long the destructor waits for queued deliveries
+  // Where webhooks and Slack messages may go, per organization (the server and workers always
+  // set it); null = anywhere. SMTP is the operator's own LOGIDATA_SMTP_URL and is not checked.
+  const OrgEgressPolicies* egress = nullptr;
 };
 
 class RunNotifier {
@@ -48,6 +52,7 @@ class RunNotifier {
   };
   void Loop();
   void Deliver(const Job& job);
+  std::shared_ptr<const EgressPolicy> PolicyFor(const std::string& org_id) const;
   void AppendRunLog(const std::string& run_id, const std::string& level, const std::string& message);
 
   Database* db_;

@@ -31,6 +31,7 @@ Result<HttpAuth> HttpAuth::FromConnection(const ConnectionConfig& config) {
   HttpAuth a;
   const auto& o = config.options;
   a.kind_ = o.is_object() ? o.value("auth", std::string(config.secret.empty() ? "none" : "bearer")) : "none";
+  a.origin_ = UrlOrigin(HttpBaseUrl(config));
   a.user_ = config.user;
   a.secret_ = config.secret;
   a.header_ = o.is_object() ? o.value("api_key_header", std::string()) : "";
@@ -49,6 +50,7 @@ Result<HttpAuth> HttpAuth::FromConnection(const ConnectionConfig& config) {
 }
 
 Status HttpAuth::Apply(HttpClient& client, HttpClientRequest& request) {
+  if (kind_ != "none" && !SameOrigin(request.url)) return Status::OK();
   if (kind_ == "bearer") {
     request.headers.push_back("Authorization: Bearer " + secret_);
   } else if (kind_ == "basic") {
@@ -62,6 +64,7 @@ Status HttpAuth::Apply(HttpClient& client, HttpClientRequest& request) {
       t.method = "POST";
       t.url = token_url_;
       t.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+      t.max_response_bytes = int64_t{1} << 20;  // a token response is small; anything bigger is not one
       t.body = "grant_type=client_credentials&client_id=" + UrlEncode(user_) + "&client_secret=" + UrlEncode(secret_);
       if (!scope_.empty()) t.body += "&scope=" + UrlEncode(scope_);
       auto r = client.Send(t);

@@ -18,8 +18,12 @@ class HttpAuth {
  public:
   static Result<HttpAuth> FromConnection(const ConnectionConfig& config);
 
-  // Adds credentials to `request` (fetching an OAuth2 token with `client` when needed).
+  // Adds credentials to `request` (fetching an OAuth2 token with `client` when needed) — only
+  // when the request goes to the connection's own origin (its base URL's scheme, host and port):
+  // a pagination link or any other URL elsewhere gets no credentials.
   Status Apply(HttpClient& client, HttpClientRequest& request);
+  // True when `url` is on the connection's own origin.
+  bool SameOrigin(const std::string& url) const { return !origin_.empty() && UrlOrigin(url) == origin_; }
   // Drops a cached OAuth2 token (after a 401) so the next Apply fetches a new one.
   void Invalidate() { token_.clear(); }
   bool refreshable() const { return kind_ == "oauth2"; }
@@ -27,6 +31,7 @@ class HttpAuth {
  private:
   std::string kind_ = "none";
   std::string user_, secret_, header_, query_, token_url_, scope_;
+  std::string origin_;
   std::string token_;
   std::chrono::steady_clock::time_point expires_{};
 };

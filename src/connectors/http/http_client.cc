@@ -10,6 +10,8 @@
 #include <random>
 #include <thread>
 
+#include "net/curl_egress_guard.h"
+
 namespace logidata {
 
 namespace {
@@ -19,9 +21,26 @@ void GlobalInit() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+struct BodySink {
+  std::string* body;
+  int64_t limit;
+  bool exceeded = false;
+};
+
 size_t WriteBody(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
+  auto* sink = static_cast<BodySink*>(user);
+  if (sink->limit > 0 && static_cast<int64_t>(sink->body->size() + size * n) > sink->limit) {
+    sink->exceeded = true;
+    return 0;  // curl stops the transfer with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, size * n);
   return size * n;
+}
+
+std::string MiB(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
 }
 
 size_t WriteHeader(char* data, size_t size, size_t n, void* user) {
@@ -73,6 +92,9 @@ HttpClientOptions HttpClientOptions::FromConfig(const nlohmann::json& cfg) {
   }
   o.timeout_seconds = cfg.value("timeout_seconds", o.timeout_seconds);
   o.rate_limit_per_second = cfg.value("rate_limit_per_second", 0.0);
+  if (cfg.contains("max_response_mb") && cfg["max_response_mb"].is_number()) {
+    o.max_response_bytes = static_cast<int64_t>(cfg["max_response_mb"].get<double>() * (1 << 20));
+  }
   return o;
 }
 
@@ -92,6 +114,8 @@ nlohmann::json HttpClientOptions::ConfigProperties() {
                            {"description", "Time limit of one request."}}},
       {"rate_limit_per_second", {{"type", "number"}, {"title", "Rate limit (requests/s)"}, {"minimum", 0}, {"default", 0},
                                  {"description", "Maximum requests per second; 0 = no limit."}}},
+      {"max_response_mb", {{"type", "number"}, {"title", "Max response (MiB)"}, {"exclusiveMinimum", 0}, {"maximum", 4096},
+                           {"default", 256}, {"description", "Largest response body accepted (after decompression); a larger one fails the request."}}},
   };
 }
 
@@ -115,12 +139,17 @@ Result<HttpClientResponse> HttpClient::SendOnce(const HttpClientRequest& request
   CURL* c = static_cast<CURL*>(curl_);
   curl_easy_reset(c);
   HttpClientResponse response;
+  LD_RETURN_IF_ERROR(CheckHttpScheme(request.url).WithContext(request.method + " " + SafeUrl(request.url)));
+  CurlEgressGuard guard(options_.egress);
+  guard.Install(c, request.url);
+  const int64_t limit = request.max_response_bytes > 0 ? request.max_response_bytes : options_.max_response_bytes;
+  BodySink sink{&response.body, limit};
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_seconds * 1000));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(options_.timeout_seconds, 10.0) * 1000));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &WriteBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &WriteHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
@@ -149,6 +178,11 @@ Result<HttpClientResponse> HttpClient::SendOnce(const HttpClientRequest& request
   curl_slist_free_all(headers);
   curl_easy_setopt(c, CURLOPT_CONNECT_TO, nullptr);
   curl_slist_free_all(connect_to);
+  if (!guard.refusal().ok()) return guard.refusal().WithContext(request.method + " " + SafeUrl(request.url));
+  if (sink.exceeded) {
+    return Status::DataError(request.method + " " + SafeUrl(request.url) + ": the response body exceeds the limit of " +
+                             MiB(limit) + " (max_response_mb)");
+  }
   if (rc != CURLE_OK) {
     *transport_error = curl_easy_strerror(rc);
     return Status::Unavailable(*transport_error);
@@ -166,6 +200,7 @@ Result<HttpClientResponse> HttpClient::Send(const HttpClientRequest& request) {
     std::string transport_error;
     auto result = SendOnce(request, &transport_error);
     double wait = -1;
+    if (!result.ok() && transport_error.empty()) return result.status();  // refused or too large: final
     if (!result.ok()) {
       last_problem = transport_error;
     } else {
@@ -207,6 +242,23 @@ std::string AppendQuery(const std::string& url, const std::vector<std::pair<std:
     out += UrlEncode(k) + "=" + UrlEncode(v);
   }
   return out;
+}
+
+std::string UrlOrigin(const std::string& url) {
+  CURLU* u = curl_url();
+  std::string origin;
+  char *scheme = nullptr, *host = nullptr, *port = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+    origin = std::string(scheme) + "://" + host + ":" + port;
+    std::transform(origin.begin(), origin.end(), origin.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  curl_free(scheme);
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(u);
+  return origin;
 }
 
 std::string NextLinkFromHeader(const std::string& link_header) {

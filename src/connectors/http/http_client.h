@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "net/egress_policy.h"
 
 namespace logidata {
 
@@ -30,6 +31,8 @@ struct HttpClientRequest {
   // curl CONNECT_TO entries "HOST:PORT:CONNECT-HOST:CONNECT-PORT": connect elsewhere than the
   // URL's host while keeping its name in Host and TLS (private endpoints, tests).
   std::vector<std::string> connect_to;
+  // Overrides the client's max_response_bytes for this request when > 0 (token responses).
+  int64_t max_response_bytes = 0;
 };
 
 struct HttpClientResponse {
@@ -46,9 +49,14 @@ struct HttpClientOptions {
   double timeout_seconds = 60;
   double rate_limit_per_second = 0;  // 0 = unlimited
   const std::atomic<bool>* cancelled = nullptr;
+  // Where requests may connect to (checked on the resolved address of every connection); null =
+  // anywhere (the CLI). Only http and https URLs are ever sent.
+  const EgressPolicy* egress = nullptr;
+  // A larger (decoded) response body fails the request with DataError instead of growing memory.
+  int64_t max_response_bytes = int64_t{256} << 20;
 
-  // Reads "retries": {"max_retries", "base_delay_ms", "max_delay_ms"}, "timeout_seconds" and
-  // "rate_limit_per_second" from a module config.
+  // Reads "retries": {"max_retries", "base_delay_ms", "max_delay_ms"}, "timeout_seconds",
+  // "rate_limit_per_second" and "max_response_mb" from a module config.
   static HttpClientOptions FromConfig(const nlohmann::json& cfg);
   // The JSON Schema properties for those fields.
   static nlohmann::json ConfigProperties();
@@ -81,6 +89,9 @@ class HttpClient {
 std::string UrlEncode(const std::string& text);
 // Appends ?k=v&… (or &k=v when the URL has a query already).
 std::string AppendQuery(const std::string& url, const std::vector<std::pair<std::string, std::string>>& params);
+// "scheme://host:port" of a URL, lower-case with the default port filled in; "" if unparsable.
+// Credentials go only to requests whose origin is the connection's own.
+std::string UrlOrigin(const std::string& url);
 // The URL of the rel="next" entry of a Link header, or "".
 std::string NextLinkFromHeader(const std::string& link_header);
 

@@ -58,6 +58,7 @@ class RestLoadOperator final : public Operator {
     spool_.close();
     HttpClientOptions options = HttpClientOptions::FromConfig(cfg_);
     options.cancelled = ctx_->cancelled;
+    options.egress = connection_.egress;
     HttpClient client(options);
     const bool ndjson = cfg_.value("format", std::string("json_array")) == "ndjson";
     const int64_t batch_rows = cfg_.value("batch_rows", int64_t{500});

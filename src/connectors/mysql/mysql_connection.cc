@@ -4,6 +4,7 @@
 #include <mysqld_error.h>
 
 #include "connectors/connection_lookup.h"
+#include "net/egress_resolver.h"
 
 namespace logidata {
 
@@ -60,6 +61,16 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Connect(const Connecti
   std::string host = config.host.empty() ? "127.0.0.1" : config.host;
   unsigned int port = config.port == 0 ? 3306 : static_cast<unsigned int>(config.port);
   const std::string where = "MySQL connection '" + config.name + "' (" + host + ":" + std::to_string(port) + ")";
+  std::string ssl_mode = config.options.is_object() ? config.options.value("ssl_mode", std::string("disable")) : "disable";
+  std::string connect_host = host;
+  if (config.egress != nullptr) {
+    LD_ASSIGN_OR_RETURN(auto addresses, ResolveForEgress(config.host, static_cast<int>(port), *config.egress,
+                                                         "MySQL connection '" + config.name + "'"));
+    // Connect to the checked address, so a name rebound after the check cannot move the
+    // connection ("localhost" would also mean the Unix socket). With ssl_mode=verify the name is
+    // kept: the certificate check needs it, and binds the connection to a server holding it.
+    if (ssl_mode != "verify") connect_host = addresses.front();
+  }
   for (int attempt = 0;; ++attempt) {
     MYSQL* m = mysql_init(nullptr);
     if (m == nullptr) return Status::ResourceExhausted("mysql_init failed");
@@ -69,7 +80,7 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Connect(const Connecti
     mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
     mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
     mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
-    std::string ssl = config.options.is_object() ? config.options.value("ssl_mode", std::string("disable")) : "disable";
+    const std::string& ssl = ssl_mode;
     if (ssl == "require" || ssl == "verify") {
       my_bool enforce = 1;
       mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &enforce);
@@ -83,7 +94,7 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Connect(const Connecti
     mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &no_local_infile);
     mysql_optionsv(m, MYSQL_INIT_COMMAND,
                    "SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
-    if (mysql_real_connect(m, host.c_str(), config.user.c_str(), config.secret.c_str(),
+    if (mysql_real_connect(m, connect_host.c_str(), config.user.c_str(), config.secret.c_str(),
                            config.database.empty() ? nullptr : config.database.c_str(), port, nullptr, 0) != nullptr) {
       return std::unique_ptr<MysqlConnection>(new MysqlConnection(m, config.name));
     }

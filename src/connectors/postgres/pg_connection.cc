@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "connectors/connection_lookup.h"
+#include "net/egress_resolver.h"
 
 namespace logidata {
 
@@ -49,9 +50,19 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const ConnectionConf
   std::vector<const char*> values = {host.c_str(), port.c_str(), config.database.c_str(), config.user.c_str(),
                                      config.secret.c_str(), sslmode.c_str(), timeout.c_str(), app.c_str(), "1", "30",
                                      "10", "3", "-c TimeZone=UTC"};
+  const std::string where = "PostgreSQL connection '" + config.name + "' (" + host + ":" + port + ")";
+  std::string hostaddr;
+  if (config.egress != nullptr) {
+    // Connect to the address that was checked (hostaddr); host stays for TLS verification and
+    // SNI, so a name rebound after the check cannot move the connection.
+    LD_ASSIGN_OR_RETURN(auto addresses,
+                        ResolveForEgress(config.host, std::stoi(port), *config.egress, "PostgreSQL connection '" + config.name + "'"));
+    hostaddr = addresses.front();
+    keys.push_back("hostaddr");
+    values.push_back(hostaddr.c_str());
+  }
   keys.push_back(nullptr);
   values.push_back(nullptr);
-  const std::string where = "PostgreSQL connection '" + config.name + "' (" + host + ":" + port + ")";
   for (int attempt = 0;; ++attempt) {
     PGconn* conn = PQconnectdbParams(keys.data(), values.data(), 0);
     if (conn != nullptr && PQstatus(conn) == CONNECTION_OK) {

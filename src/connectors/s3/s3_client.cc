@@ -101,6 +101,7 @@ Result<S3Options> S3Options::FromConnection(const ConnectionConfig& config) {
       return Status::InvalidArgument("S3 connection '" + config.name + "': connect_to must be a string or a list");
     }
   }
+  o.egress = config.egress;
   o.access_key = config.user;
   o.secret_key = config.secret;
   if (o.access_key.empty() || o.secret_key.empty()) {
@@ -139,6 +140,9 @@ Result<HttpClientResponse> S3Client::Call(const std::string& method, const std::
   http.max_retries = options_.max_retries;
   http.base_delay_seconds = 0.2;
   http.timeout_seconds = 300;
+  http.egress = options_.egress;
+  // Object reads are as large as the objects the pipeline names (ranged reads bound themselves).
+  http.max_response_bytes = 0;
   HttpClient client(http);
   auto r = client.Send(req);
   if (!r.ok()) return r.status().WithContext("S3 " + method + " s3://" + bucket + "/" + key);

@@ -22,6 +22,7 @@ struct S3Options {
   bool path_style = true;
   int max_retries = 4;
   std::vector<std::string> connect_to;  // curl CONNECT_TO entries, see HttpClientRequest
+  const EgressPolicy* egress = nullptr;  // the connection's (see ConnectionConfig::egress)
 
   // From a connection of type s3: user = access key id, secret = secret key, options endpoint,
   // region, addressing ("path" | "virtual"), connect_to (a string or a list of
