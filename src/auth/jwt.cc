@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "auth/token_codec.h"
+#include "common/json_text.h"
 
 namespace logidata {
 
@@ -32,11 +33,11 @@ Result<nlohmann::json> Jwt::Verify(std::string_view token) const {
   auto body = Base64UrlDecode(token.substr(d1 + 1, d2 - d1 - 1));
   auto sig = Base64UrlDecode(token.substr(d2 + 1));
   if (!head || !body || !sig) return bad("malformed");
-  auto header = nlohmann::json::parse(*head, nullptr, false);
+  auto header = ParseJsonOrDiscarded(*head);
   if (!header.is_object() || !header.contains("alg") || header["alg"] != "HS256") return bad("unsupported algorithm");
   std::string expected = HmacSha256(key_, token.substr(0, d2));
   if (!ConstantTimeEquals(expected, *sig)) return bad("bad signature");
-  auto claims = nlohmann::json::parse(*body, nullptr, false);
+  auto claims = ParseJsonOrDiscarded(*body);
   if (!claims.is_object() || !claims.contains("exp") || !claims["exp"].is_number_integer()) return bad("no expiry");
   if (claims["exp"].get<int64_t>() <= UnixNowSeconds()) return bad("expired");
   return claims;

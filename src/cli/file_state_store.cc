@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.h"
+
 namespace logidata::cli {
 
 Status FileStateStore::Load() {
@@ -14,13 +16,10 @@ Status FileStateStore::Load() {
   if (!in) return Status::OK();  // no state yet
   std::stringstream ss;
   ss << in.rdbuf();
-  try {
-    auto doc = nlohmann::json::parse(ss.str());
-    for (const auto& [k, v] : doc.items()) {
-      if (v.is_string()) committed_[k] = v.get<std::string>();
-    }
-  } catch (const std::exception& e) {
-    return Status::DataError("state file '" + path_ + "' is corrupt: " + e.what());
+  auto doc = ParseJsonText(ss.str());
+  if (!doc.ok()) return Status::DataError("state file '" + path_ + "' is corrupt: " + doc.status().message());
+  for (const auto& [k, v] : doc->items()) {
+    if (v.is_string()) committed_[k] = v.get<std::string>();
   }
   return Status::OK();
 }

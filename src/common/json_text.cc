@@ -80,7 +80,52 @@ JsonSyntaxError JsonSyntaxErrorAt(std::string_view text, size_t offset, std::str
   return error;
 }
 
-Result<nlohmann::json> ParseJsonText(std::string_view text) {
+std::optional<JsonSyntaxError> FindJsonTooDeep(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  const char* p = text.data();
+  const size_t n = text.size();
+  for (size_t i = 0; i < n; ++i) {
+    const char c = p[i];
+    if (in_string) {
+      if (c == '\\') ++i;  // the escaped byte cannot end the string
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '[':
+      case '{':
+        if (++depth > max_depth) {
+          return JsonSyntaxErrorAt(text, i, "nested deeper than " + std::to_string(max_depth) + " levels");
+        }
+        break;
+      case ']':
+      case '}':
+        if (depth > 0) --depth;  // unbalanced text is the parser's to report
+        break;
+      default:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<nlohmann::json> ParseJsonText(std::string_view text) { return ParseJsonLimited(text, kMaxJsonDepth); }
+
+nlohmann::json ParseJsonOrDiscarded(std::string_view text, int max_depth) {
+  auto parsed = ParseJsonLimited(text, max_depth);
+  if (!parsed.ok()) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return std::move(parsed).value();
+}
+
+Result<nlohmann::json> ParseJsonLimited(std::string_view text, int max_depth) {
+  if (auto deep = FindJsonTooDeep(text, max_depth)) {
+    return Status::InvalidArgument(std::to_string(deep->line) + ":" + std::to_string(deep->column) + ": " +
+                                   deep->reason);
+  }
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/json_text.h"
+
 namespace logidata {
 
 namespace {
@@ -105,9 +107,11 @@ Result<std::unique_ptr<FileConnectionResolver>> FileConnectionResolver::Open(con
   if (!in) return Status::NotFound("connections file '" + path + "' cannot be opened");
   std::stringstream text;
   text << in.rdbuf();
-  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
-  if (doc.is_discarded()) return Status::InvalidArgument("connections file '" + path + "' is not valid JSON");
-  return FromJson(doc, path);
+  auto doc = ParseJsonText(text.str());
+  if (!doc.ok()) {
+    return Status::InvalidArgument("connections file '" + path + "' is not valid JSON: " + doc.status().message());
+  }
+  return FromJson(*doc, path);
 }
 
 Result<std::unique_ptr<FileConnectionResolver>> FileConnectionResolver::FromJson(const nlohmann::json& doc,

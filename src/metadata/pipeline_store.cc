@@ -1,5 +1,6 @@
 #include "metadata/pipeline_store.h"
 
+#include "common/json_text.h"
 #include "metadata/audit_log.h"
 
 namespace logidata {
@@ -13,7 +14,7 @@ StoredPipeline FromRow(const DbRow& r) {
   p.org_id = r.Str("org_id");
   p.name = r.Str("name");
   p.version = r.Int("version");
-  p.document = nlohmann::json::parse(r.Str("document"), nullptr, false);
+  p.document = ParseJsonOrDiscarded(r.Str("document"));
   p.created_by = r.Str("created_by");
   p.created_at = r.Str("created_at");
   p.updated_at = r.Str("updated_at");
@@ -52,7 +53,7 @@ Result<nlohmann::json> LoadPipelineVersion(Database& db, const std::string& org_
       {id, org_id, version});
   if (!r.ok()) return r.status();
   if (r->rows.empty()) return Status::NotFound("pipeline version not found");
-  return nlohmann::json::parse(r->rows[0].Str("document"), nullptr, false);
+  return ParseJsonOrDiscarded(r->rows[0].Str("document"));
 }
 
 Result<StoredPipeline> CreatePipeline(Database& db, const PipelineWrite& w, const std::string& action) {
@@ -130,7 +131,7 @@ Status DeletePipeline(Database& db, const std::string& org_id, const std::string
     auto cur = c.Query("SELECT document FROM pipelines WHERE id = ? AND org_id = ?", {id, org_id});
     if (!cur.ok()) return cur.status();
     if (cur->rows.empty()) return Status::NotFound("pipeline not found");
-    auto before = nlohmann::json::parse(cur->rows[0].Str("document"), nullptr, false);
+    auto before = ParseJsonOrDiscarded(cur->rows[0].Str("document"));
     // Its notification settings and saved previews go with it (runs stay in history).
     for (const char* sql : {"DELETE FROM pipeline_versions WHERE pipeline_id = ?", "DELETE FROM pipeline_state WHERE pipeline_id = ?",
                             "DELETE FROM notification_settings WHERE pipeline_id = ?",

@@ -1,5 +1,7 @@
 #include "metadata/preview_store.h"
 
+#include "common/json_text.h"
+
 namespace logidata {
 namespace {
 
@@ -78,7 +80,7 @@ Result<nlohmann::json> LoadPreview(Database& db, const std::string& org_id, cons
   if (!r.ok()) return r.status();
   if (r->rows.empty()) return Status::NotFound("preview not found");
   nlohmann::json out = SummaryJson(r->rows[0]);
-  out["result"] = nlohmann::json::parse(r->rows[0].Str("result"), nullptr, false);
+  out["result"] = ParseJsonOrDiscarded(r->rows[0].Str("result"));
   return out;
 }
 

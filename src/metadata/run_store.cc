@@ -1,5 +1,6 @@
 #include "metadata/run_store.h"
 
+#include "common/json_text.h"
 #include "metadata/audit_log.h"
 
 namespace logidata {
@@ -10,7 +11,7 @@ nlohmann::json OptJson(const DbRow& r, const char* col) {
 }  // namespace
 
 nlohmann::json RunRowJson(const DbRow& r) {
-  nlohmann::json params = nlohmann::json::parse(r.Str("parameters"), nullptr, false);
+  nlohmann::json params = ParseJsonOrDiscarded(r.Str("parameters"));
   return {{"id", r.Str("id")},
           {"pipeline_id", r.Str("pipeline_id")},
           {"pipeline_version", r.Int("pipeline_version")},
@@ -83,12 +84,12 @@ Result<std::optional<ClaimedRun>> ClaimNextRun(Database& db, const std::string& 
   run.org_id = row.Str("org_id");
   run.pipeline_id = row.Str("pipeline_id");
   run.pipeline_version = row.Int("pipeline_version");
-  run.parameters = nlohmann::json::parse(row.Str("parameters"), nullptr, false);
+  run.parameters = ParseJsonOrDiscarded(row.Str("parameters"));
   if (!run.parameters.is_object()) run.parameters = nlohmann::json::object();
   auto doc = db.Query("SELECT document FROM pipeline_versions WHERE pipeline_id = ? AND version = ?",
                       {run.pipeline_id, run.pipeline_version});
   if (!doc.ok()) return doc.status();
-  run.document = doc->rows.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(doc->rows[0].Str("document"), nullptr, false);
+  run.document = doc->rows.empty() ? nlohmann::json(nullptr) : ParseJsonOrDiscarded(doc->rows[0].Str("document"));
   return std::optional<ClaimedRun>(std::move(run));
 }
 

@@ -1,5 +1,7 @@
 #include "notify/notification_setting.h"
 
+#include "common/json_text.h"
+
 #include <algorithm>
 
 namespace logidata {
@@ -41,7 +43,7 @@ bool IsHttpUrl(std::string_view s) {
 }
 
 nlohmann::json ParseArray(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = ParseJsonOrDiscarded(text);
   return j.is_array() ? j : nlohmann::json::array();
 }
 

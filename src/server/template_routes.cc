@@ -1,5 +1,6 @@
 // Routes: module templates — saved, reusable node configurations of one module, checked against
 // the module's JSON Schema when saved. Organization-scoped CRUD with audit rows.
+#include "common/json_text.h"
 #include "metadata/audit_log.h"
 #include "module/builtin_modules.h"
 #include "pipeline/validator.h"
@@ -24,7 +25,7 @@ nlohmann::json RowJson(const DbRow& row) {
           {"name", row.Str("name")},
           {"module", row.Str("module_key")},
           {"description", row.Str("description")},
-          {"config", nlohmann::json::parse(row.Str("config"), nullptr, false)},
+          {"config", ParseJsonOrDiscarded(row.Str("config"))},
           {"created_by", row.Str("created_by")},
           {"created_at", row.Str("created_at")},
           {"updated_at", row.Str("updated_at")}};
