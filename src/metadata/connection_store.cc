@@ -1,5 +1,7 @@
 #include "metadata/connection_store.h"
 
+#include "common/json_text.h"
+
 namespace logidata {
 namespace {
 
@@ -14,7 +16,7 @@ Result<ConnectionConfig> FromRow(const DbRow& row, const SecretBox& box) {
   c.port = static_cast<int>(row.Int("port"));
   c.database = row.Str("database_name");
   c.user = row.Str("user_name");
-  c.options = nlohmann::json::parse(row.Str("options"), nullptr, false);
+  c.options = ParseJsonOrDiscarded(row.Str("options"));
   if (!c.options.is_object()) c.options = nlohmann::json::object();
   if (!row.IsNull("secret_enc")) {
     auto secret = box.Decrypt(row.Str("secret_enc"), row.Str("id"));
@@ -35,7 +37,7 @@ nlohmann::json ConnectionRowJson(const DbRow& row) {
           {"database", row.Str("database_name")},
           {"user", row.Str("user_name")},
           {"has_secret", !row.IsNull("secret_enc")},
-          {"options", nlohmann::json::parse(row.Str("options"), nullptr, false)},
+          {"options", ParseJsonOrDiscarded(row.Str("options"))},
           {"created_at", row.Str("created_at")},
           {"updated_at", row.Str("updated_at")}};
 }
@@ -53,7 +55,16 @@ Result<ConnectionConfig> DbConnectionResolver::Resolve(const std::string& name) 
                       {name, org_id_});
   if (!r.ok()) return r.status();
   if (r->rows.empty()) return Status::NotFound("connection '" + name + "' does not exist");
-  return FromRow(r->rows[0], *box_);
+  LD_ASSIGN_OR_RETURN(ConnectionConfig config, FromRow(r->rows[0], *box_));
+  config.egress = Policy();
+  return config;
+}
+
+const EgressPolicy* DbConnectionResolver::Policy() {
+  if (egress_ == nullptr) return nullptr;
+  std::lock_guard lock(mu_);
+  if (!policy_) policy_ = egress_->ForOrg(org_id_);
+  return policy_.get();
 }
 
 }  // namespace logidata

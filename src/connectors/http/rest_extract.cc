@@ -1,5 +1,6 @@
 #include "connectors/http/rest_extract.h"
 
+#include "common/json_text.h"
 #include "connectors/connection_lookup.h"
 #include "connectors/http/http_auth.h"
 #include "connectors/http/http_client.h"
@@ -28,7 +29,10 @@ struct RestPlan {
 class Pager {
  public:
   Pager(const RestPlan& plan, const ConnectionConfig& connection, HttpAuth auth, const std::atomic<bool>* cancelled)
-      : plan_(plan), base_(HttpBaseUrl(connection)), auth_(std::move(auth)), client_(WithCancel(plan.client, cancelled)) {
+      : plan_(plan),
+        base_(HttpBaseUrl(connection)),
+        auth_(std::move(auth)),
+        client_(WithContext(plan.client, cancelled, connection.egress)) {
     page_ = plan.start_page;
   }
 
@@ -57,15 +61,26 @@ class Pager {
       }
       req.url = AppendQuery(base_ + plan_.path, query);
     }
+    const bool home = auth_.SameOrigin(req.url);
+    // A next link elsewhere gets neither the connection's credentials (HttpAuth checks the
+    // origin) nor credential headers typed into the node's config.
+    if (!home) std::erase_if(req.headers, IsCredentialHeader);
     LD_RETURN_IF_ERROR(auth_.Apply(client_, req));
     auto response = client_.Send(req);
-    if (!response.ok() && response.status().code() == StatusCode::kUnauthenticated && auth_.refreshable()) {
+    if (!response.ok() && response.status().code() == StatusCode::kUnauthenticated && auth_.refreshable() && home) {
       auth_.Invalidate();  // an expired or revoked token: fetch a new one once
       req.headers.pop_back();
       LD_RETURN_IF_ERROR(auth_.Apply(client_, req));
       response = client_.Send(req);
     }
     if (!response.ok()) return response.status().WithContext("extract.http page " + std::to_string(pages_ + 1));
+    // A remote API is untrusted input too: records are walked recursively, so a response nested
+    // 100,000 levels deep would overflow a run thread's stack (and end the server).
+    if (auto deep = FindJsonTooDeep(response->body)) {
+      return Status::DataError("extract.http page " + std::to_string(pages_ + 1) + ": the response is JSON " +
+                               deep->reason + " (line " + std::to_string(deep->line) + ", column " +
+                               std::to_string(deep->column) + ")");
+    }
     doc_ = nlohmann::ordered_json::parse(response->body, nullptr, false);
     if (doc_.is_discarded()) {
       return Status::DataError("extract.http page " + std::to_string(pages_ + 1) + ": the response is not JSON: " +
@@ -81,9 +96,16 @@ class Pager {
   int pages() const { return pages_; }
 
  private:
-  static HttpClientOptions WithCancel(HttpClientOptions o, const std::atomic<bool>* cancelled) {
+  static HttpClientOptions WithContext(HttpClientOptions o, const std::atomic<bool>* cancelled, const EgressPolicy* egress) {
     o.cancelled = cancelled;
+    o.egress = egress;
     return o;
+  }
+
+  static bool IsCredentialHeader(const std::string& header) {
+    std::string name = header.substr(0, header.find(':'));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name == "authorization" || name == "cookie" || name == "proxy-authorization";
   }
 
   void Advance(const HttpClientResponse& response, size_t count) {
