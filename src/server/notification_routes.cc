@@ -2,6 +2,7 @@
 // shown masked) and a test message.
 #include "metadata/audit_log.h"
 #include "metadata/pipeline_store.h"
+#include "net/egress_policy.h"
 #include "notify/notification_setting.h"
 #include "notify/run_notifier.h"
 #include "server/route_support.h"
@@ -121,6 +122,7 @@ void RegisterNotificationRoutes(Router& router, const ApiServices& s) {
                 Status st = notifier->SendTest(*setting);
                 (void)WriteAudit(*db, {c.org_id, c.Actor(), "notification.test", "notification", setting->id, nullptr,
                                        {{"ok", st.ok()}}});
+                if (IsEgressRefusal(st)) return Fail(st);  // the setting points where it may not: a 403
                 nlohmann::json out = {{"ok", st.ok()}};
                 out["error"] = st.ok() ? nlohmann::json(nullptr) : nlohmann::json(st.message());
                 return HttpResponse::Json(200, out);
