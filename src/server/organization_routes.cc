@@ -1,4 +1,5 @@
 // Routes: organizations, members, API keys and the audit trail.
+#include "common/json_text.h"
 #include "metadata/audit_log.h"
 #include "metadata/database.h"
 #include "server/route_support.h"
@@ -217,7 +218,7 @@ void RegisterOrganizationRoutes(Router& router, const ApiServices& s) {
                 if (!r.ok()) return Fail(r.status());
                 nlohmann::json items = nlohmann::json::array();
                 auto doc = [](const DbRow& row, const char* col) {
-                  return row.IsNull(col) ? nlohmann::json(nullptr) : nlohmann::json::parse(row.Str(col), nullptr, false);
+                  return row.IsNull(col) ? nlohmann::json(nullptr) : ParseJsonOrDiscarded(row.Str(col));
                 };
                 for (const DbRow& row : r->rows) {
                   items.push_back({{"id", row.Str("id")}, {"actor", row.Str("actor")}, {"action", row.Str("action")},

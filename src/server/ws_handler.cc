@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "common/json_text.h"
 #include "metadata/run_store.h"
 
 namespace logidata {
@@ -14,7 +15,9 @@ class RunsWsConnection final : public WsConnection {
   ~RunsWsConnection() override { OnClose(); }
 
   void OnMessage(const std::string& text) override {
-    auto msg = nlohmann::json::parse(text, nullptr, false);
+    auto parsed = ParseJsonText(text);  // depth-limited: a message must not overflow the stack
+    if (!parsed.ok()) return Error("invalid JSON at " + parsed.status().message());
+    const nlohmann::json msg = std::move(parsed).value();
     if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
       return Error("messages must be JSON objects with a \"type\"");
     }
