@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "server/rate_limiter.h"
 #include "server/server_app.h"
 
 namespace logidata {
@@ -25,6 +26,25 @@ void AddServerCommand(CLI::App& app) {
   cmd->add_option("--access-log", config->access_log, "stdout, off, or a file path")->capture_default_str();
   cmd->add_flag("!--no-registration", config->allow_registration, "Disable self-service registration");
   cmd->add_option("--port-file", config->port_file, "Write the bound port to this file once listening");
+  cmd->add_option("--max-connections", config->max_connections,
+                  "Open connections at once (more are answered 503); 0 = no cap")->capture_default_str();
+  cmd->add_option("--header-timeout", config->header_timeout_seconds,
+                  "Seconds a request header may take once it starts (slow clients are cut off)")->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--rate-limit",
+         [config](const std::string& text) {
+           auto per_second = ParseRatePerSecond(text);
+           if (!per_second.ok()) throw CLI::ValidationError("--rate-limit", per_second.status().message());
+           config->rate_limit_per_second = *per_second;
+         },
+         "API requests per user, API key or client address, e.g. 50/s, 600/min; off = none")
+      ->default_str("50/s");
+  cmd->add_option("--rate-limit-burst", config->rate_limit_burst, "Requests allowed at once before --rate-limit applies")
+      ->capture_default_str();
+  cmd->add_option("--metrics-token", config->metrics_token, "Require 'Authorization: Bearer TOKEN' on /metrics")
+      ->envname("LOGIDATA_METRICS_TOKEN");
+  cmd->add_option("--metrics-listen", config->metrics_listen,
+                  "Serve /metrics and /health on this HOST:PORT instead of the API port");
   cmd->callback([config, origins] {
     config->cors_origins.insert(origins->begin(), origins->end());
     Status st = RunServer(*config);

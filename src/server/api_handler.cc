@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 
 #include <spdlog/spdlog.h>
 
@@ -40,6 +41,7 @@ ApiHandler::ApiHandler(ApiServices services, const Router* router, ApiHandlerOpt
       router_(router),
       options_(std::move(options)),
       static_files_(options_.web_root),
+      limiter_(options_.rate_limit),
       access_log_(std::move(access_log)) {}
 
 bool ApiHandler::IsSlow(const HttpRequest& request) const {
@@ -116,16 +118,35 @@ HttpResponse ApiHandler::Dispatch(HttpRequest& request, std::string& user) {
     return r;
   };
 
+  // Without valid credentials the client address is the principal; checked before the route's
+  // work (hashing a password) or after a failed authentication, so neither floods for free.
+  const bool limited = is_api && limiter_.enabled();
+  if (limited && route.access == Access::kPublic) {
+    if (auto refused = Throttle("address:" + request.remote_address)) return finish(std::move(*refused));
+  }
   Caller caller;
   if (route.access != Access::kPublic) {
     auto auth = services_.auth->Authenticate(request.Header("authorization"), request.Header("x-organization"));
     if (!auth.ok()) {
+      if (limited) {
+        if (auto refused = Throttle("address:" + request.remote_address)) return finish(std::move(*refused));
+      }
       HttpResponse r = HttpResponse::FromStatus(auth.status());
       if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
       return finish(std::move(r));
     }
     caller = std::move(auth).value();
     user = caller.Actor();
+    if (limited) {
+      if (auto refused = Throttle(caller.api_key_id.empty() ? "user:" + caller.user_id : "key:" + caller.api_key_id)) {
+        return finish(std::move(*refused));
+      }
+    }
+    // Enforced here, not only in the UI: a temporary password opens nothing but changing it.
+    if (caller.must_change_password && route.pattern != "/api/v1/me" && route.pattern != "/api/v1/me/password") {
+      return finish(HttpResponse::Problem(403, "", "password change required: set your own password first "
+                                                   "(POST /api/v1/me/password)"));
+    }
     if (route.access != Access::kUser) {
       if (caller.org_id.empty()) return finish(HttpResponse::Problem(404, "", "organization not found"));
       int needed = static_cast<int>(route.access) - static_cast<int>(Access::kViewer) + 1;
@@ -162,6 +183,17 @@ HttpResponse ApiHandler::Dispatch(HttpRequest& request, std::string& user) {
   }
   HttpResponse r = route.handler(request, caller, body);
   return finish(std::move(r));
+}
+
+std::optional<HttpResponse> ApiHandler::Throttle(const std::string& principal) {
+  double wait = limiter_.Take(principal);
+  if (wait <= 0) return std::nullopt;
+  const auto seconds = static_cast<int64_t>(std::ceil(wait));
+  HttpResponse r = HttpResponse::Problem(
+      429, "", fmt::format("rate limit exceeded: at most {:g} requests per second (bursts of {:g}); retry in {} s",
+                           options_.rate_limit.per_second, options_.rate_limit.burst, seconds));
+  r.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return r;
 }
 
 void ApiHandler::Finish(const HttpRequest& request, HttpResponse& response, const std::string& user, double seconds) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -12,6 +13,7 @@
 
 #include "server/api_services.h"
 #include "server/http_server.h"
+#include "server/rate_limiter.h"
 #include "server/router.h"
 #include "server/static_files.h"
 
@@ -21,6 +23,9 @@ struct ApiHandlerOptions {
   std::set<std::string> cors_origins;  // exact origins allowed to call the API from a browser
   std::string web_root;
   bool gzip = true;
+  // Per user, API key, or client address for requests without valid credentials; only /api/…
+  // is limited (health probes, metrics, docs and web files are not).
+  RateLimit rate_limit;
 };
 
 class ApiHandler final : public HttpHandler {
@@ -36,11 +41,14 @@ class ApiHandler final : public HttpHandler {
  private:
   HttpResponse Dispatch(HttpRequest& request, std::string& user);
   void Finish(const HttpRequest& request, HttpResponse& response, const std::string& user, double seconds);
+  // A 429 problem with Retry-After when `principal` has no token left; nullopt when it may go on.
+  std::optional<HttpResponse> Throttle(const std::string& principal);
 
   ApiServices services_;
   const Router* router_;
   ApiHandlerOptions options_;
   StaticFiles static_files_;
+  RateLimiter limiter_;
   std::shared_ptr<spdlog::logger> access_log_;
 };
 

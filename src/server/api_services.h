@@ -32,6 +32,8 @@ struct ApiServices {
   std::string data_dir;
   std::string version = "0.1.0";
   bool allow_registration = true;
+  std::string metrics_token;   // non-empty: /metrics needs "Authorization: Bearer <token>"
+  bool metrics_on_api = true;  // false when --metrics-listen serves /metrics on its own port
 };
 
 }  // namespace logidata

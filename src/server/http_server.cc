@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <chrono>
@@ -119,27 +120,100 @@ struct HttpServer::Impl {
   asio::thread_pool blocking;
   tcp::acceptor acceptor{ioc};
   std::atomic<int> in_flight{0};
+  std::atomic<int> connections{0};  // sessions open (HTTP and WebSocket)
+  std::atomic<int> refusing{0};     // over-the-cap connections being answered 503
   std::atomic<bool> stopping{false};
   int bound_port = 0;
 
   Impl(HttpServerOptions o, HttpHandler* h, WsHandler* w)
       : options(std::move(o)), http(h), ws(w), ioc(), blocking(std::max(1, options.blocking_threads)) {}
 
+  static bool OutOfResources(const beast::error_code& ec) {
+    return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+           ec == asio::error::no_memory || ec.value() == ENFILE;
+  }
+
   awaitable<void> Accept() {
+    bool starved = false;  // accept() is failing for want of descriptors or memory
     while (!stopping) {
       beast::error_code ec;
       tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(ioc), asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (ec == asio::error::operation_aborted || stopping) break;
-        continue;  // EMFILE and friends: keep serving the connections we have
+        // The pending connection stays in the backlog, so retrying at once fails again at once:
+        // a busy loop on one network thread. Keep serving the connections we have, and retry
+        // after a pause; closing connections frees descriptors meanwhile.
+        bool resources = OutOfResources(ec);
+        if (resources && !starved) {
+          spdlog::warn("cannot accept connections: {} (out of file descriptors?); retrying every 100 ms. {} connections "
+                       "open; raise `ulimit -n` or lower --max-connections",
+                       ec.message(), connections.load());
+        }
+        starved = starved || resources;
+        asio::steady_timer pause(co_await asio::this_coro::executor,
+                                 std::chrono::milliseconds(resources ? 100 : 10));
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      if (starved) {
+        spdlog::info("accepting connections again ({} open)", connections.load());
+        starved = false;
+      }
+      auto exec = socket.get_executor();
+      if (options.max_connections > 0 && connections.load(std::memory_order_relaxed) >= options.max_connections) {
+        asio::co_spawn(exec, Refuse(std::move(socket)), asio::detached);
+        continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
-      auto exec = socket.get_executor();
+      connections.fetch_add(1, std::memory_order_relaxed);
       asio::co_spawn(exec, Session(std::move(socket)), asio::detached);
     }
   }
 
+  // A connection over --max-connections: answered 503 with Retry-After and closed, so clients
+  // learn why instead of hanging in the backlog. Refusals are few at a time; past that a socket
+  // is closed at once (each refusal holds a descriptor while it lingers).
+  awaitable<void> Refuse(tcp::socket socket) {
+    if (refusing.fetch_add(1) >= 64) {
+      refusing.fetch_sub(1);
+      co_return;
+    }
+    beast::error_code ec;
+    HttpRequest rejected;
+    auto endpoint = socket.remote_endpoint(ec);
+    if (!ec) rejected.remote_address = endpoint.address().to_string();
+    beast::tcp_stream stream(std::move(socket));
+    HttpResponse r = http->Reject(rejected, 503,
+                                  "too many connections: the server is at its limit of " +
+                                      std::to_string(options.max_connections) + "; retry shortly");
+    r.headers.emplace_back("Retry-After", "1");
+    auto res = ToBeast(std::move(r), 11, false);
+    stream.expires_after(std::chrono::seconds(5));
+    co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+    co_await LingeringClose(stream);
+    refusing.fetch_sub(1);
+  }
+
+  // Reads the next request's header: up to the idle timeout for its first byte (an idle
+  // keep-alive connection), then at most the header timeout for the rest of the header.
+  awaitable<void> ReadHeader(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                             http::request_parser<http::string_body>& parser, beast::error_code& ec) {
+    if (buffer.size() == 0) {
+      stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
+      size_t n = co_await stream.async_read_some(buffer.prepare(16 * 1024), asio::redirect_error(use_awaitable, ec));
+      buffer.commit(n);
+      if (ec) co_return;
+    }
+    stream.expires_after(std::chrono::seconds(options.header_timeout_seconds));
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+  }
+
   awaitable<void> Session(tcp::socket socket) {
+    // The slot is freed when the session ends, however it ends.
+    struct Slot {
+      std::atomic<int>& open;
+      ~Slot() { open.fetch_sub(1, std::memory_order_relaxed); }
+    } slot{connections};
     beast::error_code ec;
     std::string remote;
     auto endpoint = socket.remote_endpoint(ec);
@@ -150,8 +224,11 @@ struct HttpServer::Impl {
       http::request_parser<http::string_body> parser;
       parser.body_limit(static_cast<uint64_t>(options.max_body_bytes));
       parser.header_limit(32 * 1024);
-      stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      co_await ReadHeader(stream, buffer, parser, ec);
+      if (!ec && !parser.is_done()) {
+        stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      }
       if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
           ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
         break;

@@ -57,6 +57,11 @@ struct HttpServerOptions {
   int blocking_threads = 8;  // pool for slow requests
   int64_t max_body_bytes = 8 << 20;
   int idle_timeout_seconds = 60;
+  // Once a request's first byte arrives, its header must be complete within this: a client that
+  // trickles header bytes (slow loris) cannot hold a connection for the whole idle timeout.
+  int header_timeout_seconds = 10;
+  // Open connections (WebSockets included) at once; more are answered 503 and closed. 0 = no cap.
+  int max_connections = 1024;
   int drain_seconds = 10;    // graceful shutdown: wait this long for requests in flight
 };
 

@@ -1,6 +1,7 @@
 // Routes: health probes, Prometheus metrics, the OpenAPI document and the API docs page.
 #include <mutex>
 
+#include "auth/token_codec.h"
 #include "metadata/database.h"
 #include "server/docs_page.h"
 #include "server/route_support.h"
@@ -8,9 +9,10 @@
 
 namespace logidata {
 
-void RegisterOperationRoutes(Router& router, const ApiServices& s) {
+namespace {
+
+void AddHealthRoutes(Router& router, const ApiServices& s) {
   Database* db = s.db;
-  ServerMetrics* metrics = s.metrics;
   std::string version = s.version;
 
   router.Add({"GET", "/health", Access::kPublic, "operations", "Reports that the server is up and its database state.",
@@ -30,13 +32,46 @@ void RegisterOperationRoutes(Router& router, const ApiServices& s) {
                 if (!st.ok()) return HttpResponse::Problem(503, "", "database unavailable");
                 return HttpResponse::Json(200, {{"status", "ready"}});
               }});
-  router.Add({"GET", "/metrics", Access::kPublic, "operations", "Prometheus metrics in text format.", nullptr, {}, 200,
-              false, [metrics](const HttpRequest&, const Caller&, const nlohmann::json&) {
+}
+
+// /metrics, behind `Authorization: Bearer <--metrics-token>` when one is set. The presented and
+// the expected token are compared as HMACs keyed by the token, in constant time, so neither the
+// bytes nor the length of the token leak through timing.
+void AddMetricsRoute(Router& router, const ApiServices& s) {
+  ServerMetrics* metrics = s.metrics;
+  std::string token = s.metrics_token;
+  std::string expected = token.empty() ? "" : HmacSha256(token, token);
+  router.Add({"GET", "/metrics", Access::kPublic, "operations",
+              "Prometheus metrics in text format (with --metrics-token: needs that bearer token).", nullptr, {}, 200,
+              false, [metrics, token, expected](const HttpRequest& request, const Caller&, const nlohmann::json&) {
+                if (!token.empty()) {
+                  const std::string& authorization = request.Header("authorization");
+                  std::string_view presented;
+                  if (authorization.rfind("Bearer ", 0) == 0) presented = std::string_view(authorization).substr(7);
+                  if (!ConstantTimeEquals(HmacSha256(token, presented), expected)) {
+                    HttpResponse r = HttpResponse::Problem(401, "", "metrics need the bearer token set by --metrics-token");
+                    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"metrics\"");
+                    return r;
+                  }
+                }
                 HttpResponse r;
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 r.body = metrics->RenderPrometheus();
                 return r;
               }});
+}
+
+}  // namespace
+
+void RegisterMonitoringRoutes(Router& router, const ApiServices& s) {
+  AddHealthRoutes(router, s);
+  AddMetricsRoute(router, s);
+}
+
+void RegisterOperationRoutes(Router& router, const ApiServices& s) {
+  std::string version = s.version;
+  AddHealthRoutes(router, s);
+  if (s.metrics_on_api) AddMetricsRoute(router, s);
   const Router* table = &router;
   router.Add({"GET", "/api/openapi.json", Access::kPublic, "operations", "The OpenAPI 3 document of this API.", nullptr,
               {}, 200, false, [table, version](const HttpRequest&, const Caller&, const nlohmann::json&) {

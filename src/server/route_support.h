@@ -46,6 +46,8 @@ void RegisterTemplateRoutes(Router& router, const ApiServices& services);
 void RegisterPreviewRoutes(Router& router, const ApiServices& services);
 // /health…, /metrics, /api/openapi.json, /docs. Registered last: OpenAPI covers every route.
 void RegisterOperationRoutes(Router& router, const ApiServices& services);
+// /health… and /metrics only: the routes of the separate monitoring listener (--metrics-listen).
+void RegisterMonitoringRoutes(Router& router, const ApiServices& services);
 
 // Every route group, in matching order.
 void RegisterAllRoutes(Router& router, const ApiServices& services);

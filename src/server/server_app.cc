@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -55,6 +56,27 @@ Result<Store> OpenStore(const std::string& data_dir, const std::string& database
                store.db->dialect() == DbDialect::kPostgres ? "PostgreSQL" : "SQLite (" + target + ")", version);
   LD_ASSIGN_OR_RETURN(store.master_key, LoadMasterKey(data_dir));
   return store;
+}
+
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+
+// "HOST:PORT", "[v6]:PORT" or ":PORT" (then `default_host`).
+Result<HostPort> ParseHostPort(const std::string& text, const std::string& default_host) {
+  size_t colon = text.rfind(':');
+  auto bad = [&] { return Status::InvalidArgument("--metrics-listen: expected HOST:PORT, got '" + text + "'"); };
+  if (colon == std::string::npos) return bad();
+  HostPort out;
+  out.host = text.substr(0, colon);
+  if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']') out.host = out.host.substr(1, out.host.size() - 2);
+  if (out.host.empty()) out.host = default_host;
+  std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return bad();
+  out.port = std::stoi(port);
+  if (out.port > 65535) return bad();
+  return out;
 }
 
 std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
@@ -125,13 +147,17 @@ Status RunServer(const ServerConfig& config) {
   services.notifier = notifier.get();
   services.data_dir = config.data_dir;
   services.allow_registration = config.allow_registration;
+  services.metrics_token = config.metrics_token;
+  services.metrics_on_api = config.metrics_listen.empty();
   Router router;
   RegisterAllRoutes(router, services);
 
   ApiHandlerOptions handler_options;
   handler_options.cors_origins = config.cors_origins;
   handler_options.web_root = config.web_root;
-  ApiHandler handler(services, &router, handler_options, MakeAccessLog(config.access_log));
+  handler_options.rate_limit = {config.rate_limit_per_second, config.rate_limit_burst};
+  auto access_log = MakeAccessLog(config.access_log);
+  ApiHandler handler(services, &router, handler_options, access_log);
   RunsWsHandler ws(&auth, db, &hub);
 
   HttpServerOptions http_options;
@@ -139,8 +165,30 @@ Status RunServer(const ServerConfig& config) {
   http_options.port = config.port;
   http_options.threads = threads;
   http_options.max_body_bytes = config.max_body_bytes;
+  http_options.max_connections = config.max_connections;
+  http_options.header_timeout_seconds = config.header_timeout_seconds;
   HttpServer server(http_options, &handler, &ws);
+  // --metrics-listen: /metrics and /health on a port of their own (say, reachable only from the
+  // monitoring network), served by one thread; the API port no longer has /metrics.
+  Router monitoring_router;
+  std::unique_ptr<ApiHandler> monitoring_handler;
+  std::unique_ptr<HttpServer> monitoring;
+  Result<HostPort> where = ParseHostPort(config.metrics_listen, config.host);
+  if (!config.metrics_listen.empty() && where.ok()) {
+    RegisterMonitoringRoutes(monitoring_router, services);
+    monitoring_handler = std::make_unique<ApiHandler>(services, &monitoring_router, ApiHandlerOptions{}, access_log);
+    HttpServerOptions o;
+    o.host = where->host;
+    o.port = where->port;
+    o.threads = 1;
+    o.blocking_threads = 1;
+    o.max_body_bytes = 64 * 1024;
+    o.max_connections = 64;
+    o.header_timeout_seconds = config.header_timeout_seconds;
+    monitoring = std::make_unique<HttpServer>(o, monitoring_handler.get(), nullptr);
+  }
   Status listening = server.Listen();
+  if (listening.ok() && !config.metrics_listen.empty()) listening = where.ok() ? monitoring->Listen() : where.status();
   if (!listening.ok()) {
     trigger.Stop();
     if (watcher) watcher->Stop();
@@ -153,7 +201,17 @@ Status RunServer(const ServerConfig& config) {
   }
   spdlog::info("logidata server listening on http://{}:{} ({} threads, {} run slots)", config.host, server.port(),
                threads, config.run_slots);
+  std::thread monitoring_thread;
+  if (monitoring) {
+    spdlog::info("metrics and health served apart from the API on port {} (--metrics-listen {})", monitoring->port(),
+                 config.metrics_listen);
+    monitoring_thread = std::thread([&monitoring] { monitoring->Run(/*handle_signals=*/false); });
+  }
   server.Run(/*handle_signals=*/true);
+  if (monitoring) {
+    monitoring->Stop();
+    monitoring_thread.join();
+  }
   spdlog::info("shutting down: stopping schedules and runs");
   trigger.Stop();
   if (watcher) watcher->Stop();

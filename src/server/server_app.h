@@ -23,6 +23,13 @@ struct ServerConfig {
   std::string access_log = "stdout";  // stdout | off | <file path>
   bool allow_registration = true;
   std::string port_file;            // written with the bound port once listening (tests)
+  // Server limits (docs/deployment.md, "Server limits").
+  int max_connections = 1024;       // open connections at once; more are answered 503
+  int header_timeout_seconds = 10;  // a request header must be complete this long after its first byte
+  double rate_limit_per_second = 50;  // API requests per user, API key or (unauthenticated) address; 0 = off
+  double rate_limit_burst = 200;
+  std::string metrics_token;        // when set, /metrics needs "Authorization: Bearer <token>"
+  std::string metrics_listen;       // HOST:PORT serving /metrics and /health apart from the API (not on it)
 };
 
 // Blocks until the server stops. Errors: cannot open the database, bind the port, ….

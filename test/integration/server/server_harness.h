@@ -272,6 +272,7 @@ class ServerProcess {
   }
 
   bool Alive() const { return pid_ > 0 && kill(pid_, 0) == 0; }
+  pid_t pid() const { return pid_; }
   HttpClient Client() const { return HttpClient("http://127.0.0.1:" + std::to_string(port_)); }
   int port() const { return port_; }
   const std::string& data_dir() const { return data_dir_; }
