@@ -54,8 +54,8 @@ TEST_F(PathSandboxTest, ResolvesOrRefuses) {
       {"out/new.csv", FileAccess::kWrite, true},
       {"lake:2024/x.csv", FileAccess::kRead, true},
       {"lake:/2024/x.csv", FileAccess::kRead, true},
-      {"lake:2024/x.csv", FileAccess::kWrite, false},  // read-only root
-      {"wide:lake/2024/x.csv", FileAccess::kWrite, true},
+      {"wide:lake/2024/x.csv", FileAccess::kWrite, true},  // lake is read-only, but "wide" grants it rw
+
       {"wide:data/master.key", FileAccess::kRead, false},  // the data folder inside a granted root
       {"wide:data/files/org2/b.csv", FileAccess::kRead, false},
       {"../org2/b.csv", FileAccess::kRead, false},
@@ -89,7 +89,7 @@ TEST_F(PathSandboxTest, FileSystemChecksEveryPathItTouches) {
   EXPECT_TRUE(sfs.OpenRead(Home("in/a.csv")).ok());
   EXPECT_FALSE(sfs.OpenRead(Home("in/passwd.csv")).ok());
   EXPECT_FALSE(sfs.OpenRead((root_ / "data/master.key").string()).ok());
-  EXPECT_FALSE(sfs.OpenWrite((root_ / "lake/new.csv").string(), true).ok());
+  EXPECT_FALSE(sfs.OpenWrite((root_ / "data/files/org2/new.csv").string(), true).ok());
   EXPECT_FALSE(sfs.RemoveAll(Home("")).ok());
   EXPECT_FALSE(sfs.Rename(Home("in/a.csv"), (root_ / "data/master.key").string()).ok());
   // A folder listing leaves out what leads outside; the glob finds only the real file.
@@ -98,6 +98,19 @@ TEST_F(PathSandboxTest, FileSystemChecksEveryPathItTouches) {
   ASSERT_EQ(files->size(), 1u);
   EXPECT_EQ(files->front().path, Home("in/a.csv"));
   EXPECT_TRUE(fs::exists(root_ / "data/master.key"));
+}
+
+TEST_F(PathSandboxTest, ReadOnlyRootsRefuseEveryWrite) {
+  auto box = PathSandbox::Create(root_ / "data/files/org1", {{"lake", root_ / "lake", false}}, {root_ / "data"});
+  ASSERT_TRUE(box.ok());
+  EXPECT_TRUE(box->Resolve("lake:2024/x.csv", FileAccess::kRead).ok());
+  auto write = box->Resolve("lake:2024/x.csv", FileAccess::kWrite);
+  ASSERT_FALSE(write.ok());
+  EXPECT_NE(write.status().message().find("read-only root 'lake'"), std::string::npos) << write.status().message();
+  SandboxedFileSystem sfs(*box, LocalFileSystem());
+  EXPECT_FALSE(sfs.OpenWrite((root_ / "lake/new.csv").string(), true).ok());
+  EXPECT_FALSE(sfs.RemoveAll((root_ / "lake/2024").string()).ok());
+  EXPECT_TRUE(fs::exists(root_ / "lake/2024/x.csv"));
 }
 
 TEST(SandboxRootTest, ParsesTheServerOption) {
