@@ -41,7 +41,11 @@ class ServerApiTest : public ::testing::TestWithParam<std::string> {
     if (!HasFailure()) fs::remove_all(dir_, ec);
   }
   bool StartServer(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--web-root", web_root_, "--cors-origin", "http://ui.example"};
+    // The test's folder is granted as a root, so pipelines may name its files by absolute path.
+    std::vector<std::string> args = {"--web-root", web_root_, "--cors-origin", "http://ui.example",
+                                     "--files-root", "test=" + dir_ + ":rw",
+                                     // The test servers (PostgreSQL, REST) listen on loopback.
+                                     "--allow-egress", "127.0.0.0/8"};
     for (auto& e : extra) args.push_back(e);
     return server_.Start(dir_ + "/data", database_url_, args);
   }
@@ -162,13 +166,14 @@ TEST_P(ServerApiTest, AuthRegisterLoginRefreshLogoutLockout) {
   EXPECT_EQ(C().Call("POST", "/api/v1/auth/logout", json{{"refresh_token", rt}}.dump()).status, 204);
   EXPECT_EQ(C().Call("POST", "/api/v1/auth/refresh", json{{"refresh_token", rt}}.dump()).status, 401);
 
-  // Five failures lock the account, even for the right password.
+  // Five failures lock the account, even for the right password — answered like a wrong password,
+  // so a lockout does not reveal that the account exists (server_accounts_test compares them).
   Session v = Register(C(), "lock");
   for (int i = 0; i < 5; ++i) {
     C().Call("POST", "/api/v1/auth/login", json{{"email", v.email}, {"password", "bad-password-1"}}.dump());
   }
   auto locked = C().Call("POST", "/api/v1/auth/login", json{{"email", v.email}, {"password", v.password}}.dump());
-  EXPECT_EQ(locked.status, 429) << locked.body;
+  EXPECT_EQ(locked.status, 401) << locked.body;
   EXPECT_EQ(locked.Header("content-type"), "application/problem+json");
 }
 
@@ -472,7 +477,7 @@ TEST_P(ServerApiTest, QueueModeWorkerExecutesRuns) {
   std::string run_id = started.Json()["id"];
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(C().Call("GET", "/api/v1/runs/" + run_id, "", s.Auth()).Json()["status"], "queued");
-  pid_t worker = StartWorker(database_url_, dir_ + "/worker", dir_ + "/worker.log");
+  pid_t worker = StartWorker(database_url_, dir_ + "/worker", dir_ + "/worker.log", "test=" + dir_ + ":rw");
   json run = WaitRun(s, run_id);
   kill(worker, SIGTERM);
   int status = 0;

@@ -13,6 +13,7 @@
 
 #include "loopback_port.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -39,6 +40,10 @@ namespace fs = std::filesystem;
 inline constexpr const char* kMasterKeyHex = "8f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
 inline constexpr const char* kAdminEmail = "admin@example.com";
 inline constexpr const char* kAdminPassword = "Admin-Passw0rd-Secret!";
+// The JWT signing key the test servers are given (LOGIDATA_JWT_KEY), so tests can forge tokens.
+// It is independent of the master key: a token signed with a key derived from the master key is
+// refused (server_accounts_test).
+inline constexpr const char* kJwtKeyHex = "0f1e2d3c4b5a69788796a5b4c3d2e1f0ffeeddccbbaa99887766554433221100";
 
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -203,6 +208,10 @@ class ServerProcess {
  public:
   ~ServerProcess() { Stop(); }
 
+  // Self-registration is on for test servers (most tests sign up their own users); set this to
+  // false before Start to run a server with the production default (registration off).
+  bool allow_registration = true;
+
   // Starts and waits until /health/live answers. `database_url` empty = SQLite in data_dir.
   bool Start(const std::string& data_dir, const std::string& database_url, std::vector<std::string> extra = {},
              std::map<std::string, std::string> env = {}) {
@@ -218,10 +227,17 @@ class ServerProcess {
       args.push_back("--database-url");
       args.push_back(database_url);
     }
+    if (allow_registration) args.push_back("--allow-registration");
+    // Suites send bursts far above a person's pace; tests of the limiter pass their own --rate-limit.
+    if (std::find(extra.begin(), extra.end(), "--rate-limit") == extra.end()) {
+      args.push_back("--rate-limit");
+      args.push_back("off");
+    }
     for (auto& e : extra) args.push_back(e);
     pid_ = fork();
     if (pid_ == 0) {
       setenv("LOGIDATA_MASTER_KEY", kMasterKeyHex, 1);
+      setenv("LOGIDATA_JWT_KEY", kJwtKeyHex, 1);
       setenv("LOGIDATA_ADMIN_EMAIL", kAdminEmail, 1);
       setenv("LOGIDATA_ADMIN_PASSWORD", kAdminPassword, 1);
       setenv("LOGIDATA_PWHASH_FAST", "1", 1);
@@ -284,12 +300,20 @@ class ServerProcess {
 };
 
 // Starts `logidata worker` on `database_url` (stderr appended to `log`); returns its pid.
-inline pid_t StartWorker(const std::string& database_url, const std::string& data_dir, const std::string& log) {
+// `files_root` ("name=/dir:rw") grants the worker's runs a folder beside their organization's own.
+inline pid_t StartWorker(const std::string& database_url, const std::string& data_dir, const std::string& log,
+                         const std::string& files_root = "") {
   pid_t pid = fork();
   if (pid == 0) {
     setenv("LOGIDATA_MASTER_KEY", kMasterKeyHex, 1);
+    // The test servers its runs reach (webhook receivers, APIs) listen on loopback.
+    setenv("LOGIDATA_ALLOW_EGRESS", "127.0.0.0/8", 0);
     FILE* f = freopen(log.c_str(), "a", stderr);
     (void)f;
+    if (!files_root.empty()) {
+      execl(BinaryPath().c_str(), "logidata", "worker", "--database-url", database_url.c_str(), "--data-dir",
+            data_dir.c_str(), "--files-root", files_root.c_str(), nullptr);
+    }
     execl(BinaryPath().c_str(), "logidata", "worker", "--database-url", database_url.c_str(), "--data-dir",
           data_dir.c_str(), nullptr);
     _exit(127);
@@ -341,9 +365,7 @@ inline Session LoginAdmin(const HttpClient& c) {
   return FromTokens(c, r.Json(), kAdminEmail, kAdminPassword);
 }
 
-inline std::string JwtKey() {
-  return HmacSha256(*HexDecode(kMasterKeyHex), "logidata-jwt-v1");
-}
+inline std::string JwtKey() { return *HexDecode(kJwtKeyHex); }
 
 // A minimal WebSocket client (text frames, client masking) for the /ws tests.
 class WsClient {
