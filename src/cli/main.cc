@@ -7,6 +7,10 @@
 #include "cli/server_command.h"
 #define LOGIDATA_HAS_SERVER 1
 #endif
+#if __has_include("cli/keys_command.h")
+#include "cli/keys_command.h"
+#define LOGIDATA_HAS_KEYS 1
+#endif
 #if __has_include("cli/worker_command.h")
 #include "cli/worker_command.h"
 #define LOGIDATA_HAS_WORKER 1
@@ -26,6 +30,9 @@ int main(int argc, char** argv) {
 #endif
 #ifdef LOGIDATA_HAS_WORKER
   logidata::AddWorkerCommand(app);
+#endif
+#ifdef LOGIDATA_HAS_KEYS
+  logidata::AddKeysCommand(app);
 #endif
   try {
     app.parse(argc, argv);

@@ -24,7 +24,13 @@ void AddServerCommand(CLI::App& app) {
   cmd->add_option("--run-slots", config->run_slots, "Runs executing at once in the server (0 = workers only)")
       ->capture_default_str();
   cmd->add_option("--access-log", config->access_log, "stdout, off, or a file path")->capture_default_str();
-  cmd->add_flag("!--no-registration", config->allow_registration, "Disable self-service registration");
+  cmd->add_flag("--allow-registration", config->allow_registration,
+                "Let anyone create an account (and an organization of their own); off by default: admins invite")
+      ->envname("LOGIDATA_ALLOW_REGISTRATION");
+  cmd->add_flag("!--no-registration", config->allow_registration, "Disable self-registration (the default)");
+  cmd->add_option("--master-key-file", config->master_key_file,
+                  "Master key ring file (one hex key per line, the first encrypts), e.g. outside the data folder")
+      ->envname("LOGIDATA_MASTER_KEY_FILE");
   cmd->add_option("--port-file", config->port_file, "Write the bound port to this file once listening");
   cmd->add_option("--max-connections", config->max_connections,
                   "Open connections at once (more are answered 503); 0 = no cap")->capture_default_str();
@@ -45,6 +51,19 @@ void AddServerCommand(CLI::App& app) {
       ->envname("LOGIDATA_METRICS_TOKEN");
   cmd->add_option("--metrics-listen", config->metrics_listen,
                   "Serve /metrics and /health on this HOST:PORT instead of the API port");
+  cmd->add_option("--files-dir", config->files_dir,
+                  "Folder of the organizations' files (each in <files-dir>/<org-id>/; default <data-dir>/files)");
+  cmd->add_option("--files-root", config->files_roots,
+                  "Extra folder pipelines may use as name:path, given as name=/dir[:ro|:rw] (repeatable; default read-only)");
+  cmd->add_option("--allow-egress", config->allow_egress,
+                  "CIDR block runs, previews, connection tests and notifications may reach although it is internal "
+                  "(loopback, private, link-local…), e.g. 10.20.0.0/16 (repeatable or comma-separated)")
+      ->delimiter(',')
+      ->envname("LOGIDATA_ALLOW_EGRESS");
+  cmd->add_option("--engine-calls-per-org", config->engine_calls_per_org,
+                  "Previews and checks one organization may run at once")->capture_default_str();
+  cmd->add_option("--engine-call-timeout", config->engine_call_seconds, "Time limit of one preview or check, in seconds")
+      ->capture_default_str();
   cmd->callback([config, origins] {
     config->cors_origins.insert(origins->begin(), origins->end());
     Status st = RunServer(*config);

@@ -18,6 +18,9 @@ class ModuleRegistry;
 class ResponseCache;
 class RunEvents;
 class RunNotifier;
+class OrgEgressPolicies;
+class TenantCallGate;
+struct FilesPolicy;
 
 struct ApiServices {
   Database* db = nullptr;
@@ -29,6 +32,9 @@ struct ApiServices {
   ResponseCache* list_cache = nullptr;
   RunEvents* run_events = nullptr;  // live updates of runs changed by the API
   RunNotifier* notifier = nullptr;  // test messages of notification settings
+  const OrgEgressPolicies* egress = nullptr;  // where each organization's work may connect
+  const FilesPolicy* files = nullptr;      // each organization's sandbox on the server's disk
+  TenantCallGate* engine_calls = nullptr;  // per-organization limit and time limit of engine calls
   std::string data_dir;
   std::string version = "0.1.0";
   bool allow_registration = true;

@@ -1,4 +1,5 @@
-// Routes: /api/v1/auth/* and /api/v1/me.
+// Routes: /api/v1/auth/* and /api/v1/me. Every route that hashes or verifies a password is "slow":
+// it runs on the blocking pool (and through the bounded HashingPool), never on a network thread.
 #include "auth/auth_service.h"
 #include "server/route_support.h"
 
@@ -23,15 +24,27 @@ void RegisterAuthRoutes(Router& router, const ApiServices& s) {
               "Creates an account with its own organization and signs it in.",
               ObjSchema({{"email", StrSchema(3, 254)}, {"password", StrSchema(8, 1024)}, {"name", StrSchema(1, 200)}},
                         {"email", "password", "name"}),
-              {}, 201, false,
+              {}, 201, true,
               [auth, tokens, allow_registration](const HttpRequest&, const Caller&, const nlohmann::json& b) {
-                if (!allow_registration) return HttpResponse::Problem(403, "", "registration is disabled");
+                if (!allow_registration) {
+                  return HttpResponse::Problem(403, "",
+                                               "self-registration is disabled on this server: ask an administrator "
+                                               "for an invitation (the server option --allow-registration enables it)");
+                }
                 return tokens(auth->Register(b["email"], b["password"], b["name"]), 201);
               }});
   router.Add({"POST", "/api/v1/auth/login", Access::kPublic, "auth", "Signs in with email and password.",
               ObjSchema({{"email", StrSchema(1, 254)}, {"password", StrSchema(1, 1024)}}, {"email", "password"}), {},
-              200, false, [auth, tokens](const HttpRequest& req, const Caller&, const nlohmann::json& b) {
+              200, true, [auth, tokens](const HttpRequest& req, const Caller&, const nlohmann::json& b) {
                 return tokens(auth->Login(b["email"], b["password"], req.remote_address), 200);
+              }});
+  router.Add({"POST", "/api/v1/auth/accept-invite", Access::kPublic, "auth",
+              "Accepts an invitation: a new account sets its name and password; an existing account gives its "
+              "current password. Signs in to the inviting organization.",
+              ObjSchema({{"token", StrSchema(1, 200)}, {"password", StrSchema(1, 1024)}, {"name", StrSchema(0, 200)}},
+                        {"token", "password"}),
+              {}, 200, true, [auth, tokens](const HttpRequest&, const Caller&, const nlohmann::json& b) {
+                return tokens(auth->AcceptInvitation(b["token"], b.value("name", ""), b["password"]), 200);
               }});
   router.Add({"POST", "/api/v1/auth/refresh", Access::kPublic, "auth",
               "Exchanges a refresh token for new tokens (the old one is spent; reuse revokes the family).",
@@ -39,7 +52,8 @@ void RegisterAuthRoutes(Router& router, const ApiServices& s) {
               [auth, tokens](const HttpRequest&, const Caller&, const nlohmann::json& b) {
                 return tokens(auth->Refresh(b["refresh_token"]), 200);
               }});
-  router.Add({"POST", "/api/v1/auth/logout", Access::kPublic, "auth", "Revokes a refresh token and its family.",
+  router.Add({"POST", "/api/v1/auth/logout", Access::kPublic, "auth",
+              "Revokes a refresh token and its family, and every access token of its user.",
               ObjSchema({{"refresh_token", StrSchema(1, 200)}}, {"refresh_token"}), {}, 204, false,
               [auth](const HttpRequest&, const Caller&, const nlohmann::json& b) {
                 Status st = auth->Logout(b["refresh_token"]);
@@ -49,7 +63,7 @@ void RegisterAuthRoutes(Router& router, const ApiServices& s) {
               "Changes the caller's password (and signs out their other sessions).",
               ObjSchema({{"current_password", StrSchema(1, 1024)}, {"new_password", StrSchema(8, 1024)}},
                         {"current_password", "new_password"}),
-              {}, 204, false, [auth](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
+              {}, 204, true, [auth](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
                 if (c.user_id.empty()) return HttpResponse::Problem(403, "", "API keys have no password");
                 Status st = auth->ChangePassword(c.user_id, b["current_password"], b["new_password"]);
                 return st.ok() ? HttpResponse::NoContent() : Fail(st);

@@ -76,12 +76,16 @@ class BeastWsSink final : public WsSink, public std::enable_shared_from_this<Bea
     });
   }
 
+  // Messages sent before Close still go out (e.g. the reason a session was revoked), then the
+  // socket is shut down.
   void Close() override {
     asio::post(strand_, [self = shared_from_this()] {
       if (self->closed_) return;
-      self->closed_ = true;
-      beast::error_code ec;
-      beast::get_lowest_layer(*self->ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+      if (self->writing_) {
+        self->close_when_drained_ = true;
+        return;
+      }
+      self->Shutdown();
     });
   }
 
@@ -101,6 +105,13 @@ class BeastWsSink final : public WsSink, public std::enable_shared_from_this<Bea
       }
     }
     writing_ = false;
+    if (close_when_drained_ && !closed_) Shutdown();
+  }
+
+  void Shutdown() {
+    closed_ = true;
+    beast::error_code ec;
+    beast::get_lowest_layer(*ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
   }
 
   websocket::stream<beast::tcp_stream>* ws_;
@@ -108,6 +119,7 @@ class BeastWsSink final : public WsSink, public std::enable_shared_from_this<Bea
   std::deque<std::string> queue_;
   bool writing_ = false;
   bool closed_ = false;
+  bool close_when_drained_ = false;
 };
 
 }  // namespace

@@ -81,13 +81,25 @@ void RegisterOrganizationRoutes(Router& router, const ApiServices& s) {
                 for (const DbRow& row : r->rows) items.push_back(MemberJson(row));
                 return HttpResponse::Json(200, {{"items", items}});
               }});
-  router.Add({"POST", "/api/v1/members", Access::kAdmin, "members", "Adds an existing user to the organization.",
-              ObjSchema({{"email", StrSchema(3, 254)}, {"role", RoleSchema()}}, {"email", "role"}), {}, 201, false,
+  router.Add({"POST", "/api/v1/members", Access::kAdmin, "members",
+              "Adds an existing user to the organization, or creates one with a temporary password (given as "
+              "`temporary_password`): that user must choose their own password before anything else.",
+              ObjSchema({{"email", StrSchema(3, 254)}, {"role", RoleSchema()}, {"name", StrSchema(1, 200)},
+                         {"temporary_password", StrSchema(8, 1024)}},
+                        {"email", "role"}),
+              {}, 201, true,
               [db, auth](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
                 std::string email = b["email"];
                 for (char& ch : email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
                 auto u = db->Query("SELECT id FROM users WHERE email = ?", {email});
                 if (!u.ok()) return Fail(u.status());
+                if (u->rows.empty() && b.contains("temporary_password")) {
+                  auto created = auth->CreateUserWithTemporaryPassword(email, b.value("name", email),
+                                                                       b["temporary_password"]);
+                  if (!created.ok()) return Fail(created.status());
+                  u = db->Query("SELECT id FROM users WHERE email = ?", {email});
+                  if (!u.ok()) return Fail(u.status());
+                }
                 if (u->rows.empty()) {
                   return HttpResponse::Problem(404, "", "no user with this email",
                                                {{{"field", "/email"}, {"message", "no user with this email"}}});
@@ -143,14 +155,51 @@ void RegisterOrganizationRoutes(Router& router, const ApiServices& s) {
                 });
                 if (!st.ok()) return Fail(st);
                 auth->InvalidateCaches();
-                return HttpResponse::NoContent();
+                // Tokens name the user, not the organization: revoke them so no cached grant of
+                // this organization outlives the membership (and close their live updates).
+                Status revoked = auth->RevokeUserTokens(user_id, /*refresh_too=*/false);
+                return revoked.ok() ? HttpResponse::NoContent() : Fail(revoked);
               }});
+  for (bool active : {false, true}) {
+    router.Add({"POST", std::string("/api/v1/members/{user_id}/") + (active ? "activate" : "deactivate"), Access::kAdmin,
+                "members",
+                active ? "Reactivates a deactivated member's account."
+                       : "Deactivates a member's account: no sign-in, refresh or API call until reactivated; its "
+                         "tokens are revoked. Only for accounts that belong to this organization alone.",
+                nullptr, {}, 204, false, [db, auth, active](const HttpRequest& req, const Caller& c, const nlohmann::json&) {
+                  const std::string& user_id = req.Param("user_id");
+                  auto before = LoadMember(db, c.org_id, user_id);
+                  if (!before.ok()) return Fail(before.status());
+                  if (user_id == c.user_id) return HttpResponse::Problem(409, "", "you cannot deactivate yourself");
+                  // An account shared with other organizations is not this admin's to switch off.
+                  auto others = db->Query("SELECT COUNT(*) AS n FROM memberships WHERE user_id = ? AND org_id <> ?",
+                                          {user_id, c.org_id});
+                  if (!others.ok()) return Fail(others.status());
+                  if (others->rows[0].Int("n") > 0) {
+                    return HttpResponse::Problem(409, "", "this account belongs to other organizations too; remove the "
+                                                          "member instead");
+                  }
+                  if (!active) {
+                    Status last = db->Transact([&](DbConnection& conn) { return CheckNotLastAdmin(conn, c.org_id, user_id); });
+                    if (!last.ok()) return Fail(last);
+                  }
+                  Status st = auth->SetActive(user_id, active);
+                  if (!st.ok()) return Fail(st);
+                  auth->InvalidateCaches();
+                  (void)WriteAudit(*db, {c.org_id, c.Actor(), active ? "member.activate" : "member.deactivate", "member",
+                                         user_id, nullptr, nullptr});
+                  return HttpResponse::NoContent();
+                }});
+  }
 
-  router.Add({"GET", "/api/v1/api-keys", Access::kAdmin, "api-keys", "Lists the organization's API keys (never the keys).",
+  router.Add({"GET", "/api/v1/api-keys", Access::kAdmin, "api-keys",
+              "Lists every API key of the organization, whoever created it: owner, creation, last use and expiry "
+              "(never the keys).",
               nullptr, {}, 200, false, [db](const HttpRequest&, const Caller& c, const nlohmann::json&) {
                 auto r = db->Query(
-                    "SELECT id, name, role, prefix, created_by, created_at, last_used_at FROM api_keys WHERE org_id = ? "
-                    "AND revoked = 0 ORDER BY created_at",
+                    "SELECT k.id, k.name, k.role, k.prefix, k.created_by, k.created_at, k.last_used_at, k.expires_at, "
+                    "u.email AS created_by_email FROM api_keys k LEFT JOIN users u ON u.id = k.created_by WHERE "
+                    "k.org_id = ? AND k.revoked = 0 ORDER BY k.created_at",
                     {c.org_id});
                 if (!r.ok()) return Fail(r.status());
                 nlohmann::json items = nlohmann::json::array();
@@ -160,15 +209,33 @@ void RegisterOrganizationRoutes(Router& router, const ApiServices& s) {
                                    {"created_at", row.Str("created_at")},
                                    {"last_used_at", row.IsNull("last_used_at") ? nlohmann::json(nullptr)
                                                                                 : nlohmann::json(row.Str("last_used_at"))}});
+                  nlohmann::json& item = items.back();
+                  item["created_by_email"] =
+                      row.IsNull("created_by_email") ? nlohmann::json(nullptr) : nlohmann::json(row.Str("created_by_email"));
+                  bool expires = !row.IsNull("expires_at");
+                  item["expires_at"] = expires ? nlohmann::json(row.Str("expires_at")) : nlohmann::json(nullptr);
+                  item["expired"] = expires && row.Str("expires_at") <= NowIso8601();
                 }
                 return HttpResponse::Json(200, {{"items", items}});
               }});
   router.Add({"POST", "/api/v1/api-keys", Access::kAdmin, "api-keys",
               "Creates an API key scoped to the organization and a role; the key is shown only in this response.",
-              ObjSchema({{"name", StrSchema(1, 200)}, {"role", RoleSchema()}}, {"name", "role"}), {}, 201, false,
+              ObjSchema({{"name", StrSchema(1, 200)}, {"role", RoleSchema()}, {"expires_at", StrSchema(10, 40)}},
+                        {"name", "role"}),
+              {}, 201, false,
               [db, auth](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
                 Role role = ParseRole(b["role"].get<std::string>()).ValueOr(Role::kViewer);
-                auto key = auth->CreateApiKey(c.org_id, b["name"], role, c.Actor());
+                std::string expires_at;
+                if (b.contains("expires_at")) {
+                  // Normalised to the stored form so expiry checks compare like with like.
+                  auto millis = UnixMillisFromIso(b["expires_at"].get<std::string>());
+                  if (!millis.ok() || IsoFromUnixMillis(*millis) <= NowIso8601()) {
+                    return HttpResponse::Problem(400, "", "expires_at must be an ISO-8601 time in the future",
+                                                 {{{"field", "/expires_at"}, {"message", "must be a future ISO-8601 time"}}});
+                  }
+                  expires_at = IsoFromUnixMillis(*millis);
+                }
+                auto key = auth->CreateApiKey(c.org_id, b["name"], role, c.Actor(), expires_at);
                 if (!key.ok()) return Fail(key.status());
                 (void)WriteAudit(*db, {c.org_id, c.Actor(), "api_key.create", "api_key", (*key)["id"], nullptr,
                                        {{"name", b["name"]}, {"role", b["role"]}}});

@@ -42,13 +42,16 @@ HttpResponse DeleteAudited(Database& db, const Caller& c, const std::string& tab
 void RegisterAllRoutes(Router& router, const ApiServices& services) {
   RegisterAuthRoutes(router, services);
   RegisterOrganizationRoutes(router, services);
+  RegisterInvitationRoutes(router, services);
   RegisterPipelineRoutes(router, services);
   RegisterRunRoutes(router, services);
   RegisterConnectionRoutes(router, services);
+  RegisterEgressRoutes(router, services);
   RegisterEngineRoutes(router, services);
   RegisterNotificationRoutes(router, services);
   RegisterTemplateRoutes(router, services);
   RegisterPreviewRoutes(router, services);
+  RegisterFileRoutes(router, services);
   RegisterOperationRoutes(router, services);
 }
 

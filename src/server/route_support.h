@@ -37,13 +37,16 @@ HttpResponse DeleteAudited(Database& db, const Caller& caller, const std::string
 
 void RegisterAuthRoutes(Router& router, const ApiServices& services);
 void RegisterOrganizationRoutes(Router& router, const ApiServices& services);
+void RegisterInvitationRoutes(Router& router, const ApiServices& services);
 void RegisterPipelineRoutes(Router& router, const ApiServices& services);
 void RegisterRunRoutes(Router& router, const ApiServices& services);
 void RegisterConnectionRoutes(Router& router, const ApiServices& services);
+void RegisterEgressRoutes(Router& router, const ApiServices& services);
 void RegisterEngineRoutes(Router& router, const ApiServices& services);
 void RegisterNotificationRoutes(Router& router, const ApiServices& services);
 void RegisterTemplateRoutes(Router& router, const ApiServices& services);
 void RegisterPreviewRoutes(Router& router, const ApiServices& services);
+void RegisterFileRoutes(Router& router, const ApiServices& services);
 // /health…, /metrics, /api/openapi.json, /docs. Registered last: OpenAPI covers every route.
 void RegisterOperationRoutes(Router& router, const ApiServices& services);
 // /health… and /metrics only: the routes of the separate monitoring listener (--metrics-listen).

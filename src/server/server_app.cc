@@ -14,8 +14,11 @@
 #include "auth/auth_service.h"
 #include "auth/secret_box.h"
 #include "auth/token_codec.h"
+#include "io/tenant_files.h"
 #include "metadata/database.h"
 #include "metadata/migrations.h"
+#include "metadata/org_egress_store.h"
+#include "metadata/server_key_store.h"
 #include "notify/run_notifier.h"
 #include "scheduler/run_executor.h"
 #include "scheduler/schedule_trigger.h"
@@ -28,6 +31,7 @@
 #include "server/route_support.h"
 #include "server/server_metrics.h"
 #include "server/server_run_events.h"
+#include "server/tenant_call_gate.h"
 #include "server/ws_handler.h"
 
 namespace logidata {
@@ -43,10 +47,30 @@ Status EnsureDir(const std::string& dir) {
 
 struct Store {
   std::unique_ptr<Database> db;
-  std::string master_key;
+  std::unique_ptr<SecretBox> secrets;  // the master key ring
 };
 
-Result<Store> OpenStore(const std::string& data_dir, const std::string& database_url, int pool) {
+// The organizations' sandbox: their folders below files_dir, the granted roots, and never the
+// data folder itself.
+Result<FilesPolicy> MakeFilesPolicy(const std::string& data_dir, const std::string& files_dir,
+                                    const std::vector<std::string>& roots) {
+  FilesPolicy policy;
+  policy.files_dir = std::filesystem::absolute(files_dir.empty() ? data_dir + "/files" : files_dir);
+  LD_RETURN_IF_ERROR(EnsureDir(policy.files_dir.string()));
+  for (const std::string& spec : roots) {
+    LD_ASSIGN_OR_RETURN(SandboxRoot root, ParseSandboxRoot(spec));
+    policy.extra_roots.push_back(std::move(root));
+  }
+  policy.forbidden.push_back(std::filesystem::absolute(data_dir));
+  // Checks every root once now, so a typo fails at start rather than in the first run.
+  LD_RETURN_IF_ERROR(PathSandbox::Create(policy.files_dir / "_check", policy.extra_roots, policy.forbidden).status());
+  std::error_code ec;
+  std::filesystem::remove(policy.files_dir / "_check", ec);
+  return policy;
+}
+
+Result<Store> OpenStore(const std::string& data_dir, const std::string& database_url, int pool,
+                        const std::string& master_key_file) {
   LD_RETURN_IF_ERROR(EnsureDir(data_dir));
   Store store;
   std::string target = database_url.empty() ? data_dir + "/logidata.db" : database_url;
@@ -54,8 +78,20 @@ Result<Store> OpenStore(const std::string& data_dir, const std::string& database
   LD_ASSIGN_OR_RETURN(int64_t version, RunMigrations(*store.db));
   spdlog::info("metadata store {} at schema version {}",
                store.db->dialect() == DbDialect::kPostgres ? "PostgreSQL" : "SQLite (" + target + ")", version);
-  LD_ASSIGN_OR_RETURN(store.master_key, LoadMasterKey(data_dir));
+  LD_ASSIGN_OR_RETURN(store.secrets, OpenSecretBox({data_dir, master_key_file}));
   return store;
+}
+
+// The JWT signing key: LOGIDATA_JWT_KEY (64 hex characters) if set, else a random key kept in the
+// metadata store under the master key ring. It is never derived from the master key, so the
+// master key alone does not let anyone sign tokens, and either can be rotated on its own.
+Result<std::string> LoadJwtKey(Database& db, const SecretBox& secrets) {
+  if (const char* env = std::getenv("LOGIDATA_JWT_KEY"); env && *env) {
+    auto key = HexDecode(env);
+    if (!key || key->size() != 32) return Status::InvalidArgument("LOGIDATA_JWT_KEY must be 64 hex characters");
+    return *key;
+  }
+  return LoadOrCreateServerKey(db, secrets, "jwt");
 }
 
 struct HostPort {
@@ -79,6 +115,18 @@ Result<HostPort> ParseHostPort(const std::string& text, const std::string& defau
   return out;
 }
 
+// The server's egress allow-list (--allow-egress, LOGIDATA_ALLOW_EGRESS) under every organization's.
+Result<OrgEgressPolicies> MakeEgressPolicies(Database* db, const std::vector<std::string>& allow) {
+  auto policy = EgressPolicy::WithAllowList(allow);
+  if (!policy.ok()) return policy.status().WithContext("--allow-egress");
+  if (!allow.empty()) {
+    std::string list;
+    for (const CidrBlock& b : policy->allowed()) list += (list.empty() ? "" : ", ") + b.ToString();
+    spdlog::info("egress allowed to internal addresses in {}", list);
+  }
+  return OrgEgressPolicies(db, std::move(*policy));
+}
+
 std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
   if (where == "off" || where.empty()) return nullptr;
   auto logger = std::make_shared<spdlog::logger>("access", std::make_shared<AccessLogSink>(where));
@@ -90,10 +138,12 @@ std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
 
 Status RunServer(const ServerConfig& config) {
   int threads = config.threads > 0 ? config.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  LD_ASSIGN_OR_RETURN(Store store, OpenStore(config.data_dir, config.database_url, threads + config.run_slots + 12));
+  LD_ASSIGN_OR_RETURN(Store store, OpenStore(config.data_dir, config.database_url, threads + config.run_slots + 12,
+                                             config.master_key_file));
   Database* db = store.db.get();
-  SecretBox secrets(store.master_key);
-  AuthService auth(db, HmacSha256(store.master_key, "logidata-jwt-v1"));
+  const SecretBox& secrets = *store.secrets;
+  LD_ASSIGN_OR_RETURN(std::string jwt_key, LoadJwtKey(*db, secrets));
+  AuthService auth(db, std::move(jwt_key));
   LD_RETURN_IF_ERROR(auth.BootstrapAdmin(std::cerr));
 
   bool postgres = db->dialect() == DbDialect::kPostgres;
@@ -103,15 +153,20 @@ Status RunServer(const ServerConfig& config) {
   ResponseCache cache(postgres ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(60000));
   ServerRunEvents events(&hub, &metrics, &cache);
 
-  std::string files_dir = config.data_dir + "/files";
-  LD_RETURN_IF_ERROR(EnsureDir(files_dir));
+  LD_ASSIGN_OR_RETURN(FilesPolicy files, MakeFilesPolicy(config.data_dir, config.files_dir, config.files_roots));
+  TenantCallGate engine_calls(config.engine_calls_per_org, std::chrono::seconds(config.engine_call_seconds));
+  // Everything done for a tenant connects only where its organization's egress policy allows.
+  LD_ASSIGN_OR_RETURN(OrgEgressPolicies egress, MakeEgressPolicies(db, config.allow_egress));
   // Declared before the executor: runs it stops on shutdown still queue their notifications.
-  auto notifier = std::make_unique<RunNotifier>(db, &secrets, RunNotifier::OptionsFromEnvironment());
+  RunNotifierOptions notifier_options = RunNotifier::OptionsFromEnvironment();
+  notifier_options.egress = &egress;
+  auto notifier = std::make_unique<RunNotifier>(db, &secrets, notifier_options);
   std::unique_ptr<RunExecutor> executor;
   RunExecutorOptions exec_options;
   exec_options.slots = config.run_slots;
   exec_options.worker_id = "server-" + std::to_string(::getpid());
-  exec_options.base_dir = files_dir;
+  exec_options.files = files;
+  exec_options.egress = &egress;
   exec_options.single_process = !postgres;
   exec_options.on_finished = [n = notifier.get()](const std::string& org_id, const std::string& run_id) {
     n->RunEnded(org_id, run_id);
@@ -146,6 +201,9 @@ Status RunServer(const ServerConfig& config) {
   services.run_events = &events;
   services.notifier = notifier.get();
   services.data_dir = config.data_dir;
+  services.files = &files;
+  services.engine_calls = &engine_calls;
+  services.egress = &egress;
   services.allow_registration = config.allow_registration;
   services.metrics_token = config.metrics_token;
   services.metrics_on_api = config.metrics_listen.empty();
@@ -159,6 +217,7 @@ Status RunServer(const ServerConfig& config) {
   auto access_log = MakeAccessLog(config.access_log);
   ApiHandler handler(services, &router, handler_options, access_log);
   RunsWsHandler ws(&auth, db, &hub);
+  auth.SetRevocationListener([&ws](const std::string& user_id) { ws.CloseUser(user_id); });
 
   HttpServerOptions http_options;
   http_options.host = config.host;
@@ -225,14 +284,19 @@ Status RunWorker(const WorkerConfig& config) {
   if (config.database_url.rfind("postgres", 0) != 0) {
     return Status::InvalidArgument("--database-url: queue-mode workers need a PostgreSQL URL");
   }
-  LD_ASSIGN_OR_RETURN(Store store, OpenStore(config.data_dir, config.database_url, config.slots + 4));
-  SecretBox secrets(store.master_key);
+  LD_ASSIGN_OR_RETURN(Store store,
+                      OpenStore(config.data_dir, config.database_url, config.slots + 4, config.master_key_file));
+  const SecretBox& secrets = *store.secrets;
   RunExecutorOptions options;
   options.slots = config.slots;
   options.worker_id = "worker-" + std::to_string(::getpid());
-  options.base_dir = config.files_dir.empty() ? config.data_dir + "/files" : config.files_dir;
+  LD_ASSIGN_OR_RETURN(options.files, MakeFilesPolicy(config.data_dir, config.files_dir, config.files_roots));
   options.single_process = false;
-  RunNotifier notifier(store.db.get(), &secrets, RunNotifier::OptionsFromEnvironment());
+  LD_ASSIGN_OR_RETURN(OrgEgressPolicies egress, MakeEgressPolicies(store.db.get(), config.allow_egress));
+  options.egress = &egress;
+  RunNotifierOptions notifier_options = RunNotifier::OptionsFromEnvironment();
+  notifier_options.egress = &egress;
+  RunNotifier notifier(store.db.get(), &secrets, notifier_options);
   options.on_finished = [&notifier](const std::string& org_id, const std::string& run_id) {
     notifier.RunEnded(org_id, run_id);
   };

@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -21,7 +22,8 @@ struct ServerConfig {
   std::set<std::string> cors_origins;
   int run_slots = 2;                // runs executing at once in this process; 0 = workers only
   std::string access_log = "stdout";  // stdout | off | <file path>
-  bool allow_registration = true;
+  bool allow_registration = false;  // self-registration at /auth/register; admins invite otherwise
+  std::string master_key_file;      // master key ring outside the data folder (see MasterKeySource)
   std::string port_file;            // written with the bound port once listening (tests)
   // Server limits (docs/deployment.md, "Server limits").
   int max_connections = 1024;       // open connections at once; more are answered 503
@@ -30,6 +32,15 @@ struct ServerConfig {
   double rate_limit_burst = 200;
   std::string metrics_token;        // when set, /metrics needs "Authorization: Bearer <token>"
   std::string metrics_listen;       // HOST:PORT serving /metrics and /health apart from the API (not on it)
+  // Organizations' files live in <files_dir>/<org-id>/ (default <data_dir>/files); extra roots
+  // are "name=/dir[:ro|:rw]" (--files-root).
+  std::string files_dir;
+  std::vector<std::string> files_roots;
+  // CIDR blocks tenants' connections, REST calls and webhooks may reach although they are
+  // loopback, private, link-local… (--allow-egress; see EgressPolicy). Public addresses need none.
+  std::vector<std::string> allow_egress;
+  int engine_calls_per_org = 4;     // previews and checks one organization may run at once
+  int engine_call_seconds = 120;    // time limit of one preview or check
 };
 
 // Blocks until the server stops. Errors: cannot open the database, bind the port, ….
@@ -38,8 +49,11 @@ Status RunServer(const ServerConfig& config);
 struct WorkerConfig {
   std::string database_url;
   std::string data_dir = "./var";   // for the master key file when LOGIDATA_MASTER_KEY is unset
+  std::string master_key_file;      // master key ring outside the data folder (see MasterKeySource)
   int slots = 2;
   std::string files_dir;
+  std::vector<std::string> files_roots;
+  std::vector<std::string> allow_egress;  // as ServerConfig::allow_egress
 };
 
 // Queue mode: executes queued runs from the PostgreSQL store until SIGINT or SIGTERM.

@@ -10,8 +10,9 @@ namespace {
 
 class RunsWsConnection final : public WsConnection {
  public:
-  RunsWsConnection(AuthService* auth, Database* db, EventHub* hub, std::shared_ptr<WsSink> sink)
-      : auth_(auth), db_(db), hub_(hub), sink_(std::move(sink)) {}
+  RunsWsConnection(RunsWsHandler* handler, AuthService* auth, Database* db, EventHub* hub,
+                   std::shared_ptr<WsSink> sink)
+      : handler_(handler), auth_(auth), db_(db), hub_(hub), sink_(std::move(sink)) {}
   ~RunsWsConnection() override { OnClose(); }
 
   void OnMessage(const std::string& text) override {
@@ -62,6 +63,7 @@ class RunsWsConnection final : public WsConnection {
     orgs_.clear();
     for (const auto& m : *memberships) orgs_.push_back(m.org_id);
     user_id_ = *user;
+    handler_->Track(user_id_, sink_);
     sink_->Send(nlohmann::json{{"type", "auth.ok"}, {"user_id", user_id_}, {"organization", org_id_}}.dump());
   }
 
@@ -102,6 +104,7 @@ class RunsWsConnection final : public WsConnection {
     sink_->Send(nlohmann::json{{"type", "unsubscribed"}, {"channel", channel}}.dump());
   }
 
+  RunsWsHandler* handler_;
   AuthService* auth_;
   Database* db_;
   EventHub* hub_;
@@ -114,7 +117,30 @@ class RunsWsConnection final : public WsConnection {
 }  // namespace
 
 std::unique_ptr<WsConnection> RunsWsHandler::Open(std::shared_ptr<WsSink> sink, const HttpRequest&) {
-  return std::make_unique<RunsWsConnection>(auth_, db_, hub_, std::move(sink));
+  return std::make_unique<RunsWsConnection>(this, auth_, db_, hub_, std::move(sink));
+}
+
+void RunsWsHandler::Track(const std::string& user_id, const std::shared_ptr<WsSink>& sink) {
+  std::lock_guard lock(mu_);
+  // Drop entries of connections that are gone, so the map stays as small as the live set.
+  for (auto it = by_user_.begin(); it != by_user_.end();) it = it->second.expired() ? by_user_.erase(it) : std::next(it);
+  by_user_.emplace(user_id, sink);
+}
+
+void RunsWsHandler::CloseUser(const std::string& user_id) {
+  std::vector<std::shared_ptr<WsSink>> sinks;
+  {
+    std::lock_guard lock(mu_);
+    auto [first, last] = by_user_.equal_range(user_id);
+    for (auto it = first; it != last; ++it) {
+      if (auto sink = it->second.lock()) sinks.push_back(std::move(sink));
+    }
+    by_user_.erase(first, last);
+  }
+  for (auto& sink : sinks) {
+    sink->Send(R"({"type":"error","message":"session revoked; sign in again"})");
+    sink->Close();
+  }
 }
 
 }  // namespace logidata
