@@ -2,6 +2,7 @@
 import { api, request, type AuthResponse } from './client';
 import type {
   ApiKey,
+  Invitation,
   AuditEntry,
   Connection,
   ConnectionInput,
@@ -39,6 +40,10 @@ export const Auth = {
     request<AuthResponse>('/api/v1/auth/login', { method: 'POST', body: { email, password }, auth: false }),
   register: (email: string, password: string, name: string) =>
     request<AuthResponse>('/api/v1/auth/register', { method: 'POST', body: { email, password, name }, auth: false }),
+  acceptInvite: (token: string, password: string, name: string) =>
+    request<AuthResponse>('/api/v1/auth/accept-invite', { method: 'POST', body: { token, password, name }, auth: false }),
+  changePassword: (current_password: string, new_password: string) =>
+    api.post<void>('/api/v1/me/password', { current_password, new_password }),
   logout: (refresh_token: string) =>
     request<void>('/api/v1/auth/logout', { method: 'POST', body: { refresh_token }, auth: false }),
   me: () => api.get<Me>('/api/v1/me'),
@@ -113,7 +118,13 @@ export const Admin = {
   setRole: (user_id: string, role: string) => api.patch<Member>(`/api/v1/members/${encodeURIComponent(user_id)}`, { role }),
   removeMember: (user_id: string) => api.del(`/api/v1/members/${encodeURIComponent(user_id)}`),
   apiKeys: async () => items(await api.get<ApiKey[] | Page<ApiKey>>('/api/v1/api-keys')),
-  createApiKey: (name: string, role: string) => api.post<{ id: string; key: string }>('/api/v1/api-keys', { name, role }),
+  createApiKey: (name: string, role: string, expires_at?: string) =>
+    api.post<{ id: string; key: string }>('/api/v1/api-keys', expires_at ? { name, role, expires_at } : { name, role }),
+  invitations: async () => items(await api.get<Invitation[] | Page<Invitation>>('/api/v1/invitations')),
+  invite: (email: string, role: string) => api.post<Invitation>('/api/v1/invitations', { email, role }),
+  revokeInvitation: (id: string) => api.del(`/api/v1/invitations/${encodeURIComponent(id)}`),
+  setActive: (user_id: string, active: boolean) =>
+    api.post<void>(`/api/v1/members/${encodeURIComponent(user_id)}/${active ? 'activate' : 'deactivate'}`, {}),
   revokeApiKey: (id: string) => api.del(`/api/v1/api-keys/${encodeURIComponent(id)}`),
   audit: (q: { actor?: string; action?: string; object_type?: string; page?: number; page_size?: number }) =>
     api.get<Page<AuditEntry>>('/api/v1/audit', q),

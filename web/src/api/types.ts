@@ -2,7 +2,7 @@
 import type { Organization, User } from '../store/auth_store';
 
 export interface Me {
-  user: User;
+  user: User & { must_change_password?: boolean };
   organizations: Organization[];
 }
 
@@ -232,6 +232,20 @@ export interface ApiKey {
   prefix?: string;
   created_at?: string;
   last_used_at?: string | null;
+  created_by_email?: string | null;
+  expires_at?: string | null;
+  expired?: boolean;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: string;
+  created_at: string;
+  expires_at: string;
+  invited_by_email?: string | null;
+  token?: string; // only in the answer that creates it
+  accept_path?: string;
 }
 
 export interface AuditEntry {

@@ -13,6 +13,8 @@ import { theme } from './theme';
 import { navigate, useRoute } from './router';
 import { AppShell } from './app_shell';
 import { LoginPage } from './login_page';
+import { AcceptInvitePage } from './accept_invite_page';
+import { ChangePasswordPage } from './change_password_page';
 import { PipelinesPage } from './pipelines_page';
 import { EditorPage } from './editor_page';
 import { RunsPage } from './runs_page';
@@ -44,10 +46,12 @@ function Routes() {
   }, [me.data, setProfile]);
 
   useEffect(() => {
-    if (!tokens && route.name !== 'login') navigate({ name: 'login' }, { replace: true, force: true });
+    if (!tokens && route.name !== 'login' && route.name !== 'acceptInvite') navigate({ name: 'login' }, { replace: true, force: true });
     if (tokens && route.name === 'login') navigate({ name: 'pipelines' }, { replace: true, force: true });
   }, [tokens, route.name]);
 
+  // An invitation link works signed in or not: accepting signs in as the invited account.
+  if (route.name === 'acceptInvite') return <AcceptInvitePage token={route.token} />;
   if (!tokens || route.name === 'login') return <LoginPage />;
   if (me.isPending) {
     return (
@@ -63,6 +67,8 @@ function Routes() {
       </Box>
     );
   }
+  // The server refuses everything else until a temporary password is replaced.
+  if (me.data?.user?.must_change_password) return <ChangePasswordPage email={me.data.user.email} />;
   // Remount pages when the organization changes so no foreign data lingers.
   return (
     <AppShell route={route}>

@@ -1,4 +1,5 @@
-// Administration of the current organization: members and roles, API keys, audit trail.
+// Administration of the current organization: members, roles and invitations, API keys (with
+// expiry), audit trail.
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -112,20 +113,109 @@ function Members() {
   );
 }
 
+// Invitations: the server answers with a one-time link (nothing is emailed); the admin passes it on.
+function Invitations() {
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['invitations'], queryFn: Admin.invitations });
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState('developer');
+  const [link, setLink] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const invite = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const r = await Admin.invite(email, role);
+      setLink(`${location.origin}${r.accept_path ?? `/#/accept-invite?token=${r.token ?? ''}`}`);
+      setEmail('');
+      await qc.invalidateQueries({ queryKey: ['invitations'] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const revoke = async (id: string) => {
+    setError(null);
+    try {
+      await Admin.revokeInvitation(id);
+      await qc.invalidateQueries({ queryKey: ['invitations'] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Box sx={{ mt: 4 }}>
+      <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
+        Invitations
+      </Typography>
+      <Box component="form" onSubmit={invite} sx={{ display: 'flex', gap: 1, mb: 2 }}>
+        <TextField label="Invite email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required sx={{ width: 300 }} />
+        <TextField select label="Role" value={role} onChange={(e) => setRole(e.target.value)} sx={{ width: 140 }}>
+          {kRoles.map((r) => (
+            <MenuItem key={r} value={r}>
+              {r}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button type="submit" variant="contained">
+          Invite
+        </Button>
+      </Box>
+      {link && (
+        <Alert severity="success" onClose={() => setLink(null)} sx={{ mb: 2 }}>
+          Send this link to the person you invited (valid 7 days, once; it is not shown again and nothing was emailed):{' '}
+          <code data-testid="invite-link">{link}</code>
+        </Alert>
+      )}
+      <ProblemAlert error={error ?? list.error} onClose={() => setError(null)} />
+      <Paper variant="outlined">
+        <Table size="small" aria-label="Pending invitations">
+          <TableHead>
+            <TableRow>
+              <TableCell>Email</TableCell>
+              <TableCell>Role</TableCell>
+              <TableCell>Invited by</TableCell>
+              <TableCell>Expires</TableCell>
+              <TableCell align="right">Actions</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {(list.data ?? []).map((i) => (
+              <TableRow key={i.id}>
+                <TableCell>{i.email}</TableCell>
+                <TableCell>{i.role}</TableCell>
+                <TableCell>{i.invited_by_email ?? '–'}</TableCell>
+                <TableCell>{formatTime(i.expires_at)}</TableCell>
+                <TableCell align="right">
+                  <Button color="error" onClick={() => void revoke(i.id)} aria-label={`Revoke invitation of ${i.email}`}>
+                    Revoke
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Paper>
+    </Box>
+  );
+}
+
 function ApiKeys() {
   const qc = useQueryClient();
   const list = useQuery({ queryKey: ['api-keys'], queryFn: Admin.apiKeys });
   const [name, setName] = useState('');
   const [role, setRole] = useState('developer');
+  const [expires, setExpires] = useState(''); // a date (yyyy-mm-dd); empty = never
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
-      const r = await Admin.createApiKey(name, role);
+      // The key stops working at the end of the chosen day (UTC).
+      const r = await Admin.createApiKey(name, role, expires ? `${expires}T23:59:59Z` : undefined);
       setCreated(r.key);
       setName('');
+      setExpires('');
       await qc.invalidateQueries({ queryKey: ['api-keys'] });
     } catch (err) {
       setError(err);
@@ -150,6 +240,15 @@ function ApiKeys() {
             </MenuItem>
           ))}
         </TextField>
+        <TextField
+          label="Expires"
+          type="date"
+          value={expires}
+          onChange={(e) => setExpires(e.target.value)}
+          slotProps={{ inputLabel: { shrink: true } }}
+          helperText="Empty: never"
+          sx={{ width: 170 }}
+        />
         <Button type="submit" variant="contained">
           Create key
         </Button>
@@ -167,8 +266,10 @@ function ApiKeys() {
               <TableCell>Name</TableCell>
               <TableCell>Role</TableCell>
               <TableCell>Prefix</TableCell>
+              <TableCell>Owner</TableCell>
               <TableCell>Created</TableCell>
               <TableCell>Last used</TableCell>
+              <TableCell>Expires</TableCell>
               <TableCell align="right">Actions</TableCell>
             </TableRow>
           </TableHead>
@@ -178,8 +279,10 @@ function ApiKeys() {
                 <TableCell>{k.name}</TableCell>
                 <TableCell>{k.role}</TableCell>
                 <TableCell sx={{ fontFamily: 'monospace' }}>{k.prefix ?? '–'}</TableCell>
+                <TableCell>{k.created_by_email ?? '–'}</TableCell>
                 <TableCell>{formatTime(k.created_at)}</TableCell>
                 <TableCell>{formatTime(k.last_used_at)}</TableCell>
+                <TableCell>{k.expires_at ? `${formatTime(k.expires_at)}${k.expired ? ' (expired)' : ''}` : 'never'}</TableCell>
                 <TableCell align="right">
                   <Button color="error" onClick={() => void revoke(k.id)} aria-label={`Revoke ${k.name}`}>
                     Revoke
@@ -273,7 +376,12 @@ export function AdminPage({ tab }: { tab?: string }) {
         <Tab value="api-keys" label="API keys" />
         <Tab value="audit" label="Audit trail" />
       </Tabs>
-      {current === 'members' && <Members />}
+      {current === 'members' && (
+        <>
+          <Members />
+          <Invitations />
+        </>
+      )}
       {current === 'api-keys' && <ApiKeys />}
       {current === 'audit' && <Audit />}
     </Box>

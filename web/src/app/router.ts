@@ -4,6 +4,7 @@ import { useSyncExternalStore } from 'react';
 
 export type Route =
   | { name: 'login' }
+  | { name: 'acceptInvite'; token: string }
   | { name: 'pipelines' }
   | { name: 'editor'; id: string } // id "new" for an unsaved pipeline
   | { name: 'runs'; pipelineId?: string; status?: string }
@@ -22,6 +23,8 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case 'login':
       return { name: 'login' };
+    case 'accept-invite':
+      return { name: 'acceptInvite', token: q.get('token') ?? '' };
     case 'pipelines':
       return parts[1] ? { name: 'editor', id: parts[1] } : { name: 'pipelines' };
     case 'runs':
@@ -45,6 +48,8 @@ export function routeHref(r: Route): string {
   switch (r.name) {
     case 'login':
       return '#/login';
+    case 'acceptInvite':
+      return `#/accept-invite?token=${encodeURIComponent(r.token)}`;
     case 'pipelines':
       return '#/pipelines';
     case 'editor':
