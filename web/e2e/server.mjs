@@ -24,13 +24,18 @@ export function findBinary(repo) {
   throw new Error(`logidata binary not found (tried ${candidates.join(', ')}); build it or set LOGIDATA_BIN`);
 }
 
-export async function startServer({ repo, webRoot, admin }) {
+// `args`: extra server options (e.g. a --files-root the tests write their files to).
+export async function startServer({ repo, webRoot, admin, args = [] }) {
   const bin = findBinary(repo);
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'ld-e2e-data-'));
   const logPath = join(dataDir, 'server.log');
   const log = openSync(logPath, 'a');
-  const child = spawn(bin, ['server', '--port', String(port), '--data-dir', dataDir, '--web-root', webRoot], {
+  // Self-registration is off by default on a real server; the suites sign up their own users.
+  // Their webhook receivers and test APIs listen on loopback, which the egress policy refuses by default.
+  const serverArgs = ['server', '--port', String(port), '--data-dir', dataDir, '--web-root', webRoot, '--allow-registration',
+                      '--allow-egress', '127.0.0.0/8'];
+  const child = spawn(bin, [...serverArgs, ...args], {
     cwd: repo,
     env: { ...process.env, LOGIDATA_ADMIN_EMAIL: admin.email, LOGIDATA_ADMIN_PASSWORD: admin.password },
     stdio: ['ignore', log, log],
