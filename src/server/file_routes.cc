@@ -117,7 +117,9 @@ void RegisterFileRoutes(Router& router, const ApiServices& s) {
                 auto path = Resolve(**files, shown, FileAccess::kWrite);
                 if (!path.ok()) return Fail(path.status());
                 std::string parent = fs::path(*path).parent_path().string();
-                Status st = (*files)->fs()->CreateDirs(parent);
+                std::error_code ec;
+                // A root itself is never a write target, so only missing folders are created.
+                Status st = fs::is_directory(parent, ec) ? Status::OK() : (*files)->fs()->CreateDirs(parent);
                 if (st.ok()) {
                   auto out = (*files)->fs()->OpenWrite(*path, /*atomic=*/true);
                   st = out.status();
@@ -127,8 +129,11 @@ void RegisterFileRoutes(Router& router, const ApiServices& s) {
                     else (*out)->Abort();
                   }
                 }
-                if (!st.ok()) return Fail(Status(st.code() == StatusCode::kPermissionDenied ? st.code() : StatusCode::kInvalidArgument,
-                                                 "/path: cannot write '" + shown + "'"));
+                if (!st.ok()) {
+                  bool denied = st.code() == StatusCode::kPermissionDenied;
+                  return Fail(Status(denied ? st.code() : StatusCode::kInvalidArgument,
+                                     "/path: cannot write '" + shown + "'" + (denied ? ": " + st.message() : "")));
+                }
                 (void)WriteAudit(*db, {c.org_id, c.Actor(), "file.upload", "file", shown, nullptr,
                                        {{"path", shown}, {"size", req.body.size()}}});
                 return HttpResponse::Json(201, {{"path", shown}, {"size", req.body.size()}});

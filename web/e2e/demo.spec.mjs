@@ -32,3 +32,24 @@ test('demo pipelines validate in the editor and run', async (ctx) => {
     assertEqual(status, 'succeeded', `${file}: run status`);
   }
 });
+
+test('files page: upload into the organization folder, then a pipeline reads it', async (ctx) => {
+  const page = await ctx.newPage('files');
+  await ctx.signIn(page, ctx.admin.email, ctx.admin.password);
+  await page.goto(`${ctx.base}/#/files`);
+  await page.getByRole('heading', { name: 'Files' }).waitFor();
+  await page.locator('input[type=file]').setInputFiles({ name: 'uploaded.csv', mimeType: 'text/csv', buffer: Buffer.from('id,amount\n1,5\n2,9\n') });
+  await page.locator('[data-testid="file-row"]', { hasText: 'uploaded.csv' }).waitFor({ timeout: 10_000 });
+  const preview = await ctx.api.call('POST', '/api/v1/preview', {
+    node_id: 'src',
+    pipeline: {
+      name: 'uploaded',
+      nodes: [
+        { id: 'src', type: 'extract', module: 'csv', config: { path: 'uploaded.csv' } },
+        { id: 'out', type: 'load', module: 'csv', config: { path: 'copy.csv' } },
+      ],
+      edges: [{ source: 'src', target: 'out' }],
+    },
+  });
+  assertEqual(preview.rows.length, 2, 'rows read from the uploaded file');
+});

@@ -334,6 +334,9 @@ TEST_F(SandboxTest, NamedRootsAndTheOrganizationFolderWork) {
 }
 
 TEST_F(SandboxTest, FilesApiStaysInsideTheSandbox) {
+  auto top = c_->Call("PUT", "/api/v1/files/content?path=top.csv", "id\n2\n", owner_.Auth());
+  EXPECT_EQ(top.status, 201) << top.body;  // straight into the organization's folder
+  EXPECT_EQ(ReadFile(home_ + "/top.csv"), "id\n2\n");
   auto up = c_->Call("PUT", "/api/v1/files/content?path=incoming/new.csv", "id\n1\n", owner_.Auth());
   EXPECT_EQ(up.status, 201) << up.body;
   EXPECT_EQ(ReadFile(home_ + "/incoming/new.csv"), "id\n1\n");
