@@ -58,6 +58,10 @@ class NotifyTest : public ::testing::TestWithParam<std::string> {
             {"LOGIDATA_PUBLIC_URL", "https://logidata.example/"}};
   }
   bool StartServer(std::vector<std::string> extra = {}) {
+    extra.push_back("--files-root");  // pipelines name the test folder's files by absolute path
+    extra.push_back("test=" + dir_ + ":rw");
+    extra.push_back("--allow-egress");  // the webhook receiver listens on loopback
+    extra.push_back("127.0.0.0/8");
     return server_.Start(dir_ + "/data", database_url_, std::move(extra), Env());
   }
   HttpClient C() const { return server_.Client(); }
