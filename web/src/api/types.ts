@@ -267,3 +267,10 @@ export interface PipelineVersion {
   created_at?: string;
   author?: string;
 }
+
+// GET/PUT /api/v1/organization/egress: CIDR blocks of internal addresses (loopback, private,
+// link-local…) the organization's runs, previews, connection tests and webhooks may reach.
+export interface EgressAllowList {
+  allow: string[];
+  server_allow: string[]; // the server's --allow-egress list, read-only here
+}

@@ -356,9 +356,83 @@ function Audit() {
   );
 }
 
+// The egress allow-list: internal address blocks this organization's work may reach. Public
+// addresses need no entry; the server's own list applies to every organization.
+function EgressAllowListCard() {
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['organization-egress'], queryFn: Admin.egress });
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const shown = text ?? (list.data?.allow ?? []).join('\n');
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setSaved(false);
+    const allow = shown
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    try {
+      await Admin.setEgress(allow);
+      setText(null);
+      setSaved(true);
+      await qc.invalidateQueries({ queryKey: ['organization-egress'] });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }} component="section" aria-label="Egress allow-list">
+      <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
+        Egress allow-list
+      </Typography>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+        Runs, previews, connection tests and webhooks may reach public addresses. Loopback, private, link-local and
+        cloud-metadata addresses are refused unless a block below (or the server&apos;s own list) allows them. One CIDR
+        block per line, e.g. 10.20.0.0/16 or 192.168.1.10.
+      </Typography>
+      <ProblemAlert error={error ?? list.error} onClose={() => setError(null)} />
+      {saved && (
+        <Alert severity="success" sx={{ mb: 2 }} onClose={() => setSaved(false)}>
+          Saved: it applies to the next request, run and test.
+        </Alert>
+      )}
+      <Box component="form" onSubmit={save}>
+        <TextField
+          label="Allowed CIDR blocks"
+          value={shown}
+          onChange={(e) => setText(e.target.value)}
+          multiline
+          minRows={3}
+          fullWidth
+          size="small"
+          slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: 'monospace' } } }}
+        />
+        <Box sx={{ display: 'flex', gap: 1, mt: 1, alignItems: 'center' }}>
+          <Button type="submit" variant="contained" disabled={list.isLoading}>
+            Save
+          </Button>
+          {text !== null && (
+            <Button onClick={() => setText(null)} disabled={list.isLoading}>
+              Discard changes
+            </Button>
+          )}
+        </Box>
+      </Box>
+      <Typography variant="body2" sx={{ mt: 2 }}>
+        Allowed by the server for every organization:{' '}
+        <Box component="span" sx={{ fontFamily: 'monospace' }}>
+          {(list.data?.server_allow ?? []).join(', ') || 'nothing internal'}
+        </Box>
+      </Typography>
+    </Paper>
+  );
+}
+
 export function AdminPage({ tab }: { tab?: string }) {
   const role = useRole();
-  const current = tab === 'api-keys' || tab === 'audit' ? tab : 'members';
+  const current = tab === 'api-keys' || tab === 'audit' || tab === 'egress' ? tab : 'members';
   if (role !== 'admin') {
     return (
       <Box sx={{ p: 3 }}>
@@ -375,6 +449,7 @@ export function AdminPage({ tab }: { tab?: string }) {
         <Tab value="members" label="Members" />
         <Tab value="api-keys" label="API keys" />
         <Tab value="audit" label="Audit trail" />
+        <Tab value="egress" label="Egress" />
       </Tabs>
       {current === 'members' && (
         <>
@@ -384,6 +459,7 @@ export function AdminPage({ tab }: { tab?: string }) {
       )}
       {current === 'api-keys' && <ApiKeys />}
       {current === 'audit' && <Audit />}
+      {current === 'egress' && <EgressAllowListCard />}
     </Box>
   );
 }
