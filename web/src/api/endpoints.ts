@@ -7,6 +7,7 @@ import type {
   Connection,
   ConnectionInput,
   ConnectionTestResult,
+  EgressAllowList,
   ExpressionCheck,
   LogEntry,
   Me,
@@ -128,6 +129,9 @@ export const Admin = {
   revokeApiKey: (id: string) => api.del(`/api/v1/api-keys/${encodeURIComponent(id)}`),
   audit: (q: { actor?: string; action?: string; object_type?: string; page?: number; page_size?: number }) =>
     api.get<Page<AuditEntry>>('/api/v1/audit', q),
+  // Internal address blocks (CIDR) the organization's work may reach, beside the server's own list.
+  egress: () => api.get<EgressAllowList>('/api/v1/organization/egress'),
+  setEgress: (allow: string[]) => api.put<EgressAllowList>('/api/v1/organization/egress', { allow }),
 };
 
 export const Notifications = {
