@@ -87,6 +87,9 @@ class Operator {
     (void)state; (void)out;
     return false;
   }
+  // How many threads may call Produce at once. Asked once, when the node becomes ready to produce:
+  // for sources after Open, for other nodes after every FinishPort returned, so the answer may
+  // depend on the input (a sort that spilled answers for its merge, not for its in-memory path).
   virtual int MaxProduceParallelism() const { return 1; }
   // Projection push-down, called before Open: only these output columns (by index into output
   // port 0's schema) will be read downstream; a source may skip decoding the others but must

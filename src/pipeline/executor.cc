@@ -69,7 +69,7 @@ struct Executor::NodeRuntime {
   std::vector<bool> port_finished;
   int ports_unfinished = 0;
   std::vector<std::pair<int, int>> required_before_produce;  // (node, port)
-  int parallelism = 1;
+  int parallelism = 1;  // produce slots; decided when produce is scheduled (MaybeScheduleProduce)
   bool produce_scheduled = false;
   int produce_slots_active = 0;
   bool output_done = false;
@@ -174,6 +174,15 @@ void Executor::Fail(int node, const Status& status) {
   cv_.notify_all();
 }
 
+Executor::WorkerContext* Executor::NewDrainContext() {
+  auto ctx = std::make_unique<WorkerContext>();
+  ctx->index = static_cast<int>(workers_.size() + drain_contexts_.size());
+  ctx->states.resize(nodes_.size());
+  ctx->state_made.assign(nodes_.size(), false);
+  drain_contexts_.push_back(std::move(ctx));
+  return drain_contexts_.back().get();
+}
+
 OperatorState* Executor::StateFor(WorkerContext& w, int node) {
   size_t i = static_cast<size_t>(node);
   if (!w.state_made[i]) {
@@ -193,7 +202,8 @@ Status Executor::Prepare() {
                                          : std::filesystem::path(options_.spill_dir);
   int stateful = 0;
   for (const auto& node : pipeline_.nodes) stateful += node.op != nullptr && !node.input_edges.empty();
-  int64_t per_node_budget = std::max<int64_t>(int64_t{64} << 20, options_.memory_budget_bytes / std::max(1, stateful));
+  // The budget is shared, not multiplied: a floor per node would let N nodes hold N floors.
+  int64_t per_node_budget = std::max<int64_t>(1, options_.memory_budget_bytes / std::max(1, stateful));
 
   for (size_t i = 0; i < count; ++i) {
     auto rt = std::make_unique<NodeRuntime>();
@@ -231,7 +241,6 @@ Status Executor::Prepare() {
       if (rt->op->RequiresOrderedInput(static_cast<int>(p))) rt->reorder[p] = std::make_unique<NodeRuntime::Reorder>();
     }
     rt->multi_emitting_inputs = emitting > 1;
-    rt->parallelism = std::clamp(rt->op->MaxProduceParallelism(), 1, std::max(1, options_.threads));
     for (size_t p = 0; p < rt->op->output_schemas().size(); ++p) {
       rt->next_seq.push_back(std::make_unique<std::atomic<uint64_t>>(0));
       rt->produce_seq_base.push_back(0);
@@ -397,6 +406,9 @@ void Executor::MaybeScheduleProduce(int node) {
     if (!nodes_[static_cast<size_t>(other)]->port_finished[static_cast<size_t>(port)]) return;
   }
   n.produce_scheduled = true;
+  // Asked only now, after Open and every FinishPort: how many threads may produce depends on what
+  // the input turned out to be (a sort that spilled merges differently from one that did not).
+  n.parallelism = std::clamp(n.op->MaxProduceParallelism(), 1, std::max(1, options_.threads));
   n.produce_slots_active = n.parallelism;
   for (size_t p = 0; p < n.next_seq.size(); ++p) n.produce_seq_base[p] = n.next_seq[p]->load();
   for (int s = 0; s < n.parallelism; ++s) runnable_slots_.push_back(node);
@@ -591,11 +603,17 @@ void Executor::FinishInputPort(int node, int port) {
     if (reorder != nullptr) {
       // Deliver anything still waiting for a gap that will never be filled, in order.
       std::lock_guard<std::mutex> lock(reorder->mu);
-      WorkerContext& w = *workers_.back();  // the spare context reserved for finishing work
-      for (auto& [seq, batch] : reorder->pending) {
-        if (!ConsumeNow(w, node, port, batch).ok()) return;
+      if (!reorder->pending.empty()) {
+        WorkerContext* w = nullptr;
+        {
+          std::lock_guard<std::mutex> schedule_lock(mu_);
+          w = NewDrainContext();
+        }
+        for (auto& [seq, batch] : reorder->pending) {
+          if (!ConsumeNow(*w, node, port, batch).ok()) return;
+        }
+        reorder->pending.clear();
       }
-      reorder->pending.clear();
     }
     std::vector<OperatorState*> states;
     {
@@ -636,13 +654,7 @@ void Executor::OpenParkedPorts(int node) {
       bool ready = std::all_of(parked->waits_for.begin(), parked->waits_for.end(),
                                [&](int r) { return n.port_finished[static_cast<size_t>(r)]; });
       if (!ready) continue;
-      // A context of its own: the thread that opens the port delivers the held batches with it.
-      auto ctx = std::make_unique<WorkerContext>();
-      ctx->index = static_cast<int>(workers_.size() + drain_contexts_.size());
-      ctx->states.resize(nodes_.size());
-      ctx->state_made.assign(nodes_.size(), false);
-      w = ctx.get();
-      drain_contexts_.push_back(std::move(ctx));
+      w = NewDrainContext();  // the thread that opens the port delivers the held batches with it
     }
     bool finish = false;
     {
@@ -749,8 +761,7 @@ RunResult Executor::Run() {
     result.nodes = Snapshot();
     return result;
   }
-  // Workers, plus one spare context used by whichever thread finishes a port.
-  for (int t = 0; t <= options_.threads; ++t) {
+  for (int t = 0; t < options_.threads; ++t) {
     auto w = std::make_unique<WorkerContext>();
     w->index = t;
     w->states.resize(nodes_.size());

@@ -78,6 +78,10 @@ class Executor {
   void Fail(int node, const Status& status);
   bool ShouldStop() const;
   OperatorState* StateFor(WorkerContext& w, int node);
+  // A fresh context for a thread that delivers held batches outside its own worker loop (a parked
+  // port opening, leftovers of a reorder buffer): contexts are not thread-safe, so none is shared.
+  // REQUIRES: mu_ held.
+  WorkerContext* NewDrainContext();
   std::map<std::string, NodeMetrics> Snapshot();
   void ProgressLoop();
 
@@ -85,7 +89,7 @@ class Executor {
   ExecutorOptions options_;
   std::vector<std::unique_ptr<NodeRuntime>> nodes_;
   std::vector<std::unique_ptr<WorkerContext>> workers_;
-  std::vector<std::unique_ptr<WorkerContext>> drain_contexts_;  // one per opened parked port (under mu_)
+  std::vector<std::unique_ptr<WorkerContext>> drain_contexts_;  // see NewDrainContext (under mu_)
 
   std::mutex mu_;                       // guards the schedule below and node phase changes
   std::condition_variable cv_;

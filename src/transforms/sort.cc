@@ -120,12 +120,18 @@ class SortOperator final : public SpillingOperator<SortState> {
     std::sort(batches.begin(), batches.end(),
               [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
     all_ = batches.empty() ? Batch::Empty(output_schemas_[0]) : blocking::ConcatAll(output_schemas_[0], batches);
+    batches.clear();
     order_ = SortIndices(*all_, cmp_);
     chunks_ = (all_->num_rows() + kTargetBatchRows - 1) / kTargetBatchRows;
+    sorted_bytes_.store(all_->ByteSize() + static_cast<int64_t>(order_.size() * sizeof(int32_t)));
+    total_bytes_.store(0);  // the buffered batches now live in all_
     return Status::OK();
   }
 
-  int MaxProduceParallelism() const override { return run_paths_.empty() ? 8 : 1; }
+  // In memory, chunks of the sorted order are gathered in parallel. After a spill the merge itself
+  // is serial (MergeStep holds merge_mu_); a second slot lets one thread merge the next chunk while
+  // another pushes the last one downstream.
+  int MaxProduceParallelism() const override { return run_paths_.empty() ? 8 : 2; }
 
   Result<bool> Produce(OperatorState*, Emitter& out) override {
     if (!run_paths_.empty()) return MergeStep(out);
@@ -140,9 +146,8 @@ class SortOperator final : public SpillingOperator<SortState> {
     return c + 1 < chunks_;
   }
 
-  int64_t MemoryUsage() const override {
-    return total_bytes_.load() + (all_ != nullptr ? all_->ByteSize() + static_cast<int64_t>(order_.size() * 4) : 0);
-  }
+  // Counters only: called from the monitoring thread while FinishPort may be building all_.
+  int64_t MemoryUsage() const override { return total_bytes_.load() + sorted_bytes_.load(); }
 
  private:
   // Sorts a thread's buffered batches (with their input positions) into one run file.
@@ -214,13 +219,16 @@ class SortOperator final : public SpillingOperator<SortState> {
     return Status::OK();
   }
 
-  // Emits the next merged chunk of up to kTargetBatchRows rows.
+  // Emits the next merged chunk of up to kTargetBatchRows rows, numbered in merge order. Safe on
+  // several threads: the heap, cursors and readers are shared, so a chunk is merged under
+  // merge_mu_; it is emitted outside the lock, and its sequence number restores the order.
   Result<bool> MergeStep(Emitter& out) {
-    if (heap_.empty()) return false;
-    auto cmp = [&](size_t a, size_t b) { return After(cursors_[a], cursors_[b]); };
     const SchemaPtr& schema = output_schemas_[0];
     std::vector<ColumnBuilder> builders;
     for (const auto& f : schema->fields()) builders.emplace_back(f.type, kTargetBatchRows);
+    std::unique_lock<std::mutex> lock(merge_mu_);
+    if (heap_.empty()) return false;
+    auto cmp = [&](size_t a, size_t b) { return After(cursors_[a], cursors_[b]); };
     int64_t rows = 0;
     while (!heap_.empty() && rows < kTargetBatchRows) {
       std::pop_heap(heap_.begin(), heap_.end(), cmp);
@@ -234,10 +242,15 @@ class SortOperator final : public SpillingOperator<SortState> {
         std::push_heap(heap_.begin(), heap_.end(), cmp);
       }
     }
+    const uint64_t sequence = next_merge_chunk_++;
+    const bool more = !heap_.empty();
+    lock.unlock();
     std::vector<ColumnPtr> cols;
     for (auto& b : builders) cols.push_back(b.Finish());
-    LD_RETURN_IF_ERROR(out.Emit(Batch::Make(schema, std::move(cols), rows)));
-    return !heap_.empty();
+    auto batch = std::const_pointer_cast<Batch>(Batch::Make(schema, std::move(cols), rows));
+    batch->set_sequence(sequence);
+    LD_RETURN_IF_ERROR(out.Emit(std::move(batch)));
+    return more;
   }
 
   RowComparator cmp_;
@@ -246,13 +259,18 @@ class SortOperator final : public SpillingOperator<SortState> {
   std::atomic<int64_t> total_bytes_{0};
   std::vector<std::string> run_paths_;
 
+  // In memory (no run files): all rows, their sorted order, and the next output chunk to gather.
   BatchPtr all_;
   std::vector<int32_t> order_;
   int64_t chunks_ = 0;
   std::atomic<int64_t> next_chunk_{0};
+  std::atomic<int64_t> sorted_bytes_{0};
 
-  std::vector<Cursor> cursors_;
-  std::vector<size_t> heap_;
+  // Spilled: the merge state, shared by the produce threads.
+  std::mutex merge_mu_;
+  std::vector<Cursor> cursors_;  // guarded by merge_mu_ once producing
+  std::vector<size_t> heap_;     // guarded by merge_mu_ once producing
+  uint64_t next_merge_chunk_ = 0;  // guarded by merge_mu_
 };
 
 Result<std::unique_ptr<Operator>> BindSort(const BindContext& ctx) {

@@ -5,7 +5,9 @@
 // output chunks concurrently (each chunk carries its own sequence).
 // Memory: a thread whose buffered rows push the total over the budget sorts them into a run
 // file; if any run exists, FinishPort turns the rest into runs too and Produce merges all runs
-// (external merge sort), breaking ties by input position so the result stays stable.
+// (external merge sort), breaking ties by input position so the result stays stable. The merge
+// state is shared: each chunk is merged under a lock and numbered, so Produce stays safe and
+// ordered on any number of threads.
 #pragma once
 
 #include "module/module_descriptor.h"
