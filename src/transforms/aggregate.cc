@@ -111,13 +111,17 @@ class AggregateOperator final : public SpillingOperator<AggState> {
       s->table.Clear();
       s->accs.clear();
     }
+    total_bytes_.store(0);
     if (group_cols_.empty() && global_->table.size() == 0 && !spilled_) {
       // A global aggregate over no rows still yields one row (count 0, others null).
       global_->table.FindOrInsert(std::string_view(), HashBytes("", 0));
       for (auto& a : global_->accs) a->Resize(1);
     }
+    global_bytes_.store(global_->MemoryBytes());
     return Status::OK();
   }
+
+  // One produce thread (the default MaxProduceParallelism): partition_ and produced_ are plain.
 
   Result<bool> Produce(OperatorState*, Emitter& out) override {
     if (!spilled_) {
@@ -140,13 +144,14 @@ class AggregateOperator final : public SpillingOperator<AggState> {
     }
     batches.clear();
     LD_RETURN_IF_ERROR(MergeInto(*part, *global_, p));
+    part_bytes_.store(part->MemoryBytes());
     LD_RETURN_IF_ERROR(EmitGroups(*part, out));
+    part_bytes_.store(0);
     return partition_ < kSpillPartitions;
   }
 
-  int64_t MemoryUsage() const override {
-    return total_bytes_.load() + (global_ != nullptr ? global_->MemoryBytes() : 0);
-  }
+  // Counters only: called from the monitoring thread while Produce may be changing the tables.
+  int64_t MemoryUsage() const override { return total_bytes_.load() + global_bytes_.load() + part_bytes_.load(); }
 
  private:
   std::unique_ptr<AggState> NewThreadState() const override { return NewState(); }
@@ -231,7 +236,9 @@ class AggregateOperator final : public SpillingOperator<AggState> {
   SchemaPtr spill_schema_;
   std::unique_ptr<KeyEncoder> encoder_;
 
-  std::atomic<int64_t> total_bytes_{0};
+  std::atomic<int64_t> total_bytes_{0};   // held by thread states while consuming
+  std::atomic<int64_t> global_bytes_{0};  // the merged in-memory groups
+  std::atomic<int64_t> part_bytes_{0};    // the spill partition being aggregated
   std::atomic<bool> spilling_{false};
 
   std::unique_ptr<AggState> global_;

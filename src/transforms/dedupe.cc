@@ -43,7 +43,7 @@ void DedupeCore::EnableSpill(FileSystem* fs, std::filesystem::path spill_dir, st
   spill_dir_ = std::make_unique<SpillDirectory>(fs, std::move(spill_dir), "dedupe-" + name);
 }
 
-int64_t DedupeCore::MemoryUsage() const {
+int64_t DedupeCore::HeldBytes() const {
   return table_.MemoryBytes() + buffered_bytes_ + static_cast<int64_t>(last_.capacity() * 8);
 }
 
@@ -76,7 +76,9 @@ Result<BatchPtr> DedupeCore::Add(const BatchPtr& batch) {
     batch_groups_.push_back(std::move(groups));
     buffered_bytes_ += batch->ByteSize() + n * 4;
   }
-  if (budget_ >= 0 && MemoryUsage() > budget_) LD_RETURN_IF_ERROR(EnterSpill());
+  const int64_t held = HeldBytes();
+  if (budget_ >= 0 && held > budget_) LD_RETURN_IF_ERROR(EnterSpill());
+  reported_bytes_.store(spilled_ ? HeldBytes() : held, std::memory_order_relaxed);
   return result;
 }
 
@@ -172,6 +174,7 @@ Status DedupeCore::Finish(const std::function<Status(BatchPtr)>& emit) {
     if (rows.empty()) continue;
     BatchPtr all = blocking::ConcatAll(schema_, rows);
     rows.clear();
+    reported_bytes_.store(all->ByteSize() + table_.MemoryBytes(), std::memory_order_relaxed);
     const int64_t n = all->num_rows();
     encoder_.Encode(Keys(*all), 0, n, &keys_);
     kept_.clear();

@@ -10,6 +10,7 @@
 // declare RequiresOrderedInput).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -46,7 +47,8 @@ class DedupeCore {
   // After the last Add: every surviving row not returned by Add yet.
   Status Finish(const std::function<Status(BatchPtr)>& emit);
 
-  int64_t MemoryUsage() const;
+  // Bytes held, as of the last Add or Finish step. Thread-safe (a monitoring thread reads it).
+  int64_t MemoryUsage() const { return reported_bytes_.load(std::memory_order_relaxed); }
   bool spilled() const { return spilled_; }
 
  private:
@@ -56,6 +58,7 @@ class DedupeCore {
   Status SpillRows(const Batch& batch);
   Status FinishPartition(int partition, const std::function<Status(BatchPtr)>& emit);
   std::vector<ColumnPtr> Keys(const Batch& batch) const;
+  int64_t HeldBytes() const;
 
   SchemaPtr schema_;
   std::vector<int> key_columns_;
@@ -78,6 +81,7 @@ class DedupeCore {
   std::unique_ptr<SpillDirectory> spill_dir_;
   std::unique_ptr<SpillPartitions> rows_spill_, seen_spill_;
   bool spilled_ = false;
+  std::atomic<int64_t> reported_bytes_{0};  // HeldBytes() for MemoryUsage()
 };
 
 ModuleDescriptor DedupeModule();

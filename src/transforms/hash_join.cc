@@ -118,11 +118,16 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
       }
       build_paths_.resize(kSpillPartitions);
       probe_paths_.resize(kSpillPartitions);
+      build_bytes_.store(0);  // everything is on disk now
       return Status::OK();
     }
     LD_ASSIGN_OR_RETURN(build_, Build(batches));
+    build_side_bytes_.store(build_->rows->ByteSize() + build_->table.MemoryBytes());
+    build_bytes_.store(0);  // the buffered batches now live in build_
     return Status::OK();
   }
+
+  // One produce thread (the default MaxProduceParallelism): partition_ and produced_ are plain.
 
   Result<bool> Produce(OperatorState* state, Emitter& out) override {
     auto& s = *static_cast<JoinState*>(state);
@@ -137,6 +142,7 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
     LD_ASSIGN_OR_RETURN(auto build_batches, ReadSpillFiles(*fs_, build_paths_[static_cast<size_t>(p)], right_));
     LD_ASSIGN_OR_RETURN(auto part, Build(build_batches));
     build_batches.clear();
+    build_side_bytes_.store(part->rows->ByteSize() + part->table.MemoryBytes());
     for (const auto& path : probe_paths_[static_cast<size_t>(p)]) {
       LD_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(*fs_, path, left_));
       while (true) {
@@ -149,11 +155,8 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
     return partition_ < kSpillPartitions;
   }
 
-  int64_t MemoryUsage() const override {
-    int64_t bytes = build_bytes_.load();
-    if (build_ != nullptr) bytes += build_->rows->ByteSize() + build_->table.MemoryBytes();
-    return bytes;
-  }
+  // Counters only: called from the monitoring thread while FinishPort or Produce builds a side.
+  int64_t MemoryUsage() const override { return build_bytes_.load() + build_side_bytes_.load(); }
 
  private:
   Result<std::vector<ColumnPtr>> KeyColumns(const Batch& batch, const std::vector<int>& keys) const {
@@ -374,7 +377,8 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
   KeyEncoder encoder_;
   std::vector<bool> required_;
 
-  std::atomic<int64_t> build_bytes_{0};
+  std::atomic<int64_t> build_bytes_{0};       // build batches buffered by the thread states
+  std::atomic<int64_t> build_side_bytes_{0};  // the hashed build side (or spill partition)
   std::atomic<bool> spilling_{false};
 
   std::unique_ptr<BuildSide> build_;
