@@ -130,7 +130,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "{file}:2:1: a closing quote must be followed by the delimiter or the end of the line (column 'a')"},
         ErrorCase{"inferred_type_breaks_later", "a\n1\n2\n2.5\n", {{"infer_rows", 2}},
                   "{file}:4:1: value '2.5' is not a valid int64 for column 'a'"},
-        ErrorCase{"header_unterminated_quote", "\"a,b\n1,2\n", {}, "{file}:1:1: unterminated quote in the header"}),
+        ErrorCase{"header_unterminated_quote", "\"a,b\n1,2\n", {}, "{file}:1:1: unterminated quote in the header"},
+        ErrorCase{"latin1_read_as_utf8", "name,city\nann,Paris\nJos\xE9,K\xF6ln\n", {},
+                  "{file}:3:1: invalid UTF-8: byte 0xE9 at byte 4 of the field (column 'name'); if the file is "
+                  "Latin-1, set \"encoding\": \"latin-1\""},
+        ErrorCase{"truncated_utf8_in_quoted_field", "a,b\nok,1\n\"x,\xE6\x97\",2\n", {},
+                  "{file}:3:1: invalid UTF-8: bytes 0xE6 0x97 at byte 3 of the field (column 'a'); if the file is "
+                  "Latin-1, set \"encoding\": \"latin-1\""}),
     [](const ::testing::TestParamInfo<ErrorCase>& info) { return info.param.name; });
 
 TEST(CsvExtract, MissingFileIsNotFoundAtPath) {
@@ -308,6 +314,17 @@ TEST(CsvExtract, SkipWritesRejectsWithLineColumnReasonAndRaw) {
                 "7,3,\"expected 2 fields but found 3\",\"5,z,extra\"\n");
     }
   }
+}
+
+TEST(CsvExtract, InvalidUtf8RowsAreRejectedWithSkip) {
+  std::string dir = TempDir("csv-utf8-skip");
+  std::string path = WriteFile(dir, "in.csv", "a,b\nann,1\nJos\xE9,2\ncaf\xC3\xA9,3\n");
+  std::string rejects = dir + "/rejects.csv";
+  ExtractResult r = RunExtract({{"path", path}, {"on_error", "skip"}, {"rejects_path", rejects}}, 2);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(Rows(r.batches), (Rows2{{"ann", "1"}, {"caf\xC3\xA9", "3"}}));
+  EXPECT_NE(ReadFileText(rejects).find("3,1,\"invalid UTF-8: byte 0xE9 at byte 4"), std::string::npos)
+      << ReadFileText(rejects);
 }
 
 TEST(CsvExtract, ProjectionDecodesOnlyRequiredColumnsAndKeepsSchema) {
