@@ -357,5 +357,45 @@ TEST(ServerEgress, OrganizationAllowListIsAdminOnlyAndAudited) {
   EXPECT_TRUE(server.Alive());
 }
 
+TEST(ServerEgress, S3EndpointsConnectToTokenUrlsAndRunsAreChecked) {
+  EgressServer server;
+  ASSERT_TRUE(server.ok()) << server.Err();
+  JsonApiServer api([](const JsonApiServer::Request&) { return JsonApiServer::Reply{200, json{{"items", Records(1, 2)}}.dump()}; });
+  Session s = Register(server.C(), "s3tok");
+  const std::string port = std::to_string(api.port());
+  const json cases[] = {
+      {{"name", "a"}, {"type", "s3"}, {"user", "AK"}, {"secret", "SK"}, {"options", {{"endpoint", api.Base()}, {"bucket", "b"}}}},
+      // CONNECT_TO keeps the public name in the URL but would connect to loopback.
+      {{"name", "b"}, {"type", "s3"}, {"user", "AK"}, {"secret", "SK"},
+       {"options", {{"endpoint", "http://s3.amazonaws.com"}, {"bucket", "b"}, {"connect_to", "s3.amazonaws.com:80:127.0.0.1:" + port}}}},
+      // The OAuth2 token request goes to the token URL first.
+      {{"name", "c"}, {"type", "http"}, {"host", "https://api.example.com"}, {"user", "client"}, {"secret", "csecret"},
+       {"options", {{"auth", "oauth2"}, {"token_url", api.Base() + "/oauth/token"}}}},
+  };
+  for (const json& c : cases) {
+    SCOPED_TRACE(c.dump());
+    ExpectEgressRefusal(server.C().Call("POST", "/api/v1/connections/test", c.dump(), s.Auth()), "127.0.0.1");
+  }
+  // A run (the executor's path, not the editor's) fails naming the refusal.
+  server.Connection(s, "api", {{"host", api.Base()}, {"secret", "t"}});
+  json doc = RestPipeline("api", "/items");
+  doc["nodes"].push_back({{"id", "out"}, {"type", "load"}, {"module", "http"}, {"config", {{"connection", "api"}, {"path", "/sink"}}}});
+  doc["edges"] = {{{"source", "api"}, {"target", "out"}}};
+  auto created = server.C().Call("POST", "/api/v1/pipelines", doc.dump(), s.Auth());
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto started = server.C().Call("POST", "/api/v1/pipelines/" + created.Json()["id"].get<std::string>() + "/runs", "{}", s.Auth());
+  ASSERT_EQ(started.status, 202) << started.body;
+  json run;
+  for (int i = 0; i < 600; ++i) {
+    run = server.C().Call("GET", "/api/v1/runs/" + started.Json()["id"].get<std::string>(), "", s.Auth()).Json();
+    if (run.value("status", "") != "queued" && run.value("status", "") != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(run["status"], "failed") << run.dump();
+  EXPECT_NE(run.dump().find("not allowed by the egress policy"), std::string::npos) << run.dump();
+  EXPECT_TRUE(api.Requests().empty()) << api.Requests().size() << " request(s) reached the internal API";
+  EXPECT_TRUE(server.Alive());
+}
+
 }  // namespace
 }  // namespace logidata::testing
