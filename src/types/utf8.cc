@@ -49,14 +49,18 @@ size_t FindInvalidUtf8(std::string_view text) {
       if (((a | b) & kHigh) != 0) break;
       i += 16;
     }
-    while (i < size && p[i] < 0x80) {
-      ++i;
-      if ((i & 15) == 0) break;  // back to the wide loop at a fresh 16 bytes
+    // Mixed text: byte by byte until 16 ASCII bytes in a row make the wide loop worth it again.
+    for (size_t ascii_run = 0; i < size && ascii_run < 16;) {
+      if (p[i] < 0x80) {
+        ++i;
+        ++ascii_run;
+        continue;
+      }
+      const size_t n = SequenceLength(p + i, size - i);
+      if (n == 0) return i;
+      i += n;
+      ascii_run = 0;
     }
-    if (i >= size || p[i] < 0x80) continue;
-    const size_t n = SequenceLength(p + i, size - i);
-    if (n == 0) return i;
-    i += n;
   }
   return kValidUtf8;
 }
