@@ -21,7 +21,8 @@ ModuleDescriptor CsvExtractModule() {
       "Column types are inferred from a sample of the first file (bool, int64, float64, date, timestamp, "
       "else string); set `columns` to choose types yourself, e.g. `{\"amount\": \"decimal(12,2)\"}`.\n\n"
       "Handles quoted fields (with delimiters and line breaks inside), CRLF line ends, a UTF-8 byte order "
-      "mark, Latin-1 files and gzip/zstd compression. Malformed rows either fail the run with "
+      "mark, Latin-1 files and gzip/zstd compression. Text must be valid UTF-8 unless `encoding` says "
+      "latin-1. Malformed rows (an invalid UTF-8 byte included) either fail the run with "
       "`file:line:column` and the reason, or are skipped and listed in a rejects file.";
   nlohmann::json props = nlohmann::json::object();
   props["path"] = FilePathProperty("A file, a glob such as data/*.csv, or a folder. Relative paths start at the pipeline's folder.");
