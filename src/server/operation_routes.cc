@@ -71,7 +71,17 @@ void RegisterMonitoringRoutes(Router& router, const ApiServices& s) {
 void RegisterOperationRoutes(Router& router, const ApiServices& s) {
   std::string version = s.version;
   AddHealthRoutes(router, s);
-  if (s.metrics_on_api) AddMetricsRoute(router, s);
+  if (s.metrics_on_api) {
+    AddMetricsRoute(router, s);
+  } else {
+    // A plain 404, not the web UI's page (the SPA fallback answers unknown paths with 200), so a
+    // scraper still pointed at the API port fails loudly.
+    router.Add({"GET", "/metrics", Access::kPublic, "operations",
+                "Not served here: metrics are on the --metrics-listen address.", nullptr, {}, 404, false,
+                [](const HttpRequest&, const Caller&, const nlohmann::json&) {
+                  return HttpResponse::Problem(404, "", "metrics are served on the --metrics-listen address");
+                }});
+  }
   const Router* table = &router;
   router.Add({"GET", "/api/openapi.json", Access::kPublic, "operations", "The OpenAPI 3 document of this API.", nullptr,
               {}, 200, false, [table, version](const HttpRequest&, const Caller&, const nlohmann::json&) {

@@ -367,8 +367,14 @@ TEST_F(ServerRobustnessTest, MetricsTokenComesFromTheEnvironmentToo) {
 
 TEST_F(ServerRobustnessTest, MetricsOnASeparateListenerLeaveThePublicOne) {
   int metrics_port = FreePort();
-  ASSERT_TRUE(StartServer({"--metrics-listen", "127.0.0.1:" + std::to_string(metrics_port)})) << ServerErr();
-  EXPECT_EQ(C().Call("GET", "/metrics").status, 404);
+  // A web root, so the UI's fallback page (200 for unknown paths) cannot stand in for a 404.
+  fs::create_directories(dir_ + "/web");
+  std::ofstream(dir_ + "/web/index.html") << "<!doctype html><title>ui</title>";
+  ASSERT_TRUE(StartServer({"--metrics-listen", "127.0.0.1:" + std::to_string(metrics_port), "--web-root", dir_ + "/web"}))
+      << ServerErr();
+  auto public_metrics = C().Call("GET", "/metrics");
+  EXPECT_EQ(public_metrics.status, 404);
+  EXPECT_EQ(public_metrics.body.find("http_requests_total"), std::string::npos);
   EXPECT_EQ(C().Call("GET", "/health").status, 200);
   HttpClient ops("http://127.0.0.1:" + std::to_string(metrics_port));
   auto m = ops.Call("GET", "/metrics");
