@@ -2,6 +2,11 @@
 
 #include <expat.h>
 
+#include <algorithm>
+#include <string_view>
+
+#include "types/utf8.h"
+
 namespace logidata {
 
 namespace {
@@ -148,9 +153,18 @@ Status ReadXmlRecords(const XmlRecordPath& record_path, const std::string& path,
     if (st == XML_STATUS_SUSPENDED) break;
     if (st == XML_STATUS_ERROR) {
       if (XML_GetErrorCode(parser) == XML_ERROR_ABORTED) break;  // stopped after the sample
+      std::string reason = XML_ErrorString(XML_GetErrorCode(parser));
+      // Expat calls a byte that is not UTF-8 an "invalid token": say what it is and how to fix it.
+      const XML_Index at = XML_GetCurrentByteIndex(parser);
+      if (XML_GetErrorCode(parser) == XML_ERROR_INVALID_TOKEN && at >= 0 && static_cast<size_t>(at) < data.size()) {
+        const std::string_view rest(bytes + at, std::min<size_t>(4, data.size() - static_cast<size_t>(at)));
+        if (static_cast<unsigned char>(rest[0]) >= 0x80 && FindInvalidUtf8(rest) == 0) {
+          reason = "invalid UTF-8: " + DescribeInvalidUtf8(rest, 0) +
+                   "; if the file is Latin-1, declare it: <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>";
+        }
+      }
       result = Status::DataError(path + ":" + std::to_string(XML_GetCurrentLineNumber(parser)) + ":" +
-                                 std::to_string(XML_GetCurrentColumnNumber(parser) + 1) +
-                                 ": malformed XML: " + XML_ErrorString(XML_GetErrorCode(parser)));
+                                 std::to_string(XML_GetCurrentColumnNumber(parser) + 1) + ": malformed XML: " + reason);
       break;
     }
     if (last) break;

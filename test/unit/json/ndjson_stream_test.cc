@@ -50,6 +50,15 @@ TEST(NdjsonStream, ErrorInALaterChunkNamesItsLineAndColumn) {
       << batches.status().ToString();
 }
 
+TEST(NdjsonStream, InvalidUtf8InALaterChunkNamesItsLine) {
+  std::string text = Lines(300) + "{\"id\": 300, \"name\": \"Jos\xE9\"}\n" + Lines(10, 301);
+  std::string path = WriteFile(TempDir("ndjson-late-utf8"), "in.ndjson", text);
+  auto batches = RunSmallChunks(path, "id:int64, name:string, geo.lat:float64", 256);
+  ASSERT_FALSE(batches.ok());
+  EXPECT_NE(batches.status().message().find(path + ":301:"), std::string::npos) << batches.status().ToString();
+  EXPECT_NE(batches.status().message().find("UTF-8"), std::string::npos) << batches.status().ToString();
+}
+
 TEST(NdjsonStream, BadValueInALaterChunkNamesItsLine) {
   std::string text = Lines(200) + "{\"id\":\"two hundred\"}\n";
   std::string path = WriteFile(TempDir("ndjson-late-value"), "in.ndjson", text);

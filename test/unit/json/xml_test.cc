@@ -102,6 +102,8 @@ INSTANTIATE_TEST_SUITE_P(
                      "{file}:2:10: malformed XML: mismatched tag"},
         XmlErrorCase{"truncated", "<r><e><a>1</a></e><e>", {{"record_path", "/r/e"}}, "{file}:1:"},
         XmlErrorCase{"not_xml", "id,name\n1,a\n", {{"record_path", "/r/e"}}, "malformed XML"},
+        XmlErrorCase{"latin1_without_declaration", "<r>\n<e><a>Jos\xE9</a></e>\n</r>", {{"record_path", "/r/e"}},
+                     "{file}:2:10: malformed XML: invalid UTF-8: byte 0xE9; if the file is Latin-1, declare it"},
         XmlErrorCase{"relative_path", "<r/>", {{"record_path", "r/e"}}, "/record_path"},
         XmlErrorCase{"predicate_path", "<r/>", {{"record_path", "//e[@id=1]"}}, "/record_path"},
         XmlErrorCase{"trailing_slash", "<r/>", {{"record_path", "/r/"}}, "/record_path"},
