@@ -214,15 +214,25 @@ void RunExecutor::Execute(const ClaimedRun& run) {
   Result<PipelineSpec> spec = run.document.is_null() ? Result<PipelineSpec>(Status::NotFound("the pipeline was deleted"))
                                                      : ParsePipelineJson(run.document);
   DbStateStore state(db_, run.pipeline_id);
+  std::unique_ptr<TenantFiles> files;
+  if (spec.ok() && options_.files) {
+    auto opened = TenantFiles::Open(*options_.files, run.org_id);
+    if (opened.ok()) files = std::move(*opened);
+    else spec = opened.status();
+  }
   if (!spec.ok()) {
     result.status = spec.status();
   } else {
-    DbConnectionResolver connections(db_, secrets_, run.org_id);
+    DbConnectionResolver connections(db_, secrets_, run.org_id, options_.egress);
     RunOptions options;
     options.run_id = run.id;
     for (const auto& [k, v] : run.parameters.items()) options.params[k] = v.is_string() ? v.get<std::string>() : v.dump();
     options.threads = options_.threads_per_run;
-    options.base_dir = options_.base_dir;
+    options.base_dir = files ? files->home() : options_.base_dir;
+    if (files) {
+      options.fs = files->fs();
+      options.sandbox = &files->sandbox();
+    }
     options.cancel = &active->cancel;
     options.connections = &connections;
     options.state = &state;

@@ -11,12 +11,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "auth/secret_box.h"
+#include "io/tenant_files.h"
 #include "metadata/database.h"
+#include "metadata/org_egress_store.h"
 #include "metadata/run_store.h"
 #include "scheduler/run_events.h"
 
@@ -26,7 +29,12 @@ struct RunExecutorOptions {
   int slots = 2;                 // runs executing at once
   int threads_per_run = 0;       // engine threads per run; 0 = all cores
   std::string worker_id;         // recorded on claimed runs
-  std::string base_dir;          // relative paths in pipeline configs resolve against it
+  std::string base_dir;          // without `files`: relative paths in pipeline configs resolve against it
+  // The server and workers: every run is confined to its organization's files (see TenantFiles).
+  std::optional<FilesPolicy> files;
+  // The server and workers: where each run's connections may connect (its organization's egress
+  // policy). Null = unrestricted.
+  const OrgEgressPolicies* egress = nullptr;
   int poll_ms = 1000;            // queue poll when not woken
   int heartbeat_seconds = 5;
   int stale_seconds = 60;        // a running run without heartbeat this long is interrupted

@@ -4,7 +4,11 @@
 #include "auth/secret_box.h"
 #include "metadata/audit_log.h"
 #include "metadata/connection_store.h"
+#include "metadata/org_egress_store.h"
+#include "net/egress_policy.h"
+#include "io/tenant_files.h"
 #include "server/route_support.h"
+#include "server/tenant_call_gate.h"
 
 #if __has_include("connectors/connection_tester.h")
 #include "connectors/connection_tester.h"
@@ -39,18 +43,66 @@ ConnectionConfig FromBody(const nlohmann::json& b) {
   return c;
 }
 
-HttpResponse RunTest(const ConnectionConfig& config) {
+// Tests inside the organization's file sandbox (an SQLite path must be one of its files), within
+// its share of concurrent engine calls.
+HttpResponse RunTest(const ConnectionConfig& config, const ApiServices& s, const std::string& org_id) {
 #ifdef LOGIDATA_HAS_CONNECTION_TESTER
+  auto pass = s.engine_calls->Enter(org_id);
+  if (!pass) {
+    HttpResponse busy = Fail(Status::Unavailable("this organization already has the most checks running at once"));
+    busy.headers.emplace_back("Retry-After", "1");
+    return busy;
+  }
+  auto files = TenantFiles::Open(*s.files, org_id);
+  if (!files.ok()) return Fail(files.status());
   auto start = std::chrono::steady_clock::now();
-  Status st = TestConnection(config);
+  // Connects only where the organization's egress policy allows; a refusal is the caller's 403.
+  ConnectionConfig target = config;
+  auto egress = s.egress == nullptr ? nullptr : s.egress->ForOrg(org_id);
+  target.egress = egress.get();
+  // A test holds one of the shared threads: its connect and read time is capped whatever the
+  // connection's own options say.
+  if (!target.options.is_object()) target.options = nlohmann::json::object();
+  for (const char* key : {"connect_timeout", "read_timeout"}) {
+    const nlohmann::json v = target.options.value(key, nlohmann::json(nullptr));
+    int64_t seconds = v.is_number_integer() ? v.get<int64_t>() : v.is_string() ? std::atoll(v.get<std::string>().c_str()) : 0;
+    if (seconds <= 0 || seconds > 15) target.options[key] = 15;
+  }
+  Status st = TestConnection(target, &(*files)->sandbox());
+  if (IsEgressRefusal(st)) return Fail(st);
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   nlohmann::json out = {{"ok", st.ok()}, {"latency_ms", ms}};
   out["error"] = st.ok() ? nlohmann::json(nullptr) : nlohmann::json(st.message());
   return HttpResponse::Json(200, out);
 #else
-  (void)config;
+  (void)config, (void)s, (void)org_id;
   return HttpResponse::Json(200, {{"ok", false}, {"latency_ms", 0}, {"error", "connection tests are not available in this build"}});
 #endif
+}
+
+// A stored secret goes where the connection points. Pointing it elsewhere — host, port, type, or
+// the options naming a URL or address — needs the secret again (or its removal), so whoever may
+// edit a connection cannot send someone else's secret to a host of their choosing.
+Status CheckSecretFollows(const nlohmann::json& old, const nlohmann::json& b) {
+  if (!old.value("has_secret", false) || b.contains("secret")) return Status::OK();
+  for (const char* field : {"type", "host", "port"}) {
+    if (b.contains(field) && b[field] != old[field]) {
+      return Status::InvalidArgument(std::string("/") + field + ": changing where the connection points needs its secret "
+                                     "again; send `secret` too");
+    }
+  }
+  if (!b.contains("options")) return Status::OK();
+  const nlohmann::json& was = old["options"].is_object() ? old["options"] : nlohmann::json::object();
+  const nlohmann::json& now = b["options"].is_object() ? b["options"] : nlohmann::json::object();
+  for (const char* key : {"base_url", "token_url", "endpoint", "connect_to"}) {
+    nlohmann::json a = was.contains(key) ? was[key] : nlohmann::json(nullptr);
+    nlohmann::json z = now.contains(key) ? now[key] : nlohmann::json(nullptr);
+    if (a != z) {
+      return Status::InvalidArgument(std::string("/options/") + key + ": changing where the connection points needs its "
+                                     "secret again; send `secret` too");
+    }
+  }
+  return Status::OK();
 }
 
 constexpr const char* kSelect =
@@ -85,7 +137,7 @@ void RegisterConnectionRoutes(Router& router, const ApiServices& s) {
               }});
   router.Add({"POST", "/api/v1/connections/test", Access::kDeveloper, "connections",
               "Tests an unsaved connection.", ConnectionSchema(true), {}, 200, true,
-              [](const HttpRequest&, const Caller&, const nlohmann::json& b) { return RunTest(FromBody(b)); }});
+              [s](const HttpRequest&, const Caller& c, const nlohmann::json& b) { return RunTest(FromBody(b), s, c.org_id); }});
   router.Add({"POST", "/api/v1/connections", Access::kDeveloper, "connections",
               "Creates a connection; the secret is encrypted and never returned.", ConnectionSchema(true), {}, 201, false,
               [db, box](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
@@ -122,6 +174,7 @@ void RegisterConnectionRoutes(Router& router, const ApiServices& s) {
                 auto before = LoadJson(*db, c.org_id, id);
                 if (!before.ok()) return Fail(before.status());
                 const nlohmann::json& old = *before;
+                if (Status moved = CheckSecretFollows(old, b); !moved.ok()) return Fail(moved);
                 std::string sql = "UPDATE connections SET name = ?, type = ?, host = ?, port = ?, database_name = ?, "
                                   "user_name = ?, options = ?, updated_at = ?";
                 DbParams params = {b.value("name", old["name"].get<std::string>()),
@@ -163,10 +216,10 @@ void RegisterConnectionRoutes(Router& router, const ApiServices& s) {
               }});
   router.Add({"POST", "/api/v1/connections/{id}/test", Access::kDeveloper, "connections",
               "Tests a saved connection.", nullptr, {}, 200, true,
-              [db, box](const HttpRequest& req, const Caller& c, const nlohmann::json&) {
+              [s, db, box](const HttpRequest& req, const Caller& c, const nlohmann::json&) {
                 auto cfg = LoadConnectionById(*db, *box, c.org_id, req.Param("id"));
                 if (!cfg.ok()) return Fail(cfg.status());
-                return RunTest(*cfg);
+                return RunTest(*cfg, s, c.org_id);
               }});
 }
 

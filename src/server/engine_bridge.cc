@@ -61,7 +61,7 @@ Status CheckPipelineShape(const nlohmann::json& doc) {
   return spec.ok() ? Status::OK() : spec.status();
 }
 
-nlohmann::json ValidatePipelineJson(const nlohmann::json& doc, ConnectionResolver* connections) {
+nlohmann::json ValidatePipelineJson(const nlohmann::json& doc, const EngineScope& scope) {
   nlohmann::json issues = nlohmann::json::array();
   auto spec = Parse(doc);
   if (!spec.ok()) {
@@ -72,7 +72,10 @@ nlohmann::json ValidatePipelineJson(const nlohmann::json& doc, ConnectionResolve
     return {{"valid", false}, {"issues", issues}};
   }
   ValidateOptions options;
-  options.connections = connections;
+  options.connections = scope.connections;
+  options.fs = scope.fs;
+  options.sandbox = scope.sandbox;
+  options.base_dir = scope.base_dir;
   options.can_touch_data = false;
   bool valid = true;
   for (const ValidationIssue& issue : ValidatePipeline(*spec, BuiltinModules(), options)) {
@@ -83,7 +86,7 @@ nlohmann::json ValidatePipelineJson(const nlohmann::json& doc, ConnectionResolve
 }
 
 Result<nlohmann::json> PreviewJson(const nlohmann::json& doc, const std::string& node_id, int64_t offset, int64_t limit,
-                                   ConnectionResolver* connections, const std::string& base_dir) {
+                                   const EngineScope& scope) {
   LD_ASSIGN_OR_RETURN(PipelineSpec spec, Parse(doc));
   if (spec.NodeIndex(node_id) < 0) return Status::InvalidArgument("/node_id: no node '" + node_id + "' in the pipeline");
   PreviewOptions preview;
@@ -91,8 +94,11 @@ Result<nlohmann::json> PreviewJson(const nlohmann::json& doc, const std::string&
   preview.offset = offset;
   preview.limit = limit;
   RunOptions run;
-  run.connections = connections;
-  run.base_dir = base_dir;
+  run.connections = scope.connections;
+  run.fs = scope.fs;
+  run.sandbox = scope.sandbox;
+  run.base_dir = scope.base_dir;
+  run.cancel = scope.cancel;
   run.threads = 2;
   LD_ASSIGN_OR_RETURN(PreviewResult result, PreviewNode(spec, BuiltinModules(), preview, run));
   nlohmann::json rows = nlohmann::json::array();
@@ -134,15 +140,24 @@ Result<std::pair<PipelineSpec, int>> SpecAndNode(const nlohmann::json& doc, cons
   return std::make_pair(std::move(spec), index);
 }
 
+// The editor binds without touching data, with the same paths and connections as runs.
+BindOptions EditorBindOptions(const EngineScope& scope) {
+  BindOptions bind;
+  bind.connections = scope.connections;
+  bind.fs = scope.fs;
+  bind.sandbox = scope.sandbox;
+  bind.base_dir = scope.base_dir;
+  bind.can_touch_data = false;
+  return bind;
+}
+
 }  // namespace
 
 Result<nlohmann::json> NodeSchemaJson(const nlohmann::json& doc, const std::string& node_id,
-                                      ConnectionResolver* connections) {
+                                      const EngineScope& scope) {
   LD_ASSIGN_OR_RETURN(auto spec_and_node, SpecAndNode(doc, node_id));
   auto& [spec, index] = spec_and_node;
-  BindOptions bind;
-  bind.connections = connections;
-  bind.can_touch_data = false;
+  BindOptions bind = EditorBindOptions(scope);
   bind.only_upstream_of = {node_id};
   std::vector<ValidationIssue> issues;
   BoundPipeline bound = BindPipeline(spec, BuiltinModules(), bind, issues);
@@ -162,12 +177,10 @@ Result<nlohmann::json> NodeSchemaJson(const nlohmann::json& doc, const std::stri
 }
 
 Result<nlohmann::json> CheckExpressionJson(const std::string& expression, const nlohmann::json& doc,
-                                           const std::string& node_id, ConnectionResolver* connections) {
+                                           const std::string& node_id, const EngineScope& scope) {
   LD_ASSIGN_OR_RETURN(auto spec_and_node, SpecAndNode(doc, node_id));
   auto& [spec, index] = spec_and_node;
-  BindOptions bind;
-  bind.connections = connections;
-  bind.can_touch_data = false;
+  BindOptions bind = EditorBindOptions(scope);
   bind.only_upstream_of = {node_id};
   std::vector<ValidationIssue> issues;
   BoundPipeline bound = BindPipeline(spec, BuiltinModules(), bind, issues);

@@ -1,23 +1,80 @@
 // Routes that call the engine: validate, preview, expression checks, node schemas, modules.
+// Every engine call runs on behalf of one organization: inside its file sandbox (paths resolve
+// exactly as in its runs), within its share of concurrent calls, and under a time limit.
 #include "auth/secret_box.h"
+#include "io/tenant_files.h"
 #include "metadata/connection_store.h"
+#include "metadata/org_egress_store.h"
 #include "metadata/pipeline_store.h"
 #include "metadata/preview_store.h"
 #include "server/engine_bridge.h"
 #include "server/route_support.h"
+#include "server/tenant_call_gate.h"
 
 namespace logidata {
+namespace {
+
+// What one engine call holds while it runs: the organization's slot, its files, its connections
+// and the deadline.
+class EngineCall {
+ public:
+  static Result<std::unique_ptr<EngineCall>> Begin(const ApiServices& s, const Caller& c) {
+    auto pass = s.engine_calls->Enter(c.org_id);
+    if (!pass) {
+      return Status::Unavailable("this organization already has the most previews and checks running at once; "
+                                 "try again when one finishes");
+    }
+    LD_ASSIGN_OR_RETURN(auto files, TenantFiles::Open(*s.files, c.org_id));
+    return std::unique_ptr<EngineCall>(new EngineCall(s, c, std::move(*pass), std::move(files)));
+  }
+
+  const EngineScope& scope() const { return scope_; }
+  // A preview stopped by the deadline says so, instead of a bare "cancelled".
+  Status Explain(const Status& st) const {
+    if (!deadline_.expired() || st.ok()) return st;
+    return Status::Unavailable("stopped after the time limit of " + std::to_string(limit_.count() / 1000) +
+                               " s for previews and checks; preview fewer rows or a node closer to the sources");
+  }
+
+ private:
+  EngineCall(const ApiServices& s, const Caller& c, TenantCallGate::Pass pass, std::unique_ptr<TenantFiles> files)
+      : pass_(std::move(pass)),
+        files_(std::move(files)),
+        connections_(s.db, s.secrets, c.org_id, s.egress),
+        limit_(s.engine_calls->time_limit()),
+        deadline_(limit_) {
+    scope_.connections = &connections_;
+    scope_.sandbox = &files_->sandbox();
+    scope_.fs = files_->fs();
+    scope_.base_dir = files_->home();
+    scope_.cancel = deadline_.flag();
+  }
+
+  TenantCallGate::Pass pass_;
+  std::unique_ptr<TenantFiles> files_;
+  DbConnectionResolver connections_;
+  std::chrono::milliseconds limit_;
+  CallDeadline deadline_;
+  EngineScope scope_;
+};
+
+HttpResponse BusyOrFail(const Status& st) {
+  HttpResponse r = Fail(st);
+  if (st.code() == StatusCode::kUnavailable) r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+}  // namespace
 
 void RegisterEngineRoutes(Router& router, const ApiServices& s) {
   Database* db = s.db;
-  const SecretBox* box = s.secrets;
-  std::string base_dir = s.data_dir + "/files";
 
   router.Add({"POST", "/api/v1/pipelines/validate", Access::kViewer, "pipelines",
               "Validates a pipeline document and lists every issue with its path and node.", {{"type", "object"}}, {},
-              200, true, [db, box](const HttpRequest&, const Caller& c, const nlohmann::json& body) {
-                DbConnectionResolver connections(db, box, c.org_id);
-                return HttpResponse::Json(200, ValidatePipelineJson(body, &connections));
+              200, true, [s](const HttpRequest&, const Caller& c, const nlohmann::json& body) {
+                auto call = EngineCall::Begin(s, c);
+                if (!call.ok()) return BusyOrFail(call.status());
+                return HttpResponse::Json(200, ValidatePipelineJson(body, (*call)->scope()));
               }});
   router.Add({"POST", "/api/v1/preview", Access::kDeveloper, "pipelines",
               "Runs the pipeline up to a node on a sample; returns rows and column statistics. With "
@@ -28,7 +85,7 @@ void RegisterEngineRoutes(Router& router, const ApiServices& s) {
                          {"offset", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1000000}}},
                          {"limit", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1000}}}},
                         {"pipeline", "node_id"}),
-              {}, 200, true, [db, box, base_dir](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
+              {}, 200, true, [s, db](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
                 Result<StoredPipeline> stored = Status::NotFound("");
                 if (b.contains("pipeline_id")) {
                   stored = LoadPipeline(*db, c.org_id, b["pipeline_id"]);
@@ -38,10 +95,11 @@ void RegisterEngineRoutes(Router& router, const ApiServices& s) {
                                     : stored.status());
                   }
                 }
-                DbConnectionResolver connections(db, box, c.org_id);
+                auto call = EngineCall::Begin(s, c);
+                if (!call.ok()) return BusyOrFail(call.status());
                 auto out = PreviewJson(b["pipeline"], b["node_id"], b.value("offset", int64_t{0}),
-                                       b.value("limit", int64_t{100}), &connections, base_dir);
-                if (!out.ok()) return Fail(out.status());
+                                       b.value("limit", int64_t{100}), (*call)->scope());
+                if (!out.ok()) return BusyOrFail((*call)->Explain(out.status()));
                 if (stored.ok()) {
                   // The version the edited document was loaded from, if the editor says so.
                   int64_t version = stored->version;
@@ -58,21 +116,23 @@ void RegisterEngineRoutes(Router& router, const ApiServices& s) {
               "Parses and types an expression against a node's input schema.",
               ObjSchema({{"expression", StrSchema(0, 100000)}, {"pipeline", {{"type", "object"}}}, {"node_id", StrSchema(1, 200)}},
                         {"expression", "pipeline", "node_id"}),
-              {}, 200, true, [db, box](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
-                DbConnectionResolver connections(db, box, c.org_id);
-                auto out = CheckExpressionJson(b["expression"], b["pipeline"], b["node_id"], &connections);
+              {}, 200, true, [s](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
+                auto call = EngineCall::Begin(s, c);
+                if (!call.ok()) return BusyOrFail(call.status());
+                auto out = CheckExpressionJson(b["expression"], b["pipeline"], b["node_id"], (*call)->scope());
                 return out.ok() ? HttpResponse::Json(200, *out) : Fail(out.status());
               }});
   router.Add({"POST", "/api/v1/pipelines/{id}/schema", Access::kViewer, "pipelines",
               "Returns a node's input and output schemas (of the given or the stored document).",
               ObjSchema({{"pipeline", {{"type", "object"}}}, {"node_id", StrSchema(1, 200)}}, {"node_id"}), {}, 200, true,
-              [db, box](const HttpRequest& req, const Caller& c, const nlohmann::json& b) {
+              [s, db](const HttpRequest& req, const Caller& c, const nlohmann::json& b) {
                 auto stored = LoadPipeline(*db, c.org_id, req.Param("id"));
                 if (!stored.ok()) return Fail(stored.status());
                 nlohmann::json doc = b.contains("pipeline") ? b["pipeline"] : stored->document;
                 doc.erase("metadata");
-                DbConnectionResolver connections(db, box, c.org_id);
-                auto out = NodeSchemaJson(doc, b["node_id"], &connections);
+                auto call = EngineCall::Begin(s, c);
+                if (!call.ok()) return BusyOrFail(call.status());
+                auto out = NodeSchemaJson(doc, b["node_id"], (*call)->scope());
                 return out.ok() ? HttpResponse::Json(200, *out) : Fail(out.status());
               }});
   router.Add({"GET", "/api/v1/modules", Access::kUser, "modules",
