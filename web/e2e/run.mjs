@@ -13,6 +13,7 @@ import { startServer } from './server.mjs';
 import { Api } from './api.mjs';
 import { results, runAll } from './harness.mjs';
 import './editor.spec.mjs';
+import './demo.spec.mjs';
 import './viewer.spec.mjs';
 import './notify.spec.mjs';
 import './scale.spec.mjs';
@@ -32,7 +33,10 @@ mkdirSync(outDir, { recursive: true });
 mkdirSync(shotDir, { recursive: true });
 
 const admin = { email: 'admin@example.com', password: 'e2e-admin-password' };
-const server = await startServer({ repo, webRoot: dist, admin });
+// Tests write their input files to workDir; the server grants it as the read-write root `e2e`, so
+// pipelines may name those files by absolute path (everything else stays in the sandbox).
+const workDir = mkdtempSync(join(tmpdir(), 'ld-e2e-files-'));
+const server = await startServer({ repo, webRoot: dist, admin, args: ['--files-root', `e2e=${workDir}:rw`] });
 console.log(`server ${server.base} (data ${server.dataDir})`);
 
 // One browser; every page gets its own context (fresh storage), so sessions never mix.
@@ -73,7 +77,7 @@ const ctx = {
   browser,
   metrics,
   shotDir,
-  workDir: mkdtempSync(join(tmpdir(), 'ld-e2e-files-')),
+  workDir,
   consoleErrors,
   async newPage(label) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });

@@ -61,6 +61,7 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined | null>;
   auth?: boolean;
   raw?: boolean; // return the Response (downloads)
+  upload?: Blob; // sent as is, as application/octet-stream (file uploads)
 }
 
 function buildUrl(path: string, query?: RequestOptions['query']): string {
@@ -74,6 +75,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   const send = async (): Promise<Response> => {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.upload !== undefined) headers['Content-Type'] = 'application/octet-stream';
     if (opts.auth !== false) {
       const token = await accessToken();
       if (token) headers.Authorization = `Bearer ${token}`;
@@ -83,7 +85,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     return fetch(buildUrl(path, opts.query), {
       method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.upload ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
   };
   let res: Response;

@@ -143,6 +143,28 @@ export const Notifications = {
   test: (id: string) => api.post<NotificationTestResult>(`/api/v1/notifications/${encodeURIComponent(id)}/test`),
 };
 
+export interface FileEntry {
+  name: string;
+  path: string;
+  is_directory: boolean;
+  size: number;
+  modified_at: string;
+}
+export interface FileListing {
+  path: string;
+  items: FileEntry[];
+  roots: { name: string; writable: boolean }[];
+}
+
+// The organization's files on the server (its sandbox): paths relative to its folder, or
+// `name:path` inside a root the operator granted.
+export const Files = {
+  list: (path: string) => api.get<FileListing>('/api/v1/files', { path }),
+  upload: (path: string, file: Blob) => request<{ path: string; size: number }>('/api/v1/files/content', { method: 'PUT', query: { path }, upload: file }),
+  download: (path: string) => request<Response>('/api/v1/files/content', { query: { path }, raw: true }),
+  remove: (path: string) => request<void>('/api/v1/files', { method: 'DELETE', query: { path } }),
+};
+
 export const Templates = {
   list: async (module?: string) => items(await api.get<{ items: ModuleTemplate[] }>('/api/v1/templates', { module })),
   create: (t: TemplateInput) => api.post<ModuleTemplate>('/api/v1/templates', t),

@@ -23,6 +23,7 @@ const RunPage = lazy(() => import('./run_page').then((m) => ({ default: m.RunPag
 const ConnectionsPage = lazy(() => import('./connections_page').then((m) => ({ default: m.ConnectionsPage })));
 const NotificationsPage = lazy(() => import('./notifications_page').then((m) => ({ default: m.NotificationsPage })));
 const TemplatesPage = lazy(() => import('./templates_page').then((m) => ({ default: m.TemplatesPage })));
+const FilesPage = lazy(() => import('./files_page').then((m) => ({ default: m.FilesPage })));
 const AdminPage = lazy(() => import('./admin_page').then((m) => ({ default: m.AdminPage })));
 
 export const queryClient = new QueryClient({
@@ -99,6 +100,8 @@ function PageFor() {
       return <NotificationsPage key={route.pipelineId ?? ''} pipelineId={route.pipelineId} />;
     case 'templates':
       return <TemplatesPage />;
+    case 'files':
+      return <FilesPage />;
     default:
       return <Box sx={{ p: 4 }}>Page not found.</Box>;
   }

@@ -19,6 +19,7 @@ const kNav: { label: string; route: Route; match: Route['name'][]; admin?: boole
   { label: 'Connections', route: { name: 'connections' }, match: ['connections'] },
   { label: 'Notifications', route: { name: 'notifications' }, match: ['notifications'] },
   { label: 'Templates', route: { name: 'templates' }, match: ['templates'] },
+  { label: 'Files', route: { name: 'files' }, match: ['files'] },
   { label: 'Admin', route: { name: 'admin' }, match: ['admin'], admin: true },
 ];
 

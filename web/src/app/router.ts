@@ -13,6 +13,7 @@ export type Route =
   | { name: 'admin'; tab?: string }
   | { name: 'notifications'; pipelineId?: string }
   | { name: 'templates' }
+  | { name: 'files' }
   | { name: 'notFound'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -39,6 +40,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'notifications', pipelineId: q.get('pipeline_id') ?? undefined };
     case 'templates':
       return { name: 'templates' };
+    case 'files':
+      return { name: 'files' };
     default:
       return { name: 'notFound', path };
   }
@@ -71,6 +74,8 @@ export function routeHref(r: Route): string {
       return r.pipelineId ? `#/notifications?pipeline_id=${encodeURIComponent(r.pipelineId)}` : '#/notifications';
     case 'templates':
       return '#/templates';
+    case 'files':
+      return '#/files';
     case 'notFound':
       return `#/${r.path}`;
   }
