@@ -348,8 +348,13 @@ TEST_F(SandboxTest, FilesApiStaysInsideTheSandbox) {
   // A viewer lists but neither downloads nor uploads.
   EXPECT_EQ(c_->Call("GET", "/api/v1/files/content?path=incoming/new.csv", "", viewer_.Auth(owner_.org_id)).status, 403);
   EXPECT_EQ(c_->Call("PUT", "/api/v1/files/content?path=v.csv", "x", viewer_.Auth(owner_.org_id)).status, 403);
-  for (const std::string& path : std::vector<std::string>{"../../master.key", "/etc/passwd", "..%2F..%2Flogidata.db", "wide:data/logidata.db",
-                                 "lake:in.csv", "../" + viewer_.org_id + "/x.csv", "wide:data/files/" + viewer_.org_id + "/x.csv"}) {
+  // Writes and deletes aim at a canary outside every root, never at system files: if the sandbox
+  // ever regressed, this test must not damage the machine it runs on (the tests run as root).
+  std::string outside = MakeTempDir("ld-sandbox-outside");
+  std::ofstream(outside + "/canary.txt") << "canary\n";
+  for (const std::string& path : std::vector<std::string>{"../../master.key", outside + "/canary.txt", "..%2F..%2Flogidata.db",
+                                 "wide:data/logidata.db", "lake:in.csv", "../" + viewer_.org_id + "/x.csv",
+                                 "wide:data/files/" + viewer_.org_id + "/x.csv", outside}) {
     SCOPED_TRACE(path);
     auto put = c_->Call("PUT", "/api/v1/files/content?path=" + path, "owned", owner_.Auth());
     EXPECT_GE(put.status, 400) << put.body;
@@ -358,6 +363,9 @@ TEST_F(SandboxTest, FilesApiStaysInsideTheSandbox) {
     EXPECT_GE(del.status, 400) << del.body;
     EXPECT_LT(del.status, 500) << del.body;
   }
+  EXPECT_EQ(ReadFile(outside + "/canary.txt"), "canary\n");
+  std::error_code ec;
+  fs::remove_all(outside, ec);
   for (const std::string& path : std::vector<std::string>{"../../master.key", "/etc/passwd", "wide:data/logidata.db"}) {
     auto get = c_->Call("GET", "/api/v1/files/content?path=" + path, "", owner_.Auth());
     EXPECT_EQ(get.status, 403) << path << " " << get.body;
