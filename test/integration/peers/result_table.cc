@@ -149,12 +149,16 @@ ResultTable ReadResultCsv(const std::string& path) {
   return table;
 }
 
-std::string DiffResults(const ResultTable& ours, const ResultTable& reference, bool ordered) {
+ResultTable InCanonicalOrder(ResultTable table) {
+  table.rows = Canonically(std::move(table.rows));
+  return table;
+}
+
+std::string DiffResults(const ResultTable& ours, const ResultTable& reference) {
   if (ours.header.size() != reference.header.size()) {
     return std::to_string(ours.header.size()) + " columns, DuckDB " + std::to_string(reference.header.size());
   }
-  if (ordered) return CompareRows(ours.rows, reference.rows);
-  return CompareRows(Canonically(ours.rows), Canonically(reference.rows));
+  return CompareRows(ours.rows, reference.rows);
 }
 
 }  // namespace logidata::testing

@@ -24,8 +24,12 @@ struct ResultTable {
 // an empty table when the file is missing.
 ResultTable ReadResultCsv(const std::string& path);
 
-// The first difference between `ours` and `reference`, or "" when they hold the same rows: in
-// the same order when `ordered`, as multisets otherwise.
-std::string DiffResults(const ResultTable& ours, const ResultTable& reference, bool ordered);
+// The rows sorted by a canonical spelling of their cells, so two multisets of rows compare
+// in order (equal numbers spelled differently sort alike).
+ResultTable InCanonicalOrder(ResultTable table);
+
+// The first difference between `ours` and `reference`, or "" when they hold the same rows in the
+// same order. Compare multisets by putting both in canonical order first.
+std::string DiffResults(const ResultTable& ours, const ResultTable& reference);
 
 }  // namespace logidata::testing

@@ -19,7 +19,7 @@
 namespace logidata::testing {
 
 struct StressTableSizes {
-  int64_t facts_rows = 100000;
+  int64_t facts_rows = 60000;
   uint64_t seed = 20261206;
 };
 
