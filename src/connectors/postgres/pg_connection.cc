@@ -30,6 +30,10 @@ bool IsAuthFailure(const std::string& message) {
          message.find("no pg_hba.conf entry") != std::string::npos;
 }
 
+// Sent when a tenant's connection has no secret: a server that asks for a password rejects it,
+// instead of libpq answering with a password taken from the server's environment.
+constexpr const char* kNoPassword = "logidata-no-password-given";
+
 }  // namespace
 
 PgConnection::~PgConnection() {
@@ -60,6 +64,11 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const ConnectionConf
     hostaddr = addresses.front();
     keys.push_back("hostaddr");
     values.push_back(hostaddr.c_str());
+    // A tenant's connection never borrows the server's own credentials: libpq would otherwise fill
+    // an empty password from PGPASSWORD or ~/.pgpass (which may hold the metadata store's).
+    keys.push_back("passfile");
+    values.push_back("/dev/null");
+    if (config.secret.empty()) values[4] = kNoPassword;
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);

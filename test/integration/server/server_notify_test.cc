@@ -444,7 +444,7 @@ TEST_P(NotifyTest, WorkerRunsReachWebSocketSubscribersAndNotify) {
   ASSERT_FALSE(snapshot.is_null());
   EXPECT_EQ(snapshot["run"]["status"], "queued");
 
-  pid_t worker = StartWorker(database_url_, dir_ + "/worker", dir_ + "/worker.log");
+  pid_t worker = StartWorker(database_url_, dir_ + "/worker", dir_ + "/worker.log", "test=" + dir_ + ":rw");
   std::vector<std::string> seen;  // "running", "progress", "log", "succeeded" in arrival order
   int64_t max_rows = 0;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
