@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/tenant_options.h"
 #include "server/rate_limiter.h"
 #include "server/server_app.h"
 
@@ -51,15 +52,7 @@ void AddServerCommand(CLI::App& app) {
       ->envname("LOGIDATA_METRICS_TOKEN");
   cmd->add_option("--metrics-listen", config->metrics_listen,
                   "Serve /metrics and /health on this HOST:PORT instead of the API port");
-  cmd->add_option("--files-dir", config->files_dir,
-                  "Folder of the organizations' files (each in <files-dir>/<org-id>/; default <data-dir>/files)");
-  cmd->add_option("--files-root", config->files_roots,
-                  "Extra folder pipelines may use as name:path, given as name=/dir[:ro|:rw] (repeatable; default read-only)");
-  cmd->add_option("--allow-egress", config->allow_egress,
-                  "CIDR block runs, previews, connection tests and notifications may reach although it is internal "
-                  "(loopback, private, link-local…), e.g. 10.20.0.0/16 (repeatable or comma-separated)")
-      ->delimiter(',')
-      ->envname("LOGIDATA_ALLOW_EGRESS");
+  AddTenantConfinementOptions(cmd, {&config->files_dir, &config->files_roots, &config->allow_egress});
   cmd->add_option("--engine-calls-per-org", config->engine_calls_per_org,
                   "Previews and checks one organization may run at once")->capture_default_str();
   cmd->add_option("--engine-call-timeout", config->engine_call_seconds, "Time limit of one preview or check, in seconds")

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/tenant_options.h"
 #include "server/server_app.h"
 
 namespace logidata {
@@ -18,15 +19,7 @@ void AddWorkerCommand(CLI::App& app) {
   cmd->add_option("--slots", config->slots, "Runs executing at once")->capture_default_str();
   cmd->add_option("--master-key-file", config->master_key_file, "Master key ring file (see `logidata server`)")
       ->envname("LOGIDATA_MASTER_KEY_FILE");
-  cmd->add_option("--files-dir", config->files_dir,
-                  "Folder of the organizations' files (each in <files-dir>/<org-id>/; default <data-dir>/files)");
-  cmd->add_option("--files-root", config->files_roots,
-                  "Extra folder pipelines may use as name:path, given as name=/dir[:ro|:rw] (repeatable; default read-only)");
-  cmd->add_option("--allow-egress", config->allow_egress,
-                  "CIDR block runs, previews, connection tests and notifications may reach although it is internal "
-                  "(loopback, private, link-local…), e.g. 10.20.0.0/16 (repeatable or comma-separated)")
-      ->delimiter(',')
-      ->envname("LOGIDATA_ALLOW_EGRESS");
+  AddTenantConfinementOptions(cmd, {&config->files_dir, &config->files_roots, &config->allow_egress});
   cmd->callback([config] {
     Status st = RunWorker(*config);
     if (!st.ok()) {

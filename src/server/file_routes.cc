@@ -39,6 +39,19 @@ Result<std::string> Resolve(const TenantFiles& files, const std::string& path, F
   return resolved;
 }
 
+// The organization's files and the resolved path of a file it may write.
+struct Target {
+  std::unique_ptr<TenantFiles> files;
+  std::string path;
+};
+
+Result<Target> WriteTarget(const ApiServices& s, const Caller& c, const std::string& shown) {
+  if (shown.empty()) return Status::InvalidArgument("/path: is required");
+  LD_ASSIGN_OR_RETURN(auto files, TenantFiles::Open(*s.files, c.org_id));
+  LD_ASSIGN_OR_RETURN(std::string path, Resolve(*files, shown, FileAccess::kWrite));
+  return Target{std::move(files), std::move(path)};
+}
+
 HttpResponse List(const ApiServices& s, const Caller& c, const std::string& path) {
   auto files = TenantFiles::Open(*s.files, c.org_id);
   if (!files.ok()) return Fail(files.status());
@@ -110,18 +123,16 @@ void RegisterFileRoutes(Router& router, const ApiServices& s) {
               "files; the file appears whole or not at all.",
               nullptr, {{"path", "string", "The file to create or replace"}}, 201, true,
               [s, db](const HttpRequest& req, const Caller& c, const nlohmann::json&) {
-                auto files = TenantFiles::Open(*s.files, c.org_id);
-                if (!files.ok()) return Fail(files.status());
                 std::string shown = req.Query("path");
-                if (shown.empty()) return Fail(Status::InvalidArgument("/path: is required"));
-                auto path = Resolve(**files, shown, FileAccess::kWrite);
-                if (!path.ok()) return Fail(path.status());
-                std::string parent = fs::path(*path).parent_path().string();
+                auto target = WriteTarget(s, c, shown);
+                if (!target.ok()) return Fail(target.status());
+                auto& [files, path] = *target;
+                std::string parent = fs::path(path).parent_path().string();
                 std::error_code ec;
                 // A root itself is never a write target, so only missing folders are created.
-                Status st = fs::is_directory(parent, ec) ? Status::OK() : (*files)->fs()->CreateDirs(parent);
+                Status st = fs::is_directory(parent, ec) ? Status::OK() : files->fs()->CreateDirs(parent);
                 if (st.ok()) {
-                  auto out = (*files)->fs()->OpenWrite(*path, /*atomic=*/true);
+                  auto out = files->fs()->OpenWrite(path, /*atomic=*/true);
                   st = out.status();
                   if (out.ok()) {
                     st = (*out)->Append(req.body.data(), req.body.size());
@@ -142,15 +153,13 @@ void RegisterFileRoutes(Router& router, const ApiServices& s) {
               "Deletes one of the organization's files or folders (never a root itself).", nullptr,
               {{"path", "string", "The file or folder"}}, 204, false,
               [s, db](const HttpRequest& req, const Caller& c, const nlohmann::json&) {
-                auto files = TenantFiles::Open(*s.files, c.org_id);
-                if (!files.ok()) return Fail(files.status());
                 std::string shown = req.Query("path");
-                if (shown.empty()) return Fail(Status::InvalidArgument("/path: is required"));
-                auto path = Resolve(**files, shown, FileAccess::kWrite);
-                if (!path.ok()) return Fail(path.status());
+                auto target = WriteTarget(s, c, shown);
+                if (!target.ok()) return Fail(target.status());
+                auto& [files, path] = *target;
                 std::error_code ec;
-                if (!fs::exists(fs::symlink_status(*path, ec))) return Fail(Status::NotFound("/path: no such file in the organization's files"));
-                Status st = (*files)->fs()->RemoveAll(*path);
+                if (!fs::exists(fs::symlink_status(path, ec))) return Fail(Status::NotFound("/path: no such file in the organization's files"));
+                Status st = files->fs()->RemoveAll(path);
                 if (!st.ok()) return Fail(st);
                 (void)WriteAudit(*db, {c.org_id, c.Actor(), "file.delete", "file", shown, {{"path", shown}}, nullptr});
                 return HttpResponse::NoContent();
