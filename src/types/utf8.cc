@@ -82,4 +82,17 @@ std::string DescribeInvalidUtf8(std::string_view text, size_t offset) {
   return out;
 }
 
+bool EndsInsideUtf8Sequence(std::string_view text) {
+  if (text.empty() || static_cast<unsigned char>(text.back()) < 0x80) return false;
+  size_t continuation = 0;
+  while (continuation < text.size() && continuation < 4 &&
+         (static_cast<unsigned char>(text[text.size() - 1 - continuation]) & 0xC0) == 0x80) {
+    ++continuation;
+  }
+  if (continuation == text.size()) return true;  // nothing but continuation bytes
+  const auto lead = static_cast<unsigned char>(text[text.size() - 1 - continuation]);
+  const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  return continuation + 1 != length;
+}
+
 }  // namespace logidata

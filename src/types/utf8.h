@@ -17,6 +17,12 @@ inline constexpr size_t kValidUtf8 = static_cast<size_t>(-1);
 size_t FindInvalidUtf8(std::string_view text);
 inline bool IsValidUtf8(std::string_view text) { return FindInvalidUtf8(text) == kValidUtf8; }
 
+// True when `text` ends inside a multi-byte sequence (or starts with continuation bytes and holds
+// nothing else). Column checks validate all cells in one pass over their concatenation, where a
+// sequence could otherwise span two cells: a cell that is valid on its own never ends this way.
+// O(1): looks at the last 4 bytes at most.
+bool EndsInsideUtf8Sequence(std::string_view text);
+
 // Describes the ill-formed bytes at `offset` for an error message: "byte 0xE9" or
 // "bytes 0xE0 0x80" (up to 4).
 std::string DescribeInvalidUtf8(std::string_view text, size_t offset);

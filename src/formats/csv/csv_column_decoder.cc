@@ -227,7 +227,16 @@ ColumnPtr DecodeString(DecodeContext& c) {
   off[c.n] = static_cast<int32_t>(pos);
   // Strings are UTF-8: one pass over the column's bytes (ASCII 16 bytes at a time) finds a file
   // that is not, and only then are the bad cells located. Latin-1 input was converted above.
-  if (c.field.type.id == TypeId::kString && !latin1 && FindInvalidUtf8(std::string_view(dst, pos)) != kValidUtf8) {
+  // The one pass runs over the cells' concatenation, where a sequence could span two cells: a cell
+  // that ends inside a sequence is caught by its own (constant-time) end check.
+  bool suspect = false;
+  if (c.field.type.id == TypeId::kString && !latin1) {
+    suspect = FindInvalidUtf8(std::string_view(dst, pos)) != kValidUtf8;
+    for (int64_t i = 0; !suspect && i < c.n; ++i) {
+      suspect = EndsInsideUtf8Sequence(std::string_view(dst + off[i], static_cast<size_t>(off[i + 1] - off[i])));
+    }
+  }
+  if (suspect) {
     const size_t before = c.errors->size();
     for (int64_t i = 0; i < c.n; ++i) {
       const std::string_view cell(dst + off[i], static_cast<size_t>(off[i + 1] - off[i]));

@@ -55,3 +55,25 @@ TEST(Utf8Test, DescribesTheBadBytes) {
 
 }  // namespace
 }  // namespace logidata
+
+namespace logidata {
+namespace {
+
+// Found by the CSV fuzzer: cells ".0\xE8\x88" and "\x8A" are each ill-formed, but their
+// concatenation holds the valid sequence E8 88 8A, so the column-wide check needs the end check.
+TEST(Utf8Test, SeesASequenceCutAtTheEndOfACell) {
+  EXPECT_FALSE(EndsInsideUtf8Sequence(""));
+  EXPECT_FALSE(EndsInsideUtf8Sequence("abc"));
+  EXPECT_FALSE(EndsInsideUtf8Sequence("caf\xC3\xA9"));
+  EXPECT_FALSE(EndsInsideUtf8Sequence("\xE8\x88\x8A"));
+  EXPECT_FALSE(EndsInsideUtf8Sequence("\xF0\x9F\x98\x80"));
+  EXPECT_TRUE(EndsInsideUtf8Sequence(".0\xE8\x88"));
+  EXPECT_TRUE(EndsInsideUtf8Sequence("a\xC3"));
+  EXPECT_TRUE(EndsInsideUtf8Sequence("\xF0\x9F\x98"));
+  EXPECT_TRUE(EndsInsideUtf8Sequence("\x8A"));
+  EXPECT_TRUE(EndsInsideUtf8Sequence("a\x8A"));  // a continuation byte after ASCII
+  EXPECT_TRUE(IsValidUtf8(".0\xE8\x88\x8A"));      // why the end check is needed
+}
+
+}  // namespace
+}  // namespace logidata
