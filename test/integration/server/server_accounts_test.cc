@@ -18,7 +18,7 @@ class AccountsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "postgres") {
-      if (!SharedPostgres::Get()) GTEST_SKIP() << "PostgreSQL could not be started";
+      LD_REQUIRE_POSTGRES();
       database_url_ = SharedPostgres::Get()->NewDatabase(Unique("ld_acc"));
     }
     dir_ = MakeTempDir("ld-accounts");

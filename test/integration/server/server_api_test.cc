@@ -22,7 +22,7 @@ class ServerApiTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "postgres") {
-      if (!SharedPostgres::Get()) GTEST_SKIP() << "PostgreSQL could not be started";
+      LD_REQUIRE_POSTGRES();
       std::string db = Unique("ld_t");
       database_url_ = SharedPostgres::Get()->NewDatabase(db);
     }

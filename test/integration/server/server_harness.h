@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -197,6 +198,17 @@ class SharedPostgres : public ::testing::Environment {
   PostgresServer server_;
   bool ok_ = false;
 };
+// Every PostgreSQL-backed test starts with this. In CI (CI set) a PostgreSQL that cannot start is a
+// failure, never a silent skip; on a developer machine the test skips with a loud line.
+#define LD_REQUIRE_POSTGRES()                                                                          \
+  do {                                                                                                 \
+    if (!::logidata::testing::SharedPostgres::Get()) {                                                 \
+      if (std::getenv("CI") != nullptr) FAIL() << "PostgreSQL could not be started (scripts/servers/postgres.sh)"; \
+      std::fprintf(stderr, "\n*** SKIPPED: PostgreSQL could not be started; this PostgreSQL test did not run ***\n\n"); \
+      GTEST_SKIP() << "PostgreSQL could not be started";                                               \
+    }                                                                                                  \
+  } while (0)
+
 inline const bool kSharedPostgresRegistered = [] {
   SharedPostgres::instance_ = new SharedPostgres();
   ::testing::AddGlobalTestEnvironment(SharedPostgres::instance_);

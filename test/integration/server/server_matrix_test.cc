@@ -126,7 +126,7 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     std::string url;
     if (GetParam() == "postgres") {
-      if (!SharedPostgres::Get()) GTEST_SKIP() << "PostgreSQL could not be started";
+      LD_REQUIRE_POSTGRES();
       url = SharedPostgres::Get()->NewDatabase(Unique("ld_m"));
     }
     dir_ = MakeTempDir("ld-matrix");

@@ -30,7 +30,7 @@ class NotifyTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "postgres") {
-      if (!SharedPostgres::Get()) GTEST_SKIP() << "PostgreSQL could not be started";
+      LD_REQUIRE_POSTGRES();
       database_url_ = SharedPostgres::Get()->NewDatabase(Unique("ld_n"));
     }
     dir_ = MakeTempDir("ld-notify");
