@@ -1,5 +1,8 @@
 #include "io/sandboxed_file_system.h"
 
+#include <filesystem>
+#include <system_error>
+
 namespace logidata {
 
 Result<std::unique_ptr<RandomAccessFile>> SandboxedFileSystem::OpenRead(const std::string& path) {
@@ -31,6 +34,10 @@ Result<std::vector<FileInfo>> SandboxedFileSystem::ListRecursive(const std::stri
 }
 
 Status SandboxedFileSystem::CreateDirs(const std::string& path) {
+  // A folder that already exists is left as it is: that needs only read access, so creating the
+  // parent of a file at the top of a root (the root itself) is not a write to the root.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return sandbox_.Check(path, FileAccess::kRead);
   LD_RETURN_IF_ERROR(sandbox_.Check(path, FileAccess::kWrite));
   return inner_.CreateDirs(path);
 }

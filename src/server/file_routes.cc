@@ -128,9 +128,7 @@ void RegisterFileRoutes(Router& router, const ApiServices& s) {
                 if (!target.ok()) return Fail(target.status());
                 auto& [files, path] = *target;
                 std::string parent = fs::path(path).parent_path().string();
-                std::error_code ec;
-                // A root itself is never a write target, so only missing folders are created.
-                Status st = fs::is_directory(parent, ec) ? Status::OK() : files->fs()->CreateDirs(parent);
+                Status st = files->fs()->CreateDirs(parent);
                 if (st.ok()) {
                   auto out = files->fs()->OpenWrite(path, /*atomic=*/true);
                   st = out.status();

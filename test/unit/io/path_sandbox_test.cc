@@ -91,6 +91,9 @@ TEST_F(PathSandboxTest, FileSystemChecksEveryPathItTouches) {
   EXPECT_FALSE(sfs.OpenRead((root_ / "data/master.key").string()).ok());
   EXPECT_FALSE(sfs.OpenWrite((root_ / "data/files/org2/new.csv").string(), true).ok());
   EXPECT_FALSE(sfs.RemoveAll(Home("")).ok());
+  EXPECT_TRUE(sfs.CreateDirs(Home("")).ok());        // an existing root: nothing to create
+  EXPECT_TRUE(sfs.CreateDirs(Home("new/deep")).ok());
+  EXPECT_FALSE(sfs.CreateDirs((root_ / "data/files/org2/x").string()).ok());
   EXPECT_FALSE(sfs.Rename(Home("in/a.csv"), (root_ / "data/master.key").string()).ok());
   // A folder listing leaves out what leads outside; the glob finds only the real file.
   auto files = sfs.Expand(Home("in") + "/*.csv");
