@@ -28,20 +28,28 @@ nlohmann::json RunRowJson(const DbRow& r) {
           {"retry_of", OptJson(r, "retry_of")}};
 }
 
-Result<nlohmann::json> CreateRun(Database& db, const NewRun& run, const std::string& actor) {
+Result<std::string> CreateRunIn(DbConnection& c, const NewRun& run, const std::string& actor) {
   std::string id = NewId();
   std::string now = NowIso8601();
   std::string params = run.parameters.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto ins = c.Query(
+      "INSERT INTO runs (id, org_id, pipeline_id, pipeline_version, status, trigger_kind, parameters, created_by, "
+      "created_at, retry_of) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+      {id, run.org_id, run.pipeline_id, run.pipeline_version, run.trigger, params,
+       run.created_by.empty() ? DbValue(nullptr) : DbValue(run.created_by), now,
+       run.retry_of.empty() ? DbValue(nullptr) : DbValue(run.retry_of)});
+  if (!ins.ok()) return ins.status();
+  LD_RETURN_IF_ERROR(WriteAudit(c, {run.org_id, actor, "run.start", "run", id, nullptr,
+                                    {{"pipeline_id", run.pipeline_id}, {"trigger", run.trigger},
+                                     {"parameters", run.parameters}}}));
+  return id;
+}
+
+Result<nlohmann::json> CreateRun(Database& db, const NewRun& run, const std::string& actor) {
+  std::string id;
   Status st = db.Transact([&](DbConnection& c) -> Status {
-    auto ins = c.Query(
-        "INSERT INTO runs (id, org_id, pipeline_id, pipeline_version, status, trigger_kind, parameters, created_by, "
-        "created_at, retry_of) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
-        {id, run.org_id, run.pipeline_id, run.pipeline_version, run.trigger, params,
-         run.created_by.empty() ? DbValue(nullptr) : DbValue(run.created_by), now,
-         run.retry_of.empty() ? DbValue(nullptr) : DbValue(run.retry_of)});
-    if (!ins.ok()) return ins.status();
-    return WriteAudit(c, {run.org_id, actor, "run.start", "run", id, nullptr,
-                          {{"pipeline_id", run.pipeline_id}, {"trigger", run.trigger}, {"parameters", run.parameters}}});
+    LD_ASSIGN_OR_RETURN(id, CreateRunIn(c, run, actor));
+    return Status::OK();
   });
   LD_RETURN_IF_ERROR(st);
   return LoadRunJson(db, run.org_id, id);

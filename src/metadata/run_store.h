@@ -41,6 +41,9 @@ nlohmann::json RunRowJson(const DbRow& row);
 
 // Inserts a queued run (and its audit row). Returns the run's JSON.
 Result<nlohmann::json> CreateRun(Database& db, const NewRun& run, const std::string& actor);
+// The same inside the caller's transaction (a scheduler fire moves next_fire_at and queues its
+// run atomically). Returns the new run's id.
+Result<std::string> CreateRunIn(DbConnection& c, const NewRun& run, const std::string& actor);
 // The run with "nodes": {node_id: metrics}. NotFound for unknown or foreign ids.
 Result<nlohmann::json> LoadRunJson(Database& db, const std::string& org_id, const std::string& id);
 // Takes the oldest queued run, marking it running by `worker`.
