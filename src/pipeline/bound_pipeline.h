@@ -28,6 +28,8 @@ struct BoundNode {
   std::vector<SchemaPtr> input_schemas;         // per input port index
   std::vector<int> input_edges;                 // per input port index: edge index
   std::vector<std::vector<int>> output_edges;   // per output port: edge indices
+  // Disabled, or downstream of a disabled node: not bound, no edges, never runs (status "skipped").
+  bool skipped = false;
 };
 
 struct BoundPipeline {
@@ -48,7 +50,9 @@ struct BindOptions {
   std::vector<std::string> only_upstream_of;
 };
 
-// Resolves and binds; appends every problem to `issues`. Nodes downstream of a node that failed to
+// Resolves and binds; appends every problem to `issues`. A disabled node and every node downstream
+// of it are skipped: their edges are dropped, they are not bound (a disabled node's config is still
+// checked against its schema) and a warning on the disabled node lists what it skips. Nodes downstream of a node that failed to
 // bind are left unbound without further (cascading) errors.
 BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, const BindOptions& options,
                            std::vector<ValidationIssue>& issues);

@@ -68,6 +68,45 @@ ValidationIssue IssueFromBindError(const Status& status, const std::string& node
   return Issue(node_path, node_id, msg);
 }
 
+// Marks disabled nodes and everything downstream of them as skipped, with one warning per disabled
+// node naming what it takes down with it (so "why did my loader not run?" has an answer).
+void MarkSkipped(const PipelineSpec& spec, const std::map<std::string, int>& index_of, BoundPipeline& bound,
+                 std::vector<ValidationIssue>& issues) {
+  const size_t n = spec.nodes.size();
+  std::vector<std::vector<int>> downstream(n);
+  for (const EdgeSpec& edge : spec.edges) {
+    auto src = index_of.find(edge.source);
+    auto dst = index_of.find(edge.target);
+    if (src != index_of.end() && dst != index_of.end()) downstream[static_cast<size_t>(src->second)].push_back(dst->second);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!spec.nodes[i].disabled) continue;
+    std::vector<bool> seen(n, false);
+    std::vector<int> stack = {static_cast<int>(i)};
+    std::vector<std::string> taken;
+    seen[i] = true;
+    while (!stack.empty()) {
+      int v = stack.back();
+      stack.pop_back();
+      bound.nodes[static_cast<size_t>(v)].skipped = true;
+      if (v != static_cast<int>(i)) taken.push_back(spec.nodes[static_cast<size_t>(v)].id);
+      for (int w : downstream[static_cast<size_t>(v)]) {
+        if (!seen[static_cast<size_t>(w)]) {
+          seen[static_cast<size_t>(w)] = true;
+          stack.push_back(w);
+        }
+      }
+    }
+    std::sort(taken.begin(), taken.end());
+    std::string message = "node '" + spec.nodes[i].id + "' is disabled: it does not run";
+    if (!taken.empty()) {
+      message += ", and neither do the nodes downstream of it: ";
+      for (size_t k = 0; k < taken.size(); ++k) message += (k ? ", " : "") + taken[k];
+    }
+    issues.push_back(Issue("/nodes/" + std::to_string(i) + "/disabled", spec.nodes[i].id, message, "warning"));
+  }
+}
+
 }  // namespace
 
 void ApplyJsonSchemaDefaults(const nlohmann::json& schema, nlohmann::json& config) {
@@ -121,6 +160,7 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     bound.nodes[i].module = *module;
   }
   if (n == 0) issues.push_back(Issue("/nodes", "", "the pipeline has no nodes"));
+  MarkSkipped(spec, index_of, bound, issues);
   // With duplicate ids, edges are ambiguous: anything more would only confuse.
   for (const auto& issue : issues) {
     if (issue.message.rfind("duplicate node id", 0) == 0) return bound;
@@ -135,6 +175,7 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     std::string path = "/edges/" + std::to_string(e);
     auto src = index_of.find(edge.source);
     auto dst = index_of.find(edge.target);
+    if (dst != index_of.end() && bound.nodes[static_cast<size_t>(dst->second)].skipped) continue;
     if (src == index_of.end()) {
       issues.push_back(Issue(path + "/source", "", "edge source '" + edge.source + "' is not a node"));
       continue;
@@ -244,6 +285,8 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
   for (size_t i = 0; i < n; ++i) {
     BoundNode& node = bound.nodes[i];
     if (node.module == nullptr) continue;
+    node.output_edges.assign(node.module->outputs.size(), {});
+    if (node.skipped) continue;
     const auto& inputs = node.module->inputs;
     auto& used = port_edges[i];
     int total_ports = 0;
@@ -268,7 +311,6 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     for (auto [port, edge] : used) {
       if (port < total_ports) node.input_edges[static_cast<size_t>(port)] = edge;  // -1: from an unknown module
     }
-    node.output_edges.assign(node.module->outputs.size(), {});
   }
   for (size_t e = 0; e < bound.edges.size(); ++e) {
     const BoundEdge& edge = bound.edges[e];
@@ -330,6 +372,15 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     if (!wanted[static_cast<size_t>(v)] || node.module == nullptr) continue;
     const std::string path = "/nodes/" + std::to_string(v);
     const std::string& node_id = node.spec->id;
+    if (node.skipped) {
+      // Only the disabled node itself has its config: its downstream nodes have no input schemas.
+      if (node.spec->disabled) {
+        size_t before = issues.size();
+        ValidateJsonSchema(node.module->config_schema, node.spec->config, path + "/config", issues);
+        for (size_t k = before; k < issues.size(); ++k) issues[k].node_id = node_id;
+      }
+      continue;
+    }
     // Inputs must all be bound.
     bool inputs_ready = true;
     node.input_schemas.clear();
@@ -354,6 +405,13 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     ValidateJsonSchema(node.module->config_schema, node.config, path + "/config", issues);
     for (size_t k = before; k < issues.size(); ++k) issues[k].node_id = node_id;
     if (issues.size() != before) continue;
+    // Offline, a database or API extractor cannot ask for its columns and binds with none: column
+    // checks downstream would only report that nothing exists, so they wait for a real validation.
+    if (!options.can_touch_data) {
+      bool unknown_input = false;
+      for (const SchemaPtr& schema : node.input_schemas) unknown_input |= schema->num_fields() == 0;
+      if (unknown_input) continue;
+    }
     ApplyJsonSchemaDefaults(node.module->config_schema, node.config);
     (void)SubstituteParams(node.config, bound.params, path + "/config", issues, node_id);
     if (issues.size() != before) continue;

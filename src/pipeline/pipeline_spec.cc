@@ -1,6 +1,9 @@
 #include "pipeline/pipeline_spec.h"
 
+#include "pipeline/run_policy.h"
+
 #include "common/json_text.h"
+#include "pipeline/pipeline_format.h"
 
 #include <fstream>
 #include <sstream>
@@ -16,6 +19,7 @@ int PipelineSpec::NodeIndex(std::string_view id) const {
 
 nlohmann::json PipelineSpec::ToJson() const {
   nlohmann::json doc = {{"id", id}, {"name", name}, {"version", version}};
+  if (!release.empty()) doc["release"] = release;
   if (!description.empty()) doc["description"] = description;
   if (!parameters.empty()) {
     nlohmann::json params = nlohmann::json::object();
@@ -32,6 +36,7 @@ nlohmann::json PipelineSpec::ToJson() const {
     nlohmann::json node = {{"id", n.id}, {"type", n.type}, {"module", n.module}, {"config", n.config},
                            {"position", {{"x", n.x}, {"y", n.y}}}};
     if (!n.name.empty()) node["name"] = n.name;
+    if (n.disabled) node["disabled"] = true;
     nodes_json.push_back(std::move(node));
   }
   doc["nodes"] = std::move(nodes_json);
@@ -87,8 +92,10 @@ class ShapeReader {
   std::vector<std::string>* errors_;
 };
 
-const char* const kTopLevelKeys[] = {"id", "name", "version", "description", "parameters", "nodes", "edges",
-                                     "schedule", "notifications", "$schema", "tags", "metadata"};
+const char* const kTopLevelKeys[] = {"id", "name", "version", "release", "description", "parameters", "nodes", "edges",
+                                     "schedule", "notifications", "$schema", "tags", "metadata",
+                                     // Run policy (pipeline/run_policy.h): checked by CheckRunPolicy.
+                                     "retry", "timeout_seconds", "concurrency", "priority"};
 const char* const kNodeKeys[] = {"id", "type", "module", "name", "config", "position", "description", "disabled"};
 const char* const kEdgeKeys[] = {"id", "source", "target", "source_port", "target_port"};
 
@@ -103,18 +110,22 @@ void CheckKnownKeys(const nlohmann::json& obj, const char* const (&known)[N], co
 
 }  // namespace
 
-Result<PipelineSpec> ParsePipelineJson(const nlohmann::json& doc) {
+Result<PipelineSpec> ParsePipelineJson(const nlohmann::json& input) {
   std::vector<std::string> errors;
   ShapeReader r(&errors);
   PipelineSpec spec;
-  if (!r.Object(doc, "")) return Status::InvalidArgument("pipeline document must be a JSON object");
+  if (!r.Object(input, "")) return Status::InvalidArgument("pipeline document must be a JSON object");
+  const nlohmann::json doc = CanonicalizePipelineDocument(input, &errors);
   CheckKnownKeys(doc, kTopLevelKeys, "", r);
+  CheckRunPolicy(doc, &errors);
   spec.id = r.String(doc, "id", "", /*required=*/false);
   spec.name = r.String(doc, "name", "", /*required=*/true);
   spec.description = r.String(doc, "description", "", false);
-  if (auto it = doc.find("version"); it != doc.end() && !it->is_null()) {
+  spec.release = r.String(doc, "release", "", false);
+  if (auto it = doc.find("version"); it != doc.end() && !it->is_null() && !it->is_string()) {
+    // A string version was rewritten (or reported) by the canonicalization.
     if (it->is_number_integer() && it->get<int64_t>() >= 1) spec.version = it->get<int64_t>();
-    else errors.push_back("/version: must be an integer >= 1");
+    else errors.push_back("/version: must be an integer >= 1 or a release string such as \"1.0.0\"");
   }
   if (auto it = doc.find("parameters"); it != doc.end() && !it->is_null()) {
     if (!it->is_object()) {
@@ -156,6 +167,10 @@ Result<PipelineSpec> ParsePipelineJson(const nlohmann::json& doc) {
       node.type = r.String(n, "type", path, true);
       node.module = r.String(n, "module", path, true);
       node.name = r.String(n, "name", path, false);
+      if (auto d = n.find("disabled"); d != n.end() && !d->is_null()) {
+        if (d->is_boolean()) node.disabled = d->get<bool>();
+        else errors.push_back(path + "/disabled: must be true or false");
+      }
       if (auto c = n.find("config"); c != n.end() && !c->is_null()) {
         if (c->is_object()) node.config = *c;
         else errors.push_back(path + "/config: must be an object");
@@ -188,7 +203,9 @@ Result<PipelineSpec> ParsePipelineJson(const nlohmann::json& doc) {
     }
   }
   if (auto s = doc.find("schedule"); s != doc.end() && !s->is_null()) {
-    if (r.Object(*s, "/schedule")) {
+    if (!s->is_object()) {
+      errors.push_back("/schedule: must be a cron string or an object {cron, timezone, enabled}");
+    } else {
       r.String(*s, "cron", "/schedule", true);
       r.String(*s, "timezone", "/schedule", false);
       if (auto en = s->find("enabled"); en != s->end() && !en->is_boolean()) {
@@ -198,8 +215,8 @@ Result<PipelineSpec> ParsePipelineJson(const nlohmann::json& doc) {
     }
   }
   if (auto n = doc.find("notifications"); n != doc.end() && !n->is_null()) {
-    if (n->is_array()) spec.notifications = *n;
-    else errors.push_back("/notifications: must be an array");
+    if (n->is_array()) spec.notifications = *n;  // entries checked by the canonicalization
+    else errors.push_back("/notifications: must be {on_failure: [emails], on_success: [emails]} or an array");
   }
   if (!errors.empty()) {
     std::string msg = "invalid pipeline document:";

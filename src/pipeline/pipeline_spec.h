@@ -9,8 +9,10 @@
 //              "config": {...}, "position": {"x": 0, "y": 0}}, …],
 //   "edges": [{"source": "src", "target": "flt", "source_port": "out", "target_port": "in"}, …],
 //   "schedule": {"cron": "0 2 * * *", "timezone": "Europe/Paris", "enabled": true},
-//   "notifications": [{"on": ["failure"], "channel": "email", "to": "ops@example.com"}]
+//   "notifications": [{"on": ["failure"], "channel": "email", "to": ["ops@example.com"]}]
 // }
+// Other accepted spellings (older formats, the design documents' dialect) are rewritten into this
+// canonical form first (pipeline_format.h).
 #pragma once
 
 #include <string>
@@ -29,6 +31,9 @@ struct NodeSpec {
   std::string name;    // display name (optional)
   nlohmann::json config = nlohmann::json::object();
   double x = 0, y = 0;
+  // A disabled node does not run, and neither does anything downstream of it (BindPipeline marks
+  // them skipped); its config is still checked against the module's schema.
+  bool disabled = false;
 };
 
 struct EdgeSpec {
@@ -49,11 +54,13 @@ struct PipelineSpec {
   std::string id;
   std::string name;
   int64_t version = 1;
+  std::string release;  // the author's release label ("1.0.0"); optional
   std::string description;
   std::vector<ParameterSpec> parameters;
   std::vector<NodeSpec> nodes;
   std::vector<EdgeSpec> edges;
   nlohmann::json schedule = nullptr;       // {"cron", "timezone", "enabled"} or null
+  // [{"on": ["success"|"failure"…], "channel": "email", "to": [addresses]}], checked by the parser.
   nlohmann::json notifications = nlohmann::json::array();
 
   // Index of node `id`, or -1.
@@ -61,7 +68,7 @@ struct PipelineSpec {
   nlohmann::json ToJson() const;
 };
 
-// Parses a pipeline document. Shape errors name the JSON path ("/nodes/2/config: must be an
+// Parses a pipeline document (any accepted spelling, see pipeline_format.h). Shape errors name the JSON path ("/nodes/2/config: must be an
 // object"); syntax errors name the line and column ("pipeline.json:12:5: expected ','").
 Result<PipelineSpec> ParsePipelineJson(const nlohmann::json& doc);
 Result<PipelineSpec> ParsePipelineText(std::string_view text, std::string_view source_name);

@@ -88,7 +88,12 @@ RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, 
     return result;
   }
   Executor executor(bound, ToExecutorOptions(spec, options));
-  return executor.Run();
+  RunResult run = executor.Run();
+  // Disabled nodes and their downstream never ran: say so rather than leave them "pending".
+  for (const BoundNode& node : bound.nodes) {
+    if (node.skipped) run.nodes[node.spec->id].status = NodeStatus::kSkipped;
+  }
+  return run;
 }
 
 Result<PreviewResult> PreviewNode(const PipelineSpec& spec, const ModuleRegistry& registry,
@@ -116,6 +121,9 @@ Result<PreviewResult> PreviewNode(const PipelineSpec& spec, const ModuleRegistry
   LD_RETURN_IF_ERROR(IssuesToStatus(issues, nullptr));
   int node = spec.NodeIndex(target_id);
   BoundNode& bn = bound.nodes[static_cast<size_t>(node)];
+  if (bn.skipped) {
+    return Status::InvalidArgument("node '" + target_id + "' is disabled or downstream of a disabled node: nothing to preview");
+  }
   if (bn.op == nullptr) return Status::Internal("node '" + target_id + "' was not bound");
   int port = 0;
   if (!port_name.empty()) {

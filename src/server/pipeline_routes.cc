@@ -2,6 +2,7 @@
 // and import.
 #include "auth/jwt.h"
 #include "metadata/pipeline_store.h"
+#include "pipeline/pipeline_format.h"
 #include "scheduler/pipeline_schedule.h"
 #include "server/engine_bridge.h"
 #include "server/response_cache.h"
@@ -14,6 +15,10 @@ namespace {
 Result<PipelineWrite> PrepareWrite(const Caller& c, nlohmann::json doc) {
   doc.erase("metadata");
   LD_RETURN_IF_ERROR(CheckPipelineShape(doc));
+  // Stored in the canonical form, whatever spelling came in (format 1, the design documents'
+  // dialect): the shape check above has already reported anything the rewrite could not handle.
+  std::vector<std::string> rewrite_errors;
+  doc = CanonicalizePipelineDocument(doc, &rewrite_errors);
   PipelineWrite w;
   w.org_id = c.org_id;
   w.actor = c.Actor();

@@ -5,6 +5,7 @@
 
 #include "formats/parquet/compression.h"
 #include "formats/parquet/hive_partitioning.h"
+#include "types/temporal.h"
 
 namespace logidata::parquet {
 namespace {
@@ -17,6 +18,44 @@ std::string RandomSuffix() {
   uint64_t v = gen();
   for (int i = 0; i < 12; ++i) { s.push_back(hex[v & 15]); v >>= 4; }
   return s;
+}
+
+// The timestamp a derived year/month/day partition comes from: partition_time_column, else the
+// input's only date or timestamp column. The error says exactly what to add.
+Result<int> DerivationColumn(const nlohmann::json& cfg, const Schema& in, const std::string& part, const std::string& at) {
+  if (auto it = cfg.find("partition_time_column"); it != cfg.end() && it->is_string()) {
+    int c = in.FieldIndex(it->get<std::string>());
+    if (c < 0 || !in.field(c).type.IsTemporal()) {
+      return ConfigError("/partition_time_column", "'" + it->get<std::string>() +
+                                                      "' is not a date or timestamp column of the input (" + in.ToString() + ")");
+    }
+    return c;
+  }
+  std::vector<int> temporal;
+  for (int c = 0; c < in.num_fields(); ++c) {
+    if (in.field(c).type.IsTemporal()) temporal.push_back(c);
+  }
+  if (temporal.size() == 1) return temporal[0];
+  std::string msg = "'" + part + "' is not an input column and would be derived from the row's timestamp, but the input has ";
+  if (temporal.empty()) {
+    msg += "no date or timestamp column; add a column '" + part + "' (a derive node before this loader) or one of type timestamp";
+  } else {
+    msg += "several (";
+    for (size_t k = 0; k < temporal.size(); ++k) msg += (k ? ", " : "") + in.field(temporal[k]).name;
+    msg += "); set partition_time_column to one of them";
+  }
+  return ConfigError(at, msg);
+}
+
+// "year=2024", "month=5", "day=7" of a date or timestamp cell (UTC); null rows go to the null marker.
+std::string DerivedSegment(const std::string& key, int part, const Column& column, int64_t row) {
+  if (column.IsNull(row)) return key + "=" + std::string(kHiveNullMarker);
+  int32_t days = column.type().id == TypeId::kDate
+                     ? column.Get<int32_t>(row)
+                     : static_cast<int32_t>(FloorDiv(column.Get<int64_t>(row), kMicrosPerDay));
+  CivilDate d = CivilFromDays(days);
+  int64_t value = part == 1 ? d.year : part == 2 ? d.month : d.day;
+  return key + "=" + std::to_string(value);
 }
 
 }  // namespace
@@ -44,10 +83,23 @@ Result<std::unique_ptr<ParquetLoadOperator>> ParquetLoadOperator::Bind(const Bin
   if (cfg.contains("partition_by")) {
     const auto& pb = cfg["partition_by"];
     for (size_t i = 0; i < pb.size(); ++i) {
-      if (!pb[i].is_string()) return ConfigError("/partition_by/" + std::to_string(i), "must be a column name");
-      auto idx = in.RequireField(pb[i].get<std::string>());
-      if (!idx.ok()) return ConfigError("/partition_by/" + std::to_string(i), idx.status().message());
-      op->partition_columns_.push_back(*idx);
+      const std::string at = "/partition_by/" + std::to_string(i);
+      if (!pb[i].is_string()) return ConfigError(at, "must be a column name");
+      const std::string name = pb[i].get<std::string>();
+      op->partition_names_.push_back(name);
+      if (in.FieldIndex(name) >= 0) {
+        op->partition_columns_.push_back(in.FieldIndex(name));
+        op->derived_part_.push_back(0);
+        continue;
+      }
+      int part = name == "year" ? 1 : name == "month" ? 2 : name == "day" ? 3 : 0;
+      if (part == 0) {
+        auto idx = in.RequireField(name);
+        return ConfigError(at, idx.status().message());
+      }
+      LD_ASSIGN_OR_RETURN(op->time_column_, DerivationColumn(cfg, in, name, at));
+      op->partition_columns_.push_back(-1);
+      op->derived_part_.push_back(part);
     }
   }
   std::vector<Field> fields;
@@ -114,7 +166,9 @@ Status ParquetLoadOperator::Consume(int port, const BatchPtr& batch, OperatorSta
     for (size_t k = 0; k < partition_columns_.size(); ++k) {
       if (k > 0) dir.push_back('/');
       int c = partition_columns_[k];
-      dir += FormatHiveSegment(input_schema_->field(c).name, *batch->column(c), r);
+      dir += derived_part_[k] != 0
+                 ? DerivedSegment(partition_names_[k], derived_part_[k], *batch->column(time_column_), r)
+                 : FormatHiveSegment(input_schema_->field(c).name, *batch->column(c), r);
     }
     auto [it, inserted] = groups.try_emplace(dir);
     if (inserted) order.push_back(dir);

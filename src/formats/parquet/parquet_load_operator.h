@@ -1,6 +1,8 @@
 // ParquetLoadOperator: the `load.parquet` sink. Writes its input, in input order, to one Parquet
 // file or — with partition_by — to a hive-partitioned folder (`year=2024/month=5/part-0.parquet`,
-// partition columns left out of the files). Nothing is visible until Commit(): a single file is
+// partition columns left out of the files). A `partition_by` entry year, month or day that is not
+// an input column is derived from the row's timestamp: the input's only date/timestamp column, or
+// `partition_time_column` (UTC calendar; `month=5`, not `05`). Nothing is visible until Commit(): a single file is
 // written atomically through the FileSystem and published at commit; a partitioned dataset is
 // written to a staging folder next to the target and renamed into place at commit. Abort()
 // removes everything written. Consume() is serialised by the executor (ordered input); a mutex
@@ -42,6 +44,11 @@ class ParquetLoadOperator : public Operator {
   SchemaPtr input_schema_;
   SchemaPtr file_schema_;                // input minus partition columns
   std::vector<int> partition_columns_;   // input indices, in partition_by order
+  // Per partition_by entry: 0 = the input column partition_columns_[k]; 1/2/3 = year/month/day of
+  // the input column time_column_ (partition_columns_[k] is then -1).
+  std::vector<int> derived_part_;
+  std::vector<std::string> partition_names_;
+  int time_column_ = -1;
   std::vector<int> data_columns_;        // input indices written to files
   std::string staging_;                  // partitioned output: staging folder
   std::map<std::string, std::unique_ptr<ParquetWriter>> writers_;  // by partition folder

@@ -65,7 +65,10 @@ ModuleDescriptor ParquetLoadModule() {
       "time zone: UTC-adjusted). Low-cardinality columns are dictionary encoded (falling back to plain "
       "when the dictionary grows past 1 MiB); each column chunk carries min, max and null count.\n\n"
       "With `partition_by`, `path` is a folder and rows go to `col=value/part-0.parquet` files "
-      "(partition columns are not repeated inside the files; nulls go to `__HIVE_DEFAULT_PARTITION__`).\n\n"
+      "(partition columns are not repeated inside the files; nulls go to `__HIVE_DEFAULT_PARTITION__`). "
+      "`year`, `month` and `day` need not be columns: when the input has no such column they are derived "
+      "from the row's timestamp (the input's only date or timestamp column, or `partition_time_column`), "
+      "in UTC, as `year=2024/month=5`.\n\n"
       "The write is atomic: the file (or the whole partitioned folder) appears only when the run "
       "succeeds, replacing what was there; a failed run leaves the previous data untouched.";
   d.category = "files";
@@ -92,8 +95,12 @@ ModuleDescriptor ParquetLoadModule() {
                        {"description", "Approximate uncompressed size of a data page."},
                        {"minimum", 1}, {"default", 1048576}}},
         {"partition_by", {{"type", "array"}, {"title", "Partition by"},
-                          {"description", "Columns whose values name the folders (year, month, …)."},
-                          {"items", {{"type", "string"}}}, {"default", nlohmann::json::array()}}}}},
+                          {"description", "Columns whose values name the folders; year, month and day are derived "
+                                          "from the row's timestamp when they are not columns."},
+                          {"items", {{"type", "string"}}}, {"default", nlohmann::json::array()}}},
+        {"partition_time_column", {{"type", "string"}, {"title", "Timestamp for year/month/day"},
+                                   {"description", "Date or timestamp column that derived year, month and day "
+                                                   "partitions come from; needed only when the input has several."}}}}},
       {"required", nlohmann::json::array({"path"})},
       {"additionalProperties", false},
   };
