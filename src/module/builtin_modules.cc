@@ -17,6 +17,7 @@ Status RegisterBuiltinModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(RegisterJsonModules(registry));
   LD_RETURN_IF_ERROR(RegisterRowTransforms(registry));
   LD_RETURN_IF_ERROR(RegisterBlockingTransforms(registry));
+  LD_RETURN_IF_ERROR(RegisterAnalyticTransforms(registry));
   LD_RETURN_IF_ERROR(RegisterConnectorModules(registry));
   return Status::OK();
 }

@@ -6,4 +6,6 @@
 namespace logidata {
 Status RegisterRowTransforms(ModuleRegistry& registry);
 Status RegisterBlockingTransforms(ModuleRegistry& registry);
+// Analytics and data quality: window, pivot, unpivot, mask, validate.
+Status RegisterAnalyticTransforms(ModuleRegistry& registry);
 }  // namespace logidata
