@@ -17,6 +17,8 @@ export interface PipelineNode {
   name: string;
   config: Record<string, unknown>;
   position: Position;
+  // Does not run, and neither does anything downstream of it (docs/pipeline-format.md).
+  disabled?: boolean;
 }
 
 export interface PipelineEdge {
@@ -42,6 +44,7 @@ export interface PipelineDocument {
   id: string;
   name: string;
   version: number;
+  release?: string; // the author's release label ("1.0.0")
   description: string;
   parameters: Record<string, ParameterDef>;
   nodes: PipelineNode[];
@@ -195,7 +198,10 @@ export function validateDocument(raw: unknown): PipelineDocument {
     const type = str(n.type, `${p}/type`) as NodeKind;
     if (!kKinds.includes(type)) throw new DocumentError(`${p}/type`, 'must be extract, transform or load');
     const pos = obj(n.position, `${p}/position`);
-    return {
+    if (n.disabled !== undefined && typeof n.disabled !== 'boolean') {
+      throw new DocumentError(`${p}/disabled`, 'must be true or false');
+    }
+    const node: PipelineNode = {
       id,
       type,
       module: str(n.module, `${p}/module`),
@@ -203,6 +209,8 @@ export function validateDocument(raw: unknown): PipelineDocument {
       config: obj(n.config, `${p}/config`),
       position: { x: num(pos.x, `${p}/position/x`, 0), y: num(pos.y, `${p}/position/y`, 0) },
     };
+    if (n.disabled === true) node.disabled = true;
+    return node;
   });
   const edges = asArray(doc.edges).map((rawEdge, i): PipelineEdge => {
     const p = `/edges/${i}`;
@@ -228,10 +236,12 @@ export function validateDocument(raw: unknown): PipelineDocument {
     };
   }
   const params = obj(doc.parameters, '/parameters');
+  const release = str(doc.release, '/release', false);
   return {
     id: str(doc.id, '/id', false),
     name: str(doc.name, '/name', false) || 'Untitled pipeline',
     version: num(doc.version, '/version', 1),
+    ...(release ? { release } : {}),
     description: str(doc.description, '/description', false),
     parameters: params as Record<string, ParameterDef>,
     nodes,
@@ -241,9 +251,61 @@ export function validateDocument(raw: unknown): PipelineDocument {
   };
 }
 
+const kTypeAliases: Record<string, NodeKind> = { extractor: 'extract', transformer: 'transform', loader: 'load' };
+
+// The design documents' spellings, rewritten as the engine does (src/pipeline/pipeline_format.h):
+// release-string versions, a bare cron schedule, {on_failure, on_success} notifications, the type
+// names extractor/transformer/loader, the cleaner's remove_duplicates + columns and an s3 bucket.
+export function canonicalDialect(doc: Json): Json {
+  const out: Json = { ...doc };
+  if (typeof out.version === 'string') {
+    out.release = out.version;
+    out.version = 1;
+  }
+  if (typeof out.schedule === 'string') out.schedule = { cron: out.schedule, timezone: 'UTC', enabled: true };
+  const n = out.notifications;
+  if (n && typeof n === 'object' && !Array.isArray(n)) {
+    const list: Json[] = [];
+    for (const [key, to] of Object.entries(n as Json)) {
+      const on = key === 'on_failure' ? 'failure' : key === 'on_success' ? 'success' : '';
+      if (!on) throw new DocumentError(`/notifications/${key}`, 'unknown field (on_failure, on_success)');
+      if (Array.isArray(to) && to.length > 0) list.push({ on: [on], channel: 'email', to });
+    }
+    out.notifications = list;
+  }
+  out.nodes = asArray(out.nodes).map((raw) => {
+    if (!raw || typeof raw !== 'object') return raw;
+    const node = { ...(raw as Json) };
+    if (typeof node.type === 'string' && node.type in kTypeAliases) node.type = kTypeAliases[node.type];
+    const config = node.config && typeof node.config === 'object' ? { ...(node.config as Json) } : null;
+    if (config && node.type === 'transform' && node.module === 'cleaner' && config.remove_duplicates === true && !config.dedupe) {
+      config.dedupe = { keys: Array.isArray(config.columns) ? config.columns : [] };
+      delete config.remove_duplicates;
+      delete config.columns;
+    }
+    if (config && node.type === 'load' && node.module === 's3' && typeof config.bucket === 'string' && !config.path) {
+      const options: Json = { ...((config.options as Json) ?? {}) };
+      for (const key of ['partition_by', 'compression', 'partition_time_column']) {
+        if (key in config) {
+          options[key] = config[key];
+          delete config[key];
+        }
+      }
+      config.path = `s3://${config.bucket}/${String(config.prefix ?? (out.id || 'data'))}`;
+      config.connection = config.connection ?? config.bucket;
+      config.options = options;
+      delete config.bucket;
+      delete config.prefix;
+    }
+    if (config) node.config = config;
+    return node;
+  });
+  return out;
+}
+
 // Migrates then validates anything that claims to be a pipeline document.
 export function parsePipelineDocument(raw: unknown): PipelineDocument {
-  return validateDocument(migrateUp(obj(raw, '')));
+  return validateDocument(canonicalDialect(migrateUp(obj(raw, ''))));
 }
 
 export function parsePipelineText(text: string): PipelineDocument {
@@ -261,6 +323,7 @@ export function toServerJson(doc: PipelineDocument): Json {
   const out: Json = {
     name: doc.name,
     version: doc.version,
+    ...(doc.release ? { release: doc.release } : {}),
     description: doc.description,
     parameters: doc.parameters,
     nodes: doc.nodes.map((n) => ({ ...n })),
