@@ -221,8 +221,11 @@ TEST(PreviewTest, StopsEarlyAndProfiles) {
   auto result = PreviewNode(*spec, f.registry, preview, options);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->sample_rows, 1000);
-  ASSERT_EQ(result->rows.size(), 1u);
-  EXPECT_EQ(result->rows[0]->num_rows(), 5);
+  // The window may span two of the sample's batches when the producer runs on two threads.
+  int64_t window_rows = 0;
+  for (const BatchPtr& b : result->rows) window_rows += b->num_rows();
+  ASSERT_FALSE(result->rows.empty());
+  EXPECT_EQ(window_rows, 5);
   EXPECT_EQ(result->rows[0]->column(0)->Get<int64_t>(0), 4);  // sample is in input order
   ASSERT_EQ(result->profiles.size(), 1u);
   EXPECT_EQ(result->profiles[0].count, 1000);
