@@ -1,6 +1,7 @@
 #include "io/file_system.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace logidata {
 
@@ -9,54 +10,52 @@ Result<BufferPtr> RandomAccessFile::ReadAll() {
   return ReadAt(0, size);
 }
 
+// A table over (pattern position, path position), filled from the ends: dp[p][s] says whether
+// pattern[p:] matches path[s:]. Linear in |pattern| x |path| whatever the stars, so a hostile
+// pattern like "**a**a**a**b" cannot make matching exponential, and "**" keeps its meaning after
+// later single stars (a greedy backtracking matcher forgets the "**" once it meets a "*").
 bool GlobMatch(std::string_view pattern, std::string_view path) {
-  size_t p = 0, s = 0;
-  size_t star_p = std::string_view::npos, star_s = 0;
-  bool star_crosses_dirs = false;
-  while (s < path.size()) {
-    if (p < pattern.size()) {
-      char c = pattern[p];
-      if (c == '*') {
-        star_crosses_dirs = p + 1 < pattern.size() && pattern[p + 1] == '*';
-        p += star_crosses_dirs ? 2 : 1;
-        if (star_crosses_dirs && p < pattern.size() && pattern[p] == '/') {
-          // "**/" also matches zero directories.
-          if (GlobMatch(pattern.substr(p + 1), path.substr(s))) return true;
-        }
-        star_p = p;
-        star_s = s;
-        continue;
-      }
-      if (c == '?' && path[s] != '/') { ++p; ++s; continue; }
-      if (c == '[') {
-        size_t close = pattern.find(']', p + 1);
-        if (close != std::string_view::npos) {
-          bool negate = p + 1 < close && (pattern[p + 1] == '!' || pattern[p + 1] == '^');
-          bool matched = false;
-          for (size_t i = p + 1 + (negate ? 1 : 0); i < close; ++i) {
-            if (i + 2 < close && pattern[i + 1] == '-') {
-              matched |= path[s] >= pattern[i] && path[s] <= pattern[i + 2];
+  const size_t np = pattern.size(), ns = path.size();
+  std::vector<char> dp((np + 1) * (ns + 1), 0);
+  auto at = [&](size_t p, size_t s) -> char& { return dp[p * (ns + 1) + s]; };
+  at(np, ns) = 1;
+  for (size_t p = np; p-- > 0;) {
+    const char c = pattern[p];
+    const bool double_star = c == '*' && p + 1 < np && pattern[p + 1] == '*';
+    size_t class_close = std::string_view::npos;
+    if (c == '[') class_close = pattern.find(']', p + 1);
+    for (size_t s = ns + 1; s-- > 0;) {
+      const bool has_char = s < ns;
+      bool match = false;
+      if (double_star) {
+        const size_t q = p + 2;
+        // "**/" also matches zero directories; "**" matches any run of characters, '/' included.
+        match = (q < np && pattern[q] == '/' && at(q + 1, s)) || at(q, s) || (has_char && at(p, s + 1));
+      } else if (c == '*') {
+        match = at(p + 1, s) || (has_char && path[s] != '/' && at(p, s + 1));
+      } else if (c == '?') {
+        match = has_char && path[s] != '/' && at(p + 1, s + 1);
+      } else if (c == '[' && class_close != std::string_view::npos) {
+        if (has_char) {
+          const bool negate = p + 1 < class_close && (pattern[p + 1] == '!' || pattern[p + 1] == '^');
+          bool in_class = false;
+          for (size_t i = p + 1 + (negate ? 1 : 0); i < class_close; ++i) {
+            if (i + 2 < class_close && pattern[i + 1] == '-') {
+              in_class |= path[s] >= pattern[i] && path[s] <= pattern[i + 2];
               i += 2;
             } else {
-              matched |= path[s] == pattern[i];
+              in_class |= path[s] == pattern[i];
             }
           }
-          if (matched != negate) { p = close + 1; ++s; continue; }
+          match = in_class != negate && at(class_close + 1, s + 1);
         }
-      } else if (c == path[s]) {
-        ++p; ++s;
-        continue;
+      } else {
+        match = has_char && path[s] == c && at(p + 1, s + 1);
       }
+      at(p, s) = match;
     }
-    if (star_p != std::string_view::npos && (star_crosses_dirs || path[star_s] != '/')) {
-      p = star_p;
-      s = ++star_s;
-      continue;
-    }
-    return false;
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return at(0, 0) != 0;
 }
 
 Result<std::vector<FileInfo>> FileSystem::Expand(const std::string& pattern) {
