@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts or stops an S3-compatible test server on 127.0.0.1: s3rver (npm, installed on first use
 # into ~/.cache/logidata-s3rver) behind scripts/servers/sigv4_verifier.py, which rejects requests
-# whose AWS Signature V4 is wrong (s3rver itself does not check). Bucket "test-bucket" exists.
+# whose AWS Signature V4 is wrong (s3rver itself does not check). Buckets "test-bucket" and
+# "data-lake" (the bucket of the design documents' reference pipeline) exist.
 # Usage: scripts/servers/s3.sh start DIR PORT   -> prints the endpoint "http://127.0.0.1:PORT"
 #        scripts/servers/s3.sh stop DIR
 # Keys: access key S3RVER, secret key S3RVER, region us-east-1, path-style addressing.
@@ -20,7 +21,7 @@ case "$cmd" in
     fi
     inner=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     "$cache/node_modules/.bin/s3rver" -d "$dir/data" -a 127.0.0.1 -p "$inner" --no-vhost-buckets \
-      --configure-bucket test-bucket >"$dir/s3rver.log" 2>&1 &
+      --configure-bucket test-bucket --configure-bucket data-lake >"$dir/s3rver.log" 2>&1 &
     echo $! >"$dir/s3rver.pid"
     for _ in $(seq 1 100); do
       (exec 3<>"/dev/tcp/127.0.0.1/$inner") 2>/dev/null && break

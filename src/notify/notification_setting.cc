@@ -218,4 +218,32 @@ Result<std::vector<NotificationSetting>> MatchingNotificationSettings(Database& 
   return out;
 }
 
+std::vector<NotificationSetting> DocumentNotificationSettings(const nlohmann::json& document, const std::string& org_id,
+                                                              const std::string& pipeline_id, const std::string& event) {
+  std::vector<NotificationSetting> out;
+  auto list = document.find("notifications");
+  if (!document.is_object() || list == document.end() || !list->is_array()) return out;
+  for (const auto& entry : *list) {
+    if (!entry.is_object() || entry.value("channel", std::string("email")) != "email") continue;
+    NotificationSetting s;
+    s.org_id = org_id;
+    s.pipeline_id = pipeline_id;
+    s.name = "pipeline document";
+    s.channel = "email";
+    for (const auto& on : entry.value("on", nlohmann::json::array())) {
+      if (on == "success") s.events.push_back("run.succeeded");
+      if (on == "failure") s.events.push_back("run.failed");
+    }
+    auto to = entry.find("to");
+    if (to != entry.end() && to->is_string()) s.to.push_back(to->get<std::string>());
+    if (to != entry.end() && to->is_array()) {
+      for (const auto& a : *to) {
+        if (a.is_string()) s.to.push_back(a.get<std::string>());
+      }
+    }
+    if (!s.to.empty() && s.Wants(event)) out.push_back(std::move(s));
+  }
+  return out;
+}
+
 }  // namespace logidata

@@ -68,4 +68,11 @@ Result<std::vector<NotificationSetting>> MatchingNotificationSettings(Database& 
                                                                       const std::string& pipeline_id,
                                                                       const std::string& event);
 
+// The email notifications a pipeline document asks for (its canonical `notifications` array:
+// [{"on": ["success"|"failure"…], "channel": "email", "to": [addresses]}], see pipeline_format.h)
+// that want `event`, as settings named "pipeline document" for the sender. Malformed entries are
+// skipped: documents are checked when saved.
+std::vector<NotificationSetting> DocumentNotificationSettings(const nlohmann::json& document, const std::string& org_id,
+                                                              const std::string& pipeline_id, const std::string& event);
+
 }  // namespace logidata

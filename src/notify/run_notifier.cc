@@ -98,8 +98,9 @@ void RunNotifier::Loop() {
 
 void RunNotifier::Deliver(const Job& job) {
   auto r = db_->Query(
-      "SELECT r.pipeline_id, r.status, r.rows_processed, r.error, r.started_at, r.finished_at, r.created_at, p.name "
-      "FROM runs r LEFT JOIN pipelines p ON p.id = r.pipeline_id WHERE r.id = ? AND r.org_id = ?",
+      "SELECT r.pipeline_id, r.status, r.rows_processed, r.error, r.started_at, r.finished_at, r.created_at, p.name, "
+      "v.document FROM runs r LEFT JOIN pipelines p ON p.id = r.pipeline_id LEFT JOIN pipeline_versions v ON "
+      "v.pipeline_id = r.pipeline_id AND v.version = r.pipeline_version WHERE r.id = ? AND r.org_id = ?",
       {job.run_id, job.org_id});
   if (!r.ok() || r->rows.empty()) {
     spdlog::warn("notifications of run {}: cannot load the run: {}", job.run_id,
@@ -115,6 +116,13 @@ void RunNotifier::Deliver(const Job& job) {
     spdlog::warn("notifications of run {}: {}", job.run_id, settings.status().ToString());
     AppendRunLog(job.run_id, "warn", "notifications not sent: " + settings.status().message());
     return;
+  }
+  // The run's own document version may ask for emails too ("notifications" in the pipeline).
+  if (!row.IsNull("document")) {
+    nlohmann::json document = nlohmann::json::parse(row.Str("document"), nullptr, false);
+    for (auto& s : DocumentNotificationSettings(document, job.org_id, row.Str("pipeline_id"), event)) {
+      settings->push_back(std::move(s));
+    }
   }
   if (settings->empty()) return;
   std::string started = row.IsNull("started_at") ? row.Str("created_at") : row.Str("started_at");

@@ -1,6 +1,7 @@
 // RunNotifier: sends the notifications of finished runs in the background. RunEnded only queues
 // the run (bounded; never blocks the executor); a delivery thread loads the run and every
-// enabled setting of its organization or pipeline that wants the event, and sends each one. A
+// enabled setting of its organization or pipeline that wants the event — plus the emails the run's
+// pipeline document asks for in `notifications` — and sends each one. A
 // failed delivery is logged and appended to the run's log ("notification 'x' to … failed: …"); it
 // never changes the run. Thread-safe; the destructor waits a bounded time for queued runs.
 #pragma once

@@ -496,6 +496,61 @@ TEST_P(NotifyTest, WorkerRunsReachWebSocketSubscribersAndNotify) {
   EXPECT_EQ(json::parse(hooks[0].body)["run_id"], run_id);
 }
 
+// The design documents' `notifications: {on_failure: [...], on_success: [...]}` is stored in the
+// canonical array form and honoured: the run's own document version decides who gets an email.
+TEST_P(NotifyTest, DocumentNotificationsEmailOnSuccessAndFailure) {
+  json doc = Doc("documented", input_, dir_ + "/documented.out.csv");
+  doc["version"] = "1.0.0";
+  doc["schedule"] = "0 2 * * *";
+  doc["nodes"][0]["type"] = "extractor";
+  doc["notifications"] = {{"on_failure", {"oncall@example.com"}}, {"on_success", {"team@example.com", "boss@example.com"}}};
+  json created = Post("/api/v1/pipelines", doc, 201);
+  std::string pipeline = created["id"];
+  json stored = C().Call("GET", "/api/v1/pipelines/" + pipeline, "", s_.Auth()).Json();
+  json document = stored.contains("document") ? stored["document"] : stored;
+  EXPECT_EQ(document["notifications"],
+            json::parse(R"([{"on":["failure"],"channel":"email","to":["oncall@example.com"]},
+                            {"on":["success"],"channel":"email","to":["team@example.com","boss@example.com"]}])"))
+      << stored.dump();
+  EXPECT_EQ(document["release"], "1.0.0") << stored.dump();
+  EXPECT_EQ(document["schedule"]["cron"], "0 2 * * *") << stored.dump();
+  EXPECT_EQ(document["nodes"][0]["type"], "extract") << stored.dump();
+
+  std::string ok_run = Post("/api/v1/pipelines/" + pipeline + "/runs", json::object(), 202)["id"];
+  ASSERT_EQ(WaitRun(ok_run)["status"], "succeeded");
+  std::string logs = WaitLog(ok_run, "notification 'pipeline document' sent");
+  EXPECT_NE(logs.find("notification 'pipeline document' sent (email)"), std::string::npos) << logs;
+  std::vector<std::string> mails = Mails(smtp_dir_ + "/maildir");
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_NE(mails[0].find("To: team@example.com, boss@example.com"), std::string::npos) << mails[0];
+  EXPECT_NE(mails[0].find("documented: run succeeded"), std::string::npos) << mails[0];
+
+  // Point the same pipeline at a missing file: the failure address, and only it, hears of it.
+  json update = document;
+  update["nodes"][0]["config"]["path"] = dir_ + "/missing.csv";
+  auto put = C().Call("PUT", "/api/v1/pipelines/" + pipeline, update.dump(), s_.Auth());
+  ASSERT_EQ(put.status, 200) << put.body;
+  std::string bad_run = Post("/api/v1/pipelines/" + pipeline + "/runs", json::object(), 202)["id"];
+  ASSERT_EQ(WaitRun(bad_run)["status"], "failed");
+  WaitLog(bad_run, "notification 'pipeline document' sent");
+  mails = Mails(smtp_dir_ + "/maildir");
+  ASSERT_EQ(mails.size(), 2u);
+  int failure_mails = 0;
+  for (const auto& m : mails) failure_mails += m.find("To: oncall@example.com") != std::string::npos;
+  EXPECT_EQ(failure_mails, 1);
+
+  // Malformed notifications are refused with their JSON path.
+  json bad = Doc("bad-notify", input_, dir_ + "/x.csv");
+  bad["notifications"] = {{"on_failure", {"not-an-address"}}};
+  auto r = C().Call("POST", "/api/v1/pipelines", bad.dump(), s_.Auth());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("/notifications/0/to/0"), std::string::npos) << r.body;
+  bad["notifications"] = {{"on_start", json::array()}};
+  r = C().Call("POST", "/api/v1/pipelines", bad.dump(), s_.Auth());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("/notifications/on_start"), std::string::npos) << r.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, NotifyTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
