@@ -107,7 +107,8 @@ class Handler(BaseHTTPRequestHandler):
                 if hit("sink:" + key) <= int(q.get("fail", 0)):
                     return self.reply(503, {"error": "busy"})
                 with LOCK:
-                    RECEIVED.setdefault(key, []).append({"type": self.headers.get("Content-Type"), "body": body.decode()})
+                    RECEIVED.setdefault(key, []).append({"type": self.headers.get("Content-Type"), "body": body.decode(),
+                                                         "idempotency_key": self.headers.get("Idempotency-Key")})
                 return self.reply(200, {"ok": True})
             with LOCK:
                 return self.reply(200, RECEIVED.get(key, []))

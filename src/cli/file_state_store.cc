@@ -57,4 +57,9 @@ Status FileStateStore::Commit() {
   return Status::OK();
 }
 
+std::map<std::string, std::string> FileStateStore::Staged() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return staged_;
+}
+
 }  // namespace logidata::cli

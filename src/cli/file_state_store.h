@@ -17,6 +17,7 @@ class FileStateStore final : public StateStore {
   Status Load();
   Result<std::optional<std::string>> Get(const std::string& key) override;
   Status Put(const std::string& key, const std::string& value) override;
+  std::map<std::string, std::string> Staged() override;
   // Writes staged values (temp file + rename).
   Status Commit();
 

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,7 @@ struct RunArgs {
   bool quiet = false;
   bool json_summary = false;
   std::string state_path;
+  std::string run_id;
 };
 
 Result<int64_t> ParseBytes(const std::string& text) {
@@ -55,7 +57,15 @@ Result<int64_t> ParseBytes(const std::string& text) {
   return static_cast<int64_t>(value * mul);
 }
 
-nlohmann::json SummaryJson(const RunResult& r) {
+// Printed in the summary so a failed or killed run can be rerun with `--run-id`.
+std::string NewRunId() {
+  std::random_device rd;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+  return buf;
+}
+
+nlohmann::json SummaryJson(const std::string& run_id, const RunResult& r) {
   nlohmann::json nodes = nlohmann::json::object();
   for (const auto& [id, m] : r.nodes) {
     nodes[id] = {{"status", std::string(NodeStatusName(m.status))},
@@ -70,6 +80,8 @@ nlohmann::json SummaryJson(const RunResult& r) {
   return {{"status", r.status.ok() ? "succeeded" : r.status.IsCancelled() ? "cancelled" : "failed"},
           {"error", r.status.ok() ? "" : r.status.message()},
           {"failed_node", r.failed_node},
+          {"run_id", run_id},
+          {"published", r.published},
           {"wall_seconds", r.wall_seconds},
           {"peak_memory_bytes", r.peak_memory_bytes},
           {"nodes", nodes}};
@@ -105,6 +117,8 @@ int Run(const RunArgs& args) {
     }
   }
   ProgressDisplayOptions display_options;
+  const std::string run_id = args.run_id.empty() ? NewRunId() : args.run_id;
+  display_options.run_id = run_id;
   display_options.live = !args.quiet;
   display_options.json_logs = args.log_format == "json";
   display_options.min_level = args.quiet ? LogLevel::kWarn : LogLevel::kInfo;
@@ -114,6 +128,7 @@ int Run(const RunArgs& args) {
 
   RunOptions options;
   options.params = loaded->params;
+  options.run_id = run_id;
   options.threads = args.threads;
   options.memory_budget_bytes = *memory;
   options.spill_dir = args.spill_dir;
@@ -132,12 +147,12 @@ int Run(const RunArgs& args) {
     if (Status st = state.Commit(); !st.ok()) PrintError(st.message());
   }
   if (log_file != nullptr) {
-    std::fprintf(log_file, "%s\n", SummaryJson(result).dump().c_str());
+    std::fprintf(log_file, "%s\n", SummaryJson(options.run_id, result).dump().c_str());
     std::fclose(log_file);
   }
 
   if (args.json_summary) {
-    std::cout << SummaryJson(result).dump(2) << std::endl;
+    std::cout << SummaryJson(options.run_id, result).dump(2) << std::endl;
   } else if (!args.quiet || !result.status.ok()) {
     TablePrinter table({"node", "status", "rows in", "rows out", "time", "busy", "peak mem"},
                        {false, false, true, true, true, true, true});
@@ -171,6 +186,9 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--spill-dir", args->spill_dir, "Folder for spill files (default: system temp)");
   cmd->add_option("--log-file", args->log_file, "Append JSON log lines and the run summary to this file");
   cmd->add_option("--log-format", args->log_format, "Log lines on stderr: text or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--run-id", args->run_id,
+                  "Run id (default: a new random one). Rerunning a failed or killed run with the same id makes "
+                  "database loads exactly-once: loads that already committed are skipped (see the load ledger)");
   cmd->add_option("--state", args->state_path, "State file for incremental loads (default: .logidata/<id>.state.json)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar and no summary unless the run fails");
   cmd->add_flag("--json", args->json_summary, "Print the run summary as JSON on stdout");

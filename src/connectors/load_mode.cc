@@ -40,6 +40,11 @@ nlohmann::json DatabaseLoadConfigProperties(bool has_schema) {
                 {"description", "Columns identifying a row (required for upsert; become the primary key of a created table)."}}},
       {"create_table", {{"type", "boolean"}, {"title", "Create table"}, {"default", true},
                         {"description", "Create the table from the input schema when it does not exist."}}},
+      {"ledger", {{"type", "boolean"}, {"title", "Exactly-once ledger"}, {"default", true},
+                  {"description", "Record each load in the table _logidata_loads of the target database, in the same "
+                                  "transaction as the rows, so a retried run (same run id) skips a load that already "
+                                  "committed instead of loading it twice. Turn off only where the loader may not "
+                                  "create tables."}}},
   };
   if (has_schema) {
     props["schema"] = {{"type", "string"}, {"title", "Schema"}, {"default", ""},
@@ -79,6 +84,7 @@ Result<DatabaseLoadOptions> ReadDatabaseLoadOptions(const nlohmann::json& cfg,
     return ConfigError("/keys", "upsert needs at least one key column");
   }
   o.create_table = cfg.value("create_table", true);
+  o.ledger = cfg.value("ledger", true);
   return o;
 }
 

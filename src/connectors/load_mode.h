@@ -34,6 +34,8 @@ struct DatabaseLoadOptions {
   LoadMode mode = LoadMode::kAppend;
   std::vector<std::string> keys;
   bool create_table = true;
+  // Keep the exactly-once ledger (connectors/load_ledger.h); only runs with a run id use it.
+  bool ledger = true;
 };
 // Reads and checks the options (upsert needs keys; keys must be input columns).
 Result<DatabaseLoadOptions> ReadDatabaseLoadOptions(const nlohmann::json& cfg, const std::vector<std::string>& input_columns);

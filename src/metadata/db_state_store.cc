@@ -35,4 +35,9 @@ Status DbStateStore::Commit() {
   });
 }
 
+std::map<std::string, std::string> DbStateStore::Staged() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return staged_;
+}
+
 }  // namespace logidata

@@ -17,6 +17,7 @@ class DbStateStore final : public StateStore {
   DbStateStore(Database* db, std::string pipeline_id) : db_(db), pipeline_id_(std::move(pipeline_id)) {}
   Result<std::optional<std::string>> Get(const std::string& key) override;
   Status Put(const std::string& key, const std::string& value) override;
+  std::map<std::string, std::string> Staged() override;
   // Writes the staged values in one transaction.
   Status Commit();
 

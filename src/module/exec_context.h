@@ -6,8 +6,10 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/result.h"
@@ -36,9 +38,34 @@ class StateStore {
   virtual Result<std::optional<std::string>> Get(const std::string& key) = 0;
   // Staged: becomes visible to later runs only if the run succeeds.
   virtual Status Put(const std::string& key, const std::string& value) = 0;
+  // The values Put during this run and not yet committed. Database loaders record them in their
+  // load ledger, in the same transaction as the rows, so a retried run that skips a committed
+  // load restores the watermark that load described instead of moving past it.
+  virtual std::map<std::string, std::string> Staged() { return {}; }
 };
 
 using ParameterMap = std::map<std::string, std::string>;
+
+// Objects the nodes of one run share, by key. Loaders that write through the same database
+// connection share one transaction through it ("postgres:<connection>"), so they publish
+// together: all of them or none. Thread-safe; lives as long as the run.
+class RunSharedObjects {
+ public:
+  // The object under `key`, made by `make` on first use. A failed `make` is not remembered.
+  Result<std::shared_ptr<void>> GetOrCreate(const std::string& key,
+                                            const std::function<Result<std::shared_ptr<void>>()>& make) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = objects_.find(key);
+    if (it != objects_.end()) return it->second;
+    auto made = make();
+    if (made.ok()) objects_[key] = *made;
+    return made;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<void>> objects_;
+};
 
 struct ExecContext {
   std::string run_id;
@@ -57,6 +84,8 @@ struct ExecContext {
   // it; modules that open files without `fs` (SQLite) resolve through it themselves.
   const PathSandbox* sandbox = nullptr;
   const ParameterMap* params = nullptr;
+  // Shared by the nodes of this run (null when an operator runs alone, as in unit tests).
+  RunSharedObjects* shared = nullptr;
 
   bool IsCancelled() const { return cancelled != nullptr && cancelled->load(std::memory_order_relaxed); }
   Status CheckCancelled() const { return IsCancelled() ? Status::Cancelled("run cancelled") : Status::OK(); }

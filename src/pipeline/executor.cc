@@ -227,6 +227,7 @@ Status Executor::Prepare() {
     rt->ctx.fs = options_.fs != nullptr ? options_.fs : &LocalFileSystem();
     rt->ctx.sandbox = options_.sandbox;
     rt->ctx.params = &pipeline_.params;
+    rt->ctx.shared = options_.shared;
     const size_t ports = node.input_edges.size();
     rt->port_finished.assign(ports, false);
     rt->ports_unfinished = static_cast<int>(ports);
@@ -806,11 +807,28 @@ RunResult Executor::Run() {
     status = Status::Cancelled("run cancelled");
   }
   if (status.ok() && options_.commit) {
+    // Publish in topological order. Loaders sharing a transaction publish as one; across
+    // systems an earlier publish cannot be taken back, so a failure says which ones landed.
+    std::string published;
     for (int v : pipeline_.topo_order) {
       NodeRuntime& n = *nodes_[static_cast<size_t>(v)];
       if (n.op == nullptr) continue;
       Status st = n.op->Commit();
-      if (!st.ok()) {
+      if (st.ok()) {
+        if (n.bound->module->kind != ModuleKind::kLoad) continue;
+        published += (published.empty() ? "" : ", ") + n.ctx.node_id;
+        result.published.push_back(n.ctx.node_id);
+      } else {
+        std::string unpublished;
+        for (int u : pipeline_.topo_order) {
+          const NodeRuntime& m = *nodes_[static_cast<size_t>(u)];
+          if (m.op != nullptr && m.bound->module->kind == ModuleKind::kLoad &&
+              std::find(result.published.begin(), result.published.end(), m.ctx.node_id) == result.published.end()) {
+            unpublished += (unpublished.empty() ? "" : ", ") + m.ctx.node_id;
+          }
+        }
+        st = Status(st.code(), st.message() + " [published: " + (published.empty() ? "none" : published) +
+                                   "; not published: " + unpublished + "]");
         status = st.WithContext("node '" + n.ctx.node_id + "' could not publish its output");
         failed_node_ = n.ctx.node_id;
         n.status.store(static_cast<int>(NodeStatus::kFailed));

@@ -47,6 +47,8 @@ struct ExecutorOptions {
   std::function<bool(const BatchPtr&)> capture;
   // False: skip Commit (previews never publish).
   bool commit = true;
+  // Objects the nodes of this run share (loaders' common transactions); may be null.
+  RunSharedObjects* shared = nullptr;
 };
 
 class Executor {

@@ -87,7 +87,11 @@ RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, 
     }
     return result;
   }
-  Executor executor(bound, ToExecutorOptions(spec, options));
+  // Loaders writing through the same connection find each other here and share a transaction.
+  RunSharedObjects shared;
+  ExecutorOptions eo = ToExecutorOptions(spec, options);
+  eo.shared = &shared;
+  Executor executor(bound, std::move(eo));
   RunResult run = executor.Run();
   // Disabled nodes and their downstream never ran: say so rather than leave them "pending".
   for (const BoundNode& node : bound.nodes) {

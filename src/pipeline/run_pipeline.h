@@ -61,6 +61,10 @@ struct RunResult {
   Status status;                        // first error (with node id), Cancelled, or OK
   std::string failed_node;
   std::map<std::string, NodeMetrics> nodes;
+  // Loaders whose output was published, in publish order. On success: every loader. When a
+  // publish fails, the ones before it that could not be rolled back (other systems); the
+  // status message names both lists.
+  std::vector<std::string> published;
   double wall_seconds = 0;
   int64_t peak_memory_bytes = 0;
 };

@@ -1,5 +1,7 @@
 #include "support/operator_harness.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -63,7 +65,10 @@ Result<std::vector<std::vector<BatchPtr>>> RunOperator(Operator& op, const std::
                                                        const HarnessOptions& options) {
   std::atomic<bool> cancelled{false};
   ExecContext ctx;
-  ctx.run_id = "test-run";
+  // Every call is a run of its own: loaders keep an exactly-once ledger keyed by run id, so a
+  // shared id would make a test's second load a no-op "retry" of its first.
+  static std::atomic<int64_t> runs{0};
+  ctx.run_id = "test-run-" + std::to_string(getpid()) + "-" + std::to_string(runs.fetch_add(1));
   ctx.node_id = "node";
   ctx.num_threads = std::max(1, options.threads);
   ctx.memory_budget_bytes = options.memory_budget_bytes;

@@ -19,6 +19,9 @@ class RestLoadOperator final : public Operator {
   }
 
   bool EmitsOnConsume(int) const override { return false; }
+  // Rows spooled in input order, so batch N of a retried run holds the same rows as batch N of
+  // the first attempt and its Idempotency-Key means the same thing.
+  bool RequiresOrderedInput(int) const override { return true; }
 
   Status Open(ExecContext& ctx) override {
     ctx_ = &ctx;
@@ -66,7 +69,7 @@ class RestLoadOperator final : public Operator {
     if (!path.empty() && path.front() != '/') path = "/" + path;
     std::ifstream in(spool_path_, std::ios::binary);
     std::string line, body;
-    int64_t in_body = 0, sent = 0;
+    int64_t in_body = 0, sent = 0, batch_number = 0;
     auto flush = [&]() -> Status {
       if (in_body == 0) return Status::OK();
       HttpClientRequest req;
@@ -76,6 +79,9 @@ class RestLoadOperator final : public Operator {
       if (cfg_.contains("headers")) {
         for (const auto& [k, v] : cfg_["headers"].items()) req.headers.push_back(k + ": " + v.get<std::string>());
       }
+      // Stable across attempts of the run (same run id, same rows per batch), so a receiver that
+      // honours Idempotency-Key drops a batch a retried run sends again.
+      req.headers.push_back("Idempotency-Key: " + IdempotencyKey(++batch_number));
       req.body = ndjson ? body : "[" + body + "]";
       LD_RETURN_IF_ERROR(auth_.Apply(client, req));
       auto r = client.Send(req);
@@ -110,6 +116,15 @@ class RestLoadOperator final : public Operator {
   }
 
  private:
+  std::string IdempotencyKey(int64_t batch) const {
+    std::string key = ctx_->run_id + "-" + ctx_->node_id + "-" + std::to_string(batch);
+    // Header value: printable ASCII only, whatever the ids contain.
+    for (char& c : key) {
+      if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) c = '_';
+    }
+    return key;
+  }
+
   void RemoveSpool() {
     std::error_code ec;
     if (!spool_path_.empty()) std::filesystem::remove(spool_path_, ec);
@@ -143,7 +158,9 @@ ModuleDescriptor RestLoadModule() {
   d.description =
       "Posts the rows as JSON objects, in batches, as a JSON array or NDJSON, with the connection's authentication. "
       "Rows are spooled to disk and sent only once the rest of the run succeeded; requests retry on network "
-      "errors, timeouts, 429 and 5xx with backoff and jitter, honouring Retry-After.";
+      "errors, timeouts, 429 and 5xx with backoff and jitter, honouring Retry-After. Each request carries an "
+      "Idempotency-Key header (<run id>-<node id>-<batch number>, the same when a run is retried with the same run "
+      "id), so a receiver that deduplicates on it never applies a batch twice.";
   d.category = "apis";
   d.icon = "api";
   d.inputs = {{"in", "Rows to send"}};

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <optional>
 
 #include "connectors/connection_lookup.h"
+#include "connectors/load_ledger.h"
 #include "connectors/mysql/mysql_connection.h"
 #include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
@@ -53,6 +55,17 @@ class MysqlLoadOperator final : public Operator {
     LD_ASSIGN_OR_RETURN(target_, QuoteIdentifier(kMy, options_.table, "table name"));
     LD_ASSIGN_OR_RETURN(stage_, QuoteIdentifier(kMy, options_.table + "__logidata_new"));
     LD_ASSIGN_OR_RETURN(old_, QuoteIdentifier(kMy, options_.table + "__logidata_old"));
+    ledger_key_ = {ctx.pipeline_id, ctx.run_id, ctx.node_id};
+    if (options_.ledger && !ctx.run_id.empty()) {
+      // DDL commits implicitly: the ledger table is made before the data transaction.
+      LD_RETURN_IF_ERROR(conn_->Exec(LoadLedger::CreateSql(kMy)));
+      LD_ASSIGN_OR_RETURN(bool done, ReadLedger());
+      if (done) {
+        ctx.Log(LogLevel::kInfo, LoadLedger::SkipMessage(ledger_key_, target_, already_loaded_));
+        return Status::OK();
+      }
+      use_ledger_ = true;
+    }
     bool exists = false;
     LD_RETURN_IF_ERROR(TableExists(options_.table, &exists));
     if (!exists && !options_.create_table) {
@@ -96,6 +109,7 @@ class MysqlLoadOperator final : public Operator {
   }
 
   Status Consume(int, const BatchPtr& batch, OperatorState* state, Emitter&) override {
+    if (already_loaded_ >= 0) return Status::OK();
     auto* s = static_cast<EncodeState*>(state);
     const Batch& b = *batch;
     int64_t row = 0;
@@ -127,6 +141,15 @@ class MysqlLoadOperator final : public Operator {
   }
 
   Status Commit() override {
+    if (already_loaded_ >= 0) {
+      conn_.reset();
+      return LoadLedger::RestoreState(ctx_->state, recorded_state_);
+    }
+    // Append/upsert/truncate: the ledger row commits with the rows. Replace swaps the table
+    // after COMMIT (RENAME is DDL), so its row is written after the swap: a crash in between
+    // reloads the (idempotent) replace rather than recording a swap that did not happen.
+    const bool ledger_with_rows = use_ledger_ && options_.mode != LoadMode::kReplace;
+    if (ledger_with_rows) LD_RETURN_IF_ERROR(conn_->Exec(LoadLedger::InsertSql(kMy, ledger_key_, target_, rows_, LoadLedger::StateJson(ctx_->state))));
     LD_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
     in_transaction_ = false;
     if (options_.mode == LoadMode::kReplace) {
@@ -139,6 +162,7 @@ class MysqlLoadOperator final : public Operator {
         LD_RETURN_IF_ERROR(conn_->Exec("RENAME TABLE " + stage_ + " TO " + target_));
       }
     }
+    if (use_ledger_ && !ledger_with_rows) LD_RETURN_IF_ERROR(conn_->Exec(LoadLedger::InsertSql(kMy, ledger_key_, target_, rows_, LoadLedger::StateJson(ctx_->state))));
     ctx_->Log(LogLevel::kInfo, "loaded " + std::to_string(rows_) + " rows into " + target_);
     conn_.reset();
     return Status::OK();
@@ -152,6 +176,23 @@ class MysqlLoadOperator final : public Operator {
   }
 
  private:
+  // True when an earlier attempt of this run committed this load (fills already_loaded_ and
+  // recorded_state_).
+  Result<bool> ReadLedger() {
+    std::string sql = LoadLedger::LookupSql(kMy, ledger_key_);
+    if (mysql_real_query(conn_->get(), sql.data(), sql.size()) != 0) return conn_->Error("load.mysql: reading the load ledger");
+    MYSQL_RES* r = mysql_store_result(conn_->get());
+    if (r == nullptr) return conn_->Error("load.mysql: reading the load ledger");
+    bool found = false;
+    if (MYSQL_ROW row = mysql_fetch_row(r); row != nullptr && row[0] != nullptr) {
+      found = true;
+      already_loaded_ = std::stoll(row[0]);
+      recorded_state_ = row[1] != nullptr ? row[1] : "";
+    }
+    mysql_free_result(r);
+    return found;
+  }
+
   Status TableExists(const std::string& name, bool* exists) {
     std::string escaped(name.size() * 2 + 1, '\0');
     escaped.resize(mysql_real_escape_string(conn_->get(), escaped.data(), name.data(), name.size()));
@@ -233,6 +274,10 @@ class MysqlLoadOperator final : public Operator {
   DatabaseLoadOptions options_;
   SchemaPtr input_;
   ExecContext* ctx_ = nullptr;
+  LoadLedgerKey ledger_key_;
+  bool use_ledger_ = false;
+  int64_t already_loaded_ = -1;
+  std::string recorded_state_;  // the state the earlier attempt committed with its load  // >= 0: an earlier attempt of this run loaded it; skip
   std::unique_ptr<MysqlConnection> conn_;
   std::string target_, stage_, old_, created_, prefix_, suffix_;
   bool target_existed_ = false;

@@ -4,7 +4,9 @@
 #include <mutex>
 
 #include "connectors/connection_lookup.h"
+#include "connectors/load_ledger.h"
 #include "connectors/postgres/pg_connection.h"
+#include "connectors/postgres/pg_load_session.h"
 #include "connectors/postgres/pg_types.h"
 #include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
@@ -29,16 +31,29 @@ class PostgresLoadOperator final : public Operator {
   Status Open(ExecContext& ctx) override {
     ctx_ = &ctx;
     LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, options_.connection, {"postgres", "postgresql"}));
-    LD_ASSIGN_OR_RETURN(conn_, PgConnection::Connect(config));
+    LD_ASSIGN_OR_RETURN(session_, PgLoadSession::ForRun(ctx, config));
     LD_ASSIGN_OR_RETURN(target_, QualifiedName(kPg, options_.schema, options_.table));
-    LD_RETURN_IF_ERROR(conn_->Exec("BEGIN"));
-    in_transaction_ = true;
+    std::lock_guard<std::mutex> lock(session_->mu());
+    conn_ = &session_->conn();
+    ledger_key_ = {ctx.pipeline_id, ctx.run_id, ctx.node_id};
+    if (options_.ledger && !ctx.run_id.empty()) {
+      LD_RETURN_IF_ERROR(session_->EnsureLedger());
+      LD_ASSIGN_OR_RETURN(PgResultPtr done, conn_->Query(LoadLedger::LookupSql(kPg, ledger_key_)));
+      if (PQntuples(done.get()) > 0) {
+        already_loaded_ = std::stoll(PQgetvalue(done.get(), 0, 0));
+        recorded_state_ = PQgetvalue(done.get(), 0, 1);
+        ctx.Log(LogLevel::kInfo, LoadLedger::SkipMessage(ledger_key_, target_, already_loaded_));
+        session_->Join(ctx.node_id, [] { return Status::OK(); });
+        return Status::OK();
+      }
+      use_ledger_ = true;
+    }
     LD_ASSIGN_OR_RETURN(PgResultPtr exists, conn_->Query("SELECT to_regclass($1) IS NOT NULL", {target_}));
     target_exists_ = std::string(PQgetvalue(exists.get(), 0, 0)) == "t";
     if (!target_exists_ && !options_.create_table) {
       return Status::NotFound("load.postgres: table " + target_ + " does not exist (enable create_table to create it)");
     }
-    std::string copy_target = target_;
+    copy_target_ = target_;
     switch (options_.mode) {
       case LoadMode::kAppend:
         if (!target_exists_) LD_RETURN_IF_ERROR(CreateTable(target_));
@@ -47,11 +62,14 @@ class PostgresLoadOperator final : public Operator {
         if (!target_exists_) LD_RETURN_IF_ERROR(CreateTable(target_));
         else LD_RETURN_IF_ERROR(conn_->Exec("TRUNCATE TABLE " + target_));
         break;
-      case LoadMode::kUpsert:
+      case LoadMode::kUpsert: {
         if (!target_exists_) LD_RETURN_IF_ERROR(CreateTable(target_));
-        copy_target = "pg_temp.ld_stage";
-        LD_RETURN_IF_ERROR(conn_->Exec("CREATE TEMP TABLE ld_stage (LIKE " + target_ + " INCLUDING DEFAULTS) ON COMMIT DROP"));
+        // One staging table per member: several loaders may share this session.
+        LD_ASSIGN_OR_RETURN(std::string stage_name, QuoteIdentifier(kPg, "ld_stage_" + std::to_string(session_->members())));
+        copy_target_ = "pg_temp." + stage_name;
+        LD_RETURN_IF_ERROR(conn_->Exec("CREATE TEMP TABLE " + stage_name + " (LIKE " + target_ + " INCLUDING DEFAULTS) ON COMMIT DROP"));
         break;
+      }
       case LoadMode::kReplace: {
         LD_ASSIGN_OR_RETURN(stage_, QualifiedName(kPg, options_.schema, StageName()));
         LD_RETURN_IF_ERROR(conn_->Exec("DROP TABLE IF EXISTS " + stage_));
@@ -60,95 +78,94 @@ class PostgresLoadOperator final : public Operator {
         } else {
           LD_RETURN_IF_ERROR(CreateTable(stage_));
         }
-        copy_target = stage_;
+        copy_target_ = stage_;
         break;
       }
     }
-    LD_RETURN_IF_ERROR(PrepareEncoders(copy_target));
+    LD_RETURN_IF_ERROR(PrepareEncoders(copy_target_));
     std::string columns;
     for (const auto& f : input_->fields()) {
       LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kPg, f.name, "column name"));
       columns += (columns.empty() ? "" : ", ") + q;
     }
     column_list_ = columns;
-    PgResultPtr r(PQexec(conn_->get(), ("COPY " + copy_target + " (" + columns + ") FROM STDIN WITH (FORMAT binary)").c_str()));
-    if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN) return conn_->ErrorFrom(r.get(), "load.postgres: COPY");
-    in_copy_ = true;
-    static const char kHeader[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
-    return PutCopyData(kHeader, 19);
+    session_->Join(ctx.node_id, [this] { return PublishInTransaction(); });
+    return Status::OK();
   }
 
+  // Encodes the whole batch on this thread, then sends it as one COPY on the shared connection:
+  // a COPY per batch (not per load) lets loaders that share the transaction interleave.
   Status Consume(int, const BatchPtr& batch, OperatorState* state, Emitter&) override {
+    if (already_loaded_ >= 0) return Status::OK();
     auto* s = static_cast<EncodeState*>(state);
     const Batch& b = *batch;
     const int ncols = b.num_columns();
-    constexpr int64_t kSlice = 16 * 1024;  // rows encoded per send: bounds the buffer
-    for (int64_t start = 0; start < b.num_rows(); start += kSlice) {
-      LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
-      int64_t end = std::min(b.num_rows(), start + kSlice);
-      s->buffer.clear();
-      for (int64_t row = start; row < end; ++row) {
-        PutBE16(s->buffer, static_cast<uint16_t>(ncols));
-        for (int c = 0; c < ncols; ++c) {
-          Status st = encoders_[static_cast<size_t>(c)](*b.column(c), row, s->buffer);
-          if (!st.ok()) {
-            return st.WithContext("load.postgres: batch " + std::to_string(b.sequence()) + " row " +
-                                  std::to_string(row + 1) + ", column '" + input_->field(c).name + "'");
-          }
+    static const char kHeader[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+    s->buffer.assign(kHeader, 19);
+    for (int64_t row = 0; row < b.num_rows(); ++row) {
+      if ((row & 16383) == 0) LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
+      PutBE16(s->buffer, static_cast<uint16_t>(ncols));
+      for (int c = 0; c < ncols; ++c) {
+        Status st = encoders_[static_cast<size_t>(c)](*b.column(c), row, s->buffer);
+        if (!st.ok()) {
+          return st.WithContext("load.postgres: batch " + std::to_string(b.sequence()) + " row " +
+                                std::to_string(row + 1) + ", column '" + input_->field(c).name + "'");
         }
       }
-      std::lock_guard<std::mutex> lock(mu_);
-      LD_RETURN_IF_ERROR(PutCopyData(s->buffer.data(), s->buffer.size()));
-      rows_ += end - start;
     }
+    s->buffer.append("\377\377", 2);
+    std::lock_guard<std::mutex> lock(session_->mu());
+    PgResultPtr r(PQexec(conn_->get(), ("COPY " + copy_target_ + " (" + column_list_ + ") FROM STDIN WITH (FORMAT binary)").c_str()));
+    if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN) return conn_->ErrorFrom(r.get(), "load.postgres: COPY");
+    if (PQputCopyData(conn_->get(), s->buffer.data(), static_cast<int>(s->buffer.size())) != 1) {
+      PQputCopyEnd(conn_->get(), "send failed");
+      while (PGresult* extra = PQgetResult(conn_->get())) PQclear(extra);
+      return conn_->ErrorFrom(nullptr, "load.postgres: sending rows to " + target_);
+    }
+    if (PQputCopyEnd(conn_->get(), nullptr) != 1) return conn_->ErrorFrom(nullptr, "load.postgres: ending COPY");
+    PgResultPtr done(PQgetResult(conn_->get()));
+    while (PGresult* extra = PQgetResult(conn_->get())) PQclear(extra);
+    if (!done || PQresultStatus(done.get()) != PGRES_COMMAND_OK) {
+      return conn_->ErrorFrom(done.get(), "load.postgres: COPY batch " + std::to_string(b.sequence()) + " into " + target_);
+    }
+    rows_ += b.num_rows();
     return Status::OK();
   }
 
   Status FinishPort(int, const std::vector<OperatorState*>&) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    static const char kTrailer[] = "\377\377";
-    LD_RETURN_IF_ERROR(PutCopyData(kTrailer, 2));
-    if (PQputCopyEnd(conn_->get(), nullptr) != 1) return conn_->ErrorFrom(nullptr, "load.postgres: ending COPY");
-    in_copy_ = false;
-    PgResultPtr r(PQgetResult(conn_->get()));
-    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return conn_->ErrorFrom(r.get(), "load.postgres: COPY into " + target_);
-    while (PGresult* extra = PQgetResult(conn_->get())) PQclear(extra);
-    ctx_->Log(LogLevel::kInfo, "copied " + std::to_string(rows_) + " rows (" + std::string(LoadModeName(options_.mode)) + ")");
+    if (already_loaded_ < 0) {
+      ctx_->Log(LogLevel::kInfo, "copied " + std::to_string(rows_) + " rows (" + std::string(LoadModeName(options_.mode)) + "), staged until the run succeeds");
+    }
     return Status::OK();
   }
 
   Status Commit() override {
+    LD_RETURN_IF_ERROR(session_->Publish());
+    if (already_loaded_ < 0) ctx_->Log(LogLevel::kInfo, "published " + std::to_string(rows_) + " rows into " + target_);
+    else LD_RETURN_IF_ERROR(LoadLedger::RestoreState(ctx_->state, recorded_state_));
+    session_.reset();
+    return Status::OK();
+  }
+
+  void Abort() override {
+    if (session_ != nullptr) session_->Abort();
+    session_.reset();
+  }
+
+ private:
+  // Runs inside the shared transaction, under the session lock, just before COMMIT.
+  Status PublishInTransaction() {
     if (options_.mode == LoadMode::kUpsert) LD_RETURN_IF_ERROR(MergeStage());
     if (options_.mode == LoadMode::kReplace) {
       if (target_exists_) LD_RETURN_IF_ERROR(conn_->Exec("DROP TABLE " + target_));
       LD_ASSIGN_OR_RETURN(std::string name, QuoteIdentifier(kPg, options_.table));
       LD_RETURN_IF_ERROR(conn_->Exec("ALTER TABLE " + stage_ + " RENAME TO " + name));
     }
-    LD_RETURN_IF_ERROR(conn_->Exec("COMMIT"));
-    in_transaction_ = false;
-    conn_.reset();
+    if (use_ledger_) LD_RETURN_IF_ERROR(conn_->Exec(LoadLedger::InsertSql(kPg, ledger_key_, target_, rows_, LoadLedger::StateJson(ctx_->state))));
     return Status::OK();
   }
 
-  void Abort() override {
-    if (conn_ == nullptr) return;
-    if (in_copy_) {
-      PQputCopyEnd(conn_->get(), "load aborted");
-      while (PGresult* r = PQgetResult(conn_->get())) PQclear(r);
-    }
-    if (in_transaction_) (void)conn_->Exec("ROLLBACK");
-    conn_.reset();
-  }
-
- private:
   std::string StageName() const { return options_.table + "__logidata_new"; }
-
-  Status PutCopyData(const char* data, size_t size) {
-    if (PQputCopyData(conn_->get(), data, static_cast<int>(size)) != 1) {
-      return conn_->ErrorFrom(nullptr, "load.postgres: sending rows to " + target_);
-    }
-    return Status::OK();
-  }
 
   Status CreateTable(const std::string& name) {
     std::string sql = "CREATE TABLE " + name + " (";
@@ -206,7 +223,7 @@ class PostgresLoadOperator final : public Operator {
     }
     // The last row of each key wins (rows are in load order in the fresh staging heap).
     std::string sql = "INSERT INTO " + target_ + " (" + column_list_ + ") SELECT " + column_list_ +
-                      " FROM (SELECT DISTINCT ON (" + keys + ") * FROM pg_temp.ld_stage ORDER BY " + keys +
+                      " FROM (SELECT DISTINCT ON (" + keys + ") * FROM " + copy_target_ + " ORDER BY " + keys +
                       ", ctid DESC) AS s ON CONFLICT (" + keys + ") DO " +
                       (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
     return conn_->Exec(sql);
@@ -215,14 +232,16 @@ class PostgresLoadOperator final : public Operator {
   DatabaseLoadOptions options_;
   SchemaPtr input_;
   ExecContext* ctx_ = nullptr;
-  std::unique_ptr<PgConnection> conn_;
-  std::string target_, stage_, column_list_;
+  std::shared_ptr<PgLoadSession> session_;
+  PgConnection* conn_ = nullptr;  // the session's; use under session_->mu()
+  std::string target_, stage_, copy_target_, column_list_;
   bool target_exists_ = false;
-  bool in_transaction_ = false;
-  bool in_copy_ = false;
   std::vector<PgFieldEncoder> encoders_;
-  std::mutex mu_;  // guards the connection during Consume
-  int64_t rows_ = 0;
+  LoadLedgerKey ledger_key_;
+  bool use_ledger_ = false;
+  int64_t already_loaded_ = -1;
+  std::string recorded_state_;  // the state the earlier attempt committed with its load  // >= 0: an earlier attempt of this run loaded it; skip
+  int64_t rows_ = 0;              // written under the session lock
 };
 
 }  // namespace
@@ -231,7 +250,9 @@ ModuleDescriptor PostgresLoadModule() {
   return SqlLoadDescriptor(
       "postgres", "Writes rows into a PostgreSQL table.",
       "Loads with binary COPY inside one transaction that commits only when the whole run succeeds, so a failed "
-      "or killed run leaves the table unchanged. Modes: append, truncate (truncate-and-insert), upsert on key "
+      "or killed run leaves the table unchanged. Every load.postgres node of a run using the same connection shares "
+      "that transaction: they publish together or not at all. With a run id, a ledger row in _logidata_loads is "
+      "written in the same transaction, and a retried run (same run id) skips a load that already committed. Modes: append, truncate (truncate-and-insert), upsert on key "
       "columns (staging table + INSERT … ON CONFLICT; the last row per key wins), replace (staging table swapped "
       "in). Can create the table from the input schema.",
       true, [](DatabaseLoadOptions options, SchemaPtr input) {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "connectors/connection_lookup.h"
+#include "connectors/load_ledger.h"
 #include "connectors/sql_module_parts.h"
 #include "connectors/sql_text.h"
 #include "connectors/sqlite/sqlite_database.h"
@@ -29,6 +30,18 @@ class SqliteLoadOperator final : public Operator {
     LD_ASSIGN_OR_RETURN(target_, QuoteIdentifier(kLite, options_.table, "table name"));
     LD_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
     in_transaction_ = true;
+    ledger_key_ = {ctx.pipeline_id, ctx.run_id, ctx.node_id};
+    if (options_.ledger && !ctx.run_id.empty()) {
+      LD_RETURN_IF_ERROR(db_->Exec(LoadLedger::CreateSql(kLite)));
+      LD_ASSIGN_OR_RETURN(SqliteStmt done, db_->Prepare(LoadLedger::LookupSql(kLite, ledger_key_)));
+      if (sqlite3_step(done.get()) == SQLITE_ROW) {
+        already_loaded_ = sqlite3_column_int64(done.get(), 0);
+        if (const unsigned char* st = sqlite3_column_text(done.get(), 1)) recorded_state_ = reinterpret_cast<const char*>(st);
+        ctx.Log(LogLevel::kInfo, LoadLedger::SkipMessage(ledger_key_, target_, already_loaded_));
+        return Status::OK();
+      }
+      use_ledger_ = true;
+    }
     LD_ASSIGN_OR_RETURN(SqliteStmt exists, db_->Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"));
     sqlite3_bind_text(exists.get(), 1, options_.table.c_str(), -1, SQLITE_TRANSIENT);
     bool target_exists = sqlite3_step(exists.get()) == SQLITE_ROW;
@@ -68,6 +81,7 @@ class SqliteLoadOperator final : public Operator {
   }
 
   Status Consume(int, const BatchPtr& batch, OperatorState*, Emitter&) override {
+    if (already_loaded_ >= 0) return Status::OK();
     std::lock_guard<std::mutex> lock(mu_);
     sqlite3_stmt* s = insert_.get();
     const Batch& b = *batch;
@@ -87,9 +101,11 @@ class SqliteLoadOperator final : public Operator {
 
   Status Commit() override {
     insert_.reset();
+    if (use_ledger_) LD_RETURN_IF_ERROR(db_->Exec(LoadLedger::InsertSql(kLite, ledger_key_, target_, rows_, LoadLedger::StateJson(ctx_->state))));
     LD_RETURN_IF_ERROR(db_->Exec("COMMIT"));
     in_transaction_ = false;
-    ctx_->Log(LogLevel::kInfo, "loaded " + std::to_string(rows_) + " rows into " + target_);
+    if (already_loaded_ < 0) ctx_->Log(LogLevel::kInfo, "loaded " + std::to_string(rows_) + " rows into " + target_);
+    else LD_RETURN_IF_ERROR(LoadLedger::RestoreState(ctx_->state, recorded_state_));
     db_.reset();
     return Status::OK();
   }
@@ -149,6 +165,10 @@ class SqliteLoadOperator final : public Operator {
   DatabaseLoadOptions options_;
   SchemaPtr input_;
   ExecContext* ctx_ = nullptr;
+  LoadLedgerKey ledger_key_;
+  bool use_ledger_ = false;
+  int64_t already_loaded_ = -1;
+  std::string recorded_state_;  // the state the earlier attempt committed with its load  // >= 0: an earlier attempt of this run loaded it; skip
   std::unique_ptr<SqliteDatabase> db_;
   SqliteStmt insert_;
   std::string target_;

@@ -63,6 +63,10 @@ class MemoryState final : public StateStore {
     staged_[key] = value;
     return Status::OK();
   }
+  std::map<std::string, std::string> Staged() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return staged_;
+  }
   void Publish() {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [k, v] : staged_) committed_[k] = v;
