@@ -8,6 +8,7 @@
 #include "transforms/blocking_config.h"
 #include "transforms/row_comparator.h"
 #include "transforms/spill_file.h"
+#include "transforms/sorted_rows.h"
 #include "transforms/spilling_operator.h"
 #include "transforms/transform_descriptor.h"
 #include "types/column_builder.h"
@@ -22,63 +23,6 @@ struct SortState final : OperatorState {
   std::vector<BatchPtr> batches;
   int64_t bytes = 0;
 };
-
-// The stable order of `batch`'s rows (REQUIRES: rows are in input order).
-std::vector<int32_t> SortIndices(const Batch& batch, const RowComparator& cmp) {
-  const int64_t n = batch.num_rows();
-  std::vector<int32_t> idx(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) idx[static_cast<size_t>(i)] = static_cast<int32_t>(i);
-  if (n <= 1 || cmp.keys().empty()) return idx;
-  const SortKey& first = cmp.keys().front();
-  const Column& col = *batch.column(first.column);
-  // Rows with a null first key form their own block, ordered by the remaining keys.
-  auto non_null_end = idx.end();
-  auto null_begin = idx.end();
-  if (col.null_count() > 0) {
-    auto mid = std::stable_partition(idx.begin(), idx.end(),
-                                     [&](int32_t r) { return col.IsNull(r) == first.nulls_first; });
-    if (first.nulls_first) {
-      null_begin = idx.begin();
-      non_null_end = mid;  // nulls are [begin, mid)
-    } else {
-      null_begin = mid;
-      non_null_end = mid;
-    }
-  }
-  std::vector<uint64_t> prefix;
-  bool exact = false;
-  RowComparator::Prefixes(col, first.descending, &prefix, &exact);
-  const size_t rest = exact ? 1 : 0;
-  // Sort (prefix, row) pairs in place: contiguous, so most comparisons never leave the array.
-  struct Entry {
-    uint64_t prefix;
-    int32_t row;
-  };
-  auto sort_block = [&](std::vector<int32_t>::iterator begin, std::vector<int32_t>::iterator end, bool use_prefix) {
-    std::vector<Entry> entries;
-    entries.reserve(static_cast<size_t>(end - begin));
-    for (auto it = begin; it != end; ++it) {
-      entries.push_back({use_prefix ? prefix[static_cast<size_t>(*it)] : 0, *it});
-    }
-    const size_t from = use_prefix ? rest : 1;
-    std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-      if (a.prefix != b.prefix) return a.prefix < b.prefix;
-      int c = cmp.Compare(batch, a.row, batch, b.row, from);
-      return c != 0 ? c < 0 : a.row < b.row;
-    });
-    for (size_t k = 0; k < entries.size(); ++k) begin[static_cast<long>(k)] = entries[k].row;
-  };
-  if (col.null_count() == 0) {
-    sort_block(idx.begin(), idx.end(), true);
-  } else if (first.nulls_first) {
-    sort_block(idx.begin(), non_null_end, false);  // the null block: remaining keys only
-    sort_block(non_null_end, idx.end(), true);
-  } else {
-    sort_block(idx.begin(), non_null_end, true);
-    sort_block(null_begin, idx.end(), false);
-  }
-  return idx;
-}
 
 class SortOperator final : public SpillingOperator<SortState> {
  public:
@@ -107,9 +51,15 @@ class SortOperator final : public SpillingOperator<SortState> {
     return Status::OK();
   }
 
+  Status Open(ExecContext& ctx) override {
+    LD_RETURN_IF_ERROR(SpillingOperator::Open(ctx));
+    threads_ = std::max(1, ctx.num_threads);
+    return Status::OK();
+  }
+
   Status FinishPort(int, const std::vector<OperatorState*>&) override {
     if (!run_paths_.empty()) {
-      for (SortState* s : thread_states_) LD_RETURN_IF_ERROR(WriteRun(*s));
+      for (SortState* s : thread_states_) LD_RETURN_IF_ERROR(WriteRun(*s, threads_));
       return OpenRuns();
     }
     std::vector<BatchPtr> batches;
@@ -117,14 +67,14 @@ class SortOperator final : public SpillingOperator<SortState> {
       batches.insert(batches.end(), s->batches.begin(), s->batches.end());
       s->batches.clear();
     }
+    if (batches.empty()) return Status::OK();
     std::sort(batches.begin(), batches.end(),
               [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
-    all_ = batches.empty() ? Batch::Empty(output_schemas_[0]) : blocking::ConcatAll(output_schemas_[0], batches);
-    batches.clear();
-    order_ = SortIndices(*all_, cmp_);
-    chunks_ = (all_->num_rows() + kTargetBatchRows - 1) / kTargetBatchRows;
-    sorted_bytes_.store(all_->ByteSize() + static_cast<int64_t>(order_.size() * sizeof(int32_t)));
-    total_bytes_.store(0);  // the buffered batches now live in all_
+    const int64_t held = total_bytes_.load();
+    sorted_ = SortedRows::Sort(std::move(batches), cmp_, threads_);
+    chunks_ = (sorted_->size() + kTargetBatchRows - 1) / kTargetBatchRows;
+    sorted_bytes_.store(held + sorted_->ByteSize());
+    total_bytes_.store(0);  // the buffered batches are now sorted_'s
     return Status::OK();
   }
 
@@ -138,42 +88,45 @@ class SortOperator final : public SpillingOperator<SortState> {
     const int64_t c = next_chunk_.fetch_add(1);
     if (c >= chunks_) return false;
     const int64_t b = c * kTargetBatchRows;
-    const int64_t e = std::min(all_->num_rows(), b + kTargetBatchRows);
+    const int64_t e = std::min(sorted_->size(), b + kTargetBatchRows);
+    std::vector<uint64_t> positions(static_cast<size_t>(e - b));
+    sorted_->Positions(b, e, positions.data());
     auto batch = std::const_pointer_cast<Batch>(
-        TakeBatch(*all_, std::span<const int32_t>(order_.data() + b, static_cast<size_t>(e - b))));
+        GatherRows(output_schemas_[0], sorted_->batches(), positions.data(), e - b));
     batch->set_sequence(static_cast<uint64_t>(c));
     LD_RETURN_IF_ERROR(out.Emit(std::move(batch)));
     return c + 1 < chunks_;
   }
 
-  // Counters only: called from the monitoring thread while FinishPort may be building all_.
+  // Counters only: called from the monitoring thread while FinishPort may be sorting.
   int64_t MemoryUsage() const override { return total_bytes_.load() + sorted_bytes_.load(); }
 
  private:
-  // Sorts a thread's buffered batches (with their input positions) into one run file.
-  Status WriteRun(SortState& s) {
+  // Sorts a thread's buffered batches into one run file; each row carries its input position
+  // (__stamp) so the merge keeps the sort stable across runs.
+  Status WriteRun(SortState& s, int threads = 1) {
     if (s.batches.empty()) return Status::OK();
     std::sort(s.batches.begin(), s.batches.end(),
               [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
-    std::vector<BatchPtr> stamped;
-    for (const auto& b : s.batches) {
-      auto stamps = std::make_shared<Buffer>();
-      stamps->Resize(static_cast<size_t>(b->num_rows()) * 8);
-      int64_t* st = stamps->mutable_data_as<int64_t>();
-      const int64_t base = static_cast<int64_t>(b->sequence() << 32);
-      for (int64_t i = 0; i < b->num_rows(); ++i) st[i] = base + i;
-      std::vector<ColumnPtr> cols = b->columns();
-      cols.push_back(std::make_shared<const Column>(DataType::Int64(), b->num_rows(), nullptr, stamps));
-      stamped.push_back(Batch::Make(run_schema_, std::move(cols), b->num_rows()));
-    }
-    BatchPtr all = blocking::ConcatAll(run_schema_, stamped);
-    stamped.clear();
-    std::vector<int32_t> order = SortIndices(*all, cmp_);
+    auto sorted = SortedRows::Sort(std::move(s.batches), cmp_, threads);
+    const auto& batches = sorted->batches();
     LD_ASSIGN_OR_RETURN(std::string path, spill_dir_->NewPath());
     LD_ASSIGN_OR_RETURN(auto writer, SpillWriter::Open(*fs_, path));
-    for (size_t b = 0; b < order.size(); b += kTargetBatchRows) {
-      const size_t e = std::min(order.size(), b + static_cast<size_t>(kTargetBatchRows));
-      LD_RETURN_IF_ERROR(writer->Write(*TakeBatch(*all, std::span<const int32_t>(order.data() + b, e - b))));
+    std::vector<uint64_t> positions;
+    for (int64_t b = 0; b < sorted->size(); b += kTargetBatchRows) {
+      const int64_t e = std::min(sorted->size(), b + kTargetBatchRows);
+      positions.resize(static_cast<size_t>(e - b));
+      sorted->Positions(b, e, positions.data());
+      BatchPtr rows = GatherRows(output_schemas_[0], batches, positions.data(), e - b);
+      auto stamps = std::make_shared<Buffer>();
+      stamps->Resize(positions.size() * 8);
+      int64_t* st = stamps->mutable_data_as<int64_t>();
+      for (size_t i = 0; i < positions.size(); ++i) {
+        st[i] = static_cast<int64_t>((batches[positions[i] >> 32]->sequence() << 32) | (positions[i] & 0xffffffffu));
+      }
+      std::vector<ColumnPtr> cols = rows->columns();
+      cols.push_back(std::make_shared<const Column>(DataType::Int64(), e - b, nullptr, stamps));
+      LD_RETURN_IF_ERROR(writer->Write(*Batch::Make(run_schema_, std::move(cols), e - b)));
     }
     LD_RETURN_IF_ERROR(writer->Close());
     total_bytes_.fetch_sub(s.bytes);
@@ -259,9 +212,10 @@ class SortOperator final : public SpillingOperator<SortState> {
   std::atomic<int64_t> total_bytes_{0};
   std::vector<std::string> run_paths_;
 
-  // In memory (no run files): all rows, their sorted order, and the next output chunk to gather.
-  BatchPtr all_;
-  std::vector<int32_t> order_;
+  int threads_ = 1;
+
+  // In memory (no run files): all rows in their sorted order, and the next output chunk to gather.
+  std::unique_ptr<SortedRows> sorted_;
   int64_t chunks_ = 0;
   std::atomic<int64_t> next_chunk_{0};
   std::atomic<int64_t> sorted_bytes_{0};
