@@ -24,6 +24,10 @@ void AddServerCommand(CLI::App& app) {
   cmd->add_option("--cors-origin", *origins, "Browser origin allowed to call the API (repeatable)");
   cmd->add_option("--run-slots", config->run_slots, "Runs executing at once in the server (0 = workers only)")
       ->capture_default_str();
+  cmd->add_option("--lease-seconds", config->lease_seconds,
+                  "Lease of a run executing in the server (see `logidata worker --lease-seconds`)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   cmd->add_option("--access-log", config->access_log, "stdout, off, or a file path")->capture_default_str();
   cmd->add_flag("--allow-registration", config->allow_registration,
                 "Let anyone create an account (and an organization of their own); off by default: admins invite")

@@ -19,6 +19,22 @@ void AddWorkerCommand(CLI::App& app) {
   cmd->add_option("--slots", config->slots, "Runs executing at once")->capture_default_str();
   cmd->add_option("--master-key-file", config->master_key_file, "Master key ring file (see `logidata server`)")
       ->envname("LOGIDATA_MASTER_KEY_FILE");
+  cmd->add_option("--metrics-listen", config->metrics_listen,
+                  "HOST:PORT serving this worker's /metrics (Prometheus) and /health; off when empty")
+      ->envname("LOGIDATA_WORKER_METRICS_LISTEN");
+  cmd->add_option("--port-file", config->port_file, "Write the bound --metrics-listen port to this file");
+  cmd->add_option("--lease-seconds", config->lease_seconds,
+                  "Lease of a claimed run: renewed every third of it; a run whose worker stops renewing is "
+                  "re-queued once it expires")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--poll-ms", config->poll_ms, "Queue poll interval besides LISTEN/NOTIFY wake-ups")
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
+  cmd->add_option("--drain-seconds", config->drain_seconds,
+                  "On SIGTERM/SIGINT: how long runs in flight may finish before they are handed back to the queue")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
   AddTenantConfinementOptions(cmd, {&config->files_dir, &config->files_roots, &config->allow_egress});
   cmd->callback([config] {
     Status st = RunWorker(*config);

@@ -110,6 +110,40 @@ const std::vector<Migration>& MetadataMigrations() {
            "CREATE TABLE org_egress (org_id TEXT PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE, "
            "allow_cidrs TEXT NOT NULL DEFAULT '[]', updated_by TEXT, updated_at TEXT NOT NULL)",
        }},
+      // The run state machine (scheduler/run_executor.h): attempts, fenced leases (a worker's writes
+      // carry lease_token and are refused once the run moved on), retry timing, the per-pipeline
+      // concurrency limit and priority copied from the pipeline's run policy when the run is queued,
+      // and one row per attempt.
+      {5,
+       "run attempts, leases, retries, concurrency and priority",
+       {
+           "ALTER TABLE runs ADD COLUMN attempt BIGINT NOT NULL DEFAULT 1",
+           "ALTER TABLE runs ADD COLUMN max_attempts BIGINT NOT NULL DEFAULT 1",
+           "ALTER TABLE runs ADD COLUMN max_concurrency BIGINT NOT NULL DEFAULT 1000000",
+           "ALTER TABLE runs ADD COLUMN priority BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE runs ADD COLUMN not_before TEXT",
+           "ALTER TABLE runs ADD COLUMN lease_token TEXT",
+           "ALTER TABLE runs ADD COLUMN lease_expires_at TEXT",
+           "CREATE INDEX runs_pipeline_status ON runs(pipeline_id, status)",
+           "ALTER TABLE node_metrics ADD COLUMN attempt BIGINT NOT NULL DEFAULT 1",
+           "CREATE TABLE run_attempts (run_id TEXT NOT NULL, attempt BIGINT NOT NULL, worker TEXT, status TEXT NOT "
+           "NULL, started_at TEXT NOT NULL, finished_at TEXT, error TEXT, PRIMARY KEY (run_id, attempt))",
+       }},
+      // Triggers beside the cron schedule: inbound webhooks (the token is stored as its SHA-256, the
+      // optional HMAC key encrypted) and runs after another pipeline's success. trigger_fires holds
+      // one row per (trigger, source run) so a success fires its followers once, even with two leaders.
+      {7,
+       "pipeline triggers: webhooks and on-success",
+       {
+           "CREATE TABLE pipeline_triggers (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id) ON "
+           "DELETE CASCADE, pipeline_id TEXT NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE, kind TEXT NOT NULL, "
+           "upstream_pipeline_id TEXT REFERENCES pipelines(id) ON DELETE CASCADE, token_hash TEXT, hmac_secret_enc TEXT, "
+           "parameters TEXT NOT NULL DEFAULT '{}', created_by TEXT, created_at TEXT NOT NULL)",
+           "CREATE INDEX pipeline_triggers_upstream ON pipeline_triggers(kind, upstream_pipeline_id)",
+           "CREATE TABLE trigger_fires (trigger_id TEXT NOT NULL REFERENCES pipeline_triggers(id) ON DELETE CASCADE, "
+           "source_run_id TEXT NOT NULL, run_id TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (trigger_id, "
+           "source_run_id))",
+       }},
   };
   return kMigrations;
 }

@@ -1,14 +1,57 @@
 #include "metadata/run_store.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "common/json_text.h"
 #include "metadata/audit_log.h"
+#include "pipeline/run_policy.h"
 
 namespace logidata {
 namespace {
+
 nlohmann::json OptJson(const DbRow& r, const char* col) {
   return r.IsNull(col) ? nlohmann::json(nullptr) : nlohmann::json(r.Str(col));
 }
+
+// Serializes claims and concurrency decisions across processes sharing a PostgreSQL store (SQLite
+// serializes writers already). A bounded wait: a claimer stopped mid-transaction (SIGSTOP) makes
+// the others fail this claim and retry, never hang.
+Status LockRunQueue(DbConnection& c, DbDialect dialect) {
+  if (dialect != DbDialect::kPostgres) return Status::OK();
+  auto t = c.Query("SET LOCAL lock_timeout = '2s'");
+  if (!t.ok()) return t.status();
+  auto l = c.Query("SELECT pg_advisory_xact_lock(4245)");
+  return l.ok() ? Status::OK() : l.status();
+}
+
+Status NotifyRunQueue(DbConnection& c, DbDialect dialect, const std::string& run_id) {
+  if (dialect != DbDialect::kPostgres) return Status::OK();
+  auto n = c.Query("SELECT pg_notify(?, ?)", {std::string(kRunQueueChannel), run_id});
+  return n.ok() ? Status::OK() : n.status();
+}
+
+std::string IsoAfterSeconds(double seconds) {
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return IsoFromUnixMillis(now + static_cast<int64_t>(seconds * 1000));
+}
+
+// A lost executor is not the run's fault: its run gets at least this many attempts.
+constexpr int kLostExecutorAttempts = 3;
+
 }  // namespace
+
+const std::vector<std::string>& RunStatuses() {
+  static const std::vector<std::string> kStatuses = {"queued",    "running", "retrying",  "succeeded",  "failed",
+                                                     "cancelled", "timed_out", "skipped", "interrupted"};
+  return kStatuses;
+}
+
+bool IsFinalRunStatus(const std::string& s) {
+  return s == "succeeded" || s == "failed" || s == "cancelled" || s == "timed_out" || s == "skipped" ||
+         s == "interrupted";
+}
 
 nlohmann::json RunRowJson(const DbRow& r) {
   nlohmann::json params = ParseJsonOrDiscarded(r.Str("parameters"));
@@ -25,23 +68,72 @@ nlohmann::json RunRowJson(const DbRow& r) {
           {"error", OptJson(r, "error")},
           {"failed_node", OptJson(r, "failed_node")},
           {"rows_processed", r.Int("rows_processed")},
-          {"retry_of", OptJson(r, "retry_of")}};
+          {"retry_of", OptJson(r, "retry_of")},
+          {"attempt", r.Int("attempt")},
+          {"max_attempts", r.Int("max_attempts")},
+          {"priority", r.Int("priority")},
+          {"not_before", OptJson(r, "not_before")},
+          {"worker", OptJson(r, "worker")}};
 }
 
 Result<std::string> CreateRunIn(DbConnection& c, const NewRun& run, const std::string& actor) {
   std::string id = NewId();
   std::string now = NowIso8601();
   std::string params = run.parameters.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  DbDialect dialect = c.Query("SELECT pg_backend_pid()").ok() ? DbDialect::kPostgres : DbDialect::kSqlite;
+  // The policy of the version that will run. Documents were checked when saved; a stored one that
+  // no longer parses runs with the defaults rather than not at all.
+  RunPolicy policy;
+  auto doc = c.Query("SELECT document FROM pipeline_versions WHERE pipeline_id = ? AND version = ?",
+                     {run.pipeline_id, run.pipeline_version});
+  if (!doc.ok()) return doc.status();
+  if (!doc->rows.empty()) {
+    auto parsed = ParseRunPolicy(ParseJsonOrDiscarded(doc->rows[0].Str("document")));
+    if (parsed.ok()) policy = *parsed;
+  }
+  std::string status = "queued";
+  std::string error;
+  if (policy.concurrency_policy != "queue") {
+    LD_RETURN_IF_ERROR(LockRunQueue(c, dialect));
+    auto active = c.Query(
+        "SELECT id, status FROM runs WHERE pipeline_id = ? AND status IN ('queued', 'retrying', 'running') ORDER BY "
+        "created_at DESC, id DESC",
+        {run.pipeline_id});
+    if (!active.ok()) return active.status();
+    int64_t count = static_cast<int64_t>(active->rows.size());
+    if (policy.concurrency_policy == "skip" && count >= policy.concurrency_limit) {
+      status = "skipped";
+      error = "skipped: " + std::to_string(count) + " run(s) of this pipeline are already queued or running (limit " +
+              std::to_string(policy.concurrency_limit) + ", concurrency policy skip)";
+    } else if (policy.concurrency_policy == "cancel_older") {
+      // Keep the newest limit-1 older runs; the new one takes the last place.
+      for (size_t i = static_cast<size_t>(std::max(0, policy.concurrency_limit - 1)); i < active->rows.size(); ++i) {
+        const DbRow& old = active->rows[i];
+        auto r = old.Str("status") == "running"
+                     ? c.Query("UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'", {old.Str("id")})
+                     : c.Query("UPDATE runs SET status = 'cancelled', finished_at = ?, error = ? WHERE id = ? AND status "
+                               "IN ('queued', 'retrying')",
+                               {now, std::string("cancelled: a newer run was queued (concurrency policy cancel_older)"),
+                                old.Str("id")});
+        if (!r.ok()) return r.status();
+      }
+    }
+  }
+  int64_t priority = run.priority.value_or(policy.priority);
   auto ins = c.Query(
       "INSERT INTO runs (id, org_id, pipeline_id, pipeline_version, status, trigger_kind, parameters, created_by, "
-      "created_at, retry_of) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
-      {id, run.org_id, run.pipeline_id, run.pipeline_version, run.trigger, params,
+      "created_at, retry_of, finished_at, error, max_attempts, max_concurrency, priority) VALUES (?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?)",
+      {id, run.org_id, run.pipeline_id, run.pipeline_version, status, run.trigger, params,
        run.created_by.empty() ? DbValue(nullptr) : DbValue(run.created_by), now,
-       run.retry_of.empty() ? DbValue(nullptr) : DbValue(run.retry_of)});
+       run.retry_of.empty() ? DbValue(nullptr) : DbValue(run.retry_of),
+       status == "skipped" ? DbValue(now) : DbValue(nullptr), error.empty() ? DbValue(nullptr) : DbValue(error),
+       int64_t{policy.retry.max_attempts}, int64_t{policy.concurrency_limit}, priority});
   if (!ins.ok()) return ins.status();
   LD_RETURN_IF_ERROR(WriteAudit(c, {run.org_id, actor, "run.start", "run", id, nullptr,
                                     {{"pipeline_id", run.pipeline_id}, {"trigger", run.trigger},
                                      {"parameters", run.parameters}}}));
+  if (status == "queued") LD_RETURN_IF_ERROR(NotifyRunQueue(c, dialect, id));
   return id;
 }
 
@@ -61,8 +153,8 @@ Result<nlohmann::json> LoadRunJson(Database& db, const std::string& org_id, cons
   if (r->rows.empty()) return Status::NotFound("run not found");
   nlohmann::json run = RunRowJson(r->rows[0]);
   auto nodes = db.Query(
-      "SELECT node_id, status, rows_in, rows_out, bytes_out, wall_seconds, peak_memory_bytes, error FROM node_metrics "
-      "WHERE run_id = ? ORDER BY node_id",
+      "SELECT node_id, status, rows_in, rows_out, bytes_out, wall_seconds, peak_memory_bytes, error, attempt FROM "
+      "node_metrics WHERE run_id = ? ORDER BY node_id",
       {id});
   if (!nodes.ok()) return nodes.status();
   nlohmann::json map = nlohmann::json::object();
@@ -70,65 +162,166 @@ Result<nlohmann::json> LoadRunJson(Database& db, const std::string& org_id, cons
     map[n.Str("node_id")] = {{"status", n.Str("status")},         {"rows_in", n.Int("rows_in")},
                              {"rows_out", n.Int("rows_out")},     {"bytes_out", n.Int("bytes_out")},
                              {"wall_seconds", n.Real("wall_seconds")}, {"peak_memory_bytes", n.Int("peak_memory_bytes")},
-                             {"error", n.Str("error")}};
+                             {"error", n.Str("error")},           {"attempt", n.Int("attempt")}};
   }
   run["nodes"] = map;
+  auto attempts = db.Query(
+      "SELECT attempt, worker, status, started_at, finished_at, error FROM run_attempts WHERE run_id = ? ORDER BY attempt",
+      {id});
+  if (!attempts.ok()) return attempts.status();
+  nlohmann::json list = nlohmann::json::array();
+  for (const DbRow& a : attempts->rows) {
+    list.push_back({{"attempt", a.Int("attempt")},
+                    {"worker", OptJson(a, "worker")},
+                    {"status", a.Str("status")},
+                    {"started_at", a.Str("started_at")},
+                    {"finished_at", OptJson(a, "finished_at")},
+                    {"error", OptJson(a, "error")}});
+  }
+  run["attempts"] = list;
   return run;
 }
 
-Result<std::optional<ClaimedRun>> ClaimNextRun(Database& db, const std::string& worker) {
-  std::string now = NowIso8601();
-  std::string pick = db.dialect() == DbDialect::kPostgres
-                         ? "SELECT id FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
-                         : "SELECT id FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1";
-  auto r = db.Query("UPDATE runs SET status = 'running', worker = ?, started_at = ?, heartbeat_at = ? WHERE id = (" +
-                        pick + ") AND status = 'queued' RETURNING id, org_id, pipeline_id, pipeline_version, parameters",
-                    {worker, now, now});
-  if (!r.ok()) return r.status();
-  if (r->rows.empty()) return std::optional<ClaimedRun>();
-  const DbRow& row = r->rows[0];
-  ClaimedRun run;
-  run.id = row.Str("id");
-  run.org_id = row.Str("org_id");
-  run.pipeline_id = row.Str("pipeline_id");
-  run.pipeline_version = row.Int("pipeline_version");
-  run.parameters = ParseJsonOrDiscarded(row.Str("parameters"));
-  if (!run.parameters.is_object()) run.parameters = nlohmann::json::object();
-  auto doc = db.Query("SELECT document FROM pipeline_versions WHERE pipeline_id = ? AND version = ?",
-                      {run.pipeline_id, run.pipeline_version});
-  if (!doc.ok()) return doc.status();
-  run.document = doc->rows.empty() ? nlohmann::json(nullptr) : ParseJsonOrDiscarded(doc->rows[0].Str("document"));
-  return std::optional<ClaimedRun>(std::move(run));
-}
-
-Result<int64_t> InterruptOrphanedRuns(Database& db, const std::string& stale_before,
-                                      std::vector<std::pair<std::string, std::string>>* interrupted) {
-  std::string now = NowIso8601();
-  std::string where = " WHERE status = 'running'";
-  DbParams params;
-  if (!stale_before.empty()) {
-    where += " AND (heartbeat_at IS NULL OR heartbeat_at < ?)";
-    params.push_back(stale_before);
-  }
-  int64_t affected = 0;
+Result<std::optional<ClaimedRun>> ClaimNextRun(Database& db, const std::string& worker, int lease_seconds) {
+  std::optional<ClaimedRun> claimed;
   Status st = db.Transact([&](DbConnection& c) -> Status {
-    if (interrupted) {
-      auto ids = c.Query("SELECT id, org_id FROM runs" + where, params);
-      if (!ids.ok()) return ids.status();
-      for (const DbRow& row : ids->rows) interrupted->emplace_back(row.Str("org_id"), row.Str("id"));
-    }
-    DbParams update = {now};
-    update.insert(update.end(), params.begin(), params.end());
+    claimed.reset();
+    LD_RETURN_IF_ERROR(LockRunQueue(c, db.dialect()));
+    std::string now = NowIso8601();
+    std::string token = NewId();
     auto r = c.Query(
-        "UPDATE runs SET status = 'interrupted', finished_at = ?, error = 'the server stopped while the run was in "
-        "progress'" + where,
-        update);
+        "UPDATE runs SET status = 'running', worker = ?, started_at = COALESCE(started_at, ?), heartbeat_at = ?, "
+        "lease_token = ?, lease_expires_at = ?, not_before = NULL WHERE id = (SELECT q.id FROM runs q WHERE q.status IN "
+        "('queued', 'retrying') AND (q.not_before IS NULL OR q.not_before <= ?) AND (SELECT COUNT(*) FROM runs b WHERE "
+        "b.pipeline_id = q.pipeline_id AND b.status = 'running') < q.max_concurrency ORDER BY q.priority DESC, "
+        "q.created_at, q.id LIMIT 1) AND status IN ('queued', 'retrying') RETURNING id, org_id, pipeline_id, "
+        "pipeline_version, parameters, attempt",
+        {worker, now, now, token, IsoAfterSeconds(lease_seconds), now});
     if (!r.ok()) return r.status();
-    affected = r->affected;
+    if (r->rows.empty()) return Status::OK();
+    const DbRow& row = r->rows[0];
+    ClaimedRun run;
+    run.id = row.Str("id");
+    run.org_id = row.Str("org_id");
+    run.pipeline_id = row.Str("pipeline_id");
+    run.pipeline_version = row.Int("pipeline_version");
+    run.parameters = ParseJsonOrDiscarded(row.Str("parameters"));
+    if (!run.parameters.is_object()) run.parameters = nlohmann::json::object();
+    run.attempt = row.Int("attempt");
+    run.lease_token = token;
+    auto a = c.Query(
+        "INSERT INTO run_attempts (run_id, attempt, worker, status, started_at) VALUES (?, ?, ?, 'running', ?) ON "
+        "CONFLICT (run_id, attempt) DO UPDATE SET worker = excluded.worker, status = 'running', started_at = "
+        "excluded.started_at, finished_at = NULL, error = NULL",
+        {run.id, run.attempt, worker, now});
+    if (!a.ok()) return a.status();
+    auto seq = c.Query("SELECT MAX(seq) AS seq FROM run_logs WHERE run_id = ?", {run.id});
+    if (!seq.ok()) return seq.status();
+    run.last_log_seq = seq->rows.empty() ? 0 : seq->rows[0].Int("seq");
+    claimed = std::move(run);
     return Status::OK();
   });
-  if (!st.ok()) return st;
-  return affected;
+  LD_RETURN_IF_ERROR(st);
+  if (!claimed) return claimed;
+  auto doc = db.Query("SELECT document FROM pipeline_versions WHERE pipeline_id = ? AND version = ?",
+                      {claimed->pipeline_id, claimed->pipeline_version});
+  if (!doc.ok()) return doc.status();
+  claimed->document =
+      doc->rows.empty() ? nlohmann::json(nullptr) : ParseJsonOrDiscarded(doc->rows[0].Str("document"));
+  return claimed;
+}
+
+Result<std::optional<bool>> RenewRunLease(Database& db, const RunLease& lease, int lease_seconds) {
+  auto r = db.Query(
+      "UPDATE runs SET heartbeat_at = ?, lease_expires_at = ? WHERE id = ? AND lease_token = ? AND status = 'running' "
+      "RETURNING cancel_requested",
+      {NowIso8601(), IsoAfterSeconds(lease_seconds), lease.run_id, lease.token});
+  if (!r.ok()) return r.status();
+  if (r->rows.empty()) return std::optional<bool>();
+  return std::optional<bool>(r->rows[0].Int("cancel_requested") != 0);
+}
+
+Result<bool> AppendRunLog(Database& db, const RunLease& lease, int64_t seq, const std::string& ts,
+                          const std::string& level, const std::string& node_id, const std::string& message) {
+  // One statement: the insert happens only while the lease holds (no lock is kept between steps).
+  auto r = db.Query(
+      "INSERT INTO run_logs (run_id, seq, ts, level, node_id, message) SELECT id, CAST(? AS BIGINT), CAST(? AS TEXT), "
+      "CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT) FROM runs WHERE id = ? AND lease_token = ? AND status = "
+      "'running'",
+      {seq, ts, level, node_id, message, lease.run_id, lease.token});
+  if (!r.ok()) return r.status();
+  return r->affected > 0;
+}
+
+Result<bool> FinishRunAttempt(Database& db, const RunLease& lease, int64_t attempt, const AttemptOutcome& o) {
+  bool landed = false;
+  Status st = db.Transact([&](DbConnection& c) -> Status {
+    landed = false;
+    std::string now = NowIso8601();
+    bool again = o.run_status == "retrying" || o.run_status == "queued";
+    DbValue error = o.error.empty() ? DbValue(nullptr) : DbValue(o.error);
+    auto r = c.Query(
+        "UPDATE runs SET status = ?, finished_at = ?, error = ?, failed_node = ?, rows_processed = ?, attempt = ?, "
+        "not_before = ?, cancel_requested = 0, lease_token = NULL, lease_expires_at = NULL WHERE id = ? AND "
+        "lease_token = ? AND status = 'running'",
+        {o.run_status, again ? DbValue(nullptr) : DbValue(now), error,
+         o.failed_node.empty() ? DbValue(nullptr) : DbValue(o.failed_node), o.rows_processed,
+         again ? attempt + 1 : attempt, o.not_before.empty() ? DbValue(nullptr) : DbValue(o.not_before), lease.run_id,
+         lease.token});
+    if (!r.ok()) return r.status();
+    if (r->affected == 0) return Status::OK();  // refused: the run moved on without us
+    auto a = c.Query("UPDATE run_attempts SET status = ?, finished_at = ?, error = ? WHERE run_id = ? AND attempt = ?",
+                     {o.attempt_status, now, error, lease.run_id, attempt});
+    if (!a.ok()) return a.status();
+    if (o.run_status == "queued") LD_RETURN_IF_ERROR(NotifyRunQueue(c, db.dialect(), lease.run_id));
+    landed = true;
+    return Status::OK();
+  });
+  LD_RETURN_IF_ERROR(st);
+  return landed;
+}
+
+Result<std::vector<RecoveredRun>> RecoverOrphanedRuns(Database& db, bool all_running, const std::string& reason) {
+  std::vector<RecoveredRun> out;
+  Status st = db.Transact([&](DbConnection& c) -> Status {
+    out.clear();
+    std::string now = NowIso8601();
+    std::string again = "(attempt < max_attempts OR attempt < " + std::to_string(kLostExecutorAttempts) + ")";
+    // Rows from before leases have only a heartbeat: they count as expired after a minute of silence.
+    std::string where = all_running ? " WHERE status = 'running'"
+                                    : " WHERE status = 'running' AND ((lease_expires_at IS NOT NULL AND "
+                                      "lease_expires_at < ?) OR (lease_expires_at IS NULL AND (heartbeat_at IS NULL OR "
+                                      "heartbeat_at < ?)))";
+    DbParams params = {now, now, reason};
+    if (!all_running) {
+      params.push_back(now);
+      params.push_back(IsoAfterSeconds(-60));
+    }
+    auto r = c.Query(
+        "UPDATE runs SET status = CASE WHEN cancel_requested <> 0 THEN 'cancelled' WHEN " + again +
+            " THEN 'retrying' ELSE 'failed' END, finished_at = CASE WHEN cancel_requested = 0 AND " + again +
+            " THEN NULL ELSE ? END, not_before = ?, error = ?, attempt = CASE WHEN cancel_requested = 0 AND " + again +
+            " THEN attempt + 1 ELSE attempt END, lease_token = NULL, lease_expires_at = NULL" + where +
+            " RETURNING id, org_id, status, attempt",
+        params);
+    if (!r.ok()) return r.status();
+    bool requeued = false;
+    for (const DbRow& row : r->rows) {
+      RecoveredRun run{row.Str("org_id"), row.Str("id"), row.Str("status")};
+      int64_t lost_attempt = run.status == "retrying" ? row.Int("attempt") - 1 : row.Int("attempt");
+      auto a = c.Query(
+          "UPDATE run_attempts SET status = 'lost', finished_at = ?, error = ? WHERE run_id = ? AND attempt = ? AND "
+          "status = 'running'",
+          {now, reason, run.run_id, lost_attempt});
+      if (!a.ok()) return a.status();
+      requeued |= run.status == "retrying";
+      out.push_back(std::move(run));
+    }
+    if (requeued) LD_RETURN_IF_ERROR(NotifyRunQueue(c, db.dialect(), "recovered"));
+    return Status::OK();
+  });
+  LD_RETURN_IF_ERROR(st);
+  return out;
 }
 
 }  // namespace logidata

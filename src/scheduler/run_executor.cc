@@ -1,6 +1,7 @@
 #include "scheduler/run_executor.h"
 
 #include <chrono>
+#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -8,15 +9,10 @@
 #include "metadata/db_state_store.h"
 #include "module/builtin_modules.h"
 #include "pipeline/run_pipeline.h"
+#include "pipeline/run_policy.h"
 
 namespace logidata {
 namespace {
-
-std::string_view RunStatusOf(const Status& st, bool stopping) {
-  if (st.ok()) return "succeeded";
-  if (st.IsCancelled()) return stopping ? "interrupted" : "cancelled";
-  return "failed";
-}
 
 nlohmann::json MetricsJson(const NodeMetrics& m) {
   return {{"status", NodeStatusName(m.status)}, {"rows_in", m.rows_in},     {"rows_out", m.rows_out},
@@ -24,21 +20,33 @@ nlohmann::json MetricsJson(const NodeMetrics& m) {
           {"peak_memory_bytes", m.peak_memory_bytes}, {"error", m.error}};
 }
 
-// Persists a run's progress and logs as they happen and forwards them as events.
+std::string IsoIn(double seconds) {
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return IsoFromUnixMillis(now + static_cast<int64_t>(seconds * 1000));
+}
+
+// Persists a run's progress and logs as they happen and forwards them as events. Every write is
+// fenced by the attempt's lease; the first refused one calls `fenced` (the run moved on).
 class PersistingObserver final : public RunObserver {
  public:
-  PersistingObserver(Database* db, RunEvents* events, std::string org_id, std::string run_id)
-      : db_(db), events_(events), org_id_(std::move(org_id)), run_id_(std::move(run_id)) {}
+  PersistingObserver(Database* db, RunEvents* events, std::string org_id, RunLease lease, int64_t attempt,
+                     int64_t first_seq, std::function<void()> fenced)
+      : db_(db), events_(events), org_id_(std::move(org_id)), lease_(std::move(lease)), attempt_(attempt),
+        seq_(first_seq), fenced_(std::move(fenced)) {}
 
   void OnLog(LogLevel level, const std::string& node_id, const std::string& message) override {
     int64_t seq = seq_.fetch_add(1) + 1;
     std::string ts = NowIso8601();
     std::string text = message.size() > 8000 ? message.substr(0, 8000) + "…" : message;
-    auto r = db_->Query("INSERT INTO run_logs (run_id, seq, ts, level, node_id, message) VALUES (?, ?, ?, ?, ?, ?)",
-                        {run_id_, seq, ts, std::string(LogLevelName(level)), node_id, text});
-    if (!r.ok()) spdlog::warn("run {}: cannot store log line: {}", run_id_, r.status().ToString());
+    auto r = AppendRunLog(*db_, lease_, seq, ts, std::string(LogLevelName(level)), node_id, text);
+    if (!r.ok()) spdlog::warn("run {}: cannot store log line: {}", lease_.run_id, r.status().ToString());
+    if (r.ok() && !*r) {
+      fenced_();
+      return;  // not ours any more: say nothing to the run's watchers either
+    }
     if (events_) {
-      events_->Log(org_id_, run_id_,
+      events_->Log(org_id_, lease_.run_id,
                    {{"seq", seq}, {"ts", ts}, {"level", LogLevelName(level)}, {"node_id", node_id}, {"message", text}});
     }
   }
@@ -55,32 +63,40 @@ class PersistingObserver final : public RunObserver {
     if (events_) {
       nlohmann::json map = nlohmann::json::object();
       for (const auto& [id, m] : nodes) map[id] = MetricsJson(m);
-      events_->NodeProgress(org_id_, run_id_, map);
+      events_->NodeProgress(org_id_, lease_.run_id, map);
     }
   }
 
   Status Persist(const std::map<std::string, NodeMetrics>& nodes) {
-    return db_->Transact([&](DbConnection& c) -> Status {
-      for (const auto& [id, m] : nodes) {
-        auto r = c.Query(
-            "INSERT INTO node_metrics (run_id, node_id, status, rows_in, rows_out, bytes_out, wall_seconds, "
-            "peak_memory_bytes, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, node_id) DO UPDATE SET "
-            "status = excluded.status, rows_in = excluded.rows_in, rows_out = excluded.rows_out, bytes_out = "
-            "excluded.bytes_out, wall_seconds = excluded.wall_seconds, peak_memory_bytes = excluded.peak_memory_bytes, "
-            "error = excluded.error",
-            {run_id_, id, std::string(NodeStatusName(m.status)), m.rows_in, m.rows_out, m.bytes_out, m.wall_seconds,
-             m.peak_memory_bytes, m.error});
-        if (!r.ok()) return r.status();
+    for (const auto& [id, m] : nodes) {
+      // One fenced statement per node: written only while the lease holds.
+      auto r = db_->Query(
+          "INSERT INTO node_metrics (run_id, node_id, status, rows_in, rows_out, bytes_out, wall_seconds, "
+          "peak_memory_bytes, error, attempt) SELECT id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS "
+          "BIGINT), CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS "
+          "BIGINT) FROM runs WHERE id = ? AND lease_token = ? AND status = 'running' ON CONFLICT (run_id, node_id) DO "
+          "UPDATE SET status = excluded.status, rows_in = excluded.rows_in, rows_out = excluded.rows_out, bytes_out = "
+          "excluded.bytes_out, wall_seconds = excluded.wall_seconds, peak_memory_bytes = excluded.peak_memory_bytes, "
+          "error = excluded.error, attempt = excluded.attempt",
+          {id, std::string(NodeStatusName(m.status)), m.rows_in, m.rows_out, m.bytes_out, m.wall_seconds,
+           m.peak_memory_bytes, m.error, attempt_, lease_.run_id, lease_.token});
+      if (!r.ok()) return r.status();
+      if (r->affected == 0) {
+        fenced_();
+        return Status::Conflict("run " + lease_.run_id + " was handed on: node metrics refused");
       }
-      return Status::OK();
-    });
+    }
+    return Status::OK();
   }
 
  private:
   Database* db_;
   RunEvents* events_;
-  std::string org_id_, run_id_;
-  std::atomic<int64_t> seq_{0};
+  std::string org_id_;
+  RunLease lease_;
+  int64_t attempt_;
+  std::atomic<int64_t> seq_;
+  std::function<void()> fenced_;
   std::mutex mu_;
   std::chrono::steady_clock::time_point last_write_{};
 };
@@ -88,36 +104,36 @@ class PersistingObserver final : public RunObserver {
 }  // namespace
 
 RunExecutor::RunExecutor(Database* db, const SecretBox* secrets, RunEvents* events, RunExecutorOptions options)
-    : db_(db), secrets_(secrets), events_(events), options_(std::move(options)) {}
+    : db_(db), secrets_(secrets), events_(events), options_(std::move(options)) {
+  options_.lease_seconds = std::max(1, options_.lease_seconds);
+}
 
 RunExecutor::~RunExecutor() { Stop(); }
 
 Status RunExecutor::Start() {
-  std::string stale;
-  if (!options_.single_process) {
-    stale = IsoFromUnixMillis(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() -
-        int64_t{options_.stale_seconds} * 1000);
+  // A single-process store: whatever says running was left by this process's previous life.
+  auto recovered = RecoverOrphanedRuns(*db_, options_.single_process,
+                                       options_.single_process ? "the server stopped while the run was in progress"
+                                                               : "the executor's lease expired (it stopped answering)");
+  if (!recovered.ok()) return recovered.status();
+  if (!recovered->empty()) spdlog::warn("recovered {} run(s) left running by a stopped executor", recovered->size());
+  for (const RecoveredRun& r : *recovered) {
+    if (IsFinalRunStatus(r.status) && options_.on_finished) options_.on_finished(r.org_id, r.run_id);
   }
-  std::vector<std::pair<std::string, std::string>> orphans;
-  LD_ASSIGN_OR_RETURN(int64_t interrupted, InterruptOrphanedRuns(*db_, stale, &orphans));
-  if (interrupted > 0) spdlog::warn("marked {} run(s) left running by a stopped server as interrupted", interrupted);
-  NotifyInterrupted(orphans);
   for (int i = 0; i < std::max(1, options_.slots); ++i) threads_.emplace_back([this] { SlotLoop(); });
-  threads_.emplace_back([this] { HeartbeatLoop(); });
+  threads_.emplace_back([this] { WatchLoop(); });
+  if (!options_.listen_url.empty()) {
+    listener_ = std::make_unique<PgListener>(options_.listen_url, kRunQueueChannel, [this] { Wake(); });
+    listener_->Start();
+  }
   return Status::OK();
 }
 
 void RunExecutor::Stop() {
-  if (stopping_.exchange(true)) {
-    for (auto& t : threads_) {
-      if (t.joinable()) t.join();
-    }
-    return;
-  }
-  {
+  if (listener_) listener_->Stop();
+  if (!stopping_.exchange(true)) {
     std::lock_guard lock(mu_);
-    for (auto& [id, a] : active_) a->cancel = true;
+    for (auto& [id, a] : active_) a->Stop(StopReason::kStopping);
   }
   cv_.notify_all();
   for (auto& t : threads_) {
@@ -125,9 +141,19 @@ void RunExecutor::Stop() {
   }
 }
 
-void RunExecutor::NotifyInterrupted(const std::vector<std::pair<std::string, std::string>>& runs) {
-  if (!options_.on_finished) return;
-  for (const auto& run : runs) options_.on_finished(run.first, run.second);
+void RunExecutor::Drain(std::chrono::milliseconds grace) {
+  draining_ = true;
+  cv_.notify_all();
+  auto until = std::chrono::steady_clock::now() + grace;
+  while (std::chrono::steady_clock::now() < until && active_runs() > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  Stop();
+}
+
+int RunExecutor::active_runs() {
+  std::lock_guard lock(mu_);
+  return static_cast<int>(active_.size());
 }
 
 void RunExecutor::Wake() {
@@ -142,13 +168,13 @@ bool RunExecutor::CancelLocal(const std::string& run_id) {
   std::lock_guard lock(mu_);
   auto it = active_.find(run_id);
   if (it == active_.end()) return false;
-  it->second->cancel = true;
+  it->second->Stop(StopReason::kCancelled);
   return true;
 }
 
 void RunExecutor::SlotLoop() {
-  while (!stopping_) {
-    auto claimed = ClaimNextRun(*db_, options_.worker_id);
+  while (!stopping_ && !draining_) {
+    auto claimed = ClaimNextRun(*db_, options_.worker_id, options_.lease_seconds);
     if (!claimed.ok()) {
       spdlog::warn("cannot claim a queued run: {}", claimed.status().ToString());
     } else if (claimed->has_value()) {
@@ -156,50 +182,91 @@ void RunExecutor::SlotLoop() {
       continue;
     }
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms), [&] { return stopping_ || wakeups_ > 0; });
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+                 [&] { return stopping_ || draining_ || wakeups_ > 0; });
     if (wakeups_ > 0) --wakeups_;
   }
 }
 
-void RunExecutor::HeartbeatLoop() {
-  auto next = std::chrono::steady_clock::now();
+void RunExecutor::Sweep(bool all_running) {
+  auto recovered = RecoverOrphanedRuns(*db_, all_running, "the executor's lease expired (it stopped answering)");
+  if (!recovered.ok()) {
+    spdlog::warn("orphan sweep failed: {}", recovered.status().ToString());
+    return;
+  }
+  for (const RecoveredRun& r : *recovered) {
+    spdlog::warn("run {}: its executor's lease expired; now {}", r.run_id, r.status);
+    if (r.status == "retrying") Wake();
+    if (IsFinalRunStatus(r.status) && options_.on_finished) options_.on_finished(r.org_id, r.run_id);
+  }
+}
+
+void RunExecutor::WatchLoop() {
+  using Clock = std::chrono::steady_clock;
+  auto renew_every = std::chrono::milliseconds(options_.lease_seconds * 1000 / 3);
+  auto next_renew = Clock::now() + renew_every;
+  auto next_cancel_poll = Clock::now();
   while (!stopping_) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait_until(lock, next, [&] { return stopping_.load(); });
+      cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_.load(); });
     }
     if (stopping_) break;
-    next = std::chrono::steady_clock::now() + std::chrono::seconds(options_.heartbeat_seconds);
+    auto now = Clock::now();
     std::vector<std::pair<std::string, std::shared_ptr<Active>>> active;
     {
       std::lock_guard lock(mu_);
       active.assign(active_.begin(), active_.end());
     }
     for (auto& [id, a] : active) {
-      (void)db_->Query("UPDATE runs SET heartbeat_at = ? WHERE id = ?", {NowIso8601(), id});
-      // A cancel may have been requested through another server process.
-      auto r = db_->Query("SELECT cancel_requested FROM runs WHERE id = ?", {id});
-      if (r.ok() && !r->rows.empty() && r->rows[0].Int("cancel_requested") != 0) a->cancel = true;
+      if (now >= a->deadline) a->Stop(StopReason::kTimedOut);
     }
-    if (!options_.single_process) {
-      std::string stale = IsoFromUnixMillis(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                std::chrono::system_clock::now().time_since_epoch())
-                                                .count() -
-                                            int64_t{options_.stale_seconds} * 1000);
-      std::vector<std::pair<std::string, std::string>> orphans;
-      (void)InterruptOrphanedRuns(*db_, stale, &orphans);
-      NotifyInterrupted(orphans);
+    // Cancels requested through another process (the API server, a cancel_older policy): one
+    // query for all of this executor's runs, twice a second, so a cancel lands well within 2 s.
+    if (now >= next_cancel_poll && !active.empty()) {
+      next_cancel_poll = now + std::chrono::milliseconds(500);
+      auto r = db_->Query("SELECT id FROM runs WHERE worker = ? AND status = 'running' AND cancel_requested <> 0",
+                          {options_.worker_id});
+      if (r.ok()) {
+        for (const DbRow& row : r->rows) {
+          for (auto& [id, a] : active) {
+            if (id == row.Str("id")) a->Stop(StopReason::kCancelled);
+          }
+        }
+      }
     }
+    if (now < next_renew) continue;
+    next_renew = now + renew_every;
+    for (auto& [id, a] : active) {
+      auto renewed = RenewRunLease(*db_, a->lease, options_.lease_seconds);
+      if (!renewed.ok()) {
+        // The database is away: keep running; the lease is renewed at the next tick if it returns.
+        spdlog::warn("run {}: cannot renew its lease: {}", id, renewed.status().ToString());
+      } else if (!renewed->has_value()) {
+        spdlog::warn("run {}: lease lost (another executor took the run over); stopping it here", id);
+        a->Stop(StopReason::kFenced);
+      } else if (**renewed) {
+        a->Stop(StopReason::kCancelled);
+      }
+    }
+    if (!options_.single_process) Sweep(false);
   }
 }
 
 void RunExecutor::Execute(const ClaimedRun& run) {
   auto active = std::make_shared<Active>();
   active->org_id = run.org_id;
+  active->lease = {run.id, run.lease_token};
+  Result<RunPolicy> policy = run.document.is_null() ? Result<RunPolicy>(RunPolicy{}) : ParseRunPolicy(run.document);
+  RunPolicy effective = policy.ok() ? *policy : RunPolicy{};
+  if (effective.timeout_seconds > 0) {
+    active->deadline = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<int64_t>(effective.timeout_seconds * 1000));
+  }
   {
     std::lock_guard lock(mu_);
     active_[run.id] = active;
-    if (stopping_) active->cancel = true;  // claimed while Stop() was cancelling the others
+    if (stopping_) active->Stop(StopReason::kStopping);  // claimed while Stop() was cancelling the others
   }
   auto start = std::chrono::steady_clock::now();
   auto publish = [&] {
@@ -209,7 +276,8 @@ void RunExecutor::Execute(const ClaimedRun& run) {
   };
   publish();
 
-  PersistingObserver observer(db_, events_, run.org_id, run.id);
+  PersistingObserver observer(db_, events_, run.org_id, active->lease, run.attempt, run.last_log_seq,
+                              [active] { active->Stop(StopReason::kFenced); });
   RunResult result;
   Result<PipelineSpec> spec = run.document.is_null() ? Result<PipelineSpec>(Status::NotFound("the pipeline was deleted"))
                                                      : ParsePipelineJson(run.document);
@@ -237,14 +305,48 @@ void RunExecutor::Execute(const ClaimedRun& run) {
     options.connections = &connections;
     options.state = &state;
     options.observer = &observer;
-    observer.OnLog(LogLevel::kInfo, "", "run started (pipeline version " + std::to_string(run.pipeline_version) + ")");
+    observer.OnLog(LogLevel::kInfo, "",
+                   "run started (pipeline version " + std::to_string(run.pipeline_version) + ", attempt " +
+                       std::to_string(run.attempt) + " of " + std::to_string(effective.retry.max_attempts) + " on " +
+                       options_.worker_id + ")");
     result = RunPipeline(*spec, BuiltinModules(), options);
   }
-  if (result.status.ok()) {
+  StopReason why = active->reason.load();
+  if (result.status.ok() && why == StopReason::kNone) {
     Status committed = state.Commit();
     if (!committed.ok()) result.status = committed.WithContext("saving pipeline state");
+  } else if (result.status.ok() && why != StopReason::kNone) {
+    // It finished while being stopped: the stop decides (a fenced run's result is not ours to keep).
+    result.status = Status::Cancelled("stopped");
   }
-  std::string status(RunStatusOf(result.status, stopping_));
+
+  // How this attempt ended, and what the run does next.
+  AttemptOutcome out;
+  bool retryable = false;
+  if (result.status.ok()) {
+    out.attempt_status = "succeeded";
+  } else if (result.status.IsCancelled() && why == StopReason::kTimedOut) {
+    out.attempt_status = "timed_out";
+    result.status = Status::Cancelled("timed out after " + nlohmann::json(effective.timeout_seconds).dump() +
+                                      " s (timeout_seconds)");
+    retryable = true;
+  } else if (result.status.IsCancelled() && why == StopReason::kStopping) {
+    out.attempt_status = "handed_back";
+  } else if (result.status.IsCancelled() || why == StopReason::kCancelled) {
+    out.attempt_status = "cancelled";
+  } else {
+    out.attempt_status = "failed";
+    retryable = result.status.IsUnavailable();
+  }
+  out.run_status = out.attempt_status;
+  if (out.attempt_status == "handed_back") {
+    out.run_status = "queued";
+  } else if (retryable && run.attempt < effective.retry.max_attempts) {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    double wait = RetryBackoffSeconds(effective.retry, run.attempt, std::uniform_real_distribution<double>(0, 1)(rng));
+    out.run_status = "retrying";
+    out.not_before = IsoIn(wait);
+  }
   int64_t rows = 0;
   if (spec.ok()) {
     for (const NodeSpec& n : spec->nodes) {
@@ -252,26 +354,50 @@ void RunExecutor::Execute(const ClaimedRun& run) {
       if (n.type == "extract" && it != result.nodes.end()) rows += it->second.rows_out;
     }
   }
-  (void)observer.Persist(result.nodes);
+  out.rows_processed = rows;
   if (!result.status.ok()) {
-    observer.OnLog(status == "failed" ? LogLevel::kError : LogLevel::kWarn, result.failed_node,
-                   "run " + status + ": " + result.status.message());
-  } else {
-    observer.OnLog(LogLevel::kInfo, "", "run succeeded");
+    out.error = result.status.message();
+    out.failed_node = result.failed_node;
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  auto done = db_->Query(
-      "UPDATE runs SET status = ?, finished_at = ?, error = ?, failed_node = ?, rows_processed = ? WHERE id = ?",
-      {status, NowIso8601(), result.status.ok() ? DbValue(nullptr) : DbValue(result.status.message()),
-       result.failed_node.empty() ? DbValue(nullptr) : DbValue(result.failed_node), rows, run.id});
-  if (!done.ok()) spdlog::error("run {}: cannot store final status: {}", run.id, done.status().ToString());
+  if (why != StopReason::kFenced) {
+    (void)observer.Persist(result.nodes);
+    std::string line = out.run_status == "retrying"
+                           ? "attempt " + std::to_string(run.attempt) + " " + out.attempt_status + " (" + out.error +
+                                 "); retrying at " + out.not_before
+                       : out.run_status == "queued" ? "the executor is stopping: run handed back to the queue"
+                       : result.status.ok()         ? "run succeeded"
+                                                    : "run " + out.run_status + ": " + out.error;
+    observer.OnLog(out.run_status == "failed"      ? LogLevel::kError
+                   : out.run_status == "succeeded" ? LogLevel::kInfo
+                                                   : LogLevel::kWarn,
+                   result.status.ok() ? "" : result.failed_node, line);
+  }
+  // The final write is retried until it lands or is refused. Giving up after twice the lease is
+  // safe: by then the lease has expired and a sweep re-queues or fails the run.
+  bool landed = false;
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2 * options_.lease_seconds);
+  for (int backoff_ms = 100;; backoff_ms = std::min(backoff_ms * 2, 2000)) {
+    if (active->reason.load() == StopReason::kFenced) break;
+    auto done = FinishRunAttempt(*db_, active->lease, run.attempt, out);
+    if (done.ok()) {
+      landed = *done;
+      if (!landed) spdlog::warn("run {}: final status refused: the run was handed on or changed meanwhile", run.id);
+      break;
+    }
+    spdlog::error("run {}: cannot store final status ({}), retrying", run.id, done.status().ToString());
+    if (std::chrono::steady_clock::now() > give_up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+  }
   {
     std::lock_guard lock(mu_);
     active_.erase(run.id);
   }
-  if (events_) events_->Finished(status, seconds, rows);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (events_) events_->Finished(landed ? out.attempt_status : "refused", seconds, landed ? rows : 0);
+  if (!landed) return;
   publish();
-  if (done.ok() && options_.on_finished) options_.on_finished(run.org_id, run.id);
+  if (out.run_status != "queued") Wake();  // the pipeline's next run may wait for this slot
+  if (IsFinalRunStatus(out.run_status) && options_.on_finished) options_.on_finished(run.org_id, run.id);
 }
 
 }  // namespace logidata

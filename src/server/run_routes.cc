@@ -1,5 +1,5 @@
 // Routes: runs — start, list, get, cancel, retry, logs, per-node metrics.
-#include <set>
+#include <algorithm>
 
 #include "metadata/audit_log.h"
 #include "metadata/pipeline_store.h"
@@ -47,7 +47,8 @@ void RegisterRunRoutes(Router& router, const ApiServices& s) {
 
   std::vector<QueryParam> list_query = PagingParams();
   list_query.push_back({"pipeline_id", "string", "only runs of this pipeline"});
-  list_query.push_back({"status", "string", "queued, running, succeeded, failed, cancelled or interrupted"});
+  list_query.push_back({"status", "string",
+                        "queued, running, retrying, succeeded, failed, cancelled, timed_out, skipped or interrupted"});
   router.Add({"GET", "/api/v1/runs", Access::kViewer, "runs", "Lists runs, newest first, with filters.", nullptr,
               list_query, 200, false, [db](const HttpRequest& req, const Caller& c, const nlohmann::json&) {
                 std::string where = " WHERE org_id = ?";
@@ -57,9 +58,8 @@ void RegisterRunRoutes(Router& router, const ApiServices& s) {
                   params.push_back(v);
                 }
                 if (auto v = req.Query("status"); !v.empty()) {
-                  static const std::set<std::string> kStatuses = {"queued", "running", "succeeded", "failed",
-                                                                  "cancelled", "interrupted"};
-                  if (!kStatuses.count(v)) {
+                  const auto& statuses = RunStatuses();
+                  if (std::find(statuses.begin(), statuses.end(), v) == statuses.end()) {
                     return HttpResponse::Problem(400, "", "unknown status",
                                                  {{{"field", "?status"}, {"message", "must be a run status"}}});
                   }
@@ -80,7 +80,7 @@ void RegisterRunRoutes(Router& router, const ApiServices& s) {
                 return HttpResponse::Json(200, {{"items", items}, {"total", count->rows[0].Int("n")},
                                                 {"page", p.page}, {"page_size", p.page_size}});
               }});
-  router.Add({"GET", "/api/v1/runs/{id}", Access::kViewer, "runs", "Returns a run with its per-node metrics.", nullptr,
+  router.Add({"GET", "/api/v1/runs/{id}", Access::kViewer, "runs", "Returns a run with its per-node metrics and its attempts.", nullptr,
               {}, 200, false, [db](const HttpRequest& req, const Caller& c, const nlohmann::json&) {
                 auto run = LoadRunJson(*db, c.org_id, req.Param("id"));
                 return run.ok() ? HttpResponse::Json(200, *run) : Fail(run.status());
@@ -92,10 +92,10 @@ void RegisterRunRoutes(Router& router, const ApiServices& s) {
                 auto run = LoadRunJson(*db, c.org_id, id);
                 if (!run.ok()) return Fail(run.status());
                 std::string status = (*run)["status"];
-                if (status == "queued") {
+                if (status == "queued" || status == "retrying") {
                   auto r = db->Query(
                       "UPDATE runs SET status = 'cancelled', finished_at = ?, error = 'cancelled before it started' "
-                      "WHERE id = ? AND status = 'queued'",
+                      "WHERE id = ? AND status IN ('queued', 'retrying')",
                       {NowIso8601(), id});
                   if (!r.ok()) return Fail(r.status());
                   if (r->affected == 0) status = "running";  // claimed meanwhile: cancel it running
@@ -104,7 +104,7 @@ void RegisterRunRoutes(Router& router, const ApiServices& s) {
                   auto r = db->Query("UPDATE runs SET cancel_requested = 1 WHERE id = ?", {id});
                   if (!r.ok()) return Fail(r.status());
                   if (executor) executor->CancelLocal(id);
-                } else if (status != "queued") {
+                } else if (status != "queued" && status != "retrying") {
                   return HttpResponse::Problem(409, "", "run already finished (" + status + ")");
                 }
                 (void)WriteAudit(*db, {c.org_id, c.Actor(), "run.cancel", "run", id, {{"status", status}}, nullptr});
@@ -119,7 +119,7 @@ void RegisterRunRoutes(Router& router, const ApiServices& s) {
                 auto old = LoadRunJson(*db, c.org_id, req.Param("id"));
                 if (!old.ok()) return Fail(old.status());
                 std::string status = (*old)["status"];
-                if (status == "queued" || status == "running") {
+                if (!IsFinalRunStatus(status)) {
                   return HttpResponse::Problem(409, "", "run is still " + status);
                 }
                 NewRun run;

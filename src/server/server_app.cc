@@ -134,6 +134,18 @@ std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
   return logger;
 }
 
+// A worker's RunEvents: only the metrics (its changes reach clients through the database).
+class WorkerRunEvents final : public RunEvents {
+ public:
+  explicit WorkerRunEvents(ServerMetrics* metrics) : metrics_(metrics) {}
+  void Finished(const std::string& status, double seconds, int64_t rows) override {
+    metrics_->RecordExecution(status, seconds, rows);
+  }
+
+ private:
+  ServerMetrics* metrics_;
+};
+
 }  // namespace
 
 Status RunServer(const ServerConfig& config) {
@@ -168,6 +180,8 @@ Status RunServer(const ServerConfig& config) {
   exec_options.files = files;
   exec_options.egress = &egress;
   exec_options.single_process = !postgres;
+  exec_options.lease_seconds = config.lease_seconds;
+  if (postgres) exec_options.listen_url = config.database_url;  // woken by runs queued anywhere
   exec_options.on_finished = [n = notifier.get()](const std::string& org_id, const std::string& run_id) {
     n->RunEnded(org_id, run_id);
   };
@@ -181,13 +195,14 @@ Status RunServer(const ServerConfig& config) {
     executor = std::make_unique<RunExecutor>(db, &secrets, &events, exec_options);
     LD_RETURN_IF_ERROR(executor->Start());
   } else if (!postgres) {
-    // Nobody else can run them: a SQLite store is private to this process.
-    (void)InterruptOrphanedRuns(*db, "");
+    // Nobody else can run them: a SQLite store is private to this process. They wait, re-queued,
+    // for a server with run slots.
+    (void)RecoverOrphanedRuns(*db, /*all_running=*/true, "the server stopped while the run was in progress");
   }
   ScheduleTrigger trigger(db, [&](const std::string& org_id, const nlohmann::json& run) {
     events.RunChanged(org_id, run);
     if (executor) executor->Wake();
-  });
+  }, 1000, postgres ? config.database_url : "");  // one schedule leader per PostgreSQL store
   trigger.Start();
 
   ApiServices services;
@@ -290,6 +305,9 @@ Status RunWorker(const WorkerConfig& config) {
   RunExecutorOptions options;
   options.slots = config.slots;
   options.worker_id = "worker-" + std::to_string(::getpid());
+  options.lease_seconds = config.lease_seconds;
+  options.poll_ms = config.poll_ms;
+  options.listen_url = config.database_url;
   LD_ASSIGN_OR_RETURN(options.files, MakeFilesPolicy(config.data_dir, config.files_dir, config.files_roots));
   options.single_process = false;
   LD_ASSIGN_OR_RETURN(OrgEgressPolicies egress, MakeEgressPolicies(store.db.get(), config.allow_egress));
@@ -306,14 +324,50 @@ Status RunWorker(const WorkerConfig& config) {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  RunEvents no_events;
-  RunExecutor executor(store.db.get(), &secrets, &no_events, options);
+  // The worker's own /metrics counts the runs it executes; /health says whether its store answers.
+  ServerMetrics metrics;
+  WorkerRunEvents events(&metrics);
+  ApiServices services;
+  services.db = store.db.get();
+  services.metrics = &metrics;
+  Router router;
+  std::unique_ptr<ApiHandler> handler;
+  std::unique_ptr<HttpServer> monitoring;
+  std::thread monitoring_thread;
+  if (!config.metrics_listen.empty()) {
+    LD_ASSIGN_OR_RETURN(HostPort where, ParseHostPort(config.metrics_listen, "127.0.0.1"));
+    RegisterMonitoringRoutes(router, services);
+    handler = std::make_unique<ApiHandler>(services, &router, ApiHandlerOptions{}, nullptr);
+    HttpServerOptions o;
+    o.host = where.host;
+    o.port = where.port;
+    o.threads = 1;
+    o.blocking_threads = 1;
+    o.max_body_bytes = 64 * 1024;
+    o.max_connections = 64;
+    monitoring = std::make_unique<HttpServer>(o, handler.get(), nullptr);
+    LD_RETURN_IF_ERROR(monitoring->Listen());
+    if (!config.port_file.empty()) {
+      std::ofstream(config.port_file + ".tmp") << monitoring->port() << "\n";
+      std::filesystem::rename(config.port_file + ".tmp", config.port_file);
+    }
+    spdlog::info("worker metrics and health on {}:{}", where.host, monitoring->port());
+    monitoring_thread = std::thread([&monitoring] { monitoring->Run(/*handle_signals=*/false); });
+  }
+  RunExecutor executor(store.db.get(), &secrets, &events, options);
   LD_RETURN_IF_ERROR(executor.Start());
-  spdlog::info("logidata worker {} waiting for queued runs ({} slots)", options.worker_id, options.slots);
+  spdlog::info("logidata worker {} waiting for queued runs ({} slots, lease {} s)", options.worker_id, options.slots,
+               options.lease_seconds);
   int sig = 0;
   sigwait(&set, &sig);
-  spdlog::info("worker stopping (signal {})", sig);
-  executor.Stop();
+  // Graceful drain: claim nothing more, let runs in flight finish, hand back what is left.
+  spdlog::info("worker draining (signal {}): up to {} s for {} run(s) in flight", sig, config.drain_seconds,
+               executor.active_runs());
+  executor.Drain(std::chrono::seconds(config.drain_seconds));
+  if (monitoring) {
+    monitoring->Stop();
+    monitoring_thread.join();
+  }
   return Status::OK();
 }
 

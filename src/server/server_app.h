@@ -1,6 +1,6 @@
 // ServerApp: assembles `logidata server` — data folder, metadata store and migrations, master key,
 // auth, run executor, cron trigger, routes, HTTP/WebSocket server — and runs it until SIGINT or
-// SIGTERM, then shuts down gracefully (requests drained, runs in flight marked interrupted).
+// SIGTERM, then shuts down gracefully (requests drained, runs in flight handed back to the queue).
 #pragma once
 
 #include <set>
@@ -41,6 +41,7 @@ struct ServerConfig {
   std::vector<std::string> allow_egress;
   int engine_calls_per_org = 4;     // previews and checks one organization may run at once
   int engine_call_seconds = 120;    // time limit of one preview or check
+  int lease_seconds = 30;           // lease of a run attempt executing here (see RunExecutorOptions)
 };
 
 // Blocks until the server stops. Errors: cannot open the database, bind the port, ….
@@ -54,6 +55,11 @@ struct WorkerConfig {
   std::string files_dir;
   std::vector<std::string> files_roots;
   std::vector<std::string> allow_egress;  // as ServerConfig::allow_egress
+  std::string metrics_listen;       // HOST:PORT serving this worker's /metrics and /health; empty = none
+  std::string port_file;            // written with the bound metrics port (tests)
+  int lease_seconds = 30;           // lease of a claimed run attempt; renewed every third of it
+  int poll_ms = 1000;               // queue poll besides LISTEN/NOTIFY
+  int drain_seconds = 30;           // on SIGTERM: how long runs in flight may finish before hand-back
 };
 
 // Queue mode: executes queued runs from the PostgreSQL store until SIGINT or SIGTERM.

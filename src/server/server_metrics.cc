@@ -67,9 +67,10 @@ std::string ServerMetrics::RenderPrometheus() const {
   out += "# HELP http_request_duration_seconds Time to answer an HTTP request.\n"
          "# TYPE http_request_duration_seconds histogram\n";
   for (const auto& [labels, h] : durations_) h->Render("http_request_duration_seconds", labels, out);
-  out += "# HELP pipeline_executions_total Pipeline runs finished, by final status.\n"
+  // One count per attempt: a run retried twice counts three times (failed, failed, succeeded).
+  out += "# HELP pipeline_executions_total Pipeline run attempts finished, by outcome.\n"
          "# TYPE pipeline_executions_total counter\n";
-  for (const char* status : {"succeeded", "failed", "cancelled", "interrupted"}) {
+  for (const char* status : {"succeeded", "failed", "cancelled", "timed_out", "handed_back", "refused"}) {
     auto it = executions_.find(status);
     out += std::string("pipeline_executions_total{status=\"") + status + "\"} " +
            std::to_string(it == executions_.end() ? 0 : it->second->count.load()) + "\n";

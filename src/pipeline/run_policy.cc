@@ -1,0 +1,89 @@
+#include "pipeline/run_policy.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace logidata {
+namespace {
+
+// Reads an optional number field in [min, max]; records a located error otherwise.
+template <typename T>
+void ReadNumber(const nlohmann::json& obj, const char* key, const std::string& path, double min, double max, T* out,
+                std::vector<std::string>* errors) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return;
+  std::string where = path + "/" + key;
+  bool integral = std::is_integral_v<T>;
+  if (!it->is_number() || (integral && !it->is_number_integer())) {
+    errors->push_back(where + (integral ? ": must be an integer" : ": must be a number"));
+    return;
+  }
+  double v = it->get<double>();
+  if (!(v >= min && v <= max)) {
+    errors->push_back(where + ": must be between " + nlohmann::json(min).dump() + " and " + nlohmann::json(max).dump());
+    return;
+  }
+  *out = static_cast<T>(v);
+}
+
+void CheckKeys(const nlohmann::json& obj, std::initializer_list<const char*> known, const std::string& path,
+               std::vector<std::string>* errors) {
+  for (const auto& [key, value] : obj.items()) {
+    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
+      errors->push_back(path + "/" + key + ": unknown field");
+    }
+  }
+}
+
+RunPolicy Read(const nlohmann::json& doc, std::vector<std::string>* errors) {
+  RunPolicy p;
+  if (!doc.is_object()) return p;
+  if (auto r = doc.find("retry"); r != doc.end() && !r->is_null()) {
+    if (!r->is_object()) {
+      errors->push_back("/retry: must be an object {max_attempts, backoff_seconds, max_backoff_seconds}");
+    } else {
+      CheckKeys(*r, {"max_attempts", "backoff_seconds", "max_backoff_seconds"}, "/retry", errors);
+      ReadNumber(*r, "max_attempts", "/retry", 1, 100, &p.retry.max_attempts, errors);
+      ReadNumber(*r, "backoff_seconds", "/retry", 0, 86400, &p.retry.backoff_seconds, errors);
+      ReadNumber(*r, "max_backoff_seconds", "/retry", 0, 86400, &p.retry.max_backoff_seconds, errors);
+    }
+  }
+  ReadNumber(doc, "timeout_seconds", "", 0, 7 * 86400, &p.timeout_seconds, errors);
+  if (auto c = doc.find("concurrency"); c != doc.end() && !c->is_null()) {
+    if (!c->is_object()) {
+      errors->push_back("/concurrency: must be an object {limit, policy}");
+    } else {
+      CheckKeys(*c, {"limit", "policy"}, "/concurrency", errors);
+      ReadNumber(*c, "limit", "/concurrency", 1, 10000, &p.concurrency_limit, errors);
+      if (auto pol = c->find("policy"); pol != c->end() && !pol->is_null()) {
+        std::string v = pol->is_string() ? pol->get<std::string>() : "";
+        if (v != "queue" && v != "skip" && v != "cancel_older") {
+          errors->push_back("/concurrency/policy: must be queue, skip or cancel_older");
+        } else {
+          p.concurrency_policy = v;
+        }
+      }
+    }
+  }
+  ReadNumber(doc, "priority", "", -1000, 1000, &p.priority, errors);
+  return p;
+}
+
+}  // namespace
+
+void CheckRunPolicy(const nlohmann::json& doc, std::vector<std::string>* errors) { (void)Read(doc, errors); }
+
+Result<RunPolicy> ParseRunPolicy(const nlohmann::json& doc) {
+  std::vector<std::string> errors;
+  RunPolicy p = Read(doc, &errors);
+  if (!errors.empty()) return Status::InvalidArgument(errors.front());
+  return p;
+}
+
+double RetryBackoffSeconds(const RetryPolicy& retry, int64_t failed_attempt, double unit_random) {
+  double exp = std::ldexp(retry.backoff_seconds, static_cast<int>(std::clamp<int64_t>(failed_attempt - 1, 0, 40)));
+  double capped = std::min(exp, retry.max_backoff_seconds);
+  return capped / 2 + capped / 2 * std::clamp(unit_random, 0.0, 1.0);
+}
+
+}  // namespace logidata

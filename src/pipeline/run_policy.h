@@ -1,0 +1,46 @@
+// RunPolicy: how the orchestrator treats runs of one pipeline — retries, time limit, how many
+// runs of it may execute at once and their priority. It is read from top-level fields of the
+// pipeline document:
+//   "retry": {"max_attempts": 3, "backoff_seconds": 10, "max_backoff_seconds": 600},
+//   "timeout_seconds": 3600,
+//   "concurrency": {"limit": 1, "policy": "queue" | "skip" | "cancel_older"},
+//   "priority": 0
+// All are optional; the defaults are one attempt, no time limit, one run at a time (queued) and
+// priority 0.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace logidata {
+
+struct RetryPolicy {
+  int max_attempts = 1;              // attempts in all, the first included
+  double backoff_seconds = 10;       // wait before the second attempt; doubles after each failure
+  double max_backoff_seconds = 600;  // cap of the doubling
+};
+
+struct RunPolicy {
+  RetryPolicy retry;
+  double timeout_seconds = 0;        // 0 = no limit; per attempt
+  int concurrency_limit = 1;         // runs of this pipeline executing at once
+  std::string concurrency_policy = "queue";  // when the limit is reached: queue | skip | cancel_older
+  int priority = 0;                  // higher runs are claimed first
+};
+
+// Appends "<json path>: <problem>" for each invalid run policy field of `doc`.
+void CheckRunPolicy(const nlohmann::json& doc, std::vector<std::string>* errors);
+
+// The policy of a document; InvalidArgument naming the first bad field.
+Result<RunPolicy> ParseRunPolicy(const nlohmann::json& doc);
+
+// The wait before attempt `failed_attempt + 1`: backoff * 2^(failed_attempt-1), capped, with
+// "equal jitter" (half fixed, half random by `unit_random` in [0, 1)) so that runs failing
+// together against the same outage do not all come back at the same instant.
+double RetryBackoffSeconds(const RetryPolicy& retry, int64_t failed_attempt, double unit_random);
+
+}  // namespace logidata
