@@ -1,6 +1,12 @@
-// ScheduleTrigger: a thread that queues a run for every pipeline whose cron schedule came due.
-// Each firing moves the pipeline's next_fire_at with a compare-and-set, so with several servers on
-// one database a schedule still fires once. Start/Stop from one thread.
+// ScheduleTrigger: the scheduler thread. Each pass, if this process is the schedule leader
+// (SchedulerLeader), it
+//  - queues the runs of every cron schedule that came due, per the schedule's catch-up policy,
+//    each run carrying the schedule's default parameters plus interval_start / interval_end;
+//  - queues the followers of pipelines whose runs succeeded (on_success triggers, same
+//    organization only).
+// Moving next_fire_at (a compare-and-set) and inserting the fire's runs happen in ONE
+// transaction, so a crash between them cannot lose a fire and two servers cannot both fire it.
+// Start/Stop from one thread; FireDue may be called directly (tests).
 #pragma once
 
 #include <atomic>
@@ -12,24 +18,32 @@
 #include <nlohmann/json.hpp>
 
 #include "metadata/database.h"
+#include "scheduler/scheduler_leader.h"
 
 namespace logidata {
 
 class ScheduleTrigger {
  public:
   // `on_queued(org_id, run_json)` is called after each queued run (wakes executors, notifies).
+  // `database_url`: the PostgreSQL URL the leader lock is taken on ("" = in-process leader).
   ScheduleTrigger(Database* db, std::function<void(const std::string&, const nlohmann::json&)> on_queued,
-                  int interval_ms = 1000);
+                  int interval_ms = 1000, std::string database_url = "");
   ~ScheduleTrigger();
   void Start();
   void Stop();
-  // One pass over due schedules at `now_unix_seconds`; returns how many runs were queued.
+  // One pass over due schedules and on-success triggers at `now`; returns how many runs were
+  // queued (0 when another process leads).
   Result<int> FireDue(int64_t now_unix_seconds);
 
  private:
+  Result<int> FireSchedules(int64_t now);
+  Result<int> FireFollowers(int64_t now);
+  void Queued(const std::string& org_id, const std::string& run_id);
+
   Database* db_;
   std::function<void(const std::string&, const nlohmann::json&)> on_queued_;
   int interval_ms_;
+  SchedulerLeader leader_;
   std::atomic<bool> stopping_{false};
   std::mutex mu_;
   std::condition_variable cv_;
