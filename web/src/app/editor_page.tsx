@@ -30,7 +30,16 @@ import { autoLayout } from '../model/layout';
 import { localIssues, upstreamSubgraph, withExplicitPorts } from '../model/graph';
 import { makeNode } from '../model/changes';
 import { defaultConfig, indexModules, type ModuleDescriptor } from '../model/modules';
-import { emptyDocument, parsePipelineDocument, toExportJson, toServerJson, type PipelineDocument, type Position } from '../model/pipeline_document';
+import {
+  emptyDocument,
+  parsePipelineDocument,
+  runPolicyOf,
+  toExportJson,
+  toServerJson,
+  withRunPolicy,
+  type PipelineDocument,
+  type Position,
+} from '../model/pipeline_document';
 import { PipelineCanvas } from '../canvas/pipeline_canvas';
 import { Palette } from '../canvas/palette/palette';
 import { ProblemAlert } from '../components/problem_alert';
@@ -40,6 +49,7 @@ import { downloadText } from '../components/format';
 import { errorMessage } from '../api/problem';
 import { NodeConfigPanel } from './node_config_panel';
 import { RunParametersDialog, ScheduleDialog, ShortcutsDialog, VersionsDialog } from './editor_dialogs';
+import { describeRunPolicy, RunSettingsDialog } from './run_settings_dialog';
 import { navigate, setNavigationGuard } from './router';
 
 const kTerminal = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
@@ -89,7 +99,17 @@ function Editor({ pipelineId }: { pipelineId: string }) {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [previewNode, setPreviewNode] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<'schedule' | 'versions' | 'shortcuts' | 'params' | null>(null);
+  const [dialog, setDialog] = useState<'schedule' | 'versions' | 'shortcuts' | 'params' | 'run-settings' | null>(null);
+  // The run policy is read field by field: useDocStructure compares structure only.
+  const retry = useEditorStore((s) => s.doc.retry);
+  const timeoutSeconds = useEditorStore((s) => s.doc.timeout_seconds);
+  const concurrency = useEditorStore((s) => s.doc.concurrency);
+  const priority = useEditorStore((s) => s.doc.priority);
+  const runPolicy = useMemo(
+    () => runPolicyOf({ retry, timeout_seconds: timeoutSeconds, concurrency, priority }),
+    [retry, timeoutSeconds, concurrency, priority],
+  );
+  const runPolicySummary = describeRunPolicy(runPolicy);
   const [loaded, setLoaded] = useState(false);
   const loadedFor = useRef<string | null>(null);
   const loadStart = useRef(performance.now());
@@ -392,6 +412,9 @@ function Editor({ pipelineId }: { pipelineId: string }) {
             <Button onClick={() => setDialog('schedule')}>Schedule{doc.schedule?.enabled ? ` (${doc.schedule.cron})` : ''}</Button>
           </>
         )}
+        <Button onClick={() => setDialog('run-settings')} data-testid="run-settings-button" title={runPolicySummary || 'Default run settings'}>
+          Run settings{runPolicySummary ? ` (${runPolicySummary})` : ''}
+        </Button>
         <Button onClick={() => setDialog('versions')} disabled={!doc.id}>
           Versions
         </Button>
@@ -531,6 +554,20 @@ function Editor({ pipelineId }: { pipelineId: string }) {
         }}
       />
       <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
+      <RunSettingsDialog
+        open={dialog === 'run-settings'}
+        policy={runPolicy}
+        readOnly={readOnly}
+        onClose={() => setDialog(null)}
+        onApply={(policy) => {
+          const current = useEditorStore.getState().doc;
+          setDialog(null);
+          // Applying the same settings again must not mark the document unsaved.
+          if (JSON.stringify(runPolicyOf(current)) === JSON.stringify(runPolicyOf(policy))) return;
+          useEditorStore.getState().apply({ kind: 'replace', doc: withRunPolicy(current, policy) });
+          setMessage('Run settings changed — save to apply them');
+        }}
+      />
       <RunParametersDialog
         open={dialog === 'params'}
         parameters={doc.parameters}

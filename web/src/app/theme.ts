@@ -25,4 +25,6 @@ export const kStatusColors: Record<string, string> = {
   cancelled: '#ef6c00',
   interrupted: '#8d6e63',
   skipped: '#bdbdbd',
+  retrying: '#f9a825', // waiting for its next attempt
+  timed_out: '#6a1b9a',
 };

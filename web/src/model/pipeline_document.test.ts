@@ -7,9 +7,12 @@ import {
   migrateUp,
   parsePipelineDocument,
   parsePipelineText,
+  runPolicyNumberIssue,
+  runPolicyOf,
   toExportJson,
   toServerJson,
   validateDocument,
+  withRunPolicy,
 } from './pipeline_document';
 
 const v2 = {
@@ -112,5 +115,77 @@ describe('serialisation', () => {
     const text = toExportJson(doc);
     expect(JSON.parse(text).format_version).toBe(kCurrentFormat);
     expect(parsePipelineText(text)).toEqual(doc);
+  });
+});
+
+describe('run policy (retry, timeout, concurrency, priority)', () => {
+  const withPolicy = {
+    ...v2,
+    retry: { max_attempts: 3, backoff_seconds: 5, max_backoff_seconds: 60 },
+    timeout_seconds: 90,
+    concurrency: { limit: 2, policy: 'cancel_older' },
+    priority: -5,
+  };
+
+  it('round-trips through parse, server JSON and export', () => {
+    const doc = parsePipelineDocument(withPolicy);
+    expect(runPolicyOf(doc)).toEqual({
+      retry: { max_attempts: 3, backoff_seconds: 5, max_backoff_seconds: 60 },
+      timeout_seconds: 90,
+      concurrency: { limit: 2, policy: 'cancel_older' },
+      priority: -5,
+    });
+    const server = toServerJson(doc);
+    expect(server).toMatchObject({ retry: withPolicy.retry, timeout_seconds: 90, concurrency: withPolicy.concurrency, priority: -5 });
+    expect(parsePipelineText(toExportJson(doc))).toEqual(doc);
+  });
+
+  it('adds no fields to documents without a policy', () => {
+    const server = toServerJson(parsePipelineDocument(v2));
+    for (const key of ['retry', 'timeout_seconds', 'concurrency', 'priority']) expect(server).not.toHaveProperty(key);
+  });
+
+  it('keeps partial objects as written', () => {
+    const doc = parsePipelineDocument({ ...v2, retry: { max_attempts: 2 }, concurrency: { policy: 'skip' } });
+    expect(toServerJson(doc)).toMatchObject({ retry: { max_attempts: 2 }, concurrency: { policy: 'skip' } });
+    expect(toServerJson(doc).retry).toEqual({ max_attempts: 2 });
+  });
+
+  it.each([
+    ['attempts zero', { retry: { max_attempts: 0 } }, '/retry/max_attempts: must be between 1 and 100'],
+    ['attempts fractional', { retry: { max_attempts: 1.5 } }, '/retry/max_attempts: must be an integer'],
+    ['backoff text', { retry: { backoff_seconds: '10' } }, '/retry/backoff_seconds: must be a number'],
+    ['backoff cap too large', { retry: { max_backoff_seconds: 86401 } }, '/retry/max_backoff_seconds: must be between 0 and 86400'],
+    ['retry unknown field', { retry: { attempts: 3 } }, '/retry/attempts: unknown field'],
+    ['retry not an object', { retry: 3 }, '/retry: must be an object {max_attempts, backoff_seconds, max_backoff_seconds}'],
+    ['negative timeout', { timeout_seconds: -1 }, '/timeout_seconds: must be between 0 and 604800'],
+    ['limit zero', { concurrency: { limit: 0 } }, '/concurrency/limit: must be between 1 and 10000'],
+    ['unknown policy', { concurrency: { policy: 'drop' } }, '/concurrency/policy: must be queue, skip or cancel_older'],
+    ['concurrency unknown field', { concurrency: { max: 2 } }, '/concurrency/max: unknown field'],
+    ['priority too high', { priority: 1001 }, '/priority: must be between -1000 and 1000'],
+    ['priority fractional', { priority: 0.5 }, '/priority: must be an integer'],
+  ])('refuses %s with the JSON path', (_, extra, message) => {
+    expect(() => parsePipelineDocument({ ...v2, ...extra })).toThrow(DocumentError);
+    expect(() => parsePipelineDocument({ ...v2, ...extra })).toThrow(message);
+  });
+
+  it('withRunPolicy replaces the whole policy and leaves the rest untouched', () => {
+    const doc = parsePipelineDocument(withPolicy);
+    const next = withRunPolicy(doc, { priority: 7 });
+    expect(runPolicyOf(next)).toEqual({ priority: 7 });
+    expect(next.nodes).toBe(doc.nodes);
+    expect(next.schedule).toBe(doc.schedule);
+    expect(runPolicyOf(withRunPolicy(next, {}))).toEqual({});
+  });
+
+  it.each([
+    ['max_attempts', 1, undefined],
+    ['max_attempts', 101, 'must be between 1 and 100'],
+    ['timeout_seconds', 604800, undefined],
+    ['timeout_seconds', Number.NaN, 'must be a number'],
+    ['limit', 2.5, 'must be an integer'],
+    ['priority', -1000, undefined],
+  ] as const)('runPolicyNumberIssue(%s, %s)', (key, value, want) => {
+    expect(runPolicyNumberIssue(key, value)).toBe(want);
   });
 });

@@ -40,7 +40,30 @@ export interface Schedule {
   enabled: boolean;
 }
 
-export interface PipelineDocument {
+// How the orchestrator treats runs of the pipeline (src/pipeline/run_policy.h). Every field is
+// optional; an absent one means the server's default (one attempt, no time limit, one run at a
+// time queued, priority 0), so documents that never set them stay byte-for-byte the same.
+export type ConcurrencyPolicy = 'queue' | 'skip' | 'cancel_older';
+
+export interface RetrySettings {
+  max_attempts?: number; // attempts in all, the first included (1..100)
+  backoff_seconds?: number; // wait before the second attempt, doubled after each failure
+  max_backoff_seconds?: number; // cap of the doubling
+}
+
+export interface ConcurrencySettings {
+  limit?: number; // runs of this pipeline executing at once (1..10000)
+  policy?: ConcurrencyPolicy; // when the limit is reached
+}
+
+export interface RunPolicy {
+  retry?: RetrySettings;
+  timeout_seconds?: number; // per attempt; 0 = no limit
+  concurrency?: ConcurrencySettings;
+  priority?: number; // higher runs are claimed first (-1000..1000)
+}
+
+export interface PipelineDocument extends RunPolicy {
   id: string;
   name: string;
   version: number;
@@ -182,6 +205,96 @@ function obj(v: unknown, path: string): Json {
   return v as Json;
 }
 
+// The bounds the engine enforces (run_policy.cc); the same messages, so the editor and the server
+// name a bad value the same way.
+const kRunPolicyLimits = {
+  max_attempts: { min: 1, max: 100, integer: true },
+  backoff_seconds: { min: 0, max: 86400, integer: false },
+  max_backoff_seconds: { min: 0, max: 86400, integer: false },
+  timeout_seconds: { min: 0, max: 7 * 86400, integer: false },
+  limit: { min: 1, max: 10000, integer: true },
+  priority: { min: -1000, max: 1000, integer: true },
+} as const;
+
+export const kConcurrencyPolicies: ConcurrencyPolicy[] = ['queue', 'skip', 'cancel_older'];
+
+// The problems of one run-policy number: undefined when absent or valid.
+export function runPolicyNumberIssue(key: keyof typeof kRunPolicyLimits, v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const lim = kRunPolicyLimits[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) return lim.integer ? 'must be an integer' : 'must be a number';
+  if (lim.integer && !Number.isInteger(v)) return 'must be an integer';
+  if (v < lim.min || v > lim.max) return `must be between ${lim.min} and ${lim.max}`;
+  return undefined;
+}
+
+function policyNumber(obj: Json, key: keyof typeof kRunPolicyLimits, path: string): number | undefined {
+  const v = obj[key];
+  const issue = runPolicyNumberIssue(key, v);
+  if (issue) throw new DocumentError(`${path}/${key}`, issue);
+  return v === undefined || v === null ? undefined : (v as number);
+}
+
+function knownKeys(obj: Json, keys: string[], path: string) {
+  for (const k of Object.keys(obj)) if (!keys.includes(k)) throw new DocumentError(`${path}/${k}`, 'unknown field');
+}
+
+// Reads the run-policy fields of a document, keeping only those present.
+export function validateRunPolicy(doc: Json): RunPolicy {
+  const out: RunPolicy = {};
+  if (doc.retry !== undefined && doc.retry !== null) {
+    if (typeof doc.retry !== 'object' || Array.isArray(doc.retry)) {
+      throw new DocumentError('/retry', 'must be an object {max_attempts, backoff_seconds, max_backoff_seconds}');
+    }
+    const r = doc.retry as Json;
+    knownKeys(r, ['max_attempts', 'backoff_seconds', 'max_backoff_seconds'], '/retry');
+    const retry: RetrySettings = {};
+    for (const key of ['max_attempts', 'backoff_seconds', 'max_backoff_seconds'] as const) {
+      const v = policyNumber(r, key, '/retry');
+      if (v !== undefined) retry[key] = v;
+    }
+    out.retry = retry;
+  }
+  const timeout = policyNumber(doc, 'timeout_seconds', '');
+  if (timeout !== undefined) out.timeout_seconds = timeout;
+  if (doc.concurrency !== undefined && doc.concurrency !== null) {
+    if (typeof doc.concurrency !== 'object' || Array.isArray(doc.concurrency)) {
+      throw new DocumentError('/concurrency', 'must be an object {limit, policy}');
+    }
+    const c = doc.concurrency as Json;
+    knownKeys(c, ['limit', 'policy'], '/concurrency');
+    const concurrency: ConcurrencySettings = {};
+    const limit = policyNumber(c, 'limit', '/concurrency');
+    if (limit !== undefined) concurrency.limit = limit;
+    if (c.policy !== undefined && c.policy !== null) {
+      if (!kConcurrencyPolicies.includes(c.policy as ConcurrencyPolicy)) {
+        throw new DocumentError('/concurrency/policy', 'must be queue, skip or cancel_older');
+      }
+      concurrency.policy = c.policy as ConcurrencyPolicy;
+    }
+    out.concurrency = concurrency;
+  }
+  const priority = policyNumber(doc, 'priority', '');
+  if (priority !== undefined) out.priority = priority;
+  return out;
+}
+
+// The run-policy fields of `doc` (for the settings dialog and the server body).
+export function runPolicyOf(doc: RunPolicy): RunPolicy {
+  const out: RunPolicy = {};
+  if (doc.retry !== undefined) out.retry = doc.retry;
+  if (doc.timeout_seconds !== undefined) out.timeout_seconds = doc.timeout_seconds;
+  if (doc.concurrency !== undefined) out.concurrency = doc.concurrency;
+  if (doc.priority !== undefined) out.priority = doc.priority;
+  return out;
+}
+
+// `doc` with its run policy replaced by `policy` (fields absent from `policy` are removed).
+export function withRunPolicy(doc: PipelineDocument, policy: RunPolicy): PipelineDocument {
+  const { retry: _r, timeout_seconds: _t, concurrency: _c, priority: _p, ...rest } = doc;
+  return { ...rest, ...runPolicyOf(policy) };
+}
+
 // Validates a current-format document and returns it normalised (defaults filled in).
 export function validateDocument(raw: unknown): PipelineDocument {
   const doc = obj(raw, '');
@@ -248,6 +361,7 @@ export function validateDocument(raw: unknown): PipelineDocument {
     edges,
     schedule,
     notifications: asArray(doc.notifications),
+    ...validateRunPolicy(doc),
   };
 }
 
@@ -335,6 +449,7 @@ export function toServerJson(doc: PipelineDocument): Json {
     }),
     schedule: doc.schedule,
     notifications: doc.notifications,
+    ...runPolicyOf(doc),
   };
   if (doc.id) out.id = doc.id;
   return out;
