@@ -6,7 +6,16 @@ export interface Me {
   organizations: Organization[];
 }
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'retrying' // an attempt failed; the next starts at not_before
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'timed_out'
+  | 'skipped' // refused by the pipeline's concurrency policy "skip"
+  | 'interrupted';
 
 export interface RunSummary {
   id: string;
@@ -53,6 +62,21 @@ export interface NodeMetrics {
   wall_seconds?: number;
   peak_memory_bytes?: number;
   error?: string | null;
+  attempt?: number; // the run attempt these metrics belong to
+  // Not recorded by the server today; the run timeline uses them when present.
+  started_at?: string | null;
+  finished_at?: string | null;
+}
+
+// One execution of a run by a worker (GET /runs/{id} "attempts"). A retried or re-queued run has
+// several; "lost" means its worker stopped answering (lease expired).
+export interface RunAttempt {
+  attempt: number;
+  worker?: string | null;
+  status: string;
+  started_at: string;
+  finished_at?: string | null;
+  error?: string | null;
 }
 
 export interface Run {
@@ -68,7 +92,15 @@ export interface Run {
   finished_at?: string | null;
   error?: string | null;
   failed_node?: string | null;
+  rows_processed?: number;
+  retry_of?: string | null;
   nodes?: Record<string, NodeMetrics>;
+  attempt?: number; // the current attempt (while retrying: the next one)
+  max_attempts?: number;
+  priority?: number;
+  not_before?: string | null; // a retrying run waits until then
+  worker?: string | null;
+  attempts?: RunAttempt[]; // only in GET /runs/{id}
 }
 
 export interface LogEntry {

@@ -35,8 +35,10 @@ import { StatusChip } from '../components/status_chip';
 import { formatCount, formatDuration, formatTime } from '../components/format';
 import { kStatusColors } from './theme';
 import { navigate } from './router';
+import { layoutRunTimeline, retryNotice } from './run_timeline';
+import { AttemptsTable, RunTimelineView } from './run_timeline_view';
 
-const kTerminal = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
+const kTerminal = new Set(['succeeded', 'failed', 'cancelled', 'interrupted', 'timed_out', 'skipped']);
 const kNoModules: ModuleDescriptor[] = [];
 const kNoErrors = new Map<string, string[]>();
 
@@ -107,6 +109,8 @@ export function RunPage({ runId }: { runId: string }) {
   const [levelFilter, setLevelFilter] = useState('');
   const [actionError, setActionError] = useState<unknown>(null);
   const logBox = useRef<HTMLDivElement>(null);
+  // The clock of the live parts (running bars, the retry countdown); ticks only while live.
+  const [now, setNow] = useState(() => Date.now());
   const seenSeq = useRef(new Set<number>());
 
   const addLogs = (entries: LogEntry[]) => {
@@ -163,6 +167,13 @@ export function RunPage({ runId }: { runId: string }) {
   }, [live, runId, qc]);
 
   useEffect(() => {
+    if (!live) return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [live]);
+
+  useEffect(() => {
     const el = logBox.current;
     if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 80) el.scrollTop = el.scrollHeight;
   }, [logs]);
@@ -184,6 +195,12 @@ export function RunPage({ runId }: { runId: string }) {
     ms: Math.round((metrics[id]?.wall_seconds ?? 0) * 1e5) / 100,
     status: metrics[id]?.status ?? '',
   }));
+
+  const timeline = useMemo(
+    () => (run.data ? layoutRunTimeline(run.data, chartData.map((d) => ({ id: d.id, name: d.name })), metrics, now) : null),
+    // chartData is rebuilt every render; the node list it carries changes with doc and metrics.
+    [run.data, doc, metrics, now],
+  );
 
   const act = async (what: 'cancel' | 'retry') => {
     setActionError(null);
@@ -221,6 +238,13 @@ export function RunPage({ runId }: { runId: string }) {
           {r.trigger ? `${r.trigger} · ` : ''}started {formatTime(r.started_at)}
           {r.finished_at ? ` · finished ${formatTime(r.finished_at)}` : ''}
         </Typography>
+        {r.max_attempts !== undefined && (
+          <Typography variant="body2" data-testid="run-attempt" sx={{ color: 'text.secondary' }}>
+            · attempt {r.attempt ?? 1} of {r.max_attempts}
+            {r.priority ? ` · priority ${r.priority}` : ''}
+            {r.worker ? ` · worker ${r.worker}` : ''}
+          </Typography>
+        )}
         <Box sx={{ flexGrow: 1 }} />
         {canEdit && live && (
           <Button color="error" variant="outlined" onClick={() => void act('cancel')}>
@@ -234,10 +258,20 @@ export function RunPage({ runId }: { runId: string }) {
         )}
       </Box>
       {live && <LinearProgress aria-label="Run in progress" />}
+      {retryNotice(r, now) && (
+        <Alert severity="warning" data-testid="retry-notice">
+          {retryNotice(r, now)}
+          {r.error ? <div style={{ whiteSpace: 'pre-wrap', fontFamily: 'monospace', fontSize: 12 }}>{r.error}</div> : null}
+        </Alert>
+      )}
       <ProblemAlert error={actionError} />
-      {r.error && (
-        <Alert severity="error" data-testid="run-error">
-          <AlertTitle>{failedNode ? `Node "${doc?.nodes.find((n) => n.id === failedNode)?.name || failedNode}" failed` : 'Run failed'}</AlertTitle>
+      {r.error && r.status !== 'retrying' && (
+        <Alert severity={r.status === 'skipped' || r.status === 'cancelled' ? 'info' : 'error'} data-testid="run-error">
+          <AlertTitle>
+            {failedNode
+              ? `Node "${doc?.nodes.find((n) => n.id === failedNode)?.name || failedNode}" failed`
+              : ({ skipped: 'Run skipped', cancelled: 'Run cancelled', timed_out: 'Run timed out' } as Record<string, string>)[r.status] ?? 'Run failed'}
+          </AlertTitle>
           <span style={{ whiteSpace: 'pre-wrap', fontFamily: 'monospace' }}>{r.error}</span>
         </Alert>
       )}
@@ -289,6 +323,20 @@ export function RunPage({ runId }: { runId: string }) {
               })}
             </TableBody>
           </Table>
+        </Paper>
+      </Box>
+      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '2fr 3fr' }, gap: 2 }}>
+        <Paper variant="outlined" sx={{ p: 1.5, overflow: 'auto' }}>
+          <Typography variant="subtitle2" component="h2">
+            Attempts
+          </Typography>
+          <AttemptsTable run={r} now={now} />
+        </Paper>
+        <Paper variant="outlined" sx={{ p: 1.5 }}>
+          <Typography variant="subtitle2" component="h2" sx={{ mb: 1 }}>
+            Timeline
+          </Typography>
+          {timeline && <RunTimelineView timeline={timeline} />}
         </Paper>
       </Box>
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 2 }}>
