@@ -1,4 +1,5 @@
-// Runs list with filters (pipeline, status), updated live from the "runs" channel.
+// Runs with filters (pipeline, status) as a list or a Gantt chart of the 200 most recent, updated
+// live from the "runs" channel.
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import MenuItem from '@mui/material/MenuItem';
@@ -10,17 +11,21 @@ import TableHead from '@mui/material/TableHead';
 import TablePagination from '@mui/material/TablePagination';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
+import ToggleButton from '@mui/material/ToggleButton';
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Pipelines, Runs } from '../api/endpoints';
 import { subscribe } from '../api/run_socket';
 import { ProblemAlert } from '../components/problem_alert';
 import { StatusChip } from '../components/status_chip';
 import { formatDuration, formatTime } from '../components/format';
 import { navigate } from './router';
+import { RunsGantt } from './runs_gantt';
 
-const kStatuses = ['', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
+const kStatuses = ['', 'queued', 'running', 'retrying', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped', 'interrupted'];
+const kGanttRuns = 200; // the most the API returns in one page
 
 function seconds(a?: string | null, b?: string | null): number | undefined {
   if (!a) return undefined;
@@ -32,14 +37,31 @@ export function RunsPage({ pipelineId, status }: { pipelineId?: string; status?:
   const qc = useQueryClient();
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(25);
+  const [view, setView] = useState<'list' | 'gantt'>('list');
   const pipelines = useQuery({ queryKey: ['pipelines', 'all-names'], queryFn: () => Pipelines.list({ page: 1, page_size: 200, sort: 'name' }) });
   const runs = useQuery({
     queryKey: ['runs', pipelineId, status, page, pageSize],
     queryFn: () => Runs.list({ pipeline_id: pipelineId, status, page: page + 1, page_size: pageSize }),
     placeholderData: (prev) => prev,
+    enabled: view === 'list',
   });
+  const recent = useQuery({
+    queryKey: ['runs', 'gantt', pipelineId, status],
+    queryFn: () => Runs.list({ pipeline_id: pipelineId, status, page: 1, page_size: kGanttRuns }),
+    placeholderData: (prev) => prev,
+    enabled: view === 'gantt',
+  });
+  // The Gantt's "now" (where live runs end) moves with each answer and every few seconds.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => setNow(Date.now()), [recent.data]);
+  const anyLive = (recent.data?.items ?? []).some((r) => ['queued', 'running', 'retrying'].includes(r.status));
+  useEffect(() => {
+    if (view !== 'gantt' || !anyLive) return;
+    const t = setInterval(() => setNow(Date.now()), 5000);
+    return () => clearInterval(t);
+  }, [view, anyLive]);
   useEffect(() => subscribe('runs', (m) => m.type === 'run.status' && void qc.invalidateQueries({ queryKey: ['runs'] })), [qc]);
-  const names = new Map((pipelines.data?.items ?? []).map((p) => [p.id, p.name]));
+  const names = useMemo(() => new Map((pipelines.data?.items ?? []).map((p) => [p.id, p.name])), [pipelines.data]);
   const setFilter = (next: { pipelineId?: string; status?: string }) => {
     setPage(0);
     navigate({ name: 'runs', pipelineId: next.pipelineId || undefined, status: next.status || undefined }, { replace: true });
@@ -50,6 +72,10 @@ export function RunsPage({ pipelineId, status }: { pipelineId?: string; status?:
         <Typography variant="h5" component="h1" sx={{ flexGrow: 1, fontWeight: 600 }}>
           Runs
         </Typography>
+        <ToggleButtonGroup size="small" exclusive value={view} onChange={(_, v) => v && setView(v)} aria-label="Runs view">
+          <ToggleButton value="list">List</ToggleButton>
+          <ToggleButton value="gantt">Gantt</ToggleButton>
+        </ToggleButtonGroup>
         <TextField select label="Pipeline" value={pipelineId ?? ''} onChange={(e) => setFilter({ pipelineId: e.target.value, status })} sx={{ width: 240 }}>
           <MenuItem value="">All pipelines</MenuItem>
           {(pipelines.data?.items ?? []).map((p) => (
@@ -66,7 +92,18 @@ export function RunsPage({ pipelineId, status }: { pipelineId?: string; status?:
           ))}
         </TextField>
       </Box>
-      <ProblemAlert error={runs.error} />
+      <ProblemAlert error={view === 'list' ? runs.error : recent.error} />
+      {view === 'gantt' && (
+        <Paper variant="outlined">
+          <RunsGantt runs={recent.data?.items ?? []} names={names} now={now} />
+          {(recent.data?.total ?? 0) > kGanttRuns && (
+            <Typography variant="caption" sx={{ px: 1.5, pb: 1, display: 'block', color: 'text.secondary' }}>
+              The {kGanttRuns} most recent of {recent.data?.total} runs.
+            </Typography>
+          )}
+        </Paper>
+      )}
+      {view === 'list' && (
       <Paper variant="outlined">
         <Table size="small" aria-label="Runs">
           <TableHead>
@@ -121,6 +158,7 @@ export function RunsPage({ pipelineId, status }: { pipelineId?: string; status?:
           }}
         />
       </Paper>
+      )}
     </Box>
   );
 }
