@@ -216,7 +216,7 @@ class CallBinderImpl final : public CallBinder {
 };
 
 Result<NodePtr> Binder::Fold(NodePtr node) {
-  if (node->literal() != nullptr || node->column_index() >= 0) return node;
+  if (node->literal() != nullptr || node->column_index() >= 0 || node->IsVolatile()) return node;
   for (const auto& c : node->children()) {
     if (c->literal() == nullptr) return node;
   }

@@ -39,6 +39,8 @@ class ExprNode {
   virtual int column_index() const { return -1; }
   // True when evaluating this node alone can raise a runtime error (CAST, overflow).
   virtual bool MayFail() const { return false; }
+  // True when each evaluation gives new values (uuid()): never folded into a constant.
+  virtual bool IsVolatile() const { return false; }
 
   // Text of a child as an operand: parenthesised unless atomic.
   static std::string Nested(const ExprNode& n) { return n.IsAtomic() ? n.ToString() : "(" + n.ToString() + ")"; }

@@ -12,6 +12,10 @@ const FunctionRegistry& FunctionRegistry::Builtin() {
     RegisterConditionalFunctions(*r);
     RegisterRegexFunctions(*r);
     RegisterTemporalFunctions(*r);
+    RegisterStringPartFunctions(*r);
+    RegisterDateFormatFunctions(*r);
+    RegisterJsonFunctions(*r);
+    RegisterDigestFunctions(*r);
     return r;
   }();
   return *registry;

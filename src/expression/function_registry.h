@@ -43,12 +43,23 @@ class CallBinder {
 
 using FunctionBinder = std::function<Result<NodePtr>(CallBinder&)>;
 
+// One documented example: an expression and what it evaluates to (rendered as Value::ToString,
+// "NULL" for null). The docs test evaluates every example, so the docs cannot drift from the code.
+struct FunctionExample {
+  std::string expression;
+  std::string result;
+};
+
 struct FunctionInfo {
   std::string name;
   int min_args = 0;
   int max_args = 0;  // -1: variadic
   std::string signature;  // for messages: "substr(string, start[, length])"
   FunctionBinder bind;
+  // Documentation, rendered into docs/functions.md by the docs test (starts with a verb).
+  std::string summary = "";
+  std::vector<FunctionExample> examples = {};
+  std::string category = "";  // section in docs/functions.md
 };
 
 class FunctionRegistry {
@@ -59,6 +70,7 @@ class FunctionRegistry {
   void Add(FunctionInfo info);
   const FunctionInfo* Find(const std::string& lower_name) const;
   std::vector<std::string> Names() const;
+  const std::map<std::string, FunctionInfo>& functions() const { return functions_; }
 
  private:
   std::map<std::string, FunctionInfo> functions_;
@@ -81,13 +93,17 @@ class FunctionNode final : public ExprNode {
   std::string ToString() const override;
   bool IsAtomic() const override { return true; }
   bool MayFail() const override { return may_fail_; }
+  bool IsVolatile() const override { return is_volatile_; }
   const std::string& name() const { return name_; }
+  // Marks the call as giving new values on every evaluation (see ExprNode::IsVolatile).
+  void set_volatile() { is_volatile_ = true; }
 
  private:
   std::string name_;
   KernelFn kernel_;
   bool strict_;
   bool may_fail_;
+  bool is_volatile_ = false;
 };
 
 // Registration, one call per family (string_functions.cc, math_functions.cc, …).
@@ -96,6 +112,10 @@ void RegisterMathFunctions(FunctionRegistry& registry);
 void RegisterConditionalFunctions(FunctionRegistry& registry);
 void RegisterRegexFunctions(FunctionRegistry& registry);
 void RegisterTemporalFunctions(FunctionRegistry& registry);
+void RegisterStringPartFunctions(FunctionRegistry& registry);
+void RegisterDateFormatFunctions(FunctionRegistry& registry);
+void RegisterJsonFunctions(FunctionRegistry& registry);
+void RegisterDigestFunctions(FunctionRegistry& registry);
 
 // Validity of a strict function's result: AND of every column argument's validity.
 BufferPtr StrictValidity(const std::vector<Datum>& args, int64_t n);

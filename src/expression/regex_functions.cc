@@ -1,5 +1,7 @@
 // regexp_matches(s, pattern), regexp_replace(s, pattern, replacement) — every match, with \1…\9
 // group references — and regexp_extract(s, pattern[, group]) — NULL when nothing matches.
+// regexp_split(s, pattern, index) returns one field of s split on every match (1-based; negative
+// counts from the end; '' when there is no such field), like split_part with a pattern.
 // Patterns use RE2 syntax, must be constants, and are compiled once when the expression binds.
 #include <re2/re2.h>
 
@@ -108,12 +110,60 @@ Result<NodePtr> BindExtract(CallBinder& b) {
   return NodePtr(std::make_unique<FunctionNode>(b.name(), DataType::String(), std::move(b.args()), kernel, true, false, b.offset()));
 }
 
+Result<NodePtr> BindSplit(CallBinder& b) {
+  LD_RETURN_IF_ERROR(b.Coerce(0, DataType::String()));
+  LD_RETURN_IF_ERROR(b.Coerce(1, DataType::String()));
+  LD_RETURN_IF_ERROR(b.Coerce(2, DataType::Int64()));
+  LD_ASSIGN_OR_RETURN(auto re, CompilePattern(b, 1));
+  KernelFn kernel = [re](const FunctionNode& self, std::vector<Datum>& args, int64_t n, const EvalContext& ctx) -> Result<Datum> {
+    StringReader s(args[0]);
+    FixedReader<int64_t> index = MakeFixedReader<int64_t>(args[2]);
+    BufferPtr validity = StrictValidity(args, n);
+    StringWriter w(n, n * 8);
+    std::vector<std::string_view> fields;
+    re2::StringPiece match;
+    for (int64_t i = 0; i < n; ++i) {
+      if (validity != nullptr && !GetBit(validity->data(), i)) {
+        w.AppendEmpty();
+        continue;
+      }
+      int64_t k = index[i];
+      if (k == 0) return ctx.RowError(i, "argument 3 of regexp_split (the field index) must not be 0");
+      std::string_view v = s[i];
+      fields.clear();
+      size_t start = 0, from = 0;
+      while (from <= v.size() && re->Match(Piece(v), from, v.size(), RE2::UNANCHORED, &match, 1)) {
+        size_t at = static_cast<size_t>(match.data() - v.data());
+        if (match.empty()) {  // an empty match splits nothing; step past it
+          if (at >= v.size()) break;
+          from = at + 1;
+          continue;
+        }
+        fields.push_back(v.substr(start, at - start));
+        start = from = at + match.size();
+      }
+      fields.push_back(v.substr(start));
+      int64_t count = static_cast<int64_t>(fields.size());
+      int64_t pos = k > 0 ? k - 1 : count + k;
+      w.Append(pos >= 0 && pos < count ? fields[static_cast<size_t>(pos)] : std::string_view());
+    }
+    return Datum::Array(w.Finish(self.type(), std::move(validity)));
+  };
+  return NodePtr(std::make_unique<FunctionNode>(b.name(), DataType::String(), std::move(b.args()), kernel, true, true, b.offset()));
+}
+
 }  // namespace
 
 void RegisterRegexFunctions(FunctionRegistry& r) {
   r.Add({"regexp_matches", 2, 2, "regexp_matches(string, pattern)", BindMatches});
   r.Add({"regexp_replace", 3, 3, "regexp_replace(string, pattern, replacement)", BindReplace});
   r.Add({"regexp_extract", 2, 3, "regexp_extract(string, pattern[, group])", BindExtract});
+  r.Add({"regexp_split", 3, 3, "regexp_split(string, pattern, index)", BindSplit,
+         "Splits the string on every match of the RE2 pattern (a constant) and returns field `index` "
+         "(1-based; negative counts from the end); an empty string when there is no such field.",
+         {{"regexp_split('a1b22c', '[0-9]+', 2)", "b"}, {"regexp_split('one  two three', '\\s+', -1)", "three"},
+          {"regexp_split('abc', ',', 2)", ""}},
+         "Strings"});
 }
 
 }  // namespace logidata::expr

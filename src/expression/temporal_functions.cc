@@ -254,9 +254,26 @@ void RegisterTemporalFunctions(FunctionRegistry& r) {
   r.Add({"second", 1, 1, "second(timestamp)", BindExtract<Part::kSecond>});
   r.Add({"day_of_week", 1, 1, "day_of_week(date)", BindExtract<Part::kDayOfWeek>});
   r.Add({"day_of_year", 1, 1, "day_of_year(date)", BindExtract<Part::kDayOfYear>});
-  r.Add({"date_trunc", 2, 2, "date_trunc(unit, date)", BindTrunc});
-  r.Add({"date_diff", 3, 3, "date_diff(unit, start, end)", BindDiff});
-  r.Add({"date_add", 3, 3, "date_add(unit, amount, date)", BindAdd});
+  const char* kCategory = "Dates and times";
+  r.Add({"date_trunc", 2, 2, "date_trunc(unit, date)", BindTrunc,
+         "Rounds a date or timestamp down to the start of its unit (weeks start on Monday).",
+         {{"date_trunc('month', DATE '2024-02-29')", "2024-02-01"}, {"date_trunc('week', DATE '2024-01-17')", "2024-01-15"}},
+         kCategory});
+  r.Add({"date_diff", 3, 3, "date_diff(unit, start, end)", BindDiff,
+         "Counts the unit boundaries crossed from `start` to `end` (negative when end is earlier). "
+         "`date - date` is date_diff('day', …).",
+         {{"date_diff('day', DATE '2024-01-15', DATE '2024-03-01')", "46"},
+          {"date_diff('month', DATE '2024-01-31', DATE '2024-02-01')", "1"},
+          {"DATE '2024-03-01' - DATE '2024-01-15'", "46"}},
+         kCategory});
+  r.Add({"date_add", 3, 3, "date_add(unit, amount, date)", BindAdd,
+         "Adds `amount` units (year, quarter, month, week, day, hour, minute, second, millisecond, microsecond; "
+         "negative to subtract) to a date or timestamp. Months clamp to the target month's last day; a date "
+         "plus a sub-day unit becomes a timestamp. `date + n` and `date - n` add or subtract days.",
+         {{"date_add('month', 1, DATE '2024-01-31')", "2024-02-29"},
+          {"date_add('hour', -3, TIMESTAMP '2024-01-15 01:00:00')", "2024-01-14 22:00:00"},
+          {"DATE '2024-01-15' + 30", "2024-02-14"}},
+         kCategory});
   r.Add({"now", 0, 0, "now()", [](CallBinder& b) -> Result<NodePtr> {
            int64_t now = b.now_micros();
            KernelFn k = [now](const FunctionNode&, std::vector<Datum>&, int64_t, const EvalContext&) -> Result<Datum> {
