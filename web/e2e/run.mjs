@@ -16,6 +16,7 @@ import './editor.spec.mjs';
 import './demo.spec.mjs';
 import './viewer.spec.mjs';
 import './notify.spec.mjs';
+import './orchestration.spec.mjs';
 import './scale.spec.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -325,7 +325,7 @@ export function RunPage({ runId }: { runId: string }) {
           </Table>
         </Paper>
       </Box>
-      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '2fr 3fr' }, gap: 2 }}>
+      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, gap: 2 }}>
         <Paper variant="outlined" sx={{ p: 1.5, overflow: 'auto' }}>
           <Typography variant="subtitle2" component="h2">
             Attempts

@@ -49,16 +49,18 @@ export function AttemptsTable({ run, now }: { run: Run; now: number }) {
           const end = a.finished_at ? new Date(a.finished_at).getTime() : a.status === 'running' ? now : start;
           return (
             <TableRow key={a.attempt} data-testid={`attempt-${a.attempt}`}>
-              <TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>
                 {a.attempt} of {max}
               </TableCell>
-              <TableCell sx={{ fontFamily: 'monospace', fontSize: 12 }}>{a.worker ?? '–'}</TableCell>
+              <TableCell sx={{ fontFamily: 'monospace', fontSize: 12, whiteSpace: 'nowrap' }}>{a.worker ?? '–'}</TableCell>
               <TableCell>
                 <StatusChip status={a.status} />
               </TableCell>
-              <TableCell>{formatTime(a.started_at)}</TableCell>
+              <TableCell title={formatTime(a.started_at)} sx={{ whiteSpace: 'nowrap' }}>
+                {Number.isNaN(start) ? '–' : new Date(start).toLocaleTimeString()}
+              </TableCell>
               <TableCell align="right">{Number.isNaN(start) ? '–' : formatDuration((end - start) / 1000)}</TableCell>
-              <TableCell sx={{ color: 'error.main', whiteSpace: 'pre-wrap', fontFamily: 'monospace', fontSize: 12, maxWidth: 420 }}>{a.error ?? ''}</TableCell>
+              <TableCell sx={{ color: 'error.main', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', fontFamily: 'monospace', fontSize: 12, minWidth: 160 }}>{a.error ?? ''}</TableCell>
             </TableRow>
           );
         })}

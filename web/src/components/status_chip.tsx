@@ -7,7 +7,7 @@ export function StatusChip({ status }: { status?: string | null }) {
   return (
     <Chip
       size="small"
-      label={status}
+      label={status.replace('_', ' ')}
       data-status={status}
       sx={{ bgcolor: color, color: '#fff', fontWeight: 600, textTransform: 'capitalize' }}
     />
