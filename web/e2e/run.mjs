@@ -17,6 +17,7 @@ import './demo.spec.mjs';
 import './viewer.spec.mjs';
 import './notify.spec.mjs';
 import './orchestration.spec.mjs';
+import './window.spec.mjs';
 import './scale.spec.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));

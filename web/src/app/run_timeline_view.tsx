@@ -131,7 +131,7 @@ export function RunTimelineView({ timeline }: { timeline: RunTimeline }) {
   return (
     <Box role="figure" aria-label="Run timeline" data-testid="run-timeline" sx={{ display: 'flex', flexDirection: 'column', gap: 0.25 }}>
       {timeline.attempts.map((a) => (
-        <Row key={a.key} label={`${a.label} · ${a.status}`}>
+        <Row key={a.key} label={`${a.label} · ${a.status.replace('_', ' ')}`}>
           <Bar bar={a} />
         </Row>
       ))}
