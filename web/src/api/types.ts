@@ -17,6 +17,10 @@ export type RunStatus =
   | 'skipped' // refused by the pipeline's concurrency policy "skip"
   | 'interrupted';
 
+// Statuses a run never leaves (src/metadata/run_store.cc IsFinalRunStatus); queued, running and
+// retrying runs are still live and are followed.
+export const kFinalRunStatuses: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled', 'timed_out', 'skipped', 'interrupted']);
+
 export interface RunSummary {
   id: string;
   status: RunStatus;

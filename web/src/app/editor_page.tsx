@@ -23,7 +23,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Modules, Pipelines, Runs } from '../api/endpoints';
 import { subscribe } from '../api/run_socket';
-import type { Run } from '../api/types';
+import { kFinalRunStatuses, type Run } from '../api/types';
 import { useCanEdit } from '../store/auth_store';
 import { isDirty, useDocStructure, useEditorStore } from '../store/editor_store';
 import { autoLayout } from '../model/layout';
@@ -52,7 +52,7 @@ import { RunParametersDialog, ScheduleDialog, ShortcutsDialog, VersionsDialog } 
 import { describeRunPolicy, RunSettingsDialog } from './run_settings_dialog';
 import { navigate, setNavigationGuard } from './router';
 
-const kTerminal = new Set(['succeeded', 'failed', 'cancelled', 'interrupted']);
+const kTerminal = kFinalRunStatuses;
 const kNoModules: ModuleDescriptor[] = [];
 
 function isTyping(e: KeyboardEvent): boolean {

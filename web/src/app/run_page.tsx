@@ -22,7 +22,7 @@ import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Modules, Pipelines, Runs } from '../api/endpoints';
 import { subscribe } from '../api/run_socket';
-import type { LogEntry, NodeMetrics, Run } from '../api/types';
+import { kFinalRunStatuses, type LogEntry, type NodeMetrics, type Run } from '../api/types';
 import { useCanEdit } from '../store/auth_store';
 import { indexModules, type ModuleDescriptor } from '../model/modules';
 import { parsePipelineDocument, type PipelineDocument } from '../model/pipeline_document';
@@ -38,7 +38,7 @@ import { navigate } from './router';
 import { layoutRunTimeline, retryNotice } from './run_timeline';
 import { AttemptsTable, RunTimelineView } from './run_timeline_view';
 
-const kTerminal = new Set(['succeeded', 'failed', 'cancelled', 'interrupted', 'timed_out', 'skipped']);
+const kTerminal = kFinalRunStatuses;
 const kNoModules: ModuleDescriptor[] = [];
 const kNoErrors = new Map<string, string[]>();
 
