@@ -92,12 +92,11 @@ function Bar({ bar, hatched }: { bar: TimelineBar; hatched?: boolean }) {
       <Box
         data-testid={`timeline-${bar.key}`}
         data-status={bar.status}
+        style={{ left: `${bar.left}%`, width: `${bar.width}%` }}
         sx={{
           position: 'absolute',
           top: 3,
           bottom: 3,
-          left: `${bar.left}%`,
-          width: `${bar.width}%`,
           borderRadius: 0.5,
           bgcolor: hatched ? 'transparent' : color,
           border: hatched ? `1px dashed ${color}` : undefined,

@@ -48,12 +48,11 @@ function RunBar({ bar }: { bar: GanttBar }) {
         data-run-id={r.id}
         data-status={r.status}
         onClick={() => navigate({ name: 'run', id: r.id })}
+        // Per-bar geometry inline: sx would generate one CSS class per bar.
+        style={{ top: bar.lane * kLaneHeight + 3, left: `${bar.left}%`, width: `${bar.width}%` }}
         sx={{
           position: 'absolute',
-          top: bar.lane * kLaneHeight + 3,
           height: kLaneHeight - 4,
-          left: `${bar.left}%`,
-          width: `${bar.width}%`,
           minWidth: 4,
           p: 0,
           border: 0,
