@@ -7,6 +7,7 @@
 #include "connectors/postgres/pg_extract.h"
 #include "connectors/postgres/pg_load.h"
 #include "connectors/s3/s3_modules.h"
+#include "connectors/sql_task.h"
 #include "connectors/sqlite/sqlite_extract.h"
 #include "connectors/sqlite/sqlite_load.h"
 
@@ -23,6 +24,7 @@ Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(RestLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(S3ExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(S3LoadModule()));
+  LD_RETURN_IF_ERROR(registry.Register(SqlTaskModule()));
   return Status::OK();
 }
 

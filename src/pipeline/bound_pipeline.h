@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "module/module_registry.h"
@@ -35,6 +36,10 @@ struct BoundNode {
 struct BoundPipeline {
   std::vector<BoundNode> nodes;   // same order as spec.nodes
   std::vector<BoundEdge> edges;
+  // "After" edges (source node, target node): ordering only, no data. From a loader into a task
+  // node (a load-kind module without inputs, such as load.sql), whose Commit then runs after the
+  // loader published.
+  std::vector<std::pair<int, int>> order_edges;
   std::vector<int> topo_order;    // node indices, sources first
   ParameterMap params;            // spec defaults overridden by the caller's
 };

@@ -209,6 +209,10 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     }
     // Source port.
     int sport = -1;
+    if (s.module->outputs.empty() && t.module->kind == ModuleKind::kLoad && t.module->inputs.empty()) {
+      bound.order_edges.emplace_back(src->second, dst->second);  // task after loader (see order_edges)
+      continue;
+    }
     if (s.module->outputs.empty()) {
       issues.push_back(Issue(path, edge.source, "'" + edge.source + "' is a loader (" + s.module->key() +
                                                     ") and has no outputs"));
@@ -320,7 +324,9 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
 
   // Topological order (Kahn); whatever remains is on a cycle.
   std::vector<int> indegree(n, 0);
-  for (const auto& edge : bound.edges) ++indegree[static_cast<size_t>(edge.target_node)];
+  std::vector<std::pair<int, int>> deps = bound.order_edges;
+  for (const auto& edge : bound.edges) deps.emplace_back(edge.source_node, edge.target_node);
+  for (const auto& [from, to] : deps) ++indegree[static_cast<size_t>(to)];
   std::vector<int> ready;
   for (size_t i = 0; i < n; ++i) {
     if (indegree[i] == 0) ready.push_back(static_cast<int>(i));
@@ -331,8 +337,8 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     ready.pop_back();
     bound.topo_order.push_back(v);
     std::vector<int> next;
-    for (const auto& edge : bound.edges) {
-      if (edge.source_node == v && --indegree[static_cast<size_t>(edge.target_node)] == 0) next.push_back(edge.target_node);
+    for (const auto& [from, to] : deps) {
+      if (from == v && --indegree[static_cast<size_t>(to)] == 0) next.push_back(to);
     }
     std::sort(next.rbegin(), next.rend());
     ready.insert(ready.end(), next.begin(), next.end());
