@@ -61,6 +61,7 @@ nlohmann::json ModuleDescriptor::ToJson() const {
       {"inputs", ports(inputs)},
       {"outputs", ports(outputs)},
       {"config_schema", config_schema},
+      {"connection_types", connection_types},
   };
 }
 

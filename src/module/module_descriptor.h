@@ -71,6 +71,10 @@ struct ModuleDescriptor {
   std::vector<PortSpec> inputs;
   std::vector<PortSpec> outputs;
   nlohmann::json config_schema = nlohmann::json::object();  // JSON Schema (draft 2020-12 subset)
+  // Every connection type its config may name, as LookupConnection accepts them ({"postgres",
+  // "postgresql"}); empty for modules without connections. The server accepts only connection
+  // types some module declares (see module/connection_types.h).
+  std::vector<std::string> connection_types;
   OperatorFactory factory;
 
   // "extract.csv"
