@@ -1,6 +1,6 @@
 // Orchestration in the browser: run settings edited in the editor's dialog are saved into the
 // document (checked through the API and after a reload); a run that times out on each of its two
-// attempts shows both attempts and the timeline on the run page; the runs Gantt shows its bar,
+// attempts shows the retry wait live, then both attempts and the timeline on the run page; the runs Gantt shows its bar,
 // which opens the run.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,8 +52,8 @@ test('orchestration: run settings in the editor, attempts and timeline of a time
   await dialog.getByText('must be between 1 and 100').waitFor();
   assert(await dialog.getByRole('button', { name: 'Apply' }).isDisabled(), 'Apply is disabled while a field is invalid');
   await attempts.fill('2');
-  await dialog.getByLabel('First wait (s)').fill('1');
-  await dialog.getByLabel('Longest wait (s)').fill('2');
+  await dialog.getByLabel('First wait (s)').fill('10');
+  await dialog.getByLabel('Longest wait (s)').fill('20');
   await dialog.getByLabel('Timeout (s)').fill('0.2');
   await dialog.getByLabel('Runs at once').fill('1');
   await dialog.getByLabel('When the limit is reached').click();
@@ -70,7 +70,7 @@ test('orchestration: run settings in the editor, attempts and timeline of a time
   const stored = await ctx.api.call('GET', `/api/v1/pipelines/${created.id}`);
   assertEqual(
     { retry: stored.retry, timeout_seconds: stored.timeout_seconds, concurrency: stored.concurrency, priority: stored.priority },
-    { retry: { backoff_seconds: 1, max_attempts: 2, max_backoff_seconds: 2 }, timeout_seconds: 0.2, concurrency: { limit: 1, policy: 'skip' }, priority: 5 },
+    { retry: { backoff_seconds: 10, max_attempts: 2, max_backoff_seconds: 20 }, timeout_seconds: 0.2, concurrency: { limit: 1, policy: 'skip' }, priority: 5 },
     'run policy stored by the server',
   );
 
@@ -90,6 +90,18 @@ test('orchestration: run settings in the editor, attempts and timeline of a time
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await page.getByTestId('editor-run-status').getByRole('button', { name: 'Open run' }).click();
   await page.getByTestId('run-status').waitFor();
+  // Between the attempts (a 5–10 s wait: half the backoff fixed, half jitter) the page shows the
+  // retrying status live with the time of the next attempt, and the wait on the timeline. Read
+  // in one go: the wait may end at any moment.
+  await page.getByTestId('retry-notice').waitFor({ timeout: 20_000 });
+  const snap = await page.evaluate(() => ({
+    status: document.querySelector('[data-testid="run-status"] [data-status]')?.getAttribute('data-status'),
+    notice: document.querySelector('[data-testid="retry-notice"]')?.textContent ?? '',
+    waitingBar: !!document.querySelector('[data-testid="timeline-waiting"]'),
+  }));
+  assert(snap.status === 'retrying' && snap.waitingBar, `retrying state: ${JSON.stringify(snap)}`);
+  assert(/^Attempt 1 of 2 failed; next attempt at .+ \((in \d+ s|due now)\)\./.test(snap.notice), `retry notice: ${snap.notice}`);
+  await shot(page, ctx.shotDir, 'run-retrying.png');
   await page.locator('[data-testid="run-status"] [data-status="timed_out"]').waitFor({ timeout: 30_000 });
   ctx.metrics.orchestrationRunSeconds = Math.round(performance.now() - t0) / 1000;
   const runId = decodeURIComponent(page.url().split('#/runs/')[1]);

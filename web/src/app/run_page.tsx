@@ -240,7 +240,7 @@ export function RunPage({ runId }: { runId: string }) {
         </Typography>
         {r.max_attempts !== undefined && (
           <Typography variant="body2" data-testid="run-attempt" sx={{ color: 'text.secondary' }}>
-            · attempt {r.attempt ?? 1} of {r.max_attempts}
+            · {r.status === 'retrying' ? 'next attempt' : 'attempt'} {r.attempt ?? 1} of {r.max_attempts}
             {r.priority ? ` · priority ${r.priority}` : ''}
             {r.worker ? ` · worker ${r.worker}` : ''}
           </Typography>

@@ -148,7 +148,7 @@ export function RunTimelineView({ timeline }: { timeline: RunTimeline }) {
         <Box sx={{ width: kLabelWidth, flexShrink: 0 }} />
         <Box sx={{ position: 'relative', flex: 1, borderTop: 1, borderColor: 'divider' }}>
           {timeline.ticks.map((t) => (
-            <Box key={t.left} sx={{ position: 'absolute', left: `${t.left}%`, transform: t.left > 95 ? 'translateX(-100%)' : undefined, fontSize: 11, color: 'text.secondary' }}>
+            <Box key={t.left} sx={{ position: 'absolute', left: `${t.left}%`, transform: t.left > 95 ? 'translateX(-100%)' : undefined, fontSize: 11, color: 'text.secondary', whiteSpace: 'nowrap' }}>
               {t.offsetSeconds ? `+${formatDuration(t.offsetSeconds)}` : '0'}
             </Box>
           ))}
