@@ -126,6 +126,8 @@ test('orchestration: run settings in the editor, attempts and timeline of a time
 
   // The runs Gantt: the run's bar, its tooltip, and a click back to the run.
   await page.goto(`${ctx.base}/#/runs`);
+  const listed = page.locator('[data-testid="run-row"]', { hasText: runId.slice(0, 12) });
+  assertEqual(await listed.getByTestId('run-row-attempt').innerText(), 'attempt 2 of 2', 'attempts in the runs list');
   await page.getByRole('button', { name: 'Gantt' }).click();
   const bar = page.locator(`[data-testid="gantt-bar"][data-run-id="${runId}"]`);
   await bar.waitFor();

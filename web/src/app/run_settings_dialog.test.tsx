@@ -49,7 +49,8 @@ describe('policyFromForm', () => {
   });
 });
 
-describe('RunSettingsDialog', () => {
+// Rendering MUI in jsdom takes seconds on a loaded machine; the default 5 s is too tight.
+describe('RunSettingsDialog', { timeout: 30_000 }, () => {
   it('shows the message at the field, refuses to apply, then applies the typed policy', () => {
     const onApply = vi.fn();
     render(<RunSettingsDialog open policy={{ retry: { max_attempts: 2 } }} readOnly={false} onClose={() => undefined} onApply={onApply} />);

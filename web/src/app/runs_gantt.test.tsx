@@ -12,7 +12,8 @@ const iso = (s: number) => new Date(t0 + s * 1000).toISOString();
 
 afterEach(() => cleanup());
 
-describe('RunsGantt', () => {
+// Rendering MUI in jsdom takes seconds on a loaded machine; the default 5 s is too tight.
+describe('RunsGantt', { timeout: 30_000 }, () => {
   it('draws one row per pipeline and opens a run on click', () => {
     const runs: Run[] = [
       { id: 'run-a1', pipeline_id: 'a', status: 'succeeded', created_at: iso(0), started_at: iso(0), finished_at: iso(10) },
@@ -40,7 +41,7 @@ describe('RunsGantt', () => {
   });
 });
 
-describe('run page attempts', () => {
+describe('run page attempts', { timeout: 30_000 }, () => {
   const run: Run = {
     id: 'r',
     pipeline_id: 'p',

@@ -128,6 +128,11 @@ export function RunsPage({ pipelineId, status }: { pipelineId?: string; status?:
                 <TableCell>{r.pipeline_name ?? names.get(r.pipeline_id) ?? r.pipeline_id}</TableCell>
                 <TableCell>
                   <StatusChip status={r.status} />
+                  {(r.max_attempts ?? 1) > 1 && (
+                    <div style={{ fontSize: 11, color: '#666' }} data-testid="run-row-attempt">
+                      {r.status === 'retrying' ? 'next attempt' : 'attempt'} {r.attempt ?? 1} of {r.max_attempts}
+                    </div>
+                  )}
                 </TableCell>
                 <TableCell>{r.trigger ?? '–'}</TableCell>
                 <TableCell>{formatTime(r.started_at ?? r.created_at)}</TableCell>
