@@ -63,6 +63,7 @@ bool NotificationSetting::Wants(const std::string& event) const {
 
 std::string EventOfRunStatus(const std::string& status) {
   if (status == "succeeded" || status == "failed" || status == "interrupted") return "run." + status;
+  if (status == "timed_out") return "run.failed";  // a run over its time limit failed
   return "";
 }
 

@@ -24,13 +24,16 @@ struct NotificationSetting {
   std::vector<std::string> to;       // email recipients
   std::string url;                   // webhook / Slack URL (plaintext in memory only)
   std::string secret;                // webhook signing secret; empty: unsigned
-  std::vector<std::string> events;   // run.succeeded | run.failed | run.interrupted
+  // run.succeeded | run.failed (timed_out included) | run.interrupted (the run's executor was lost:
+  // the run was re-queued as a new attempt, or failed when it had none left)
+  std::vector<std::string> events;
   bool enabled = true;
 
   bool Wants(const std::string& event) const;
 };
 
-// "run.succeeded" for a final run status, "" for statuses nobody subscribes to (cancelled).
+// "run.succeeded" for a final run status ("run.failed" for timed_out), "" for statuses nobody
+// subscribes to (cancelled, skipped).
 std::string EventOfRunStatus(const std::string& status);
 
 // JSON Schema of the API body; `create` makes name, channel and events required.

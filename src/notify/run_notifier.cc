@@ -47,7 +47,7 @@ RunNotifierOptions RunNotifier::OptionsFromEnvironment() {
   return o;
 }
 
-void RunNotifier::RunEnded(const std::string& org_id, const std::string& run_id) {
+void RunNotifier::RunEnded(const std::string& org_id, const std::string& run_id, const std::string& event) {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;
@@ -55,7 +55,7 @@ void RunNotifier::RunEnded(const std::string& org_id, const std::string& run_id)
       spdlog::warn("notifications of run {} dropped: {} runs already wait for delivery", run_id, queue_.size());
       return;
     }
-    queue_.push_back({org_id, run_id});
+    queue_.push_back({org_id, run_id, event});
   }
   cv_.notify_one();
 }
@@ -109,7 +109,7 @@ void RunNotifier::Deliver(const Job& job) {
   }
   const DbRow& row = r->rows[0];
   std::string status = row.Str("status");
-  std::string event = EventOfRunStatus(status);
+  std::string event = job.event.empty() ? EventOfRunStatus(status) : job.event;
   if (event.empty()) return;
   auto settings = MatchingNotificationSettings(*db_, *box_, job.org_id, row.Str("pipeline_id"), event);
   if (!settings.ok()) {

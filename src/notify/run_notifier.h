@@ -41,8 +41,9 @@ class RunNotifier {
   // Options from the environment: SMTP settings and LOGIDATA_PUBLIC_URL.
   static RunNotifierOptions OptionsFromEnvironment();
 
-  // Queues the notifications of a run that just ended. Returns at once.
-  void RunEnded(const std::string& org_id, const std::string& run_id);
+  // Queues the notifications of a run that just ended (the event follows from its stored status)
+  // or, with `event`, of that event ("run.interrupted": its executor was lost). Returns at once.
+  void RunEnded(const std::string& org_id, const std::string& run_id, const std::string& event = "");
 
   // Sends a test message to one setting now, with a single attempt.
   Status SendTest(const NotificationSetting& setting) const;
@@ -50,6 +51,7 @@ class RunNotifier {
  private:
   struct Job {
     std::string org_id, run_id;
+    std::string event;  // empty: from the run's status
   };
   void Loop();
   void Deliver(const Job& job);

@@ -118,6 +118,7 @@ Status RunExecutor::Start() {
   if (!recovered.ok()) return recovered.status();
   if (!recovered->empty()) spdlog::warn("recovered {} run(s) left running by a stopped executor", recovered->size());
   for (const RecoveredRun& r : *recovered) {
+    if (options_.on_lost) options_.on_lost(r.org_id, r.run_id);
     if (IsFinalRunStatus(r.status) && options_.on_finished) options_.on_finished(r.org_id, r.run_id);
   }
   for (int i = 0; i < std::max(1, options_.slots); ++i) threads_.emplace_back([this] { SlotLoop(); });
@@ -197,6 +198,7 @@ void RunExecutor::Sweep(bool all_running) {
   for (const RecoveredRun& r : *recovered) {
     spdlog::warn("run {}: its executor's lease expired; now {}", r.run_id, r.status);
     if (r.status == "retrying") Wake();
+    if (options_.on_lost) options_.on_lost(r.org_id, r.run_id);
     if (IsFinalRunStatus(r.status) && options_.on_finished) options_.on_finished(r.org_id, r.run_id);
   }
 }

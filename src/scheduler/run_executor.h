@@ -53,6 +53,10 @@ struct RunExecutorOptions {
   std::string listen_url;        // PostgreSQL URL to LISTEN on for queued runs; empty = poll only
   // Called (on an executor thread) once a run's final status is stored; must return quickly.
   std::function<void(const std::string& org_id, const std::string& run_id)> on_finished;
+  // Called once per run whose executor was lost (its lease expired, or the single process
+  // restarted), after the sweep re-queued it as a new attempt or failed it. Only the process whose
+  // sweep took the run calls it, so the "run.interrupted" notification goes out once.
+  std::function<void(const std::string& org_id, const std::string& run_id)> on_lost;
 };
 
 class RunExecutor {

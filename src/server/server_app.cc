@@ -185,6 +185,9 @@ Status RunServer(const ServerConfig& config) {
   exec_options.on_finished = [n = notifier.get()](const std::string& org_id, const std::string& run_id) {
     n->RunEnded(org_id, run_id);
   };
+  exec_options.on_lost = [n = notifier.get()](const std::string& org_id, const std::string& run_id) {
+    n->RunEnded(org_id, run_id, "run.interrupted");
+  };
   // With PostgreSQL, workers and other servers execute runs too: poll them for live updates.
   std::unique_ptr<RemoteRunWatcher> watcher;
   if (postgres) {
@@ -317,6 +320,9 @@ Status RunWorker(const WorkerConfig& config) {
   RunNotifier notifier(store.db.get(), &secrets, notifier_options);
   options.on_finished = [&notifier](const std::string& org_id, const std::string& run_id) {
     notifier.RunEnded(org_id, run_id);
+  };
+  options.on_lost = [&notifier](const std::string& org_id, const std::string& run_id) {
+    notifier.RunEnded(org_id, run_id, "run.interrupted");
   };
   // Block the stop signals before threads start so only sigwait below sees them.
   sigset_t set;
