@@ -6,6 +6,7 @@
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "module/builtin_modules.h"
+#include "pipeline/bound_pipeline.h"
 #include "pipeline/validator.h"
 
 namespace logidata::cli {
@@ -16,7 +17,31 @@ struct ValidateArgs {
   CommonOptions common;
   bool json = false;
   bool offline = false;
+  bool explain = false;
 };
+
+// The query each database extractor will run after pushdown (src/pipeline/pushdown.h).
+nlohmann::json ExplainPushdown(const LoadedPipeline& loaded, bool offline) {
+  BindOptions bind;
+  bind.params = &loaded.params;
+  bind.connections = loaded.connections.get();
+  bind.base_dir = loaded.base_dir;
+  bind.can_touch_data = !offline;
+  std::vector<ValidationIssue> ignored;  // already reported by the validation itself
+  BoundPipeline bound = BindPipeline(loaded.spec, BuiltinModules(), bind, ignored);
+  nlohmann::json out = nlohmann::json::array();
+  for (const BoundNode& node : bound.nodes) {
+    if (node.module == nullptr || node.spec == nullptr || node.module->kind != ModuleKind::kExtract) continue;
+    const std::string& name = node.module->name;
+    if (name != "postgres" && name != "mysql" && name != "sqlite") continue;
+    std::string original = node.spec->config.value("query", std::string());
+    std::string query = node.config.is_object() ? node.config.value("query", std::string()) : std::string();
+    bool pushed = !query.empty() && query != original;
+    out.push_back({{"node", node.spec->id}, {"module", node.module->key()}, {"pushed_down", pushed},
+                   {"query", pushed ? query : (original.empty() ? "SELECT * FROM " + node.spec->config.value("table", std::string()) : original)}});
+  }
+  return out;
+}
 
 int Validate(const ValidateArgs& args) {
   auto loaded = LoadForCommand(args.common);
@@ -37,9 +62,11 @@ int Validate(const ValidateArgs& args) {
   auto issues = ValidatePipeline(loaded->spec, BuiltinModules(), options);
   bool valid = true;
   for (const auto& i : issues) valid &= i.severity != "error";
+  nlohmann::json explain = args.explain ? ExplainPushdown(*loaded, args.offline) : nlohmann::json::array();
   if (args.json) {
     nlohmann::json out = {{"valid", valid}, {"issues", nlohmann::json::array()}};
     for (const auto& i : issues) out["issues"].push_back(i.ToJson());
+    if (args.explain) out["explain"] = explain;
     std::cout << out.dump(2) << std::endl;
   } else if (issues.empty()) {
     std::cout << args.common.pipeline_path << ": valid (" << loaded->spec.nodes.size() << " nodes, "
@@ -47,6 +74,13 @@ int Validate(const ValidateArgs& args) {
   } else {
     for (const auto& i : issues) std::cout << args.common.pipeline_path << ":" << i.ToString() << std::endl;
     std::cout << issues.size() << " problem" << (issues.size() == 1 ? "" : "s") << std::endl;
+  }
+  if (args.explain && !args.json) {
+    for (const auto& e : explain) {
+      std::cout << "node '" << e["node"].get<std::string>() << "' (" << e["module"].get<std::string>() << "): "
+                << (e["pushed_down"].get<bool>() ? "pushed down: " : "no pushdown: ") << e["query"].get<std::string>()
+                << std::endl;
+    }
   }
   return valid ? kExitOk : kExitFailed;
 }
@@ -59,6 +93,8 @@ void AddValidateCommand(CLI::App& app, int* exit_code) {
   AddCommonOptions(cmd, &args->common);
   cmd->add_flag("--json", args->json, "Print the result as JSON");
   cmd->add_flag("--offline", args->offline, "Do not open input files or servers");
+  cmd->add_flag("--explain", args->explain,
+                "Print the query each database extractor runs, with the filter/select/limit pushed into it");
   cmd->callback([args, exit_code] { *exit_code = Validate(*args); });
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "pipeline/bound_pipeline.h"
+#include "pipeline/pushdown.h"
 
 namespace logidata {
 
@@ -422,6 +423,11 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     (void)SubstituteParams(node.config, bound.params, path + "/config", issues, node_id);
     if (issues.size() != before) continue;
 
+    // Optimizer: filter/select/limit right after a database extractor run inside its query.
+    // Not in previews: an extractor's preview shows its own rows, not its consumers'.
+    std::optional<std::string> pushed;
+    if (options.only_upstream_of.empty()) pushed = PushDownIntoExtractor(bound, v, node.config);
+
     BindContext ctx;
     ctx.node_id = node_id;
     ctx.config = &node.config;
@@ -453,7 +459,7 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
                                  std::to_string((*op)->output_schemas().size())));
       continue;
     }
-    node.op = std::move(op).value();
+    node.op = pushed ? LogPushdown(std::move(op).value(), *pushed) : std::move(op).value();
   }
   return bound;
 }

@@ -235,7 +235,7 @@ TEST_F(SqlTaskTest, MariaDbAndSqliteRunTheSameModel) {
   EXPECT_EQ(My("SELECT region, CAST(total AS CHAR), CAST(n AS CHAR) FROM region_totals ORDER BY region"),
             (Rows{{"east", "60", "3"}, {"label; not a split", "0", "0"}, {"north", "100", "1"}, {"west", "7", "1"}}));
   EXPECT_EQ(Lite("SELECT region, total, n FROM region_totals ORDER BY region"),
-            "[(\\'east\\', 60, 3), (\\'label; not a split\\', 0, 0), (\\'north\\', 100, 1), (\\'west\\', 7, 1)]");
+            "[('east', 60, 3), ('label; not a split', 0, 0), ('north', 100, 1), ('west', 7, 1)]");
 }
 
 TEST_F(SqlTaskTest, MissingParameterIsAValidationErrorAndNothingRuns) {
