@@ -368,7 +368,7 @@ ModuleDescriptor WindowModule() {
           {"format", "column"},
           {"description", "The argument; ranking functions take none, count without one counts rows."}}},
         {"as", {{"type", "string"}, {"title", "Output column"}, {"description", "Default: <function>_<column>."}}},
-        {"offset", {{"type", "integer"}, {"minimum", 0}, {"title", "Offset"}, {"description", "lag/lead: rows away."}, {"default", 1}}},
+        {"offset", {{"type", "integer"}, {"minimum", 0}, {"title", "Offset"}, {"description", "lag/lead only: rows away (1 when omitted)."}}},
         {"default", {{"title", "Default"}, {"description", "lag/lead: the value when the offset row is outside the partition."}}},
         {"buckets", {{"type", "integer"}, {"minimum", 1}, {"title", "Buckets"}, {"description", "ntile: number of buckets."}}},
         {"frame",

@@ -285,8 +285,10 @@ Result<WindowFunction> BindWindowFunction(const nlohmann::json& item, const std:
       LD_ASSIGN_OR_RETURN(f.default_value, DefaultValue(*d, in_type, Pointer(pointer, "default")));
     }
   } else {
-    if (item.contains("offset")) return ConfigError(Pointer(pointer, "offset"), "only lag and lead take an offset");
-    if (item.contains("default")) return ConfigError(Pointer(pointer, "default"), "only lag and lead take a default");
+    // null = left empty in a form: the same as absent.
+    auto given = [&](const char* key) { return item.contains(key) && !item[key].is_null(); };
+    if (given("offset")) return ConfigError(Pointer(pointer, "offset"), "only lag and lead take an offset");
+    if (given("default")) return ConfigError(Pointer(pointer, "default"), "only lag and lead take a default");
   }
   if (f.kind == WindowKind::kNtile) {
     auto it = item.find("buckets");
