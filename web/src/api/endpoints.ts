@@ -171,3 +171,54 @@ export const Templates = {
   update: (id: string, t: TemplateInput) => api.put<ModuleTemplate>(`/api/v1/templates/${encodeURIComponent(id)}`, t),
   remove: (id: string) => api.del(`/api/v1/templates/${encodeURIComponent(id)}`),
 };
+
+// Triggers besides the cron schedule, and backfills (docs/api.md "Triggers").
+export interface PipelineTrigger {
+  id: string;
+  pipeline_id: string;
+  kind: 'webhook' | 'on_success';
+  upstream_pipeline_id: string | null;
+  parameters: Record<string, string | number | boolean>;
+  has_hmac_secret: boolean;
+  created_by: string;
+  created_at: string;
+}
+// A webhook's creation answer carries its token (shown once) and the path to call.
+export interface CreatedTrigger extends PipelineTrigger {
+  token?: string;
+  hook_path?: string;
+}
+export interface TriggerInput {
+  kind: 'webhook' | 'on_success';
+  upstream_pipeline_id?: string;
+  hmac_secret?: string;
+  parameters?: Record<string, string | number | boolean>;
+}
+export interface BackfillInput {
+  start: string;
+  end: string;
+  parameters?: Record<string, string | number | boolean>;
+  dry_run?: boolean;
+}
+export interface BackfillResult {
+  count: number;
+  run_ids: string[];
+  first: { interval_start: string; interval_end: string } | null;
+  last: { interval_start: string; interval_end: string } | null;
+}
+
+export const Triggers = {
+  list: async (pipeline_id: string) =>
+    items(await api.get<{ items: PipelineTrigger[] }>(`/api/v1/pipelines/${encodeURIComponent(pipeline_id)}/triggers`)),
+  create: (pipeline_id: string, t: TriggerInput) =>
+    api.post<CreatedTrigger>(`/api/v1/pipelines/${encodeURIComponent(pipeline_id)}/triggers`, t),
+  remove: (pipeline_id: string, id: string) =>
+    api.del(`/api/v1/pipelines/${encodeURIComponent(pipeline_id)}/triggers/${encodeURIComponent(id)}`),
+  backfill: (pipeline_id: string, b: BackfillInput) =>
+    api.post<BackfillResult>(`/api/v1/pipelines/${encodeURIComponent(pipeline_id)}/backfill`, b),
+};
+
+export const Retention = {
+  get: () => api.get<{ retention_days: number | null }>('/api/v1/organization/retention'),
+  set: (retention_days: number | null) => api.put<{ retention_days: number | null }>('/api/v1/organization/retention', { retention_days }),
+};

@@ -1,4 +1,5 @@
-// Pipelines list: search, sort, last run at a glance, create, clone, delete, import, export.
+// Pipelines list: search, sort, last run at a glance, create, clone, delete, import, export,
+// triggers (webhook, on-success) and backfills.
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import IconButton from '@mui/material/IconButton';
@@ -16,6 +17,8 @@ import Typography from '@mui/material/Typography';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import DeleteIcon from '@mui/icons-material/Delete';
 import DownloadIcon from '@mui/icons-material/Download';
+import BoltIcon from '@mui/icons-material/Bolt';
+import HistoryIcon from '@mui/icons-material/History';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Pipelines } from '../api/endpoints';
@@ -27,6 +30,8 @@ import { ConfirmDialog } from '../components/confirm_dialog';
 import { downloadText, formatAgo, formatTime } from '../components/format';
 import { parsePipelineText, toExportJson, toServerJson, parsePipelineDocument } from '../model/pipeline_document';
 import { navigate } from './router';
+import { TriggersDialog } from './triggers_dialog';
+import { BackfillDialog } from './backfill_dialog';
 
 const kSorts = [
   { value: '-updated_at', label: 'Recently updated' },
@@ -44,6 +49,8 @@ export function PipelinesPage() {
   const [pageSize, setPageSize] = useState(25);
   const [error, setError] = useState<unknown>(null);
   const [toDelete, setToDelete] = useState<PipelineSummary | null>(null);
+  const [triggersOf, setTriggersOf] = useState<PipelineSummary | null>(null);
+  const [backfillOf, setBackfillOf] = useState<PipelineSummary | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
 
   const list = useQuery({
@@ -180,8 +187,18 @@ export function PipelinesPage() {
                       <DownloadIcon fontSize="small" />
                     </IconButton>
                   </Tooltip>
+                  <Tooltip title="Triggers…">
+                    <IconButton aria-label={`Triggers of ${p.name}`} onClick={() => setTriggersOf(p)}>
+                      <BoltIcon fontSize="small" />
+                    </IconButton>
+                  </Tooltip>
                   {canEdit && (
                     <>
+                      <Tooltip title="Backfill…">
+                        <IconButton aria-label={`Backfill ${p.name}`} onClick={() => setBackfillOf(p)}>
+                          <HistoryIcon fontSize="small" />
+                        </IconButton>
+                      </Tooltip>
                       <Tooltip title="Clone">
                         <IconButton aria-label={`Clone ${p.name}`} onClick={() => clone.mutate(p)}>
                           <ContentCopyIcon fontSize="small" />
@@ -218,6 +235,8 @@ export function PipelinesPage() {
           }}
         />
       </Paper>
+      <TriggersDialog pipeline={triggersOf} canEdit={canEdit} onClose={() => setTriggersOf(null)} />
+      <BackfillDialog pipeline={backfillOf} onClose={() => setBackfillOf(null)} />
       <ConfirmDialog
         open={!!toDelete}
         title={`Delete "${toDelete?.name}"?`}
