@@ -194,6 +194,37 @@ Result<std::unique_ptr<Operator>> BindCleaner(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kCleanerDetails = R"md(At least one of `operations`, `rules` and `dedupe` is required; they apply in that order.
+
+**Operations.** `trim` removes leading and trailing ASCII whitespace. `case` changes the case of ASCII letters; title case upper-cases a letter after anything that is not a letter, digit or apostrophe (`jean-luc o'neil` → `Jean-Luc O'neil`). `fill_nulls` constants must fit the column: a number for numeric columns, `true`/`false` for bool, `"YYYY-MM-DD"` for dates, `"YYYY-MM-DD HH:MM:SS"` for timestamps, any scalar for strings. `email` trims and lower-cases addresses and checks them: one `@`, a local part of RFC 5322 characters without leading, trailing or double dots, a dotted domain of letters, digits and hyphens, a top-level domain of two or more letters. `phone` rewrites numbers in E.164 (`+15552345678`): `+`, `00` (and `011` when the default code is 1) start an international number; otherwise a single leading trunk `0` is dropped and the default country code added; `(0)` after a country code is ignored; extensions (`x12`, `ext. 12`, `#12`) are dropped. Valid: 8–15 digits with the country code; for code 1 exactly 10 national digits with area code and exchange not starting with 0 or 1.
+
+**Invalid values** (`invalid`): `flag` adds a boolean column `<column>_valid` at the end (NULL where the input is NULL); `keep` leaves invalid values (trimmed); `null` replaces them with NULL; `reject` sends the row to `rejects` with `_rule` = `email`/`phone` and a `_reason` quoting the value. Valid values are always normalised.
+
+**Rules** see the cleaned values and any `_valid` columns. `action: fail` stops the run with "validation rule 'x' failed at row R of batch B". A row is rejected once, by the first operation or rule it fails. The `rejects` output has the cleaned columns plus `_rule` and `_reason` (both strings); connect it with `"source_port": "rejects"` on the edge.
+
+**Dedupe.** Rows with equal values in `dedupe.keys` (default: all columns) after cleaning are duplicates; NULLs are equal. It uses the [transform.dedupe](transform.dedupe.md) engine, which spills to disk past the memory budget; `keep: last` emits its rows when the input ends.
+
+The node reads what downstream reads plus the columns that decide which rows survive (everything when it dedupes whole rows or when its rejects output is connected).
+
+```json
+{
+  "operations": [
+    {"op": "trim"},
+    {"op": "case", "mode": "title", "columns": ["name"]},
+    {"op": "fill_nulls", "values": {"country": "unknown", "quantity": 0}},
+    {"op": "drop_nulls", "columns": ["customer_id"]},
+    {"op": "email", "columns": ["email"], "invalid": "reject"},
+    {"op": "phone", "columns": ["phone"], "country_code": "44", "invalid": "flag"}
+  ],
+  "rules": [
+    {"name": "positive_amount", "expression": "amount > 0", "message": "amount must be positive"},
+    {"name": "known_phone", "expression": "phone_valid"},
+    {"name": "sane_date", "expression": "order_date >= '2000-01-01'", "action": "fail"}
+  ],
+  "dedupe": {"keys": ["customer_id", "email"], "keep": "first"}
+}
+```)md";
+
 ModuleDescriptor CleanerModule() {
   ModuleDescriptor d;
   d.kind = ModuleKind::kTransform;
@@ -214,6 +245,8 @@ ModuleDescriptor CleanerModule() {
                {"rejects", "Rows that failed a rule, with _rule and _reason columns."}};
   d.config_schema = CleanerConfigSchema();
   d.factory = BindCleaner;
+  d.description += "\n\n";
+  d.description += kCleanerDetails;
   return d;
 }
 

@@ -123,6 +123,16 @@ Result<std::unique_ptr<Operator>> BindDerive(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kDeriveDetails = R"md(Referring to a column defined further down is an error at that expression (`/columns/0/expression: … unknown column 'net'`). Computed columns nobody downstream reads are skipped (they come out NULL). Expressions use the same language as [transform.filter](transform.filter.md).
+
+```json
+{"columns": [
+  {"name": "email", "expression": "lower(trim(email))"},
+  {"name": "net", "expression": "amount / 1.2"},
+  {"name": "band", "expression": "CASE WHEN net > 100 THEN 'high' ELSE 'low' END"}
+]}
+```)md";
+
 ModuleDescriptor DeriveModule() {
   ModuleDescriptor d = SingleInputTransformDescriptor(
       "derive", "columns", "functions", "Adds columns computed from expressions.", "Rows to extend.",
@@ -165,6 +175,8 @@ ModuleDescriptor DeriveModule() {
       {"additionalProperties", false},
   };
   d.factory = BindDerive;
+  d.description += "\n\n";
+  d.description += kDeriveDetails;
   return d;
 }
 

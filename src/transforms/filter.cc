@@ -58,6 +58,10 @@ Result<std::unique_ptr<Operator>> BindFilter(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kFilterDetails = R"md(The output schema equals the input schema. An expression that is not boolean is a config error (`/expression: the condition must be true or false, but it gives int64`). The node tells the executor which columns it reads (the columns read downstream plus those in the condition), so a CSV or Parquet source upstream decodes only those, and columns nobody reads are not copied. Batches are filtered independently on several threads.
+
+Expressions use the language of `src/expression/expression.h`: `amount > 100 AND status IN ('shipped','paid')`, `lower(trim(email))`, `coalesce(a, 0)`, `CASE WHEN … END`, `cast(x AS decimal(10,2))`, run parameters such as `:start_date`, `"quoted column names"`.)md";
+
 ModuleDescriptor FilterModule() {
   ModuleDescriptor d = SingleInputTransformDescriptor(
       "filter", "rows", "filter", "Keeps the rows that match a condition.", "Rows to filter.",
@@ -81,6 +85,8 @@ ModuleDescriptor FilterModule() {
       {"additionalProperties", false},
   };
   d.factory = BindFilter;
+  d.description += "\n\n";
+  d.description += kFilterDetails;
   return d;
 }
 

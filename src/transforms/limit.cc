@@ -48,6 +48,12 @@ Result<std::unique_ptr<Operator>> BindLimit(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kLimitDetails = R"md(The node asks the executor for its input batches in order, one at a time; after the last wanted row it emits nothing more.
+
+```json
+{"n": 100, "offset": 20}
+```)md";
+
 ModuleDescriptor LimitModule() {
   ModuleDescriptor d = SingleInputTransformDescriptor(
       "limit", "rows", "vertical_align_top", "Keeps the first rows of the input, optionally after skipping some.",
@@ -68,6 +74,8 @@ ModuleDescriptor LimitModule() {
       {"additionalProperties", false},
   };
   d.factory = BindLimit;
+  d.description += "\n\n";
+  d.description += kLimitDetails;
   return d;
 }
 

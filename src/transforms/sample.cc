@@ -226,6 +226,12 @@ Result<std::unique_ptr<Operator>> BindSample(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kSampleDetails = R"md(Every row gets a pseudo-random key from the seed, its batch's sequence number and its position in the batch, so the sample does not depend on how many threads run. `fraction` keeps rows whose key falls below the fraction (Bernoulli); `n` keeps the `n` smallest keys (a reservoir: each thread keeps its best candidates, bounded at about 2·n rows, merged at the end) and emits them in input order when the input ends.
+
+```json
+{"fraction": 0.1, "seed": 7}
+```)md";
+
 ModuleDescriptor SampleModule() {
   ModuleDescriptor d = SingleInputTransformDescriptor(
       "sample", "rows", "casino", "Takes a random sample of the rows.", "Rows to sample.", "The sampled rows.");
@@ -252,6 +258,8 @@ ModuleDescriptor SampleModule() {
       {"additionalProperties", false},
   };
   d.factory = BindSample;
+  d.description += "\n\n";
+  d.description += kSampleDetails;
   return d;
 }
 

@@ -130,6 +130,15 @@ Result<std::unique_ptr<Operator>> BindSelect(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kSelectDetails = R"md(Types for `type`: `bool`, `int32`, `int64`, `float64`, `decimal(p,s)`, `string`, `binary`, `date`, `timestamp`, `timestamp(ZONE)`; aliases such as `bigint`, `double`, `text` work. Output names must be unique. Casts nobody downstream reads are skipped. A misspelt column is an error at its place: `/columns/2/name: column 'nmae' does not exist (did you mean 'name'?); available: id, name, price`.
+
+```json
+{"columns": [{"name": "order_id"}, {"name": "cust", "as": "customer_id"}, {"name": "amount", "type": "decimal(12,2)"}]}
+```
+```json
+{"exclude": ["internal_note", "debug"]}
+```)md";
+
 ModuleDescriptor SelectModule() {
   ModuleDescriptor d = SingleInputTransformDescriptor(
       "select", "columns", "view_column", "Picks, renames, reorders, casts or drops columns.",
@@ -176,6 +185,8 @@ ModuleDescriptor SelectModule() {
       {"additionalProperties", false},
   };
   d.factory = BindSelect;
+  d.description += "\n\n";
+  d.description += kSelectDetails;
   return d;
 }
 

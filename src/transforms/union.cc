@@ -128,6 +128,8 @@ Result<std::unique_ptr<Operator>> BindUnion(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kUnionDetails = R"md(All common-type rules: int32 + int64 → int64, integers + float64 → float64, integers + decimal → decimal, decimal(p1,s1) + decimal(p2,s2) → a decimal holding both, date + timestamp → timestamp, string + binary → binary, a NULL-typed column → the other type. Columns whose types do not combine are an error at `/mode` naming the column and the input. Output batches are numbered in arrival order.)md";
+
 ModuleDescriptor UnionModule() {
   ModuleDescriptor d;
   d.kind = ModuleKind::kTransform;
@@ -157,6 +159,8 @@ ModuleDescriptor UnionModule() {
       {"additionalProperties", false},
   };
   d.factory = BindUnion;
+  d.description += "\n\n";
+  d.description += kUnionDetails;
   return d;
 }
 

@@ -239,10 +239,28 @@ Result<std::unique_ptr<Operator>> BindRestExtract(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kRestExtractDetails = R"md(**Records.** Records are found at the dotted `record_path`; nested objects become dotted columns (`user.geo.lat`), arrays stay JSON text; the schema is inferred from the first page (int + float → float64, mixed → string) unless `columns` gives it. One page is one batch.
+
+**Pagination.** `page` (`page_param`, optional `size_param`/`page_size`), `offset` (`offset_param`, `limit_param`), `cursor` (`cursor_path` in the body → `cursor_param`), `link` (`Link: <…>; rel="next"`), `next_url` (`next_url_path` in the body). Paging stops on an empty page, a short page, a missing cursor or link, or `max_pages`.
+
+**Authentication** comes from the connection: bearer (the secret), basic (user + secret), API key (header or query parameter), OAuth2 client credentials (token fetched from `token_url`, cached until 90 % of `expires_in`, refreshed once on a 401).
+
+**Retries.** Network errors, timeouts, 429 and 5xx are retried up to `retries.max_retries` times with exponential backoff (`base_delay_ms` doubling, capped at `max_delay_ms`) and full jitter; `Retry-After` (seconds or an HTTP date) replaces the backoff. Other 4xx fail at once (401 Unauthenticated, 403 PermissionDenied, 404 NotFound). `rate_limit_per_second` spaces requests; `timeout_seconds` bounds each request; a response body larger than `max_response_mb` fails the request.
+
+**Safety.** Only `http` and `https` URLs are sent, redirects are not followed, and the connection's credentials go only to its own origin (scheme, host, port): a `link` or `next_url` page elsewhere is fetched without them. On the server, addresses are checked against the organization's egress policy ([deployment](../deployment.md#egress)). Pipeline parameters written `${name}` are substituted into `path`, `query` values (URL-encoded) and `body` values (JSON strings).
+
+**Connection** (type `http`, also `rest`): `host` is the base URL (or option `base_url`), the token, password or client secret as secret; options `auth` (none, bearer, basic, api_key, oauth2), `api_key_header`, `api_key_query`, `token_url`, `scope`, `test_path` (what "Test connection" requests). In a CLI connections file:
+
+```json
+{"connections": {"crm": {"type": "http", "host": "https://api.crm.example", "secret_env": "CRM_TOKEN",
+  "options": {"auth": "bearer"}}}}
+```)md";
+
 ModuleDescriptor RestExtractModule() {
   ModuleDescriptor d;
   d.kind = ModuleKind::kExtract;
   d.name = "http";
+  d.connection_types = {"http", "rest"};
   d.summary = "Reads records from a REST API.";
   d.description =
       "Calls an HTTP JSON API with the connection's base URL and authentication (bearer, basic, API key, OAuth2 "
@@ -288,6 +306,8 @@ ModuleDescriptor RestExtractModule() {
   props.update(HttpClientOptions::ConfigProperties());
   d.config_schema = {{"type", "object"}, {"required", {"connection"}}, {"additionalProperties", false}, {"properties", props}};
   d.factory = BindRestExtract;
+  d.description += "\n\n";
+  d.description += kRestExtractDetails;
   return d;
 }
 

@@ -150,10 +150,15 @@ Result<std::unique_ptr<Operator>> BindRestLoad(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kRestLoadDetails = R"md(Rows are spooled to the run's spill folder and sent only when the rest of the run succeeded, so a failed run sends nothing. An HTTP endpoint cannot be rolled back: if a request still fails after its retries while publishing, the error says how many rows were delivered before it. Every request carries `Idempotency-Key: <run id>-<node id>-<batch number>`, identical when the run is retried, for receivers that deduplicate on it. Retries, authentication and the origin rules are those of [extract.http](extract.http.md).
+
+**Connection** (type `http`, also `rest`): as for [extract.http](extract.http.md).)md";
+
 ModuleDescriptor RestLoadModule() {
   ModuleDescriptor d;
   d.kind = ModuleKind::kLoad;
   d.name = "http";
+  d.connection_types = {"http", "rest"};
   d.summary = "Sends rows to an HTTP endpoint or webhook in batches.";
   d.description =
       "Posts the rows as JSON objects, in batches, as a JSON array or NDJSON, with the connection's authentication. "
@@ -178,6 +183,8 @@ ModuleDescriptor RestLoadModule() {
   props.update(HttpClientOptions::ConfigProperties());
   d.config_schema = {{"type", "object"}, {"required", {"connection"}}, {"additionalProperties", false}, {"properties", props}};
   d.factory = BindRestLoad;
+  d.description += "\n\n";
+  d.description += kRestLoadDetails;
   return d;
 }
 

@@ -246,15 +246,30 @@ Result<std::unique_ptr<Operator>> BindMysqlExtract(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kMysqlExtractDetails = R"md(A prepared statement is executed with the parameters bound (`:name` becomes `?`) and fetched without buffering the result, so rows stream from the server. Table and column names are always quoted (`` `…` ``, the quote doubled).
+
+**Types:** TINYINT(1) → bool, other integers → int32/int64, FLOAT/DOUBLE → float64, DECIMAL(p≤38) → decimal, DATE → date, DATETIME → timestamp, TIMESTAMP → timestamp(UTC) (session time zone `+00:00`), BLOB/BINARY → binary, everything else → string.
+
+**Connection** (type `mysql`, also `mariadb`): `host`, `port`, `database`, `user`, the password as secret; options `ssl_mode` (disable, require, verify), `connect_timeout`, `read_timeout`, `write_timeout`. In a CLI connections file:
+
+```json
+{"connections": {"shop": {"type": "mysql", "host": "10.0.0.5", "database": "shop", "user": "etl",
+  "secret_encrypted": "enc:v1:…"}}}
+```)md";
+
 ModuleDescriptor MysqlExtractModule() {
   nlohmann::json properties = SqlSourceProperties("MySQL/MariaDB", false);
   properties["batch_rows"] = {{"type", "integer"}, {"title", "Rows per batch"}, {"default", kTargetBatchRows},
                               {"minimum", 1}, {"description", "Rows per output batch."}};
-  return SqlExtractDescriptor(
+  ModuleDescriptor d = SqlExtractDescriptor(
       "mysql", "Reads a table or a query from MySQL or MariaDB.",
       "Streams rows from the server without buffering the whole result. Queries may use run parameters as "
       "`:name`; they are bound as statement parameters, never spliced into the SQL. The session runs in UTC.",
       std::move(properties), BindMysqlExtract);
+  d.connection_types = {"mysql", "mariadb"};  // what LookupConnection accepts
+  d.description += "\n\n";
+  d.description += kMysqlExtractDetails;
+  return d;
 }
 
 }  // namespace logidata

@@ -288,8 +288,14 @@ class MysqlLoadOperator final : public Operator {
 
 }  // namespace
 
+constexpr const char* kMysqlLoadDetails = R"md(Rows go in multi-row `INSERT` statements of about 1 MiB (strings escaped by `mysql_real_escape_string` for the connection's character set, binary as hex) inside one InnoDB transaction committed when the run succeeds. The session uses `sql_mode=STRICT_ALL_TABLES`, so a value that does not fit is an error, not a silent truncation. truncate = `DELETE` in the same transaction; upsert = `ON DUPLICATE KEY UPDATE`; replace = fill `<table>__logidata_new`, then one atomic `RENAME TABLE target TO old, new TO target`. MySQL DDL commits implicitly: a table created by a failed run is dropped when the run aborts, and a staging table left by a killed process is dropped by the next run. A `_logidata_loads` ledger row makes a retried run skip a load that committed (see [the pipeline format](../pipeline-format.md)); `"ledger": false` opts out.
+
+Created tables: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p,s), LONGTEXT (VARCHAR(255) for key columns), LONGBLOB, DATE, DATETIME(6); InnoDB, utf8mb4.
+
+**Connection** (type `mysql`, also `mariadb`): as for [extract.mysql](extract.mysql.md).)md";
+
 ModuleDescriptor MysqlLoadModule() {
-  return SqlLoadDescriptor(
+  ModuleDescriptor d = SqlLoadDescriptor(
       "mysql", "Writes rows into a MySQL or MariaDB table.",
       "Loads with multi-row INSERT batches inside one InnoDB transaction that commits only when the run succeeds. "
       "Modes: append, truncate (DELETE in the same transaction), upsert (ON DUPLICATE KEY UPDATE), replace "
@@ -297,6 +303,10 @@ ModuleDescriptor MysqlLoadModule() {
       false, [](DatabaseLoadOptions options, SchemaPtr input) {
         return std::unique_ptr<Operator>(new MysqlLoadOperator(std::move(options), std::move(input)));
       });
+  d.connection_types = {"mysql", "mariadb"};  // what LookupConnection accepts
+  d.description += "\n\n";
+  d.description += kMysqlLoadDetails;
+  return d;
 }
 
 }  // namespace logidata

@@ -253,6 +253,38 @@ Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kPostgresExtractDetails = R"md(**How rows are read.** Without parameters the rows come through `COPY (SELECT …) TO STDOUT (FORMAT binary)`, decoded straight into columns; with parameters a `NO SCROLL` cursor is fetched `fetch_rows` at a time in binary. Either way memory holds one batch. Sessions run with `TimeZone=UTC` and TCP keepalives, so a cut network fails the stream (Unavailable) instead of hanging it.
+
+**Parallel table scan.** A whole `table` (an ordinary table or materialized view, not incremental, PostgreSQL 14+) is read in parallel: the node starts a REPEATABLE READ transaction, exports its snapshot (`pg_export_snapshot()`) and measures the heap (`pg_relation_size`); the pages are cut into ranges of about `fetch_rows` rows (rows per page from `pg_class` statistics, or counted on the first 32 pages of a table never analysed). Up to `connections` reader threads, each on its own connection that imported the snapshot (`SET TRANSACTION SNAPSHOT`), read the ranges in order with `COPY (SELECT … WHERE ctid >= '(a,0)' AND ctid < '(b,0)') TO STDOUT (FORMAT binary)` — a TID range scan — and run at most 2 × `connections` ranges ahead of the consumer. Range *i* is the batch with sequence *i*, so the rows come out in the table's physical order, exactly once, from one consistent snapshot even while other sessions write. The first and last ranges are open ended. `connections: 1`, queries, views, partitioned tables and incremental reads use one stream.
+
+**Incremental reads.** With `incremental_column` the query is wrapped as `SELECT … FROM (query) WHERE col > $n ORDER BY col`; the last value is remembered in the run's state store (`<node>/watermark`, published only when the run succeeds) and the first run starts from `initial_watermark`.
+
+**Parameters and names.** Run parameters written `:name` are bound as `$1`, `$2`, …; `::casts`, string literals, quoted identifiers, comments and dollar-quoted strings are left alone. Pipeline parameters written `${name}` are a different thing: they are substituted as text into the config's strings when the pipeline is bound. Table, schema and column names are always quoted (`"…"`, the quote doubled), so a name is only ever a name.
+
+**Types**
+
+| PostgreSQL | Logidata |
+|---|---|
+| boolean | bool |
+| smallint, integer | int32 |
+| bigint, oid | int64 |
+| real, double precision | float64 |
+| numeric(p,s), p ≤ 38 | decimal(p,s) |
+| numeric (unconstrained), > 38 digits | string (exact text) |
+| text, varchar, char, name | string |
+| bytea | binary |
+| date | date |
+| timestamp | timestamp |
+| timestamptz | timestamp(UTC) |
+| uuid, json, jsonb, interval, arrays, others | string (`::text`) |
+
+**Connection** (type `postgres`): `host`, `port`, `database`, `user`, the password as secret; options `sslmode` (or `tls_mode`), `connect_timeout`, `application_name`. In a CLI connections file:
+
+```json
+{"connections": {"warehouse": {"type": "postgres", "host": "db.internal", "port": 5432, "database": "sales",
+  "user": "etl", "secret_env": "WAREHOUSE_PASSWORD", "options": {"sslmode": "require"}}}}
+```)md";
+
 ModuleDescriptor PostgresExtractModule() {
   nlohmann::json properties = SqlSourceProperties("PostgreSQL", true);
   properties["incremental_column"] = {
@@ -268,14 +300,18 @@ ModuleDescriptor PostgresExtractModule() {
       {"description", "A whole table (not a query, not incremental) is read in page ranges by up to this many "
                       "connections sharing one snapshot (PostgreSQL 14+); batches then hold about 'Rows per batch' "
                       "rows. 1 = one COPY stream."}};
-  return SqlExtractDescriptor(
+  ModuleDescriptor d = SqlExtractDescriptor(
       "postgres", "Reads a table or a query from PostgreSQL.",
       "Streams rows from PostgreSQL with bounded memory (binary COPY, or a cursor when the query has parameters). "
       "A whole table is read by several connections in parallel, in one consistent snapshot. "
       "Queries may use named run parameters such as `:start_date`; they are bound as real parameters, never "
       "spliced into the SQL. With an incremental column, only rows with a larger value than the last successful "
-      "run are read. Types map as documented in docs/modules/connectors.md.",
+      "run are read. Types map as in the table below.",
       std::move(properties), BindPostgresExtract);
+  d.connection_types = {"postgres", "postgresql"};  // what LookupConnection accepts
+  d.description += "\n\n";
+  d.description += kPostgresExtractDetails;
+  return d;
 }
 
 }  // namespace logidata

@@ -246,8 +246,23 @@ class PostgresLoadOperator final : public Operator {
 
 }  // namespace
 
+constexpr const char* kPostgresLoadDetails = R"md(Everything happens in one transaction opened when the run starts and committed when it succeeds; a failed, cancelled or killed run (`kill -9` included: the server rolls back the dead session) leaves the target as it was. See [the pipeline format](../pipeline-format.md) for how loads publish together and exactly once under retry; `"ledger": false` opts out of the `_logidata_loads` ledger.
+
+| Mode | How |
+|---|---|
+| append | binary `COPY target FROM STDIN` |
+| truncate | `TRUNCATE target` then COPY (readers wait on the table lock until commit) |
+| upsert | COPY into a temp staging table, then `INSERT … SELECT DISTINCT ON (keys) … ON CONFLICT (keys) DO UPDATE` (last row per key wins; needs a unique key — a created table gets `PRIMARY KEY (keys)`) |
+| replace | COPY into `<table>__logidata_new` (`LIKE target INCLUDING ALL`), then `DROP target; ALTER … RENAME` |
+
+Input columns are matched to table columns by name (table columns missing from the input get their defaults); each cell is encoded in the target column's binary format, widening or parsing where that is exact, and a value that does not fit fails with its batch, row and column. Strings load into uuid, json and jsonb columns.
+
+Created tables: bool → boolean, int32 → integer, int64 → bigint, float64 → double precision, decimal(p,s) → numeric(p,s), string → text, binary → bytea, date → date, timestamp → timestamp, timestamp with a zone → timestamptz. Table, schema and column names are always quoted.
+
+**Connection** (type `postgres`): as for [extract.postgres](extract.postgres.md).)md";
+
 ModuleDescriptor PostgresLoadModule() {
-  return SqlLoadDescriptor(
+  ModuleDescriptor d = SqlLoadDescriptor(
       "postgres", "Writes rows into a PostgreSQL table.",
       "Loads with binary COPY inside one transaction that commits only when the whole run succeeds, so a failed "
       "or killed run leaves the table unchanged. Every load.postgres node of a run using the same connection shares "
@@ -258,6 +273,10 @@ ModuleDescriptor PostgresLoadModule() {
       true, [](DatabaseLoadOptions options, SchemaPtr input) {
         return std::unique_ptr<Operator>(new PostgresLoadOperator(std::move(options), std::move(input)));
       });
+  d.connection_types = {"postgres", "postgresql"};  // what LookupConnection accepts
+  d.description += "\n\n";
+  d.description += kPostgresLoadDetails;
+  return d;
 }
 
 }  // namespace logidata

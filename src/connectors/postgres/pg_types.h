@@ -1,5 +1,5 @@
 // The mapping between PostgreSQL types and Logidata types, and the binary wire format (used by
-// binary COPY and binary result sets) in both directions. Documented in docs/modules/connectors.md.
+// binary COPY and binary result sets) in both directions. Documented in docs/modules/extract.postgres.md (from the module descriptor).
 // Pure functions; thread-safe.
 #pragma once
 

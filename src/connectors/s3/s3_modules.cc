@@ -93,10 +93,20 @@ nlohmann::json S3ConfigSchema(bool extract) {
 
 }  // namespace
 
+constexpr const char* kS3Details = R"md(**How it works.** The objects are read through an S3 file system (`s3://bucket/key`): ranged GETs for reads, ListObjectsV2 for listings and globs, 8 MiB multipart uploads for writes completed only when the file is closed (nothing is visible before), copy + delete for renames. Requests are signed with AWS Signature V4 and the payload SHA-256 is sent as `x-amz-content-sha256`; path-style addressing with a custom endpoint (MinIO, s3rver…), virtual-host style on AWS (or anywhere with `addressing: virtual`: `https://bucket.endpoint/key`). The module binds the CSV or Parquet module's own reader or writer on that file system, so every format option works the same; `path` may be a key, a prefix or a glob. Loads finish atomically because the format loaders complete their files (or move a staging prefix into place) only when the run succeeds.
+
+**Connection** (type `s3`): the access key id as `user`, the secret access key as secret; options `endpoint`, `region`, `addressing` (path, virtual), `connect_to` (curl `CONNECT_TO` entries `HOST:PORT:CONNECT-HOST:CONNECT-PORT`: connect elsewhere while keeping the name in `Host`, the signature and TLS — private endpoints), `bucket` (for "Test connection"). In a CLI connections file:
+
+```json
+{"connections": {"lake": {"type": "s3", "user": "AKIA…", "secret_env": "LAKE_SECRET",
+  "options": {"endpoint": "http://minio:9000", "region": "us-east-1", "bucket": "raw"}}}}
+```)md";
+
 ModuleDescriptor S3ExtractModule() {
   ModuleDescriptor d;
   d.kind = ModuleKind::kExtract;
   d.name = "s3";
+  d.connection_types = {"s3"};
   d.summary = "Reads CSV or Parquet objects from S3-compatible storage.";
   d.description =
       "Reads one object, every object under a prefix, or the objects matching a glob, with the CSV or Parquet reader "
@@ -107,6 +117,8 @@ ModuleDescriptor S3ExtractModule() {
   d.outputs = {{"out", "Rows of the objects"}};
   d.config_schema = S3ConfigSchema(true);
   d.factory = [](const BindContext& ctx) { return BindOnS3(ctx, true); };
+  d.description += "\n\n";
+  d.description += kS3Details;
   return d;
 }
 
@@ -114,6 +126,7 @@ ModuleDescriptor S3LoadModule() {
   ModuleDescriptor d;
   d.kind = ModuleKind::kLoad;
   d.name = "s3";
+  d.connection_types = {"s3"};
   d.summary = "Writes rows as CSV or Parquet objects to S3-compatible storage.";
   d.description =
       "Writes a file or a partitioned dataset with multipart uploads. Nothing appears under the final key or prefix "
@@ -123,6 +136,8 @@ ModuleDescriptor S3LoadModule() {
   d.inputs = {{"in", "Rows to write"}};
   d.config_schema = S3ConfigSchema(false);
   d.factory = [](const BindContext& ctx) { return BindOnS3(ctx, false); };
+  d.description += "\n\n";
+  d.description += kS3Details;
   return d;
 }
 

@@ -1,6 +1,6 @@
 // SqliteDatabase: one open SQLite database file (the connection's `database` is its path) with
 // errors as Status, prepared statements as RAII handles, and the type mapping both ways
-// (docs/modules/connectors.md). Not thread-safe: one user at a time.
+// (docs/modules/extract.sqlite.md). Not thread-safe: one user at a time.
 #pragma once
 
 #include <memory>

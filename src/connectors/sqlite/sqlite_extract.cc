@@ -152,17 +152,29 @@ Result<std::unique_ptr<Operator>> BindSqliteExtract(const BindContext& ctx) {
 
 }  // namespace
 
+constexpr const char* kSqliteExtractDetails = R"md(One prepared statement; expression columns take their first value's storage class.
+
+**Connection** (type `sqlite`): `database` is the file path (on the server, a file of the organization's file area); option `busy_timeout_ms`. In a CLI connections file:
+
+```json
+{"connections": {"local": {"type": "sqlite", "database": "/data/app.db"}}}
+```)md";
+
 ModuleDescriptor SqliteExtractModule() {
   nlohmann::json properties = SqlSourceProperties("SQLite", false);
   properties["connection"]["description"] = "Name of a saved SQLite connection (its database is the file path).";
   properties["batch_rows"] = {{"type", "integer"}, {"title", "Rows per batch"}, {"default", kTargetBatchRows},
                               {"minimum", 1}, {"description", "Rows per output batch."}};
-  return SqlExtractDescriptor(
+  ModuleDescriptor d = SqlExtractDescriptor(
       "sqlite", "Reads a table or a query from an SQLite database file.",
       "Steps through the result batch by batch. Queries may use run parameters as `:name`; SQLite binds them. "
       "Column types follow the declared types (INTEGER, REAL, TEXT, BLOB, BOOLEAN, DATE, TIMESTAMP, "
       "DECIMAL(p,s)); expression columns take the type of their first value.",
       std::move(properties), BindSqliteExtract);
+  d.connection_types = {"sqlite"};  // what LookupConnection accepts
+  d.description += "\n\n";
+  d.description += kSqliteExtractDetails;
+  return d;
 }
 
 }  // namespace logidata

@@ -179,8 +179,12 @@ class SqliteLoadOperator final : public Operator {
 
 }  // namespace
 
+constexpr const char* kSqliteLoadDetails = R"md(Everything happens in one `BEGIN IMMEDIATE` transaction committed when the run succeeds; SQLite's journal undoes a killed load. replace drops and recreates the table from the input schema inside the transaction; upsert uses `ON CONFLICT (keys) DO UPDATE`. A `_logidata_loads` ledger row makes a retried run skip a load that committed (see [the pipeline format](../pipeline-format.md)); `"ledger": false` opts out.
+
+**Connection** (type `sqlite`): as for [extract.sqlite](extract.sqlite.md).)md";
+
 ModuleDescriptor SqliteLoadModule() {
-  return SqlLoadDescriptor(
+  ModuleDescriptor d = SqlLoadDescriptor(
       "sqlite", "Writes rows into an SQLite table.",
       "Inserts with one prepared statement inside a single write transaction that commits only when the run "
       "succeeds. Modes: append, truncate, upsert on key columns (ON CONFLICT … DO UPDATE), replace (the table is "
@@ -188,6 +192,10 @@ ModuleDescriptor SqliteLoadModule() {
       false, [](DatabaseLoadOptions options, SchemaPtr input) {
         return std::unique_ptr<Operator>(new SqliteLoadOperator(std::move(options), std::move(input)));
       });
+  d.connection_types = {"sqlite"};  // what LookupConnection accepts
+  d.description += "\n\n";
+  d.description += kSqliteLoadDetails;
+  return d;
 }
 
 }  // namespace logidata

@@ -25,6 +25,16 @@ Result<std::unique_ptr<Operator>> MakeXlsxExtractOperator(const BindContext& ctx
   return MakeRecordExtractOperator(ctx, BindRecordReader(ReadXlsxRecords, std::move(options)));
 }
 
+constexpr const char* kXlsxExtractDetails = R"md(`range` is `B2:F100`, or `B2:F` for every row from 2. With `header`, empty names become `columnN` and duplicates get `_2`, `_3`; without it columns are `column1`, `column2`, … counted from the range's first column.
+
+The zip is read with minizip from memory, the workbook, relationships, shared strings and styles with pugixml, and the sheet itself streamed with expat. Numbers (whole numbers as int64), booleans, shared and inline strings and formula string results keep their types; error cells read as NULL. A number whose cell style is a date format (built-in formats 14–22, 27–36, 45–47, 50–58, or a custom code with d/m/y/h/s outside quotes and brackets) becomes a date when it is a whole day and a timestamp otherwise; the 1904 date system is honoured. Type inference and `columns` work as for [extract.json](extract.json.md); Excel strings may only become dates or timestamps.
+
+Errors name the record's Excel row (`book.xlsx:12: column 'qty': cannot read 'n/a' as int64`), the missing sheet with the sheet list, or the broken part (`not an Excel .xlsx file`, `corrupt or truncated zip data`, `malformed XML`).
+
+```json
+{"id": "budget", "module": "extract.xlsx", "config": {"path": "budget.xlsx", "sheet": "2024", "range": "A3:H"}}
+```)md";
+
 ModuleDescriptor XlsxExtractModule() {
   ModuleDescriptor d = FileModuleDescriptor(ModuleKind::kExtract, "xlsx", "file-excel",
                                             "Reads rows from a sheet of Excel .xlsx files.", "The rows of the sheet(s).");
@@ -47,8 +57,12 @@ ModuleDescriptor XlsxExtractModule() {
   AddTypeSamplingProperties(props, "records", kRecordColumnTypeNames);
   d.config_schema = FileModuleConfigSchema("Excel extract", std::move(props));
   d.factory = MakeXlsxExtractOperator;
+  d.description += "\n\n";
+  d.description += kXlsxExtractDetails;
   return d;
 }
+
+constexpr const char* kXlsxLoadDetails = R"md(Written with libxlsxwriter in constant-memory mode (rows stream to a temp file in the run's spill folder), then copied to the target through the file system when the run succeeds. The sheet name has 1–31 characters, none of `[ ] : * ? / \`. Decimals and int64 values are Excel numbers (doubles: exact up to 15–16 digits). Dates outside Excel's calendar (before 1900) are written as ISO text. More than 1,048,576 rows or a text over 32,767 characters fails the run. The tests convert files we write to CSV with LibreOffice and read them back.)md";
 
 ModuleDescriptor XlsxLoadModule() {
   ModuleDescriptor d = FileModuleDescriptor(ModuleKind::kLoad, "xlsx", "file-excel",
@@ -66,6 +80,8 @@ ModuleDescriptor XlsxLoadModule() {
   props["header"]["default"] = true;
   d.config_schema = FileModuleConfigSchema("Excel load", std::move(props));
   d.factory = MakeXlsxLoadOperator;
+  d.description += "\n\n";
+  d.description += kXlsxLoadDetails;
   return d;
 }
 

@@ -18,6 +18,13 @@ Result<std::unique_ptr<Operator>> MakeXmlExtractOperator(const BindContext& ctx)
   return MakeRecordExtractOperator(ctx, BindRecordReader(ReadXmlRecords, std::move(*record_path)));
 }
 
+constexpr const char* kXmlExtractDetails = R"md(`record_path`: `/orders/order` from the root, `//order` anywhere, `//archive/order` any `order` whose parent is `archive`; namespace prefixes are ignored. The file is streamed through expat (in 16 MiB slices), so big files need no DOM. Child elements hold their trimmed text; an empty child (`<note/>`) is an empty value (NULL for typed columns); a repeated child keeps its last value. Elements matching inside a record are not records of their own. Type inference and `columns` work as for [extract.json](extract.json.md), except that XML text may become any type. Malformed XML fails with `file:line:column: malformed XML: mismatched tag`.
+
+```json
+{"id": "orders", "module": "extract.xml",
+ "config": {"path": "feed.xml", "record_path": "/shop/orders/order", "columns": {"total": "decimal(10,2)"}}}
+```)md";
+
 ModuleDescriptor XmlExtractModule() {
   ModuleDescriptor d = FileModuleDescriptor(ModuleKind::kExtract, "xml", "file-xml",
                                             "Reads repeated records from XML files.", "One row per matched element.");
@@ -33,6 +40,8 @@ ModuleDescriptor XmlExtractModule() {
   AddTypeSamplingProperties(props, "records", kRecordColumnTypeNames);
   d.config_schema = FileModuleConfigSchema("XML extract", std::move(props), {"path", "record_path"});
   d.factory = MakeXmlExtractOperator;
+  d.description += "\n\n";
+  d.description += kXmlExtractDetails;
   return d;
 }
 
