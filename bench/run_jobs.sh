@@ -3,7 +3,7 @@
 # pandas (../shared/peers), and prints wall time (min of N runs, process start included) and peak
 # memory (max RSS) per tool, plus our ratios to the faster peer.
 #
-# Usage: bench/run_jobs.sh [--runs N] [--jobs J1z,J1s,J2,J3,J4,J5,J6,J7] [--data DIR] [--tools logidata,duckdb,polars,pandas]
+# Usage: bench/run_jobs.sh [--runs N] [--jobs J1z,J1s,J2,J3,J4,J5,J6,J7,J8] [--data DIR] [--tools logidata,duckdb,polars,pandas]
 #                          [--json FILE]
 # Data: the standard set (10M orders, 1M customers) from ../shared/peers/gen.sh, generated into
 # --data when missing. Our jobs are the pipeline files in bench/pipelines/ run by `logidata run`.
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 peers=$(cd "$root/../shared/peers" && pwd)
-runs=3; jobs="J1z,J1s,J2,J3,J4,J5,J6,J7"; data="$root/bench/data"; tools="logidata,duckdb,polars,pandas"; json_out=""
+runs=3; jobs="J1z,J1s,J2,J3,J4,J5,J6,J7,J8"; data="$root/bench/data"; tools="logidata,duckdb,polars,pandas"; json_out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
