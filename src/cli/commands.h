@@ -10,6 +10,8 @@ void AddRunCommand(CLI::App& app, int* exit_code);
 void AddValidateCommand(CLI::App& app, int* exit_code);
 void AddPreviewCommand(CLI::App& app, int* exit_code);
 void AddModulesCommand(CLI::App& app, int* exit_code);
+// Starts (and with --wait follows) a run on a server through its API.
+void AddTriggerCommand(CLI::App& app, int* exit_code);
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

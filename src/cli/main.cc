@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   logidata::cli::AddValidateCommand(app, &exit_code);
   logidata::cli::AddPreviewCommand(app, &exit_code);
   logidata::cli::AddModulesCommand(app, &exit_code);
+  logidata::cli::AddTriggerCommand(app, &exit_code);
 #ifdef LOGIDATA_HAS_SERVER
   logidata::AddServerCommand(app);
 #endif

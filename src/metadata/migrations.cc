@@ -144,6 +144,14 @@ const std::vector<Migration>& MetadataMigrations() {
            "source_run_id TEXT NOT NULL, run_id TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (trigger_id, "
            "source_run_id))",
        }},
+      // Retention: an organization may keep run logs, node metrics and saved previews for a number
+      // of days; the schedule leader purges older ones (metadata/retention_store.h). NULL = forever.
+      {8,
+       "organization retention settings",
+       {
+           "CREATE TABLE org_retention (org_id TEXT PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE, "
+           "retention_days BIGINT, updated_by TEXT, updated_at TEXT NOT NULL)",
+       }},
   };
   return kMigrations;
 }

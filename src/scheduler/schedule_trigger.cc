@@ -18,8 +18,19 @@ ScheduleTrigger::~ScheduleTrigger() { Stop(); }
 void ScheduleTrigger::Start() {
   thread_ = std::thread([this] {
     while (!stopping_) {
-      auto fired = FireDue(UnixNowSeconds());
+      const int64_t now = UnixNowSeconds();
+      auto fired = FireDue(now);
       if (!fired.ok()) spdlog::warn("schedule check failed: {}", fired.status().ToString());
+      if (now - last_retention_pass_ >= kRetentionPassSeconds) {
+        last_retention_pass_ = now;
+        auto purged = PurgeRetention(now);
+        if (!purged.ok()) {
+          spdlog::warn("retention purge failed: {}", purged.status().ToString());
+        } else if (purged->runs > 0 || purged->previews > 0) {
+          spdlog::info("retention: purged the logs and metrics of {} runs and {} previews", purged->runs,
+                       purged->previews);
+        }
+      }
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [&] { return stopping_.load(); });
     }
@@ -43,6 +54,11 @@ Result<int> ScheduleTrigger::FireDue(int64_t now) {
   LD_ASSIGN_OR_RETURN(int scheduled, FireSchedules(now));
   LD_ASSIGN_OR_RETURN(int followers, FireFollowers(now));
   return scheduled + followers;
+}
+
+Result<PurgeCounts> ScheduleTrigger::PurgeRetention(int64_t now) {
+  if (!leader_.Check()) return PurgeCounts{};
+  return PurgeExpiredRunData(*db_, now);
 }
 
 Result<int> ScheduleTrigger::FireSchedules(int64_t now) {

@@ -3,7 +3,9 @@
 //  - queues the runs of every cron schedule that came due, per the schedule's catch-up policy,
 //    each run carrying the schedule's default parameters plus interval_start / interval_end;
 //  - queues the followers of pipelines whose runs succeeded (on_success triggers, same
-//    organization only).
+//    organization only);
+//  - every kRetentionPassSeconds, purges run data older than each organization's retention
+//    (metadata/retention_store.h).
 // Moving next_fire_at (a compare-and-set) and inserting the fire's runs happen in ONE
 // transaction, so a crash between them cannot lose a fire and two servers cannot both fire it.
 // Start/Stop from one thread; FireDue may be called directly (tests).
@@ -18,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "metadata/database.h"
+#include "metadata/retention_store.h"
 #include "scheduler/scheduler_leader.h"
 
 namespace logidata {
@@ -34,6 +37,10 @@ class ScheduleTrigger {
   // One pass over due schedules and on-success triggers at `now`; returns how many runs were
   // queued (0 when another process leads).
   Result<int> FireDue(int64_t now_unix_seconds);
+  // The retention purge at `now`, if this process leads (zero counts otherwise).
+  Result<PurgeCounts> PurgeRetention(int64_t now_unix_seconds);
+
+  static constexpr int64_t kRetentionPassSeconds = 600;
 
  private:
   Result<int> FireSchedules(int64_t now);
@@ -43,6 +50,7 @@ class ScheduleTrigger {
   Database* db_;
   std::function<void(const std::string&, const nlohmann::json&)> on_queued_;
   int interval_ms_;
+  int64_t last_retention_pass_ = 0;  // scheduler thread only
   SchedulerLeader leader_;
   std::atomic<bool> stopping_{false};
   std::mutex mu_;

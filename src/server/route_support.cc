@@ -52,6 +52,8 @@ void RegisterAllRoutes(Router& router, const ApiServices& services) {
   RegisterTemplateRoutes(router, services);
   RegisterPreviewRoutes(router, services);
   RegisterFileRoutes(router, services);
+  RegisterTriggerRoutes(router, services);
+  RegisterRetentionRoutes(router, services);
   RegisterOperationRoutes(router, services);
 }
 

@@ -50,6 +50,8 @@ constexpr ExpectedRole kExpectedRoles[] = {
     {"GET", "/api/v1/audit", "admin"},
     {"GET", "/api/v1/organization/egress", "viewer"},
     {"PUT", "/api/v1/organization/egress", "admin"},
+    {"GET", "/api/v1/organization/retention", "admin"},
+    {"PUT", "/api/v1/organization/retention", "admin"},
     {"GET", "/api/v1/connections", "viewer"},
     {"POST", "/api/v1/connections", "developer"},
     {"POST", "/api/v1/connections/test", "developer"},
@@ -79,6 +81,11 @@ constexpr ExpectedRole kExpectedRoles[] = {
     {"GET", "/api/v1/pipelines/{id}/versions", "viewer"},
     {"GET", "/api/v1/pipelines/{id}/versions/{v}", "viewer"},
     {"POST", "/api/v1/pipelines/{id}/versions/{v}/restore", "developer"},
+    {"GET", "/api/v1/pipelines/{id}/triggers", "viewer"},
+    {"POST", "/api/v1/pipelines/{id}/triggers", "developer"},
+    {"DELETE", "/api/v1/pipelines/{id}/triggers/{trigger_id}", "developer"},
+    {"POST", "/api/v1/pipelines/{id}/backfill", "developer"},
+    {"POST", "/api/v1/hooks/{trigger_id}", "public"},
     {"POST", "/api/v1/preview", "developer"},
     {"GET", "/api/v1/previews/{id}", "viewer"},
     {"GET", "/api/v1/runs", "viewer"},
@@ -188,6 +195,13 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
     std::map<std::string, std::string> ids;
     auto p = c_->Call("POST", "/api/v1/pipelines", Doc(Unique("p")).dump(), owner_.Auth()).Json();
     ids["pipeline"] = p["id"];
+    // A webhook trigger of that pipeline (deleted by its DELETE), and a scheduled pipeline to backfill.
+    auto trigger = c_->Call("POST", "/api/v1/pipelines/" + ids["pipeline"] + "/triggers", json{{"kind", "webhook"}}.dump(),
+                            owner_.Auth()).Json();
+    ids["trigger"] = trigger.value("id", "");
+    json scheduled = Doc(Unique("s"));
+    scheduled["schedule"] = {{"cron", "0 0 * * *"}, {"enabled", false}};
+    ids["scheduled_pipeline"] = c_->Call("POST", "/api/v1/pipelines", scheduled.dump(), owner_.Auth()).Json().value("id", "");
     auto run = c_->Call("POST", "/api/v1/pipelines/" + ids["pipeline"] + "/runs", "{}", owner_.Auth()).Json();
     ids["run"] = run["id"];
     // On loopback (allowed to this server): the connection test gets as far as connecting.
@@ -232,6 +246,8 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
       size_t pos = path.find(what);
       if (pos != std::string::npos) path.replace(pos, what.size(), with);
     };
+    if (path.find("/backfill") != std::string::npos) replace("{id}", ids["scheduled_pipeline"]);
+    replace("{trigger_id}", ids["trigger"]);
     if (path.find("/runs/{id}") != std::string::npos) replace("{id}", ids["run"]);
     if (path.find("/connections/{id}") != std::string::npos) replace("{id}", ids["connection"]);
     if (path.find("/api-keys/{id}") != std::string::npos) replace("{id}", ids["api_key"]);
@@ -273,6 +289,11 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
     if (p == "/api/v1/pipelines/{id}/clone") return json{{"name", "clone"}}.dump();
     if (p == "/api/v1/pipelines/{id}/runs") return json{{"parameters", {{"a", "1"}}}}.dump();
     if (p == "/api/v1/pipelines/{id}/schema") return json{{"node_id", "src"}}.dump();
+    if (p == "/api/v1/pipelines/{id}/triggers") return json{{"kind", "webhook"}, {"parameters", {{"a", "1"}}}}.dump();
+    if (p == "/api/v1/pipelines/{id}/backfill") {
+      return json{{"start", "2026-01-01"}, {"end", "2026-01-03"}, {"parameters", {{"a", "1"}}}}.dump();
+    }
+    if (p == "/api/v1/organization/retention") return json{{"retention_days", 30}}.dump();
     if (p == "/api/v1/preview") return json{{"pipeline", Doc("pv")}, {"node_id", "src"}, {"limit", 5}}.dump();
     if (p == "/api/v1/expressions/check") return json{{"pipeline", Doc("ex")}, {"node_id", "out"}, {"expression", "amount > 1"}}.dump();
     if (p == "/api/v1/notifications") {
