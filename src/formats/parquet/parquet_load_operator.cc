@@ -60,6 +60,25 @@ std::string DerivedSegment(const std::string& key, int part, const Column& colum
 
 }  // namespace
 
+int64_t RowGroupRowsForBudget(const Schema& schema, int64_t budget_bytes) {
+  // A guess at a row's in-memory size: fixed widths exactly, strings as offset + 24 bytes.
+  int64_t row_bytes = 0;
+  for (const Field& f : schema.fields()) {
+    switch (f.type.id) {
+      case TypeId::kString:
+      case TypeId::kBinary: row_bytes += 4 + 24; break;
+      case TypeId::kDecimal: row_bytes += 16; break;
+      case TypeId::kBool:
+      case TypeId::kNull: row_bytes += 1; break;
+      default: row_bytes += 8; break;
+    }
+  }
+  // Half the budget for the buffered rows, the other half for their encoded pages.
+  const int64_t rows = budget_bytes / 2 / std::max<int64_t>(1, row_bytes);
+  constexpr int64_t kMinRowGroupRows = 16 * 1024;  // smaller groups cost more in metadata than they save
+  return std::max(kMinRowGroupRows, rows);
+}
+
 Result<std::unique_ptr<ParquetLoadOperator>> ParquetLoadOperator::Bind(const BindContext& ctx) {
   const auto& cfg = ctx.cfg();
   if (!cfg.contains("path") || !cfg["path"].is_string() || cfg["path"].get<std::string>().empty()) {
@@ -73,6 +92,7 @@ Result<std::unique_ptr<ParquetLoadOperator>> ParquetLoadOperator::Bind(const Bin
   auto codec = ParseCodec(cfg.value("compression", std::string("zstd")));
   if (!codec.ok()) return ConfigError("/compression", codec.status().message());
   op->options_.compression = *codec;
+  op->row_group_size_set_ = cfg.contains("row_group_size");
   op->options_.row_group_size = cfg.value("row_group_size", int64_t{1} << 20);
   if (op->options_.row_group_size <= 0) return ConfigError("/row_group_size", "must be positive");
   op->options_.page_size = cfg.value("page_size", int64_t{1} << 20);
@@ -120,6 +140,13 @@ ParquetLoadOperator::~ParquetLoadOperator() {
 Status ParquetLoadOperator::Open(ExecContext& ctx) {
   if (ctx.fs != nullptr) fs_ = ctx.fs;
   options_.num_threads = std::max(1, ctx.num_threads);
+  // A row group is held whole until it is encoded (its batches, then its compressed pages), so
+  // under a memory budget the default row group is cut to what the node's share can hold.
+  // An explicit row_group_size is the user's choice and is kept.
+  if (!row_group_size_set_) {
+    options_.row_group_size = std::min(options_.row_group_size,
+                                       RowGroupRowsForBudget(*file_schema_, ctx.memory_budget_bytes));
+  }
   if (!partition_columns_.empty()) {
     staging_ = path_ + ".tmp-" + RandomSuffix();
     LD_RETURN_IF_ERROR(fs_->CreateDirs(staging_));

@@ -54,7 +54,12 @@ class ParquetLoadOperator : public Operator {
   std::map<std::string, std::unique_ptr<ParquetWriter>> writers_;  // by partition folder
   std::mutex mu_;
   bool committed_ = false;
+  bool row_group_size_set_ = false;      // the config named row_group_size: never cut it to the budget
 };
+
+// Rows per row group such that a row group of `schema` (buffered and encoded) fits in about
+// `budget_bytes`; at least 16Ki rows.
+int64_t RowGroupRowsForBudget(const Schema& schema, int64_t budget_bytes);
 
 // The `load.parquet` descriptor.
 ModuleDescriptor ParquetLoadModule();
