@@ -19,6 +19,12 @@ namespace {
 
 using blocking::Pointer;
 
+// Rows per batch in a run file. The merge holds one batch of every run at once, so with a small
+// budget (many runs) full-size batches would hold runs x 64Ki rows — far past the budget (J7 at
+// --memory 64M had ~60 runs and peaked at 1.4 GB). Small run batches keep the merge near
+// runs x 4Ki rows; the merged output is still cut into kTargetBatchRows chunks.
+constexpr int64_t kRunBatchRows = 4 * 1024;
+
 struct SortState final : OperatorState {
   std::vector<BatchPtr> batches;
   int64_t bytes = 0;
@@ -113,8 +119,8 @@ class SortOperator final : public SpillingOperator<SortState> {
     LD_ASSIGN_OR_RETURN(std::string path, spill_dir_->NewPath());
     LD_ASSIGN_OR_RETURN(auto writer, SpillWriter::Open(*fs_, path));
     std::vector<uint64_t> positions;
-    for (int64_t b = 0; b < sorted->size(); b += kTargetBatchRows) {
-      const int64_t e = std::min(sorted->size(), b + kTargetBatchRows);
+    for (int64_t b = 0; b < sorted->size(); b += kRunBatchRows) {
+      const int64_t e = std::min(sorted->size(), b + kRunBatchRows);
       positions.resize(static_cast<size_t>(e - b));
       sorted->Positions(b, e, positions.data());
       BatchPtr rows = GatherRows(output_schemas_[0], batches, positions.data(), e - b);
@@ -149,6 +155,7 @@ class SortOperator final : public SpillingOperator<SortState> {
     do {
       LD_ASSIGN_OR_RETURN(c.batch, c.reader->Next());
     } while (c.batch != nullptr && c.batch->num_rows() == 0);
+    c.reader->ReleaseEarlierBatches();  // merged rows were copied out: earlier pages are done
     return Status::OK();
   }
 

@@ -1,5 +1,8 @@
 #include "transforms/spill_file.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <random>
 
@@ -121,9 +124,23 @@ Result<std::unique_ptr<SpillReader>> SpillReader::Open(FileSystem& fs, const std
   return std::unique_ptr<SpillReader>(new SpillReader(std::move(bytes).value(), path, std::move(schema)));
 }
 
+void SpillReader::ReleaseEarlierBatches() {
+  // Only whole pages, and only in steps of a few MiB: one madvise per batch would cost more
+  // than it saves.
+  static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  constexpr size_t kReleaseStep = size_t{1} << 20;
+  const uintptr_t base = reinterpret_cast<uintptr_t>(file_->data());
+  const uintptr_t from = (base + released_ + page - 1) / page * page;
+  const uintptr_t to = (base + last_batch_start_) / page * page;
+  if (to <= from || to - from < kReleaseStep) return;
+  madvise(reinterpret_cast<void*>(from), to - from, MADV_PAGEOUT);  // advice: failure changes nothing
+  released_ = to - base;
+}
+
 Result<BatchPtr> SpillReader::Next() {
   const size_t size = file_->size();
   if (pos_ >= size) return BatchPtr();
+  last_batch_start_ = pos_;
   const uint8_t* base = file_->data();
   auto corrupt = [&](const char* what) {
     return Status::DataError("spill file " + path_ + " is corrupt at byte " + std::to_string(pos_) + ": " + what);

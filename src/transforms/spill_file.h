@@ -72,6 +72,11 @@ class SpillReader {
   static Result<std::unique_ptr<SpillReader>> Open(FileSystem& fs, const std::string& path, SchemaPtr schema);
   // The next batch, or nullptr at the end. DataError when the file is corrupt.
   Result<BatchPtr> Next();
+  // The caller holds no batch before the one Next() returned last (nor any view into one): the
+  // pages they were read from are handed back to the kernel, so a merge that streams through
+  // many mapped runs keeps its resident size near one batch per run instead of every byte read.
+  // Non-destructive (MADV_PAGEOUT): a page touched again is read back from the file.
+  void ReleaseEarlierBatches();
 
  private:
   SpillReader(BufferPtr file, std::string path, SchemaPtr schema)
@@ -80,6 +85,8 @@ class SpillReader {
   std::string path_;
   SchemaPtr schema_;
   size_t pos_ = 0;
+  size_t last_batch_start_ = 0;  // where the batch Next() returned last begins
+  size_t released_ = 0;          // [0, released_) has been handed back
 };
 
 // Reads every batch of the given files, in order.
