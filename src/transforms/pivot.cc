@@ -49,12 +49,13 @@ class PivotOperator final : public Operator {
   // `inner` aggregates the input grouped by index + column; its output is index columns, the
   // pivot column, then one column per aggregate.
   PivotOperator(SchemaPtr in, int column, int num_index, std::vector<std::string> values, int num_aggs,
-                std::unique_ptr<Operator> inner, SchemaPtr output)
+                std::vector<bool> is_count, std::unique_ptr<Operator> inner, SchemaPtr output)
       : in_(std::move(in)),
         column_(column),
         num_index_(num_index),
         values_(std::move(values)),
         num_aggs_(num_aggs),
+        is_count_(std::move(is_count)),
         inner_(std::move(inner)) {
     for (size_t v = 0; v < values_.size(); ++v) value_index_.emplace(values_[v], static_cast<int>(v));
     output_schemas_ = {std::move(output)};
@@ -66,18 +67,10 @@ class PivotOperator final : public Operator {
   int64_t MemoryUsage() const override { return inner_->MemoryUsage(); }
   void Abort() override { inner_->Abort(); }
 
+  // Every row feeds the aggregate, even with a value that is not listed: its index group still gets
+  // an output row (with null cells), as SQL PIVOT gives it.
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
-    const Column& col = *batch->column(column_);
-    std::vector<int32_t> keep;
-    keep.reserve(static_cast<size_t>(batch->num_rows()));
-    for (int64_t i = 0; i < batch->num_rows(); ++i) {
-      if (ValueOf(col, i) >= 0) keep.push_back(static_cast<int32_t>(i));
-    }
-    if (keep.empty()) return Status::OK();
-    if (keep.size() == static_cast<size_t>(batch->num_rows())) return inner_->Consume(port, batch, state, out);
-    BatchPtr taken = TakeBatch(*batch, keep);
-    BatchPtr kept = blocking::WithSchema(batch->schema(), taken->columns(), taken->num_rows(), batch->sequence());
-    return inner_->Consume(port, kept, state, out);
+    return inner_->Consume(port, batch, state, out);
   }
 
   Status FinishPort(int port, const std::vector<OperatorState*>& states) override {
@@ -96,10 +89,15 @@ class PivotOperator final : public Operator {
     std::stable_sort(collected.batches.begin(), collected.batches.end(),
                      [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
     if (collected.batches.empty()) return false;
-    // One extra all-null row at the end: the source of every empty cell.
+    // One extra row at the end, the source of every empty cell: null, or 0 for counts (SQL's
+    // count of no rows).
     const SchemaPtr& agg_schema = inner_->output_schemas()[0];
     std::vector<ColumnPtr> null_row;
-    for (const auto& f : agg_schema->fields()) null_row.push_back(Column::MakeNull(f.type, 1));
+    for (int c = 0; c < agg_schema->num_fields(); ++c) {
+      const int a = c - num_index_ - 1;
+      null_row.push_back(a >= 0 && is_count_[static_cast<size_t>(a)] ? Column::MakeConstant(Value::Int64(0), 1)
+                                                                     : Column::MakeNull(agg_schema->field(c).type, 1));
+    }
     collected.batches.push_back(Batch::Make(agg_schema, std::move(null_row), 1));
     BatchPtr agg = blocking::ConcatAll(agg_schema, collected.batches);
     const int64_t n = agg->num_rows() - 1;
@@ -133,7 +131,7 @@ class PivotOperator final : public Operator {
       const uint32_t g = group[static_cast<size_t>(r)];
       if (first_row[g] < 0) first_row[g] = static_cast<int32_t>(r);
       const int v = ValueOf(pivot_col, r);
-      if (v < 0) return Status::Internal("pivot: aggregated an unlisted value");
+      if (v < 0) continue;  // null or not listed: the group's row, no cell
       for (int a = 0; a < num_aggs_; ++a) {
         source[static_cast<size_t>(v) * static_cast<size_t>(num_aggs_) + static_cast<size_t>(a)][g] = static_cast<int32_t>(r);
       }
@@ -169,6 +167,7 @@ class PivotOperator final : public Operator {
   std::vector<std::string> values_;
   std::unordered_map<std::string, int> value_index_;
   int num_aggs_;
+  std::vector<bool> is_count_;  // per aggregate: empty cells are 0, not null
   std::unique_ptr<Operator> inner_;
   bool produced_ = false;
 };
@@ -263,7 +262,9 @@ Result<std::unique_ptr<Operator>> BindPivot(const BindContext& ctx) {
   nlohmann::json inner_cfg = {{"group_by", nlohmann::json::array()}, {"aggregates", nlohmann::json::array()}};
   for (int c : index) inner_cfg["group_by"].push_back(in->field(c).name);
   inner_cfg["group_by"].push_back(column_name);
+  std::vector<bool> is_count;
   for (size_t i = 0; i < aggs.size(); ++i) {
+    is_count.push_back(aggs[i].function == "count");
     nlohmann::json item = {{"function", aggs[i].function}, {"as", "\x01pivot_cell_" + std::to_string(i)}};
     if (!aggs[i].column.empty()) item["column"] = aggs[i].column;
     inner_cfg["aggregates"].push_back(std::move(item));
@@ -273,7 +274,7 @@ Result<std::unique_ptr<Operator>> BindPivot(const BindContext& ctx) {
   LD_ASSIGN_OR_RETURN(std::unique_ptr<Operator> inner, AggregateModule().factory(inner_ctx));
   return std::unique_ptr<Operator>(std::make_unique<PivotOperator>(in, column, static_cast<int>(index.size()),
                                                                    std::move(values), static_cast<int>(aggs.size()),
-                                                                   std::move(inner), MakeSchema(std::move(fields))));
+                                                                   std::move(is_count), std::move(inner), MakeSchema(std::move(fields))));
 }
 
 }  // namespace
@@ -288,8 +289,8 @@ ModuleDescriptor PivotModule() {
       "per aggregate — named `<value>` with one aggregate, `<value>_<as>` with several (`as` "
       "defaults to the function name). A cell aggregates the group's rows holding that value: "
       "`sum`, `count` (rows, or non-null values of a column), `min`, `max`, `avg` or `first`; "
-      "without such rows it is null. Rows whose value is not listed (or null) are ignored; other "
-      "columns are dropped.\n\n"
+      "without such rows it is null (count: 0). Rows whose value is not listed (or null) add no cell, but their "
+      "index group still gets a row, as in SQL `PIVOT`; other columns are dropped.\n\n"
       "Values are matched by their text (`7` matches the integer 7, `\"2024-05-01\"` the date). "
       "They must be listed (at most 1000): the output columns have to be known before the run, so "
       "discovering them would take a first pass over the input. A value whose column name is "

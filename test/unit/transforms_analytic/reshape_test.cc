@@ -24,8 +24,8 @@ std::vector<ReshapeCase> PivotCases() {
   return {
       {"sum_per_region",
        {{"index", {"region"}}, {"column", "quarter"}, {"values", {"q1", "q2"}}, {"aggregates", {{{"function", "sum"}, {"column", "amount"}}}}},
-       // us has no q2 row: null; mx only has an unlisted value: no row.
-       {{"eu", "15", "7"}, {"us", "3", "NULL"}, {"NULL", "NULL", "2"}}},
+       // us has no q2 row: null; mx only has an unlisted value: a row of nulls (as SQL PIVOT).
+       {{"eu", "15", "7"}, {"us", "3", "NULL"}, {"NULL", "NULL", "2"}, {"mx", "NULL", "NULL"}}},
       {"several_aggregates_name_value_suffix",
        {{"index", {"region"}},
         {"column", "quarter"},
@@ -33,13 +33,14 @@ std::vector<ReshapeCase> PivotCases() {
         {"aggregates",
          {{{"function", "count"}, {"as", "n"}}, {{"function", "avg"}, {"column", "price"}}, {{"function", "max"}, {"column", "amount"}},
           {{"function", "min"}, {"column", "price"}}}}},
-       {{"eu", "2", "2", "10", "1.5"}, {"us", "1", "4", "3", "4"}}},
+       {{"eu", "2", "2", "10", "1.5"}, {"us", "1", "4", "3", "4"}, {"NULL", "0", "NULL", "NULL", "NULL"},
+        {"mx", "0", "NULL", "NULL", "NULL"}}},
       {"no_index_one_row",
        {{"column", "quarter"}, {"values", {"q3", "q2", "q1"}}, {"aggregates", {{{"function", "count"}, {"column", "price"}}}}},
        {{"2", "1", "3"}}},
       {"first_in_input_order",
        {{"index", {"region"}}, {"column", "quarter"}, {"values", {"q1"}}, {"aggregates", {{{"function", "first"}, {"column", "amount"}}}}},
-       {{"eu", "10"}, {"us", "3"}}},
+       {{"eu", "10"}, {"us", "3"}, {"NULL", "NULL"}, {"mx", "NULL"}}},
   };
 }
 
