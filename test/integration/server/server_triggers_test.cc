@@ -254,9 +254,10 @@ TEST_P(ServerTriggersTest, BackfillQueuesOneRunPerIntervalWithItsBounds) {
 
   auto r = c_->Call("POST", path, request.dump(), owner_.Auth());
   ASSERT_EQ(r.status, 202) << r.body;
-  ASSERT_EQ(r.Json()["run_ids"].size(), 6u);
+  const json queued = r.Json();
+  ASSERT_EQ(queued["run_ids"].size(), 6u);
   std::set<std::string> starts;
-  for (const auto& id : r.Json()["run_ids"]) {
+  for (const auto& id : queued["run_ids"]) {
     json run = WaitRun(owner_, id);
     EXPECT_EQ(run["status"], "succeeded") << run.dump();
     EXPECT_EQ(run["trigger"], "backfill");
