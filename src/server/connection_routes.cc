@@ -1,10 +1,13 @@
 // Routes: connections — CRUD with write-only secrets (encrypted at rest), and connection tests.
+#include <algorithm>
 #include <chrono>
 
 #include "auth/secret_box.h"
 #include "metadata/audit_log.h"
 #include "metadata/connection_store.h"
 #include "metadata/org_egress_store.h"
+#include "module/builtin_modules.h"
+#include "module/connection_types.h"
 #include "net/egress_policy.h"
 #include "io/tenant_files.h"
 #include "server/route_support.h"
@@ -41,6 +44,20 @@ ConnectionConfig FromBody(const nlohmann::json& b) {
   if (b.contains("secret") && b["secret"].is_string()) c.secret = b["secret"];
   c.options = b.value("options", nlohmann::json::object());
   return c;
+}
+
+// Only types some module (or transform key) can use may be stored or tested: a connection of any
+// other type would sit in the list doing nothing. `unchanged` lets an edit keep a type stored
+// before the list narrowed. 400 naming /type otherwise.
+Status CheckConnectionType(const nlohmann::json& b, const std::string& unchanged = "") {
+  if (!b.contains("type") || !b["type"].is_string()) return Status::OK();
+  const std::string type = b["type"].get<std::string>();
+  static const std::vector<std::string> kAccepted = AcceptedConnectionTypes(BuiltinModules().All());
+  if (type == unchanged || std::find(kAccepted.begin(), kAccepted.end(), type) != kAccepted.end()) return Status::OK();
+  std::string list;
+  for (const std::string& t : CanonicalConnectionTypes(BuiltinModules().All())) list += (list.empty() ? "" : ", ") + t;
+  std::string shown = type.size() > 40 ? type.substr(0, 40) + "…" : type;
+  return Status::InvalidArgument("/type: no module uses connections of type '" + shown + "'; use one of: " + list);
 }
 
 // Tests inside the organization's file sandbox (an SQLite path must be one of its files), within
@@ -137,10 +154,14 @@ void RegisterConnectionRoutes(Router& router, const ApiServices& s) {
               }});
   router.Add({"POST", "/api/v1/connections/test", Access::kDeveloper, "connections",
               "Tests an unsaved connection.", ConnectionSchema(true), {}, 200, true,
-              [s](const HttpRequest&, const Caller& c, const nlohmann::json& b) { return RunTest(FromBody(b), s, c.org_id); }});
+              [s](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
+                if (Status type = CheckConnectionType(b); !type.ok()) return Fail(type);
+                return RunTest(FromBody(b), s, c.org_id);
+              }});
   router.Add({"POST", "/api/v1/connections", Access::kDeveloper, "connections",
               "Creates a connection; the secret is encrypted and never returned.", ConnectionSchema(true), {}, 201, false,
               [db, box](const HttpRequest&, const Caller& c, const nlohmann::json& b) {
+                if (Status type = CheckConnectionType(b); !type.ok()) return Fail(type);
                 ConnectionConfig cfg = FromBody(b);
                 std::string id = NewId(), now = NowIso8601();
                 DbValue secret = nullptr;
@@ -174,6 +195,7 @@ void RegisterConnectionRoutes(Router& router, const ApiServices& s) {
                 auto before = LoadJson(*db, c.org_id, id);
                 if (!before.ok()) return Fail(before.status());
                 const nlohmann::json& old = *before;
+                if (Status type = CheckConnectionType(b, old.value("type", "")); !type.ok()) return Fail(type);
                 if (Status moved = CheckSecretFollows(old, b); !moved.ok()) return Fail(moved);
                 std::string sql = "UPDATE connections SET name = ?, type = ?, host = ?, port = ?, database_name = ?, "
                                   "user_name = ?, options = ?, updated_at = ?";

@@ -2,6 +2,7 @@
 
 #include "expression/expression.h"
 #include "module/builtin_modules.h"
+#include "module/connection_types.h"
 #include "pipeline/bound_pipeline.h"
 #include "pipeline/run_pipeline.h"
 #include "pipeline/validator.h"
@@ -214,7 +215,8 @@ const std::string& ModulesCatalogJson() {
   static const std::string kCatalog = [] {
     nlohmann::json items = nlohmann::json::array();
     for (const ModuleDescriptor* d : BuiltinModules().All()) items.push_back(d->ToJson());
-    return nlohmann::json{{"items", items}}.dump();
+    // The connection types a connection may have (canonical names): the connections page offers these.
+    return nlohmann::json{{"items", items}, {"connection_types", CanonicalConnectionTypes(BuiltinModules().All())}}.dump();
   }();
   return kCatalog;
 }

@@ -15,6 +15,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { api } from '../api/client';
 import { Connections } from '../api/endpoints';
 import type { Connection, ConnectionInput, ConnectionTestResult } from '../api/types';
 import { useCanEdit } from '../store/auth_store';
@@ -23,7 +24,24 @@ import { EditDeleteButtons, ListTable } from '../components/list_table';
 import { useConfirmedDelete } from '../components/use_confirmed_delete';
 import { formatAgo } from '../components/format';
 
-const kTypes = ['postgres', 'mysql', 'sqlite', 's3', 'http', 'smtp', 'redis', 'kafka', 'rabbitmq', 'nats'];
+// The server accepts only connection types some module can use and lists them (canonical names)
+// in GET /api/v1/modules as `connection_types`; the form offers exactly those.
+interface ModuleCatalog {
+  connection_types?: string[];
+}
+
+async function fetchConnectionTypes(): Promise<string[]> {
+  const catalog = await api.get<ModuleCatalog>('/api/v1/modules');
+  return catalog.connection_types ?? [];
+}
+
+// The types the Type field offers: the server's list, plus the type of the connection being
+// edited when the server no longer lists it (it stays selectable; the server keeps it unchanged).
+export function connectionTypeOptions(served: readonly string[] | undefined, current: string): string[] {
+  const types = [...(served ?? [])];
+  if (current && !types.includes(current)) types.push(current);
+  return types;
+}
 
 interface FormState {
   name: string;
@@ -69,6 +87,7 @@ function ConnectionDialog({ open, connection, onClose }: { open: boolean; connec
   const [form, setForm] = useState<FormState>(toForm(null));
   const [error, setError] = useState<unknown>(null);
   const [test, setTest] = useState<ConnectionTestResult | null>(null);
+  const types = useQuery({ queryKey: ['modules', 'connection_types'], queryFn: fetchConnectionTypes, staleTime: Infinity });
   useEffect(() => {
     if (open) {
       setForm(toForm(connection));
@@ -107,7 +126,7 @@ function ConnectionDialog({ open, connection, onClose }: { open: boolean; connec
       <DialogContent sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 2, pt: '8px !important' }}>
         <TextField label="Name" value={form.name} onChange={set('name')} required />
         <TextField select label="Type" value={form.type} onChange={set('type')}>
-          {[...new Set([...kTypes, form.type])].map((t) => (
+          {connectionTypeOptions(types.data, form.type).map((t) => (
             <MenuItem key={t} value={t}>
               {t}
             </MenuItem>
