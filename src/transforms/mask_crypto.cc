@@ -27,8 +27,7 @@ using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-}  // namespace
-
+// RFC 4648 §5 without padding. (Private: the server has its own for session tokens.)
 std::string Base64UrlEncode(std::string_view bytes) {
   std::string out;
   out.reserve((bytes.size() * 4 + 2) / 3);
@@ -52,6 +51,7 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return out;
 }
 
+// Returns false on a character outside the alphabet or an impossible length.
 bool Base64UrlDecode(std::string_view text, std::string* bytes) {
   if (text.size() % 4 == 1) return false;
   bytes->clear();
@@ -74,6 +74,8 @@ bool Base64UrlDecode(std::string_view text, std::string* bytes) {
   }
   return true;
 }
+
+}  // namespace
 
 MaskKey::MaskKey(std::string secret) : secret_(std::move(secret)) {
   // Separate keys per purpose, so the hash of a value reveals nothing about its token.

@@ -35,9 +35,4 @@ class MaskKey {
   std::array<unsigned char, 32> iv_key_{};
 };
 
-// RFC 4648 §5 without padding.
-std::string Base64UrlEncode(std::string_view bytes);
-// Returns false on a character outside the alphabet or an impossible length.
-bool Base64UrlDecode(std::string_view text, std::string* bytes);
-
 }  // namespace logidata
