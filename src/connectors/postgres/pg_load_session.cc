@@ -8,7 +8,7 @@ Result<std::shared_ptr<PgLoadSession>> PgLoadSession::ForRun(const ExecContext& 
   auto make = [&]() -> Result<std::shared_ptr<void>> {
     LD_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(config));
     LD_RETURN_IF_ERROR(conn->Exec("BEGIN"));
-    return std::shared_ptr<void>(std::shared_ptr<PgLoadSession>(new PgLoadSession(std::move(conn))));
+    return std::shared_ptr<void>(std::shared_ptr<PgLoadSession>(new PgLoadSession(std::move(conn), config)));
   };
   if (ctx.shared == nullptr) {
     LD_ASSIGN_OR_RETURN(auto alone, make());
@@ -21,11 +21,19 @@ Result<std::shared_ptr<PgLoadSession>> PgLoadSession::ForRun(const ExecContext& 
 
 Status PgLoadSession::EnsureLedger() {
   if (ledger_ready_) return Status::OK();
-  // Check first: a concurrent CREATE … IF NOT EXISTS in another run can still collide, and a
-  // failed statement would poison this transaction.
-  LD_ASSIGN_OR_RETURN(PgResultPtr r, conn_->Query("SELECT to_regclass($1) IS NOT NULL", {kLoadLedgerTable}));
-  if (std::string(PQgetvalue(r.get(), 0, 0)) != "t") {
-    LD_RETURN_IF_ERROR(conn_->Exec(LoadLedger::CreateSql(SqlDialect::kPostgres)));
+  auto exists = [&](PgConnection& c) -> Result<bool> {
+    LD_ASSIGN_OR_RETURN(PgResultPtr r, c.Query("SELECT to_regclass($1) IS NOT NULL", {kLoadLedgerTable}));
+    return std::string(PQgetvalue(r.get(), 0, 0)) == "t";
+  };
+  LD_ASSIGN_OR_RETURN(bool present, exists(*conn_));
+  if (!present) {
+    LD_ASSIGN_OR_RETURN(auto ddl, PgConnection::Connect(config_));
+    // CREATE … IF NOT EXISTS can still fail when another run creates the table at the same
+    // moment; what matters is that it exists afterwards. Checked on the DDL connection: inside
+    // the data transaction the catalog snapshot may not have seen the commit yet.
+    Status created = ddl->Exec(LoadLedger::CreateSql(SqlDialect::kPostgres));
+    LD_ASSIGN_OR_RETURN(present, exists(*ddl));
+    if (!present) return created.ok() ? Status::IOError("load.postgres: the ledger table was not created") : created;
   }
   ledger_ready_ = true;
   return Status::OK();

@@ -31,7 +31,10 @@ class PgLoadSession {
   // REQUIRES: mu() held.
   PgConnection& conn() { return *conn_; }
 
-  // REQUIRES: mu() held. Makes sure the ledger table exists (inside the transaction).
+  // REQUIRES: mu() held. Makes sure the ledger table exists. It is created, when missing, on a
+  // short autocommit connection of its own: created inside the data transaction, the table's
+  // uncommitted catalog rows would block every other loader into the database until this run
+  // ends (and two first loads at once would collide on the type's unique name).
   Status EnsureLedger();
 
   // REQUIRES: mu() held. Adds a member; `publish` runs inside the transaction, under mu(), just before COMMIT.
@@ -47,10 +50,12 @@ class PgLoadSession {
   size_t members() const { return members_.size(); }
 
  private:
-  explicit PgLoadSession(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}
+  PgLoadSession(std::unique_ptr<PgConnection> conn, ConnectionConfig config)
+      : conn_(std::move(conn)), config_(std::move(config)) {}
 
   std::mutex mu_;
   std::unique_ptr<PgConnection> conn_;
+  ConnectionConfig config_;  // for the ledger DDL, which runs on a connection of its own
   struct Member {
     std::string node_id;
     std::function<Status()> publish;
