@@ -30,6 +30,7 @@ import { withExplicitPorts } from '../model/graph';
 import { autoLayout } from '../model/layout';
 import { FlowNodeCache, toFlowEdges } from '../canvas/nodes/to_flow';
 import { nodeTypes } from '../canvas/nodes/node_types';
+import { parseQualityReport, QualityReportPanel } from './quality_report_panel';
 import { ProblemAlert } from '../components/problem_alert';
 import { StatusChip } from '../components/status_chip';
 import { formatCount, formatDuration, formatTime } from '../components/format';
@@ -223,6 +224,11 @@ export function RunPage({ runId }: { runId: string }) {
   if (!run.data) return <LinearProgress aria-label="Loading run" />;
   const r = run.data;
   const shownLogs = levelFilter ? logs.filter((l) => l.level === levelFilter) : logs;
+  // transform.validate nodes log their quality report as one JSON line.
+  const qualityReports = logs.flatMap((l) => {
+    const report = parseQualityReport(l.message);
+    return report ? [{ nodeId: l.node_id ?? '', report }] : [];
+  });
 
   return (
     <Box sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 2 }}>
@@ -381,6 +387,7 @@ export function RunPage({ runId }: { runId: string }) {
           </Box>
         </Paper>
       </Box>
+      {qualityReports.length > 0 && <QualityReportPanel reports={qualityReports} />}
       <Paper variant="outlined" sx={{ p: 1.5 }}>
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, mb: 1 }}>
           <Typography variant="subtitle2" component="h2" sx={{ flexGrow: 1 }}>
