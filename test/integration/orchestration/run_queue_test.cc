@@ -111,7 +111,7 @@ TEST(RunQueue, RetryPolicyTimeoutAndCancelAreHonouredByWorkers) {
        "failed", 2, 30},
       // A 404 is the pipeline's mistake, not an outage: no second attempt.
       {"data_error_not_retried", rest("missing", "/no-such-route", retry3), "failed", 1, 30},
-      {"timeout_ends_timed_out", long_load("timed", {{"timeout_seconds", 1}}), "timed_out", 1, 8},
+      {"timeout_ends_timed_out", long_load("timed", {{"timeout_seconds", 0.2}}), "timed_out", 1, 8},  // the whole load takes ~1 s on a quiet machine
       {"cancel_stops_within_two_seconds", long_load("cancelled", json::object()), "cancelled", 1, 2, true},
   };
   cl.StartWorker(3, 2);
