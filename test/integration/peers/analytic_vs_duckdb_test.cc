@@ -10,36 +10,15 @@
 // Env: LOGIDATA_ANALYTIC_ROWS (default 40000) sizes the table.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-
-#include <nlohmann/json.hpp>
-
-#include "module/builtin_modules.h"
-#include "pipeline/run_pipeline.h"
-#include "result_table.h"
-#include "stress_tables.h"
-#include "support/test_batches.h"
+#include "single_transform_check.h"
 
 namespace logidata {
 namespace {
 
-namespace fs = std::filesystem;
-const fs::path kRoot = LOGIDATA_SOURCE_DIR;
-const fs::path kPeers = kRoot / "../shared/peers";
+using testing::TransformCase;
 
-struct AnalyticCase {
-  std::string name;
-  std::string module;
-  std::string config;  // JSON
-  std::string sql;     // the same result in DuckDB over table facts
-};
-
-std::ostream& operator<<(std::ostream& os, const AnalyticCase& c) { return os << c.name; }
-
-const std::vector<AnalyticCase>& Cases() {
-  static const std::vector<AnalyticCase> kCases = {
+const std::vector<TransformCase>& Cases() {
+  static const std::vector<TransformCase> kCases = {
       {"WindowRanking", "window",
        R"({"partition_by": ["k"], "order_by": [{"column": "d"}], "functions": [
             {"function": "row_number", "as": "rn"}, {"function": "rank", "as": "rk"},
@@ -94,100 +73,18 @@ const std::vector<AnalyticCase>& Cases() {
   return kCases;
 }
 
-std::string Shell(const std::string& cmd, int* status) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) {
-    *status = -1;
-    return out;
-  }
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  *status = pclose(p);
-  return out;
-}
-
-Result<PipelineSpec> BuildPipeline(const AnalyticCase& c) {
-  nlohmann::json doc = {
-      {"id", "analytic-" + c.name},
-      {"name", c.name},
-      {"parameters", {{"data_dir", {{"type", "string"}}}, {"out_dir", {{"type", "string"}}}}},
-      {"nodes",
-       {{{"id", "facts"},
-         {"type", "extract"},
-         {"module", "csv"},
-         {"config", {{"path", "${data_dir}/facts.csv"}, {"columns", nlohmann::json::parse(testing::FactsColumnsJson())}}}},
-        {{"id", "t"}, {"type", "transform"}, {"module", c.module}, {"config", nlohmann::json::parse(c.config)}},
-        {{"id", "out"}, {"type", "load"}, {"module", "csv"}, {"config", {{"path", "${out_dir}/result.csv"}}}}}},
-      {"edges", {{{"source", "facts"}, {"target", "t"}}, {{"source", "t"}, {"target", "out"}}}}};
-  return ParsePipelineJson(doc);
-}
-
-class AnalyticVsDuckDb : public ::testing::TestWithParam<AnalyticCase> {
+class AnalyticVsDuckDb : public ::testing::TestWithParam<TransformCase> {
  protected:
-  static void SetUpTestSuite() {
-    data_ = testing::TempDir("analytic-data");
-    out_ = testing::TempDir("analytic-out");
-    testing::StressTableSizes sizes;
-    sizes.facts_rows = 40000;
-    if (const char* rows = std::getenv("LOGIDATA_ANALYTIC_ROWS")) sizes.facts_rows = std::atoll(rows);
-    testing::WriteStressTables(data_, sizes);
-    nlohmann::json queries = nlohmann::json::array();
-    for (const auto& c : Cases()) {
-      queries.push_back({{"name", c.name}, {"sql", c.sql}, {"out", out_ + "/duckdb-" + c.name + ".csv"}});
-    }
-    // Hand-written so the column list keeps file order (nlohmann::json sorts object keys).
-    std::ofstream(out_ + "/plan.json")
-        << "{\"tables\": {\"facts\": {\"path\": " << nlohmann::json(data_ + "/facts.csv").dump()
-        << ", \"columns\": {\"id\": \"BIGINT\", \"k\": \"BIGINT\", \"g\": \"VARCHAR\", \"s\": \"VARCHAR\", "
-           "\"v\": \"DOUBLE\", \"d\": \"DATE\", \"b\": \"BOOLEAN\", \"n\": \"INTEGER\"}}}, \"queries\": "
-        << queries.dump() << "}";
-    std::string home = std::getenv("PEERS_HOME") ? std::getenv("PEERS_HOME")
-                                                 : std::string(std::getenv("HOME")) + "/.cache/logidata-peers";
-    fs::create_directories(home);
-    fs::copy_file(kRoot / "test/integration/peers/stress_reference.mjs", fs::path(home) / "stress_reference.mjs",
-                  fs::copy_options::overwrite_existing);
-    int status = 0;
-    reference_log_ = Shell((kPeers / "peer").string() + " stress_reference.mjs " + out_ + "/plan.json", &status);
-    reference_ok_ = status == 0;
-  }
-
-  static std::string data_, out_, reference_log_;
-  static bool reference_ok_;
+  static void SetUpTestSuite() { reference_ = testing::PrepareFactsReference("analytic", Cases()); }
+  static inline testing::FactsReference reference_;
 };
 
-std::string AnalyticVsDuckDb::data_, AnalyticVsDuckDb::out_, AnalyticVsDuckDb::reference_log_;
-bool AnalyticVsDuckDb::reference_ok_ = false;
-
 TEST_P(AnalyticVsDuckDb, MatchesDuckDbAtEveryThreadCountAndBudget) {
-  const AnalyticCase& c = GetParam();
-  ASSERT_TRUE(reference_ok_) << reference_log_;
-  testing::ResultTable reference = testing::InCanonicalOrder(testing::ReadResultCsv(out_ + "/duckdb-" + c.name + ".csv"));
-  ASSERT_FALSE(reference.header.empty());
-  auto spec = BuildPipeline(c);
-  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
-  for (int64_t budget : {int64_t{1} << 20, int64_t{1} << 30}) {
-    for (int t : {1, 2, 8}) {
-      const std::string combo = c.name + " threads=" + std::to_string(t) + " memory=" + std::to_string(budget >> 20) + "M";
-      SCOPED_TRACE(combo);
-      const std::string out_dir = out_ + "/" + c.name + "-t" + std::to_string(t) + "-m" + std::to_string(budget >> 20);
-      fs::create_directories(out_dir);
-      RunOptions options;
-      options.threads = t;
-      options.memory_budget_bytes = budget;
-      options.spill_dir = out_dir + "/spill";
-      options.params = {{"data_dir", data_}, {"out_dir", out_dir}};
-      RunResult r = RunPipeline(*spec, BuiltinModules(), options);
-      ASSERT_TRUE(r.status.ok()) << combo << ": " << r.status.ToString();
-      testing::ResultTable ours = testing::InCanonicalOrder(testing::ReadResultCsv(out_dir + "/result.csv"));
-      EXPECT_EQ(testing::DiffResults(ours, reference), "") << combo << " (reference: " << c.sql << ")";
-      fs::remove_all(out_dir);
-    }
-  }
+  testing::ExpectTransformMatchesDuckDb(GetParam(), reference_, {1, 2, 8});
 }
 
 INSTANTIATE_TEST_SUITE_P(Transforms, AnalyticVsDuckDb, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<AnalyticCase>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<TransformCase>& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace logidata

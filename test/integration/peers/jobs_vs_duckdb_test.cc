@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "duckdb_reference.h"
 #include "module/builtin_modules.h"
 #include "pipeline/run_pipeline.h"
 #include "support/test_batches.h"
@@ -19,18 +20,6 @@ namespace fs = std::filesystem;
 const fs::path kRoot = LOGIDATA_SOURCE_DIR;
 const fs::path kPeers = kRoot / "../shared/peers";
 
-std::string Shell(const std::string& cmd, int* status) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) {
-    *status = -1;
-    return out;
-  }
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  *status = pclose(p);
-  return out;
-}
 
 std::vector<std::vector<std::string>> ReadCsv(const fs::path& path) {
   std::ifstream in(path);
@@ -68,7 +57,7 @@ class JobsVsDuckDb : public ::testing::Test {
     data_ = testing::TempDir("peers-data");
     out_ = testing::TempDir("peers-out");
     int status = 0;
-    std::string log = Shell((kPeers / "gen.sh").string() + " " + data_ + " 40000 3000", &status);
+    std::string log = testing::RunShell((kPeers / "gen.sh").string() + " " + data_ + " 40000 3000", &status);
     ASSERT_EQ(status, 0) << log;
     fs::create_directories(fs::path(out_) / "duckdb");
     fs::create_directories(fs::path(out_) / "logidata");
@@ -86,7 +75,7 @@ class JobsVsDuckDb : public ::testing::Test {
 
   std::string RunDuckDb(const std::string& job) {
     int status = 0;
-    std::string log = Shell("DATA_DIR=" + data_ + " OUT_DIR=" + out_ + " " + (kPeers / "peer").string() +
+    std::string log = testing::RunShell("DATA_DIR=" + data_ + " OUT_DIR=" + out_ + " " + (kPeers / "peer").string() +
                                 " jobs/duckdb/" + job + ".mjs",
                             &status);
     EXPECT_EQ(status, 0) << log;
@@ -132,7 +121,7 @@ TEST_F(JobsVsDuckDb, J4DedupeKeepsOneRowPerKey) {
   int status = 0;
   std::string home = std::getenv("PEERS_HOME") ? std::getenv("PEERS_HOME") : std::string(std::getenv("HOME")) + "/.cache/logidata-peers";
   fs::copy_file(script, fs::path(home) / "count_j4.mjs", fs::copy_options::overwrite_existing);
-  std::string counted = Shell("node " + home + "/count_j4.mjs", &status);
+  std::string counted = testing::RunShell("node " + home + "/count_j4.mjs", &status);
   ASSERT_EQ(status, 0) << counted;
   auto c = counted.find("counts=");
   ASSERT_NE(c, std::string::npos) << counted;

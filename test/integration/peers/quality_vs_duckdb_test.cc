@@ -14,6 +14,7 @@
 
 #include "module/builtin_modules.h"
 #include "pipeline/run_pipeline.h"
+#include "duckdb_reference.h"
 #include "result_table.h"
 #include "stress_tables.h"
 #include "support/test_batches.h"
@@ -22,8 +23,6 @@ namespace logidata {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kRoot = LOGIDATA_SOURCE_DIR;
-const fs::path kPeers = kRoot / "../shared/peers";
 
 const char* kRules = R"([
   {"type": "not_null", "column": "s"},
@@ -41,37 +40,16 @@ const char* kSql =
     "WHEN v IS NULL OR NOT (v > 0) THEN 'positive_v' ELSE 'pass' END AS rule, count(*) AS n "
     "FROM facts GROUP BY 1";
 
-std::string Shell(const std::string& cmd, int* status) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) {
-    *status = -1;
-    return out;
-  }
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  *status = pclose(p);
-  return out;
-}
 
 TEST(QualityVsDuckDb, RuleCountsEqualSqlCounts) {
   const std::string data = testing::TempDir("quality-data"), out = testing::TempDir("quality-out");
   testing::StressTableSizes sizes;
   sizes.facts_rows = 30000;
   testing::WriteStressTables(data, sizes);
-  std::ofstream(out + "/plan.json")
-      << "{\"tables\": {\"facts\": {\"path\": " << nlohmann::json(data + "/facts.csv").dump()
-      << ", \"columns\": {\"id\": \"BIGINT\", \"k\": \"BIGINT\", \"g\": \"VARCHAR\", \"s\": \"VARCHAR\", "
-         "\"v\": \"DOUBLE\", \"d\": \"DATE\", \"b\": \"BOOLEAN\", \"n\": \"INTEGER\"}}}, \"queries\": "
-      << nlohmann::json::array({{{"name", "rules"}, {"sql", kSql}, {"out", out + "/duckdb.csv"}}}).dump() << "}";
-  std::string home = std::getenv("PEERS_HOME") ? std::getenv("PEERS_HOME")
-                                               : std::string(std::getenv("HOME")) + "/.cache/logidata-peers";
-  fs::create_directories(home);
-  fs::copy_file(kRoot / "test/integration/peers/stress_reference.mjs", fs::path(home) / "stress_reference.mjs",
-                fs::copy_options::overwrite_existing);
-  int status = 0;
-  const std::string log = Shell((kPeers / "peer").string() + " stress_reference.mjs " + out + "/plan.json", &status);
-  ASSERT_EQ(status, 0) << log;
+  std::ofstream(out + "/plan.json") << testing::FactsPlanText(
+      data + "/facts.csv", nlohmann::json::array({{{"name", "rules"}, {"sql", kSql}, {"out", out + "/duckdb.csv"}}}));
+  std::string log;
+  ASSERT_TRUE(testing::RunDuckDbReference(out + "/plan.json", &log)) << log;
   testing::ResultTable reference = testing::InCanonicalOrder(testing::ReadResultCsv(out + "/duckdb.csv"));
   ASSERT_FALSE(reference.rows.empty());
 

@@ -17,6 +17,7 @@
 
 #include "module/builtin_modules.h"
 #include "pipeline/run_pipeline.h"
+#include "duckdb_reference.h"
 #include "result_table.h"
 #include "stress_tables.h"
 #include "support/test_batches.h"
@@ -25,8 +26,6 @@ namespace logidata {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kRoot = LOGIDATA_SOURCE_DIR;
-const fs::path kPeers = kRoot / "../shared/peers";
 
 struct StressCase {
   std::string name;
@@ -164,18 +163,6 @@ const std::vector<StressCase>& Cases() {
   return kCases;
 }
 
-std::string Shell(const std::string& cmd, int* status) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) {
-    *status = -1;
-    return out;
-  }
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  *status = pclose(p);
-  return out;
-}
 
 nlohmann::json SourceNode(const std::string& table, const char* columns) {
   return {{"id", table},
@@ -219,14 +206,7 @@ class SpillStress : public ::testing::TestWithParam<StressCase> {
       queries.push_back({{"name", c.name}, {"sql", c.sql}, {"out", out_ + "/duckdb-" + c.name + ".csv"}});
     }
     std::ofstream(out_ + "/plan.json") << PlanText(queries);
-    std::string home = std::getenv("PEERS_HOME") ? std::getenv("PEERS_HOME")
-                                                 : std::string(std::getenv("HOME")) + "/.cache/logidata-peers";
-    fs::create_directories(home);
-    fs::copy_file(kRoot / "test/integration/peers/stress_reference.mjs", fs::path(home) / "stress_reference.mjs",
-                  fs::copy_options::overwrite_existing);
-    int status = 0;
-    reference_log_ = Shell((kPeers / "peer").string() + " stress_reference.mjs " + out_ + "/plan.json", &status);
-    reference_ok_ = status == 0;
+    reference_ok_ = testing::RunDuckDbReference(out_ + "/plan.json", &reference_log_);
   }
 
   // The reference plan (see stress_reference.mjs). Written by hand because the column lists must
