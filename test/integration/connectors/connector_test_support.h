@@ -207,6 +207,48 @@ inline int FreePort() {
   return port;
 }
 
+// A PostgreSQL and a MariaDB started for one test suite (scripts/servers/*.sh), registered in
+// `connections` as "pg" (user postgres) and "my" (user/password logidata), database logidata.
+struct TestDatabases {
+  std::string pg_dir, my_dir;
+  int pg_port = 0, my_port = 0;
+
+  // Fails the calling test (a fatal failure: check HasFatalFailure) when one does not start.
+  void Start(const std::string& name, MemoryConnections* connections) {
+    const std::string suffix = name + "-" + std::to_string(getpid());
+    pg_dir = "/tmp/logidata-" + suffix + "-pg";
+    pg_port = FreePort();
+    auto pg = Shell(SourceDir() + "/scripts/servers/postgres.sh start " + pg_dir + " " + std::to_string(pg_port));
+    ASSERT_TRUE(pg.ok()) << "PostgreSQL did not start: " << pg.status().ToString();
+    ConnectionConfig c;
+    c.name = "pg";
+    c.type = "postgres";
+    c.host = "127.0.0.1";
+    c.port = pg_port;
+    c.database = "logidata";
+    c.user = "postgres";
+    connections->Add(c);
+    my_dir = "/tmp/logidata-" + suffix + "-my";
+    my_port = FreePort();
+    auto my = Shell(SourceDir() + "/scripts/servers/mariadb.sh start " + my_dir + " " + std::to_string(my_port));
+    ASSERT_TRUE(my.ok()) << "MariaDB did not start: " << my.status().ToString();
+    ConnectionConfig m;
+    m.name = "my";
+    m.type = "mysql";
+    m.host = "127.0.0.1";
+    m.port = my_port;
+    m.database = "logidata";
+    m.user = "logidata";
+    m.secret = "logidata";
+    connections->Add(m);
+  }
+  void Stop() {
+    (void)Shell(SourceDir() + "/scripts/servers/postgres.sh stop " + pg_dir);
+    (void)Shell(SourceDir() + "/scripts/servers/mariadb.sh stop " + my_dir);
+    (void)Shell("rm -rf " + pg_dir + " " + my_dir);
+  }
+};
+
 // Forwards 127.0.0.1:port() to 127.0.0.1:target_port; Cut() closes every live connection at once
 // (a network failure in the middle of a stream).
 class TcpProxy {

@@ -112,31 +112,8 @@ nlohmann::json Select() {
 class PushdownTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    pg_dir_ = "/tmp/logidata-pdtest-pg-" + std::to_string(getpid());
-    int pg_port = FreePort();
-    auto pg = Shell(SourceDir() + "/scripts/servers/postgres.sh start " + pg_dir_ + " " + std::to_string(pg_port));
-    ASSERT_TRUE(pg.ok()) << "PostgreSQL did not start: " << pg.status().ToString();
-    ConnectionConfig c;
-    c.name = "pg";
-    c.type = "postgres";
-    c.host = "127.0.0.1";
-    c.port = pg_port;
-    c.database = "logidata";
-    c.user = "postgres";
-    connections_.Add(c);
-    my_dir_ = "/tmp/logidata-pdtest-my-" + std::to_string(getpid());
-    int my_port = FreePort();
-    auto my = Shell(SourceDir() + "/scripts/servers/mariadb.sh start " + my_dir_ + " " + std::to_string(my_port));
-    ASSERT_TRUE(my.ok()) << "MariaDB did not start: " << my.status().ToString();
-    ConnectionConfig m;
-    m.name = "my";
-    m.type = "mysql";
-    m.host = "127.0.0.1";
-    m.port = my_port;
-    m.database = "logidata";
-    m.user = "logidata";
-    m.secret = "logidata";
-    connections_.Add(m);
+    dbs_.Start("pdtest", &connections_);
+    if (::testing::Test::HasFatalFailure()) return;
     const std::string rows =
         "INSERT INTO t VALUES (1,'east',10,'a'),(2,'east',20,NULL),(3,'west',5,'c'),(4,'West',30,'d'),(5,'north',15,'e'),"
         "(6,'east',NULL,'f'),(7,'west',12,'g'),(8,'east ',11,'h')";
@@ -147,9 +124,7 @@ class PushdownTest : public ::testing::Test {
     Sql("my", rows);
   }
   static void TearDownTestSuite() {
-    (void)Shell(SourceDir() + "/scripts/servers/postgres.sh stop " + pg_dir_);
-    (void)Shell(SourceDir() + "/scripts/servers/mariadb.sh stop " + my_dir_);
-    (void)Shell("rm -rf " + pg_dir_ + " " + my_dir_);
+    dbs_.Stop();
   }
 
   // Runs SQL; rows as text sorted by the first column's text.
@@ -205,7 +180,7 @@ class PushdownTest : public ::testing::Test {
     return bound.nodes[0].config.value("query", std::string());
   }
 
-  static inline std::string pg_dir_, my_dir_;
+  static inline TestDatabases dbs_;
   static inline int runs_ = 0;
   static inline MemoryConnections connections_;
 };

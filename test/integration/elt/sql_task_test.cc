@@ -58,32 +58,8 @@ PipelineSpec EltPipeline(const std::string& csv, const std::string& db, const st
 class SqlTaskTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    pg_dir_ = "/tmp/logidata-elttest-pg-" + std::to_string(getpid());
-    pg_port_ = FreePort();
-    auto pg = Shell(SourceDir() + "/scripts/servers/postgres.sh start " + pg_dir_ + " " + std::to_string(pg_port_));
-    ASSERT_TRUE(pg.ok()) << "PostgreSQL did not start: " << pg.status().ToString();
-    ConnectionConfig c;
-    c.name = "pg";
-    c.type = "postgres";
-    c.host = "127.0.0.1";
-    c.port = pg_port_;
-    c.database = "logidata";
-    c.user = "postgres";
-    connections_.Add(c);
-
-    my_dir_ = "/tmp/logidata-elttest-my-" + std::to_string(getpid());
-    my_port_ = FreePort();
-    auto my = Shell(SourceDir() + "/scripts/servers/mariadb.sh start " + my_dir_ + " " + std::to_string(my_port_));
-    ASSERT_TRUE(my.ok()) << "MariaDB did not start: " << my.status().ToString();
-    ConnectionConfig m;
-    m.name = "my";
-    m.type = "mysql";
-    m.host = "127.0.0.1";
-    m.port = my_port_;
-    m.database = "logidata";
-    m.user = "logidata";
-    m.secret = "logidata";
-    connections_.Add(m);
+    dbs_.Start("elttest", &connections_);
+    if (::testing::Test::HasFatalFailure()) return;
 
     dir_ = TempDir("elt-sql-task");
     ConnectionConfig l;
@@ -96,9 +72,7 @@ class SqlTaskTest : public ::testing::Test {
     std::ofstream(csv_) << "id,region,amount\n1,east,10\n2,east,20\n3,west,5\n4,east,30\n5,west,7\n6,north,100\n";
   }
   static void TearDownTestSuite() {
-    (void)Shell(SourceDir() + "/scripts/servers/postgres.sh stop " + pg_dir_);
-    (void)Shell(SourceDir() + "/scripts/servers/mariadb.sh stop " + my_dir_);
-    (void)Shell("rm -rf " + pg_dir_ + " " + my_dir_);
+    dbs_.Stop();
   }
 
   static RunResult Run(const PipelineSpec& spec, ParameterMap params, LogCollector* log = nullptr) {
@@ -153,8 +127,9 @@ class SqlTaskTest : public ::testing::Test {
     return out.ok() ? *out : out.status().ToString();
   }
 
-  static inline std::string pg_dir_, my_dir_, dir_, csv_;
-  static inline int pg_port_ = 0, my_port_ = 0, run_counter_ = 0;
+  static inline TestDatabases dbs_;
+  static inline std::string dir_, csv_;
+  static inline int run_counter_ = 0;
   static inline MemoryConnections connections_;
 };
 

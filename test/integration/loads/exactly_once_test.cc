@@ -66,32 +66,8 @@ RunResult RunOnce(const PipelineSpec& spec, ConnectionResolver* connections, con
 class ExactlyOnceLoads : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    pg_dir_ = "/tmp/logidata-loadstest-pg-" + std::to_string(getpid());
-    pg_port_ = FreePort();
-    auto pg = Shell(SourceDir() + "/scripts/servers/postgres.sh start " + pg_dir_ + " " + std::to_string(pg_port_));
-    ASSERT_TRUE(pg.ok()) << "PostgreSQL did not start: " << pg.status().ToString();
-    ConnectionConfig c;
-    c.name = "pg";
-    c.type = "postgres";
-    c.host = "127.0.0.1";
-    c.port = pg_port_;
-    c.database = "logidata";
-    c.user = "postgres";
-    connections_.Add(c);
-
-    my_dir_ = "/tmp/logidata-loadstest-my-" + std::to_string(getpid());
-    my_port_ = FreePort();
-    auto my = Shell(SourceDir() + "/scripts/servers/mariadb.sh start " + my_dir_ + " " + std::to_string(my_port_));
-    ASSERT_TRUE(my.ok()) << "MariaDB did not start: " << my.status().ToString();
-    ConnectionConfig m;
-    m.name = "my";
-    m.type = "mysql";
-    m.host = "127.0.0.1";
-    m.port = my_port_;
-    m.database = "logidata";
-    m.user = "logidata";
-    m.secret = "logidata";
-    connections_.Add(m);
+    dbs_.Start("loadstest", &connections_);
+    if (::testing::Test::HasFatalFailure()) return;
 
     dir_ = TempDir("exactly-once");
     ConnectionConfig l;
@@ -102,9 +78,7 @@ class ExactlyOnceLoads : public ::testing::Test {
     csv5_ = WriteCsv(dir_, "five.csv", 5);
   }
   static void TearDownTestSuite() {
-    (void)Shell(SourceDir() + "/scripts/servers/postgres.sh stop " + pg_dir_);
-    (void)Shell(SourceDir() + "/scripts/servers/mariadb.sh stop " + my_dir_);
-    (void)Shell("rm -rf " + pg_dir_ + " " + my_dir_);
+    dbs_.Stop();
   }
 
   static Rows Pg(const std::string& sql) {
@@ -144,8 +118,8 @@ class ExactlyOnceLoads : public ::testing::Test {
     return out.ok() ? *out : out.status().ToString();
   }
 
-  static inline std::string pg_dir_, my_dir_, dir_, csv5_;
-  static inline int pg_port_ = 0, my_port_ = 0;
+  static inline TestDatabases dbs_;
+  static inline std::string dir_, csv5_;
   static inline MemoryConnections connections_;
 };
 
@@ -236,7 +210,7 @@ TEST_F(ExactlyOnceLoads, KilledCliMidLoadThenRerunWithSameRunIdIsExact) {
   const std::string dir = TempDir("kill-load");
   WriteCsv(dir, "big.csv", kRows);
   std::ofstream(dir + "/connections.json")
-      << nlohmann::json{{"connections", {{"pg", {{"type", "postgres"}, {"host", "127.0.0.1"}, {"port", pg_port_},
+      << nlohmann::json{{"connections", {{"pg", {{"type", "postgres"}, {"host", "127.0.0.1"}, {"port", dbs_.pg_port},
                                                  {"database", "logidata"}, {"user", "postgres"}}}}}}.dump();
   std::ofstream(dir + "/pipeline.json")
       << nlohmann::json{{"id", "kill-load"}, {"name", "kill-load"},
