@@ -28,7 +28,8 @@ void ReadNumber(const nlohmann::json& obj, const char* key, const std::string& p
 
 void CheckKeys(const nlohmann::json& obj, std::initializer_list<const char*> known, const std::string& path,
                std::vector<std::string>* errors) {
-  for (const auto& [key, value] : obj.items()) {
+  for (const auto& item : obj.items()) {
+    const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture those
     if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
       errors->push_back(path + "/" + key + ": unknown field");
     }

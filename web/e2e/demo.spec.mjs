@@ -19,7 +19,7 @@ test('demo pipelines validate in the editor and run', async (ctx) => {
     const doc = JSON.parse(readFileSync(join(examples, file), 'utf8'));
     const created = await ctx.api.call('POST', '/api/v1/pipelines/import', doc);
     await page.goto(`${ctx.base}/#/pipelines/${created.id}`);
-    await page.getByRole('button', { name: 'Validate' }).click();
+    await page.getByRole('button', { name: 'Validate', exact: true }).click();
     await page.getByText('Pipeline is valid').waitFor({ timeout: 10_000 });
     assertEqual(await page.locator('[data-testid="node-error"]').count(), 0, `${file}: nodes with errors`);
     // And the same document runs on the server from the same folder.

@@ -96,7 +96,7 @@ test('editor: build, configure, save, preview and run a pipeline', async (ctx) =
 
   // No node shows problems any more.
   await page.keyboard.press('Escape');
-  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.getByRole('button', { name: 'Validate', exact: true }).click();
   await page.getByText('Pipeline is valid').waitFor({ timeout: 10_000 });
   assertEqual(await page.locator('[data-testid="node-error"]').count(), 0, 'nodes with errors');
 

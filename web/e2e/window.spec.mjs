@@ -54,7 +54,7 @@ test('window: running total per region built in the editor and run', async (ctx)
   await (await field(page, 'path')).fill(output);
   await page.keyboard.press('Escape');
 
-  await page.getByRole('button', { name: 'Validate' }).click();
+  await page.getByRole('button', { name: 'Validate', exact: true }).click();
   await page.getByText('Pipeline is valid').waitFor({ timeout: 10_000 });
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.waitForFunction(() => /#\/pipelines\/(?!new)/.test(location.hash));

@@ -61,7 +61,7 @@ class ServerApiTest : public ::testing::TestWithParam<std::string> {
     for (int i = 0; i < 600; ++i) {
       run = C().Call("GET", "/api/v1/runs/" + run_id, "", s.Auth(org)).Json();
       std::string st = run.value("status", "");
-      if (st != "queued" && st != "running") return run;
+      if (!IsLiveRunStatus(st)) return run;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return run;

@@ -388,7 +388,7 @@ TEST(ServerEgress, S3EndpointsConnectToTokenUrlsAndRunsAreChecked) {
   json run;
   for (int i = 0; i < 600; ++i) {
     run = server.C().Call("GET", "/api/v1/runs/" + started.Json()["id"].get<std::string>(), "", s.Auth()).Json();
-    if (run.value("status", "") != "queued" && run.value("status", "") != "running") break;
+    if (!IsLiveRunStatus(run.value("status", ""))) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(run["status"], "failed") << run.dump();

@@ -38,6 +38,11 @@ namespace logidata::testing {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
+// A run that may still change: queued, running, or retrying (waiting for its next attempt).
+inline bool IsLiveRunStatus(const std::string& status) {
+  return status == "queued" || status == "running" || status == "retrying";
+}
+
 inline constexpr const char* kMasterKeyHex = "8f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
 inline constexpr const char* kAdminEmail = "admin@example.com";
 inline constexpr const char* kAdminPassword = "Admin-Passw0rd-Secret!";

@@ -78,7 +78,7 @@ class NotifyTest : public ::testing::TestWithParam<std::string> {
     for (int i = 0; i < 1200; ++i) {
       run = C().Call("GET", "/api/v1/runs/" + run_id, "", s_.Auth()).Json();
       std::string st = run.value("status", "");
-      if (st != "queued" && st != "running") return run;
+      if (!IsLiveRunStatus(st)) return run;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return run;
@@ -461,7 +461,7 @@ TEST_P(NotifyTest, WorkerRunsReachWebSocketSubscribersAndNotify) {
     if (type == "run.status") {
       std::string st = m["run"].value("status", "");
       if (seen.empty() || seen.back() != st) seen.push_back(st);
-      if (st != "queued" && st != "running") break;
+      if (!IsLiveRunStatus(st)) break;
     } else if (type == "node.progress") {
       max_rows = std::max<int64_t>(max_rows, m["nodes"].value("src", json::object()).value("rows_out", int64_t{0}));
       if (seen.empty() || seen.back() != "progress") seen.push_back("progress");

@@ -134,7 +134,7 @@ class SandboxTest : public ::testing::Test {
     for (int i = 0; i < 600; ++i) {
       run = c_->Call("GET", "/api/v1/runs/" + run_id, "", owner_.Auth()).Json();
       std::string st = run.value("status", "");
-      if (st != "queued" && st != "running") break;
+      if (!IsLiveRunStatus(st)) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return run;

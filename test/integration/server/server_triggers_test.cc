@@ -57,7 +57,7 @@ class ServerTriggersTest : public ::testing::TestWithParam<std::string> {
     for (int i = 0; i < 600; ++i) {
       run = c_->Call("GET", "/api/v1/runs/" + run_id, "", s.Auth()).Json();
       std::string st = run.value("status", "");
-      if (st != "queued" && st != "running" && st != "retrying") return run;
+      if (!IsLiveRunStatus(st)) return run;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return run;
