@@ -1,6 +1,6 @@
 #include "pipeline/pipeline_format.h"
 
-#include <regex>
+#include <re2/re2.h>
 
 namespace logidata {
 namespace {
@@ -31,12 +31,19 @@ std::pair<std::string, std::string> SplitRef(const Json& ref) {
   return at == std::string::npos ? std::pair{s, std::string()} : std::pair{s.substr(0, at), s.substr(at + 1)};
 }
 
+// A string field of a hostile document: `fallback` when absent or not a string (nlohmann's value()
+// throws on a wrong type, and operator[] inserts).
+std::string TextField(const Json& object, const char* key, std::string fallback = "") {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 // Format 1 -> 2: the web model's migration (pipeline_document.ts, kMigrations[0].up), in C++.
 Json MigrateFormat1To2(Json doc) {
   if (auto nodes = doc.find("nodes"); nodes != doc.end() && nodes->is_array()) {
     for (auto& n : *nodes) {
       if (!n.is_object()) continue;
-      std::string module = n.value("module", std::string());
+      std::string module = TextField(n, "module");
       if (auto dot = module.find('.'); dot != std::string::npos) {
         n["type"] = module.substr(0, dot);
         n["module"] = module.substr(dot + 1);
@@ -75,9 +82,10 @@ bool IsEmailList(const Json& list) {
 void CanonicalVersion(Json& doc, std::vector<std::string>* errors) {
   auto it = doc.find("version");
   if (it == doc.end() || !it->is_string()) return;
-  static const std::regex kRelease(R"(^v?[0-9]+(\.[0-9]+){0,2}([-+][0-9A-Za-z.+-]+)?$)");
+  // RE2: linear time and no recursion, whatever the length of a hostile label.
+  static const RE2 kRelease(R"(v?[0-9]+(\.[0-9]+){0,2}([-+][0-9A-Za-z.+-]+)?)");
   std::string label = it->get<std::string>();
-  if (!std::regex_match(label, kRelease)) {
+  if (!RE2::FullMatch(label, kRelease)) {
     errors->push_back("/version: must be an integer >= 1 or a release string such as \"1.0.0\" (got \"" + label + "\")");
     return;
   }
@@ -124,7 +132,7 @@ void CanonicalNotifications(Json& doc, std::vector<std::string>* errors) {
 void CheckNotificationEntries(Json& doc, std::vector<std::string>* errors) {
   auto it = doc.find("notifications");
   if (it == doc.end() || !it->is_array()) return;
-  static const std::regex kEmail(R"(^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$)");
+  static const RE2 kEmail(R"([^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+)");
   for (size_t i = 0; i < it->size(); ++i) {
     Json& n = (*it)[i];
     std::string path = "/notifications/" + std::to_string(i);
@@ -158,7 +166,7 @@ void CheckNotificationEntries(Json& doc, std::vector<std::string>* errors) {
       continue;
     }
     for (size_t k = 0; k < to->size(); ++k) {
-      if (!std::regex_match((*to)[k].get<std::string>(), kEmail)) {
+      if (!RE2::FullMatch((*to)[k].get<std::string>(), kEmail)) {
         errors->push_back(path + "/to/" + std::to_string(k) + ": not an email address");
       }
     }
@@ -205,7 +213,7 @@ void CanonicalS3Loader(Json& config, const std::string& pipeline_id, const std::
     errors->push_back(path + "/bucket: give either bucket or path, not both");
     return;
   }
-  std::string prefix = config.value("prefix", pipeline_id.empty() ? std::string("data") : pipeline_id);
+  std::string prefix = TextField(config, "prefix", pipeline_id.empty() ? std::string("data") : pipeline_id);
   config["path"] = "s3://" + b + "/" + prefix;
   if (!config.contains("connection")) config["connection"] = b;
   Json& options = config["options"];
@@ -223,8 +231,7 @@ void CanonicalS3Loader(Json& config, const std::string& pipeline_id, const std::
 void CanonicalNodes(Json& doc, std::vector<std::string>* errors) {
   auto nodes = doc.find("nodes");
   if (nodes == doc.end() || !nodes->is_array()) return;
-  std::string pipeline_id = doc.value("id", std::string());
-  if (!doc.contains("id") || !doc["id"].is_string()) pipeline_id.clear();
+  const std::string pipeline_id = TextField(doc, "id");
   for (size_t i = 0; i < nodes->size(); ++i) {
     Json& n = (*nodes)[i];
     if (!n.is_object()) continue;
@@ -236,8 +243,8 @@ void CanonicalNodes(Json& doc, std::vector<std::string>* errors) {
     }
     auto config = n.find("config");
     if (config == n.end() || !config->is_object()) continue;
-    std::string type = n.value("type", Json("")).is_string() ? n["type"].get<std::string>() : "";
-    std::string module = n.contains("module") && n["module"].is_string() ? n["module"].get<std::string>() : "";
+    const std::string type = TextField(n, "type");
+    const std::string module = TextField(n, "module");
     if (type == "transform" && module == "cleaner") CanonicalCleaner(*config, path + "/config", errors);
     if (type == "load" && module == "s3") CanonicalS3Loader(*config, pipeline_id, path + "/config", errors);
   }
