@@ -21,6 +21,7 @@
 #include "connectors/mysql/mysql_connection.h"
 #include "connectors/postgres/pg_connection.h"
 #include "integration/connectors/connector_test_support.h"
+#include "integration/connectors/pg_test_query.h"
 #include "module/builtin_modules.h"
 #include "pipeline/run_pipeline.h"
 
@@ -81,21 +82,7 @@ class ExactlyOnceLoads : public ::testing::Test {
     dbs_.Stop();
   }
 
-  static Rows Pg(const std::string& sql) {
-    auto conn = PgConnection::Connect(*connections_.Resolve("pg"));
-    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
-    if (!conn.ok()) return {};
-    PgResultPtr r(PQexec((*conn)->get(), sql.c_str()));
-    auto st = PQresultStatus(r.get());
-    EXPECT_TRUE(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) << sql << ": " << PQresultErrorMessage(r.get());
-    Rows rows;
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
-      std::vector<std::string> row;
-      for (int c = 0; c < PQnfields(r.get()); ++c) row.push_back(PQgetisnull(r.get(), i, c) ? "NULL" : PQgetvalue(r.get(), i, c));
-      rows.push_back(row);
-    }
-    return rows;
-  }
+  static Rows Pg(const std::string& sql) { return QueryTestPg(connections_, sql); }
   static std::string PgOne(const std::string& sql) {
     Rows r = Pg(sql);
     return r.empty() || r[0].empty() ? "<none>" : r[0][0];
