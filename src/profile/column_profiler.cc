@@ -14,6 +14,11 @@ namespace logidata::profile {
 namespace {
 
 constexpr size_t kCacheSlots = 1024;
+// Semantic kinds and patterns come from every non-empty value up to kClassifyAll per profiler,
+// then from every kClassifyEvery-th: the shares they feed settle long before, and classifying is
+// the costliest step per value. Everything else sees every value.
+constexpr int64_t kClassifyAll = 32768;
+constexpr int64_t kClassifyEvery = 16;
 constexpr double kQuantiles[] = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -236,6 +241,13 @@ void ColumnProfiler::AddText(const Column& column) {
       continue;
     }
     if (trimmed.size() != v.size()) ++padded_;
+    // Numbers are parsed from every value: quantiles and means cover the whole column.
+    const char first = trimmed.front();
+    if ((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.') {
+      double d;
+      if (ParseNumber(trimmed, &d)) chunk_.push_back(d);
+    }
+    if (non_empty_++ >= kClassifyAll && non_empty_ % kClassifyEvery != 0) continue;
     ++classified_;
     CacheSlot& slot = cache_[hash & (kCacheSlots - 1)];
     if (slot.hash != hash || hash == 0) {
@@ -249,10 +261,6 @@ void ColumnProfiler::AddText(const Column& column) {
       patterns_.AddText(slot.pattern_hash, pattern_buffer_);
     }
     CountKinds(slot.kinds);
-    if (slot.kinds.Has(SemanticKind::kInteger) || slot.kinds.Has(SemanticKind::kDecimal)) {
-      double d;
-      if (ParseNumber(trimmed, &d)) chunk_.push_back(d);
-    }
   }
   numbers_.AddChunk(chunk_.data(), chunk_.size(), options_.extremes_kept);
 }
@@ -282,6 +290,7 @@ void ColumnProfiler::Merge(const ColumnProfiler& other) {
   length_sum_ += other.length_sum_;
   patterns_.Merge(other.patterns_);
   classified_ += other.classified_;
+  non_empty_ += other.non_empty_;
   for (size_t i = 0; i < kind_counts_.size(); ++i) kind_counts_[i] += other.kind_counts_[i];
   for (size_t i = 0; i < format_counts_.size(); ++i) format_counts_[i] += other.format_counts_[i];
   trues_ += other.trues_;
@@ -500,6 +509,7 @@ ColumnStatistics ColumnProfiler::Finish() const {
   out.nulls = nulls_;
   out.empty = empty_;
   out.padded = padded_;
+  out.classified = classified_;
   FinishSemantic(&out);
   if (type_.id == TypeId::kBool) {
     out.distinct = (trues_ > 0) + (falses_ > 0);

@@ -70,7 +70,8 @@ class ColumnProfiler {
   std::string min_text_, max_text_;
   int64_t length_min_ = 0, length_max_ = 0, length_sum_ = 0;
   FrequentItems patterns_;
-  int64_t classified_ = 0;  // non-empty values classified
+  int64_t non_empty_ = 0;     // non-empty text values seen
+  int64_t classified_ = 0;    // of which classified (all at first, then a sample)
   std::array<int64_t, kSemanticKindCount> kind_counts_{};
   std::vector<int64_t> format_counts_;
   // Classification of recently seen values by hash: low-cardinality columns classify each

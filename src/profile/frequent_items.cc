@@ -44,8 +44,8 @@ FrequentItems::Slot* FrequentItems::Place(const Slot& slot) {
 
 void FrequentItems::Purge() {
   // Subtract the median count from every counter; at least half of them reach zero and go.
-  std::vector<int64_t> counts;
-  counts.reserve(size_);
+  std::vector<int64_t>& counts = counts_scratch_;
+  counts.clear();
   for (const Slot& s : slots_) {
     if (s.key != 0) counts.push_back(s.count);
   }

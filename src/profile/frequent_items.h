@@ -88,6 +88,7 @@ class FrequentItems {
   size_t capacity_;            // the most items tracked at once
   std::vector<Slot> slots_;    // open addressing, 2 × capacity slots
   std::vector<Slot> scratch_;  // reused by Purge
+  std::vector<int64_t> counts_scratch_;
   std::vector<std::string> texts_;
   std::vector<std::array<uint8_t, 16>> raws_;
   std::vector<uint32_t> free_payloads_;

@@ -28,6 +28,7 @@ nlohmann::json ColumnStatisticsToJson(const ColumnStatistics& c) {
                         {"semantic_type", c.semantic_type},
                         {"format", c.format.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.format)},
                         {"semantic_confidence", c.semantic_confidence},
+                        {"classified_values", c.classified},
                         {"count", c.count},
                         {"nulls", c.nulls},
                         {"null_rate", Rate(c.nulls, c.count)},
@@ -103,7 +104,10 @@ nlohmann::json TableStatisticsToJson(const TableStatistics& table, const Profile
             {"histogram", "bucket counts estimated from the quantile sketch"},
             {"semantic_type",
              {{"threshold", options.semantic_threshold},
-              {"note", "the most specific type that at least this share of the non-empty values fits"}}}}}};
+              {"note",
+               "the most specific type that at least this share of the classified values fits; text columns "
+               "classify every non-empty value up to 32768 per thread, then every 16th (classified_values); "
+               "kind_rates, patterns and the PII likelihood are over those"}}}}}};
 }
 
 }  // namespace logidata::profile

@@ -47,7 +47,9 @@ bool IsCountryCode(std::string_view v) {
 }
 
 bool IsBoolean(std::string_view v) {
-  for (std::string_view word : {"true", "false", "yes", "no", "t", "f", "y", "n"}) {
+  if (v.size() > 5) return false;
+  static constexpr std::string_view kWords[] = {"true", "false", "yes", "no", "t", "f", "y", "n"};
+  for (std::string_view word : kWords) {
     if (EqualsIgnoreCase(v, word)) return true;
   }
   return false;
@@ -384,7 +386,11 @@ ValueKinds ClassifyValue(std::string_view v) {
       set(SemanticKind::kPhone);
     }
     if (digits >= 13 && IsValidCardNumber(v)) set(SemanticKind::kCard);
-    if (letters >= 2 && v.size() >= 15 && IsValidIban(v)) set(SemanticKind::kIban);
+    // IBANs start with a country code and two check digits (IsValidIban allocates: check first).
+    if (letters >= 2 && v.size() >= 15 && IsAlpha(v[0]) && IsAlpha(v[1]) && IsDigit(v[2]) && IsDigit(v[3]) &&
+        IsValidIban(v)) {
+      set(SemanticKind::kIban);
+    }
     if (IsPostalCode(v)) set(SemanticKind::kPostalCode);
   }
   if (letters > 0) {
