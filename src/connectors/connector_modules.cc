@@ -1,5 +1,6 @@
 #include "connectors/connector_modules.h"
 
+#include "connectors/http/lookup.h"
 #include "connectors/http/rest_extract.h"
 #include "connectors/http/rest_load.h"
 #include "connectors/mysql/mysql_extract.h"
@@ -22,6 +23,7 @@ Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(SqliteLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(RestExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(RestLoadModule()));
+  LD_RETURN_IF_ERROR(registry.Register(LookupModule()));
   LD_RETURN_IF_ERROR(registry.Register(S3ExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(S3LoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(SqlTaskModule()));

@@ -1,4 +1,5 @@
-// Registers the database, HTTP and object-storage extract/load modules.
+// Registers the database, HTTP and object-storage extract/load modules, the sql task and the
+// HTTP lookup transform.
 #pragma once
 #include "module/module_registry.h"
 namespace logidata {

@@ -30,6 +30,7 @@ class DbConnectionResolver final : public ConnectionResolver {
   DbConnectionResolver(Database* db, const SecretBox* box, std::string org_id, const OrgEgressPolicies* egress)
       : db_(db), box_(box), org_id_(std::move(org_id)), egress_(egress) {}
   Result<ConnectionConfig> Resolve(const std::string& name) override;
+  const EgressPolicy* Egress() override { return Policy(); }
 
  private:
   const EgressPolicy* Policy();

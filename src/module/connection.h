@@ -34,6 +34,10 @@ class ConnectionResolver {
   virtual ~ConnectionResolver() = default;
   // NotFound names the connection; never includes secrets in messages.
   virtual Result<ConnectionConfig> Resolve(const std::string& name) = 0;
+  // Where work resolved through this resolver may connect when it calls a URL of its own rather
+  // than a connection's (a lookup node's absolute URL): the same policy Resolve puts in configs.
+  // Null = anywhere (the CLI).
+  virtual const EgressPolicy* Egress() { return nullptr; }
 };
 
 }  // namespace logidata

@@ -126,13 +126,15 @@ HttpClient::HttpClient(HttpClientOptions options) : options_(options) {
 
 HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
-void HttpClient::WaitForRateLimit() {
-  if (options_.rate_limit_per_second <= 0) return;
+bool HttpClient::WaitForRateLimit() {
+  if (options_.pacer != nullptr) return options_.pacer->Wait(options_.cancelled);
+  if (options_.rate_limit_per_second <= 0) return true;
   auto now = std::chrono::steady_clock::now();
   if (now < next_allowed_) std::this_thread::sleep_until(next_allowed_);
   next_allowed_ = std::max(now, next_allowed_) +
                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                       std::chrono::duration<double>(1.0 / options_.rate_limit_per_second));
+  return true;
 }
 
 Result<HttpClientResponse> HttpClient::SendOnce(const HttpClientRequest& request, std::string* transport_error) {
@@ -188,15 +190,17 @@ Result<HttpClientResponse> HttpClient::SendOnce(const HttpClientRequest& request
     return Status::Unavailable(*transport_error);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  last_status_ = response.status;
   return response;
 }
 
 Result<HttpClientResponse> HttpClient::Send(const HttpClientRequest& request) {
   const std::string where = request.method + " " + SafeUrl(request.url);
+  last_status_ = 0;
   std::string last_problem;
   for (int attempt = 0;; ++attempt) {
     if (options_.cancelled != nullptr && options_.cancelled->load()) return Status::Cancelled(where + ": cancelled");
-    WaitForRateLimit();
+    if (!WaitForRateLimit()) return Status::Cancelled(where + ": cancelled");
     std::string transport_error;
     auto result = SendOnce(request, &transport_error);
     double wait = -1;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "connectors/http/request_pacer.h"
 #include "net/egress_policy.h"
 
 namespace logidata {
@@ -48,6 +49,9 @@ struct HttpClientOptions {
   double max_delay_seconds = 30;
   double timeout_seconds = 60;
   double rate_limit_per_second = 0;  // 0 = unlimited
+  // When set, spaces requests together with every other client sharing it, instead of
+  // rate_limit_per_second (which paces this client alone). Must outlive the client.
+  RequestPacer* pacer = nullptr;
   const std::atomic<bool>* cancelled = nullptr;
   // Where requests may connect to (checked on the resolved address of every connection); null =
   // anywhere (the CLI). Only http and https URLs are ever sent.
@@ -74,14 +78,19 @@ class HttpClient {
   Result<HttpClientResponse> Send(const HttpClientRequest& request);
   // Requests sent so far, retries included.
   int attempts() const { return attempts_; }
+  // The HTTP status of the last response Send received (0 when none came), so a caller can tell
+  // a 404 or 422 apart after Send turned it into a Status.
+  long last_status() const { return last_status_; }
 
  private:
   Result<HttpClientResponse> SendOnce(const HttpClientRequest& request, std::string* transport_error);
-  void WaitForRateLimit();
+  // False when the run was cancelled while waiting for a shared pacer.
+  bool WaitForRateLimit();
 
   HttpClientOptions options_;
   void* curl_;  // CURL*
   int attempts_ = 0;
+  long last_status_ = 0;
   std::chrono::steady_clock::time_point next_allowed_{};
 };
 

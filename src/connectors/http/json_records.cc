@@ -83,9 +83,7 @@ SchemaPtr InferJsonSchema(const std::vector<const nlohmann::ordered_json*>& reco
   return MakeSchema(std::move(fields));
 }
 
-namespace {
-
-Status AppendJson(const nlohmann::ordered_json& v, ColumnBuilder& b) {
+Status AppendJsonValue(const nlohmann::ordered_json& v, ColumnBuilder& b) {
   if (v.is_null()) {
     b.AppendNull();
     return Status::OK();
@@ -125,8 +123,6 @@ Status AppendJson(const nlohmann::ordered_json& v, ColumnBuilder& b) {
   }
 }
 
-}  // namespace
-
 Result<BatchPtr> JsonRecordsToBatch(const std::vector<const nlohmann::ordered_json*>& records, const SchemaPtr& schema,
                                     int64_t first_record) {
   std::vector<ColumnBuilder> builders;
@@ -150,7 +146,7 @@ Result<BatchPtr> JsonRecordsToBatch(const std::vector<const nlohmann::ordered_js
         builders[c].AppendNull();
         continue;
       }
-      Status s = AppendJson(*row[c], builders[c]);
+      Status s = AppendJsonValue(*row[c], builders[c]);
       if (!s.ok()) {
         return s.WithContext("record " + std::to_string(first_record + static_cast<int64_t>(r) + 1) + ", column '" +
                              schema->field(static_cast<int>(c)).name + "'");

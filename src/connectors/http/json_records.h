@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "types/batch.h"
+#include "types/column_builder.h"
 
 namespace logidata {
 
@@ -27,6 +28,11 @@ void FlattenRecord(const nlohmann::ordered_json& record, const std::string& pref
 // Column names in first-seen order with types: bool, int64, float64 (int+float), string
 // (anything mixed, arrays, or all null).
 SchemaPtr InferJsonSchema(const std::vector<const nlohmann::ordered_json*>& records);
+
+// Appends one JSON value converted to `builder`'s type: numbers and booleans directly, strings
+// parsed as the type ("52.52" as float64, dates, timestamps, decimals), objects and arrays as JSON
+// text in string columns. DataError names the value and the type.
+Status AppendJsonValue(const nlohmann::ordered_json& value, ColumnBuilder& builder);
 
 // Builds a batch of `schema` from the records. Missing keys are null; values convert to the
 // column type (strings parse as dates, timestamps, decimals); a value that does not fit is a
