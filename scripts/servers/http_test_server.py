@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """A small REST API for the HTTP connector tests: every pagination style, auth kinds, 429 with
-Retry-After, 500s, slow responses and a webhook sink. Usage: http_test_server.py PORT
+Retry-After, 500s, slow responses, a webhook sink, and a Nominatim-like geocoder for the lookup
+transform (/search, /search/batch). Usage: http_test_server.py PORT
 (prints "ready PORT" once listening; 0 picks a free port). Data: 25 records
 {"id": i, "name": "n<i>", "user": {"name": "u<i>", "geo": {"lat": i/2}}, "tags": [...]}."""
 import base64
@@ -16,12 +17,44 @@ RECORDS = [{"id": i, "name": "n%d" % i, "active": i % 2 == 0, "score": i * 1.5 i
 LOCK = threading.Lock()
 HITS = {}      # key -> request count
 RECEIVED = {}  # sink key -> list of bodies
+TIMES = {}     # geocoder tag -> arrival times (seconds, monotonic)
+INFLIGHT = {}  # geocoder tag -> [requests in flight now, most at once]
 
 
 def hit(key):
     with LOCK:
         HITS[key] = HITS.get(key, 0) + 1
         return HITS[key]
+
+
+def place(q):
+    """The geocoder's one match for `q`, or None. "addr-N ..." is at (40 + N/1000, -3 - N/1000);
+    Berlin and Paris are where Nominatim puts them. Coordinates are strings, as Nominatim sends them."""
+    fixed = {"Berlin": ("52.5170365", "13.3888599", "Berlin, Deutschland"),
+             "Paris": ("48.8588897", "2.3200410", "Paris, Ile-de-France, France")}
+    if q in fixed:
+        lat, lon, name = fixed[q]
+        return {"place_id": 1, "lat": lat, "lon": lon, "display_name": name, "importance": 0.9}
+    if q.startswith("addr-"):
+        n = int(q[5:].split()[0])
+        return {"place_id": 1000 + n, "lat": "%.3f" % (40 + n / 1000), "lon": "%.3f" % (-3 - n / 1000),
+                "display_name": "Address %d" % n, "importance": 0.5}
+    return None
+
+
+def geocode(q, tag):
+    """(status, body, headers) for one /search query. Special queries: "bad ..." answers 400,
+    "gone ..." 404, "flaky ..." 503 on its first request, "badlat ..." a latitude that is no number."""
+    if q.startswith("bad "):
+        return 400, {"error": "Nominatim could not parse the query"}, {}
+    if q.startswith("gone "):
+        return 404, {"error": "not found"}, {}
+    if q.startswith("flaky ") and hit("flaky:%s:%s" % (tag, q)) == 1:
+        return 503, {"error": "overloaded"}, {}
+    if q.startswith("badlat "):
+        return 200, [{"lat": "north", "lon": "1.0", "display_name": q}], {}
+    match = place(q.split(" ", 1)[1] if q.startswith("flaky ") else q)
+    return 200, [match] if match else [], {}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -86,6 +119,13 @@ class Handler(BaseHTTPRequestHandler):
         if p == "/slow":
             time.sleep(float(q.get("delay", 2)))
             return self.reply(200, {"items": RECORDS[:1]})
+        if p in ("/search", "/search/batch"):
+            return self.geocoder(p, method, q, body)
+        if p == "/geocoder":  # ?tag=T -> what the geocoder saw for tag T
+            with LOCK:
+                return self.reply(200, {"requests": HITS.get("search:" + q.get("tag", ""), 0),
+                                        "times": TIMES.get(q.get("tag", ""), []),
+                                        "max_in_flight": INFLIGHT.get(q.get("tag", ""), [0, 0])[1]})
         if p == "/hits":
             with LOCK:
                 return self.reply(200, {"count": HITS.get(q.get("key", ""), 0)})
@@ -113,6 +153,36 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 return self.reply(200, RECEIVED.get(key, []))
         return self.reply(404, {"error": "no route " + p})
+
+    def geocoder(self, p, method, q, body):
+        # GET /search?q=...&format=jsonv2&limit=1[&tag=T][&delay=S]: a list of at most one match.
+        # POST /search/batch[?tag=T] with [{"q": ...}, ...]: {"results": [[match] | [], ...]}.
+        # Requests, arrival times and concurrency are counted per tag.
+        tag = q.get("tag", "")
+        hit("search:" + tag)
+        with LOCK:
+            TIMES.setdefault(tag, []).append(time.monotonic())
+            flight = INFLIGHT.setdefault(tag, [0, 0])
+            flight[0] += 1
+            flight[1] = max(flight[1], flight[0])
+        try:
+            time.sleep(float(q.get("delay", 0)))
+            if p == "/search/batch":
+                if method != "POST":
+                    return self.reply(405, {"error": "POST a list of queries"})
+                items = json.loads(body or b"[]")
+                results = []
+                for item in items:
+                    status, found, _ = geocode(str(item.get("q", "")), tag)
+                    results.append(found if status == 200 else [])
+                return self.reply(200, {"results": results})
+            if q.get("format") != "jsonv2":
+                return self.reply(400, {"error": "format must be jsonv2"})
+            status, found, headers = geocode(q.get("q", ""), tag)
+            return self.reply(status, found, headers)
+        finally:
+            with LOCK:
+                INFLIGHT[tag][0] -= 1
 
     def auth(self, kind, q):
         h = self.headers.get("Authorization", "")

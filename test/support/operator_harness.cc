@@ -78,6 +78,7 @@ Result<std::vector<std::vector<BatchPtr>>> RunOperator(Operator& op, const std::
   ctx.state = options.state;
   ctx.fs = &LocalFileSystem();
   ctx.params = &options.params;
+  ctx.logger = options.logger;
 
   Status status = op.Open(ctx);
   if (!status.ok()) {

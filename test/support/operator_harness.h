@@ -22,6 +22,7 @@ struct HarnessOptions {
   ConnectionResolver* connections = nullptr;
   StateStore* state = nullptr;
   bool commit = true;              // false: call Abort() instead of Commit() at the end
+  RunLogger* logger = nullptr;     // receives the operator's run log lines
 };
 
 // Binds module `key` ("transform.filter") with `config` and the input schemas, like the
