@@ -1,8 +1,9 @@
-// Entry point of the `logidata` binary: engine commands (run, validate, preview, modules) and the
+// Entry point of the `logidata` binary: engine commands (run, validate, preview, profile, modules) and the
 // platform commands (server, worker).
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/profile_command.h"
 #if __has_include("cli/server_command.h")
 #include "cli/server_command.h"
 #define LOGIDATA_HAS_SERVER 1
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   logidata::cli::AddRunCommand(app, &exit_code);
   logidata::cli::AddValidateCommand(app, &exit_code);
   logidata::cli::AddPreviewCommand(app, &exit_code);
+  logidata::cli::AddProfileCommand(app, &exit_code);
   logidata::cli::AddModulesCommand(app, &exit_code);
   logidata::cli::AddTriggerCommand(app, &exit_code);
 #ifdef LOGIDATA_HAS_SERVER
