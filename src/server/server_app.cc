@@ -45,6 +45,18 @@ Status EnsureDir(const std::string& dir) {
   return Status::OK();
 }
 
+// How runs and attempts name the process executing them ("worker-4711"). In a container every
+// process is pid 1, so there the host name (container id, Kubernetes pod name) tells replicas
+// apart: "worker-logidata-worker-5d9c7-x2x8q".
+std::string ProcessName(const std::string& role) {
+  pid_t pid = ::getpid();
+  if (pid == 1) {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') return role + "-" + host;
+  }
+  return role + "-" + std::to_string(pid);
+}
+
 struct Store {
   std::unique_ptr<Database> db;
   std::unique_ptr<SecretBox> secrets;  // the master key ring
@@ -176,7 +188,7 @@ Status RunServer(const ServerConfig& config) {
   std::unique_ptr<RunExecutor> executor;
   RunExecutorOptions exec_options;
   exec_options.slots = config.run_slots;
-  exec_options.worker_id = "server-" + std::to_string(::getpid());
+  exec_options.worker_id = ProcessName("server");
   exec_options.files = files;
   exec_options.egress = &egress;
   exec_options.single_process = !postgres;
@@ -307,7 +319,7 @@ Status RunWorker(const WorkerConfig& config) {
   const SecretBox& secrets = *store.secrets;
   RunExecutorOptions options;
   options.slots = config.slots;
-  options.worker_id = "worker-" + std::to_string(::getpid());
+  options.worker_id = ProcessName("worker");
   options.lease_seconds = config.lease_seconds;
   options.poll_ms = config.poll_ms;
   options.listen_url = config.database_url;
