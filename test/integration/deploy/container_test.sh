@@ -38,6 +38,7 @@ run_flags=(--network=host --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
 # 1. Base image: debian:bookworm-slim's equivalent, made locally (no registry is reachable in CI).
 base=localhost/debian-base:bookworm-slim
+mkdir -p "$build_dir/container"
 PODMAN="${podman[*]}" test/integration/deploy/make_base_image.sh "$build_dir/container" "$base"
 # A container that cannot start here means podman cannot run on this machine (e.g. no user
 # namespaces or cgroups in a nested sandbox): the only reason to skip.
