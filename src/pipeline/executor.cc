@@ -1,8 +1,10 @@
 #include "pipeline/executor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <filesystem>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -97,6 +99,7 @@ struct Executor::NodeRuntime {
 
   std::atomic<int64_t> rows_in{0}, rows_out{0}, batches_out{0}, bytes_out{0}, busy_ns{0};
   std::atomic<int64_t> first_ns{-1}, done_ns{-1}, peak_memory{0};
+  std::atomic<int64_t> opening_ns{-1};  // while Open runs: when it began (the timeout clock before first_ns)
   std::atomic<int> status{static_cast<int>(NodeStatus::kPending)};
   std::mutex error_mu;
   std::string error;
@@ -151,7 +154,8 @@ Executor::Executor(BoundPipeline& pipeline, ExecutorOptions options)
 Executor::~Executor() = default;
 
 bool Executor::ShouldStop() const {
-  return failed_.load(std::memory_order_relaxed) || stop_early_.load(std::memory_order_relaxed) ||
+  return stop_.load(std::memory_order_relaxed) || failed_.load(std::memory_order_relaxed) ||
+         stop_early_.load(std::memory_order_relaxed) ||
          (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed));
 }
 
@@ -163,6 +167,7 @@ void Executor::Fail(int node, const Status& status) {
       first_error_ = status.WithContext("node '" + n.ctx.node_id + "'");
       failed_node_ = n.ctx.node_id;
       failed_.store(true);
+      stop_.store(true);
       {
         std::lock_guard<std::mutex> elock(n.error_mu);
         n.error = status.message();
@@ -221,7 +226,7 @@ Status Executor::Prepare() {
     rt->ctx.num_threads = options_.threads;
     rt->ctx.memory_budget_bytes = per_node_budget;
     rt->ctx.spill_dir = spill_root / node.spec->id;
-    rt->ctx.cancelled = options_.cancel;
+    rt->ctx.cancelled = &stop_;
     rt->ctx.connections = options_.connections;
     rt->ctx.state = options_.state;
     rt->ctx.fs = options_.fs != nullptr ? options_.fs : &LocalFileSystem();
@@ -251,19 +256,46 @@ Status Executor::Prepare() {
 
   LD_RETURN_IF_ERROR(PlanProduceOrder());
   PushDownProjections();
+  return Status::OK();
+}
+
+bool Executor::WaitUnlessStopped(double seconds) {
+  const auto until = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!ShouldStop()) {
+    if (cv_.wait_until(lock, std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(100))) ==
+            std::cv_status::timeout &&
+        std::chrono::steady_clock::now() >= until) {
+      break;
+    }
+  }
+  return !ShouldStop();
+}
+
+void Executor::OpenNodes() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
   for (int v : pipeline_.topo_order) {
     NodeRuntime& n = *nodes_[static_cast<size_t>(v)];
     if (n.op == nullptr) continue;
-    Status st = n.op->Open(n.ctx);
-    if (!st.ok()) {
-      n.status.store(static_cast<int>(NodeStatus::kFailed));
-      {
-        std::lock_guard<std::mutex> lock(n.error_mu);
-        n.error = st.message();
-      }
-      failed_node_ = n.ctx.node_id;
-      return st.WithContext("node '" + n.ctx.node_id + "'");
+    const RetryPolicy& retry = n.bound->spec->policy.retry;
+    n.opening_ns.store(NowNs());
+    Status st;
+    for (int attempt = 1;; ++attempt) {
+      st = n.op->Open(n.ctx);
+      if (st.ok() || !st.IsUnavailable() || attempt >= retry.max_attempts || ShouldStop()) break;
+      double wait = RetryBackoffSeconds(retry, attempt, std::uniform_real_distribution<double>(0, 1)(rng));
+      n.ctx.Log(LogLevel::kWarn, "opening failed (attempt " + std::to_string(attempt) + " of " +
+                                     std::to_string(retry.max_attempts) + "): " + st.message() + "; retrying in " +
+                                     nlohmann::json(std::round(wait * 10) / 10).dump() + " s");
+      if (!WaitUnlessStopped(wait)) break;
     }
+    n.opening_ns.store(-1);
+    if (!st.ok()) {
+      if (!(st.IsCancelled() && ShouldStop())) Fail(v, st);
+      return;
+    }
+    if (ShouldStop()) return;
     bool any_ordered = false;
     for (const auto& r : n.reorder) any_ordered |= r != nullptr;
     if (any_ordered) {
@@ -271,7 +303,30 @@ Status Executor::Prepare() {
       n.all_states.push_back(n.ordered_state.get());
     }
   }
-  return Status::OK();
+}
+
+void Executor::CheckStopsAndTimeouts() {
+  if (options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed) && !stop_.load()) {
+    stop_.store(true);
+    cv_.notify_all();
+  }
+  const int64_t now = NowNs();
+  for (const auto& n : nodes_) {
+    if (n->op == nullptr) continue;
+    const double limit = n->bound->spec->policy.timeout_seconds;
+    if (limit <= 0 || n->done_ns.load() >= 0) continue;
+    int64_t since = n->first_ns.load();
+    if (since < 0) since = n->opening_ns.load();
+    if (since < 0 || static_cast<double>(now - since) / 1e9 <= limit) continue;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (failed_.load()) return;
+      timed_out_ = true;
+    }
+    Fail(n->index, Status::Unavailable("timed out after " + nlohmann::json(limit).dump() +
+                                       " s (the node's timeout_seconds)"));
+    return;
+  }
 }
 
 // Which (node, port) pairs must finish before each node may produce: walk the streaming paths.
@@ -425,6 +480,7 @@ Status Executor::EmitFromNode(WorkerContext& w, int node, int port, BatchPtr bat
   if (node == options_.capture_node && port == options_.capture_port && options_.capture) {
     if (!options_.capture(batch)) {
       stop_early_.store(true);
+      stop_.store(true);
       cv_.notify_all();
     }
   }
@@ -725,7 +781,11 @@ std::map<std::string, NodeMetrics> Executor::Snapshot() {
     m.busy_seconds = static_cast<double>(n->busy_ns.load()) / 1e9;
     int64_t first = n->first_ns.load();
     int64_t done = n->done_ns.load();
-    if (first >= 0) m.wall_seconds = static_cast<double>((done >= 0 ? done : now) - first) / 1e9;
+    if (first >= 0) {
+      m.wall_seconds = static_cast<double>((done >= 0 ? done : now) - first) / 1e9;
+      m.started_at_ms = wall_anchor_ms_ + (first - steady_anchor_ns_) / 1000000;
+      if (done >= 0) m.finished_at_ms = wall_anchor_ms_ + (done - steady_anchor_ns_) / 1000000;
+    }
     if (n->op != nullptr) {
       int64_t mem = n->op->MemoryUsage() + n->parked_bytes.load(std::memory_order_relaxed);
       int64_t peak = n->peak_memory.load();
@@ -748,6 +808,8 @@ std::map<std::string, NodeMetrics> Executor::Snapshot() {
 RunResult Executor::Run() {
   RunResult result;
   start_ = std::chrono::steady_clock::now();
+  steady_anchor_ns_ = NowNs();
+  wall_anchor_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   MemoryTracker::ResetPeak();
   options_.threads = std::max(1, options_.threads);
   ObserverLogger logger(options_.observer);
@@ -769,26 +831,38 @@ RunResult Executor::Run() {
     w->state_made.assign(nodes_.size(), false);
     workers_.push_back(std::move(w));
   }
-  {
+
+  // Progress snapshots and the watchdog (cancel, node timeouts) run from before the nodes open,
+  // so a node stuck connecting is cancelled or timed out like one stuck reading.
+  std::mutex progress_mu;
+  std::condition_variable progress_cv;
+  bool progress_stop = false;
+  const int tick_ms = std::max(20, options_.progress_interval_ms);
+  std::thread progress([&] {
+    std::unique_lock<std::mutex> lock(progress_mu);
+    auto next_progress = std::chrono::steady_clock::now();
+    while (!progress_cv.wait_for(lock, std::chrono::milliseconds(std::min(tick_ms, 100)), [&] { return progress_stop; })) {
+      lock.unlock();
+      CheckStopsAndTimeouts();
+      if (std::chrono::steady_clock::now() >= next_progress) {
+        next_progress = std::chrono::steady_clock::now() + std::chrono::milliseconds(tick_ms);
+        auto snapshot = Snapshot();
+        if (options_.observer != nullptr) options_.observer->OnProgress(snapshot);
+      }
+      lock.lock();
+    }
+  });
+  OpenNodes();
+  const bool stopped_while_opening = ShouldStop();
+  if (!stopped_while_opening) {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& n : nodes_) nodes_remaining_ += n->op != nullptr;
     if (nodes_remaining_ == 0) finished_ = true;
     for (size_t v = 0; v < nodes_.size(); ++v) MaybeScheduleProduce(static_cast<int>(v));
+  } else {
+    std::lock_guard<std::mutex> lock(mu_);
+    finished_ = true;
   }
-
-  std::mutex progress_mu;
-  std::condition_variable progress_cv;
-  bool progress_stop = false;
-  std::thread progress([&] {
-    std::unique_lock<std::mutex> lock(progress_mu);
-    while (!progress_cv.wait_for(lock, std::chrono::milliseconds(std::max(20, options_.progress_interval_ms)),
-                                 [&] { return progress_stop; })) {
-      lock.unlock();
-      auto snapshot = Snapshot();
-      if (options_.observer != nullptr) options_.observer->OnProgress(snapshot);
-      lock.lock();
-    }
-  });
   std::vector<std::thread> threads;
   for (int t = 0; t < options_.threads; ++t) threads.emplace_back([this, t] { WorkerLoop(t); });
   for (auto& t : threads) t.join();
@@ -801,9 +875,10 @@ RunResult Executor::Run() {
 
   bool cancelled = options_.cancel != nullptr && options_.cancel->load();
   Status status;
-  if (failed_.load()) {
+  if (failed_.load() && !(cancelled && first_error_.IsCancelled())) {
     status = first_error_;
-  } else if (cancelled && !finished_) {
+    result.timed_out = timed_out_;
+  } else if (cancelled && (!finished_ || stopped_while_opening || failed_.load())) {
     status = Status::Cancelled("run cancelled");
   }
   if (status.ok() && options_.commit) {

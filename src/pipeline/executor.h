@@ -65,6 +65,15 @@ class Executor {
   class NodeEmitter;
 
   Status Prepare();
+  // Opens every node in topological order, re-opening a node whose Open failed with Unavailable
+  // as its retry policy allows (nothing has flowed yet, so a second try is safe). Failures go
+  // through Fail().
+  void OpenNodes();
+  // Sleeps `seconds` unless the run stops first; false when it stopped.
+  bool WaitUnlessStopped(double seconds);
+  // Watchdog tick: turns an external cancel into the run's stop flag and fails a node that ran
+  // past its timeout_seconds.
+  void CheckStopsAndTimeouts();
   Status PlanProduceOrder();
   void PushDownProjections();
   void WorkerLoop(int worker);
@@ -100,11 +109,19 @@ class Executor {
   int nodes_remaining_ = 0;
   bool finished_ = false;
 
+  // Raised when the run must stop for any reason (failure, external cancel, timeout, preview
+  // capture done); operators see it as ExecContext::cancelled and blocking clients watch it.
+  std::atomic<bool> stop_{false};
   std::atomic<bool> failed_{false};
+  bool timed_out_ = false;              // a node exceeded its timeout_seconds (under mu_)
   std::atomic<bool> stop_early_{false};
   Status first_error_;
   std::string failed_node_;
   std::chrono::steady_clock::time_point start_;
+  // The same instant on the wall clock and on the executor's steady clock (NowNs), to give node
+  // metrics wall-clock start and end times from steady measurements.
+  int64_t wall_anchor_ms_ = 0;
+  int64_t steady_anchor_ns_ = 0;
 };
 
 }  // namespace logidata

@@ -37,6 +37,12 @@ nlohmann::json PipelineSpec::ToJson() const {
                            {"position", {{"x", n.x}, {"y", n.y}}}};
     if (!n.name.empty()) node["name"] = n.name;
     if (n.disabled) node["disabled"] = true;
+    if (n.policy.retry.max_attempts > 1) {
+      node["retry"] = {{"max_attempts", n.policy.retry.max_attempts},
+                       {"backoff_seconds", n.policy.retry.backoff_seconds},
+                       {"max_backoff_seconds", n.policy.retry.max_backoff_seconds}};
+    }
+    if (n.policy.timeout_seconds > 0) node["timeout_seconds"] = n.policy.timeout_seconds;
     nodes_json.push_back(std::move(node));
   }
   doc["nodes"] = std::move(nodes_json);
@@ -96,7 +102,8 @@ const char* const kTopLevelKeys[] = {"id", "name", "version", "release", "descri
                                      "schedule", "notifications", "$schema", "tags", "metadata",
                                      // Run policy (pipeline/run_policy.h): checked by CheckRunPolicy.
                                      "retry", "timeout_seconds", "concurrency", "priority"};
-const char* const kNodeKeys[] = {"id", "type", "module", "name", "config", "position", "description", "disabled"};
+const char* const kNodeKeys[] = {"id", "type", "module", "name", "config", "position", "description", "disabled",
+                                 "retry", "timeout_seconds"};
 const char* const kEdgeKeys[] = {"id", "source", "target", "source_port", "target_port"};
 
 template <size_t N>
@@ -171,6 +178,7 @@ Result<PipelineSpec> ParsePipelineJson(const nlohmann::json& input) {
         if (d->is_boolean()) node.disabled = d->get<bool>();
         else errors.push_back(path + "/disabled: must be true or false");
       }
+      node.policy = ReadNodePolicy(n, path, &errors);
       if (auto c = n.find("config"); c != n.end() && !c->is_null()) {
         if (c->is_object()) node.config = *c;
         else errors.push_back(path + "/config: must be an object");

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "pipeline/run_policy.h"
 
 namespace logidata {
 
@@ -34,6 +35,8 @@ struct NodeSpec {
   // A disabled node does not run, and neither does anything downstream of it (BindPipeline marks
   // them skipped); its config is still checked against the module's schema.
   bool disabled = false;
+  // The node's own "retry" and "timeout_seconds" (run_policy.h says what they cover).
+  NodePolicy policy;
 };
 
 struct EdgeSpec {

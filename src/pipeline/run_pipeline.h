@@ -27,6 +27,8 @@ struct NodeMetrics {
   double busy_seconds = 0;   // summed over threads
   int64_t peak_memory_bytes = 0;
   double progress = -1;      // sources: fraction of input consumed, < 0 when unknown
+  int64_t started_at_ms = 0;   // Unix ms of the node's first input/produce; 0 = not started
+  int64_t finished_at_ms = 0;  // Unix ms when its output ended; 0 = not finished
   std::string error;
 };
 
@@ -67,6 +69,7 @@ struct RunResult {
   std::vector<std::string> published;
   double wall_seconds = 0;
   int64_t peak_memory_bytes = 0;
+  bool timed_out = false;  // `status` is a node's timeout_seconds running out (retryable)
 };
 
 RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, const RunOptions& options);

@@ -6,6 +6,11 @@
 namespace logidata {
 namespace {
 
+// "100", not "100.0": the bounds read like the editor's messages (pipeline_document.ts).
+std::string BoundText(double v) {
+  return v == std::floor(v) ? std::to_string(static_cast<int64_t>(v)) : nlohmann::json(v).dump();
+}
+
 // Reads an optional number field in [min, max]; records a located error otherwise.
 template <typename T>
 void ReadNumber(const nlohmann::json& obj, const char* key, const std::string& path, double min, double max, T* out,
@@ -20,7 +25,7 @@ void ReadNumber(const nlohmann::json& obj, const char* key, const std::string& p
   }
   double v = it->get<double>();
   if (!(v >= min && v <= max)) {
-    errors->push_back(where + ": must be between " + nlohmann::json(min).dump() + " and " + nlohmann::json(max).dump());
+    errors->push_back(where + ": must be between " + BoundText(min) + " and " + BoundText(max));
     return;
   }
   *out = static_cast<T>(v);
@@ -36,19 +41,24 @@ void CheckKeys(const nlohmann::json& obj, std::initializer_list<const char*> kno
   }
 }
 
+void ReadRetry(const nlohmann::json& obj, const std::string& path, RetryPolicy* retry, std::vector<std::string>* errors) {
+  auto r = obj.find("retry");
+  if (r == obj.end() || r->is_null()) return;
+  const std::string where = path + "/retry";
+  if (!r->is_object()) {
+    errors->push_back(where + ": must be an object {max_attempts, backoff_seconds, max_backoff_seconds}");
+    return;
+  }
+  CheckKeys(*r, {"max_attempts", "backoff_seconds", "max_backoff_seconds"}, where, errors);
+  ReadNumber(*r, "max_attempts", where, 1, 100, &retry->max_attempts, errors);
+  ReadNumber(*r, "backoff_seconds", where, 0, 86400, &retry->backoff_seconds, errors);
+  ReadNumber(*r, "max_backoff_seconds", where, 0, 86400, &retry->max_backoff_seconds, errors);
+}
+
 RunPolicy Read(const nlohmann::json& doc, std::vector<std::string>* errors) {
   RunPolicy p;
   if (!doc.is_object()) return p;
-  if (auto r = doc.find("retry"); r != doc.end() && !r->is_null()) {
-    if (!r->is_object()) {
-      errors->push_back("/retry: must be an object {max_attempts, backoff_seconds, max_backoff_seconds}");
-    } else {
-      CheckKeys(*r, {"max_attempts", "backoff_seconds", "max_backoff_seconds"}, "/retry", errors);
-      ReadNumber(*r, "max_attempts", "/retry", 1, 100, &p.retry.max_attempts, errors);
-      ReadNumber(*r, "backoff_seconds", "/retry", 0, 86400, &p.retry.backoff_seconds, errors);
-      ReadNumber(*r, "max_backoff_seconds", "/retry", 0, 86400, &p.retry.max_backoff_seconds, errors);
-    }
-  }
+  ReadRetry(doc, "", &p.retry, errors);
   ReadNumber(doc, "timeout_seconds", "", 0, 7 * 86400, &p.timeout_seconds, errors);
   if (auto c = doc.find("concurrency"); c != doc.end() && !c->is_null()) {
     if (!c->is_object()) {
@@ -78,6 +88,14 @@ Result<RunPolicy> ParseRunPolicy(const nlohmann::json& doc) {
   std::vector<std::string> errors;
   RunPolicy p = Read(doc, &errors);
   if (!errors.empty()) return Status::InvalidArgument(errors.front());
+  return p;
+}
+
+NodePolicy ReadNodePolicy(const nlohmann::json& node, const std::string& path, std::vector<std::string>* errors) {
+  NodePolicy p;
+  if (!node.is_object()) return p;
+  ReadRetry(node, path, &p.retry, errors);
+  ReadNumber(node, "timeout_seconds", path, 0, 7 * 86400, &p.timeout_seconds, errors);
   return p;
 }
 

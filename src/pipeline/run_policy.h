@@ -7,6 +7,13 @@
 //   "priority": 0
 // All are optional; the defaults are one attempt, no time limit, one run at a time (queued) and
 // priority 0.
+//
+// A node may carry its own "retry" and "timeout_seconds" (NodePolicy, same shapes). A node's retry
+// re-runs only work that has not reached any other node yet: opening the node (connecting to its
+// database or API) and the ELT task's script, which runs in one transaction. Once a node has sent
+// rows downstream, running it again would send them twice, so later failures are left to the
+// run's retry, which starts a clean attempt. A node's timeout bounds its wall time from opening to
+// its last output; exceeding it ends the attempt as timed_out (retried by the run's policy).
 #pragma once
 
 #include <string>
@@ -32,11 +39,20 @@ struct RunPolicy {
   int priority = 0;                  // higher runs are claimed first
 };
 
+struct NodePolicy {
+  RetryPolicy retry;
+  double timeout_seconds = 0;  // 0 = no limit
+};
+
 // Appends "<json path>: <problem>" for each invalid run policy field of `doc`.
 void CheckRunPolicy(const nlohmann::json& doc, std::vector<std::string>* errors);
 
 // The policy of a document; InvalidArgument naming the first bad field.
 Result<RunPolicy> ParseRunPolicy(const nlohmann::json& doc);
+
+// The node policy of node object `node` found at `path` ("/nodes/3"); errors are appended with
+// their JSON paths and the defaults kept for the bad fields.
+NodePolicy ReadNodePolicy(const nlohmann::json& node, const std::string& path, std::vector<std::string>* errors);
 
 // The wait before attempt `failed_attempt + 1`: backoff * 2^(failed_attempt-1), capped, with
 // "equal jitter" (half fixed, half random by `unit_random` in [0, 1)) so that runs failing

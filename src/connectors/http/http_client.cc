@@ -119,6 +119,17 @@ nlohmann::json HttpClientOptions::ConfigProperties() {
   };
 }
 
+namespace {
+
+// curl's progress callback, called about once a second and on every transfer event: a non-zero
+// return aborts the transfer, so a cancelled run does not wait for a slow response.
+int AbortWhenCancelled(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancelled = static_cast<const std::atomic<bool>*>(flag);
+  return cancelled != nullptr && cancelled->load(std::memory_order_relaxed) ? 1 : 0;
+}
+
+}  // namespace
+
 HttpClient::HttpClient(HttpClientOptions options) : options_(options) {
   GlobalInit();
   curl_ = curl_easy_init();
@@ -151,6 +162,9 @@ Result<HttpClientResponse> HttpClient::SendOnce(const HttpClientRequest& request
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_seconds * 1000));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(options_.timeout_seconds, 10.0) * 1000));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &WriteBody);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, options_.cancelled != nullptr ? 0L : 1L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &AbortWhenCancelled);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(options_.cancelled));
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &WriteHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
@@ -185,6 +199,7 @@ Result<HttpClientResponse> HttpClient::SendOnce(const HttpClientRequest& request
     return Status::DataError(request.method + " " + SafeUrl(request.url) + ": the response body exceeds the limit of " +
                              MiB(limit) + " (max_response_mb)");
   }
+  if (rc == CURLE_ABORTED_BY_CALLBACK) return Status::Cancelled(request.method + " " + SafeUrl(request.url) + ": cancelled");
   if (rc != CURLE_OK) {
     *transport_error = curl_easy_strerror(rc);
     return Status::Unavailable(*transport_error);
@@ -227,7 +242,14 @@ Result<HttpClientResponse> HttpClient::Send(const HttpClientRequest& request) {
     }
     double backoff = JitteredBackoff(attempt, options_.base_delay_seconds, options_.max_delay_seconds);
     double delay = wait >= 0 ? std::min(std::max(wait, 0.0), std::max(options_.max_delay_seconds, 1.0)) : backoff;
-    std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+    // Sleep in short steps so a cancelled run does not sit out a long backoff or Retry-After.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                              std::chrono::duration<double>(delay));
+    while (std::chrono::steady_clock::now() < until) {
+      if (options_.cancelled != nullptr && options_.cancelled->load()) return Status::Cancelled(where + ": cancelled");
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - std::chrono::steady_clock::now(),
+                                                                                std::chrono::milliseconds(50)));
+    }
   }
 }
 

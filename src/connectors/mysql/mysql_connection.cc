@@ -54,7 +54,13 @@ Status MysqlStatus(unsigned int error_number, const std::string& message) {
 }
 
 MysqlConnection::~MysqlConnection() {
+  cancel_watch_.reset();
   if (mysql_ != nullptr) mysql_close(mysql_);
+}
+
+void MysqlConnection::CancelWhen(const std::atomic<bool>* flag) {
+  if (flag == nullptr || cancel_watch_ != nullptr) return;
+  cancel_watch_ = std::make_unique<CancelWatch>(flag, [m = mysql_] { (void)mariadb_cancel(m); });
 }
 
 Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Connect(const ConnectionConfig& config, int retries) {
@@ -113,10 +119,12 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Connect(const Connecti
 }
 
 Status MysqlConnection::Error(const std::string& context) const {
+  if (cancelled()) return Status::Cancelled(context + ": cancelled (MySQL '" + name_ + "')");
   return MysqlStatus(mysql_errno(mysql_), context + ": " + mysql_error(mysql_) + " (MySQL '" + name_ + "')");
 }
 
 Status MysqlConnection::StmtError(MYSQL_STMT* stmt, const std::string& context) const {
+  if (cancelled()) return Status::Cancelled(context + ": cancelled (MySQL '" + name_ + "')");
   if (mysql_stmt_errno(stmt) == 0) {
     // Some client-side failures (a connection dropped mid-fetch) only reach the connection.
     if (mysql_errno(mysql_) != 0) return Error(context);

@@ -5,12 +5,14 @@
 // fails instead of being truncated. Not thread-safe: one user at a time.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
 #include <mysql.h>
 
 #include "common/result.h"
+#include "connectors/cancel_watch.h"
 #include "module/connection.h"
 
 namespace logidata {
@@ -32,11 +34,18 @@ class MysqlConnection {
   // The error of a prepared statement.
   Status StmtError(MYSQL_STMT* stmt, const std::string& context) const;
   const std::string& name() const { return name_; }
+  // Aborts the connection (mariadb_cancel: every later read or write fails) when `flag` rises,
+  // for as long as this connection lives; a blocked query then returns at once. A null flag
+  // does nothing.
+  void CancelWhen(const std::atomic<bool>* flag);
+  // True when the connection was aborted by CancelWhen.
+  bool cancelled() const { return cancel_watch_ != nullptr && cancel_watch_->fired(); }
 
  private:
   MysqlConnection(MYSQL* mysql, std::string name) : mysql_(mysql), name_(std::move(name)) {}
   MYSQL* mysql_;
   std::string name_;
+  std::unique_ptr<CancelWatch> cancel_watch_;  // destroyed before the connection closes
 };
 
 // Status for a server error number and message.

@@ -93,6 +93,7 @@ class MysqlExtractOperator final : public Operator {
     if (output_schemas_[0]->num_fields() == 0) return Status::InvalidArgument("extract.mysql was bound without the server");
     LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, connection_, {"mysql", "mariadb"}));
     LD_ASSIGN_OR_RETURN(conn_, MysqlConnection::Connect(config));
+    conn_->CancelWhen(ctx.cancelled);
     LD_ASSIGN_OR_RETURN(query_, BindNamedParameters(SqlDialect::kMysql, sql_, ctx.params));
     LD_ASSIGN_OR_RETURN(stmt_, PrepareBound(*conn_, query_, param_binds_, param_lengths_));
     const int ncols = output_schemas_[0]->num_fields();

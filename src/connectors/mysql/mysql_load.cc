@@ -52,6 +52,8 @@ class MysqlLoadOperator final : public Operator {
     ctx_ = &ctx;
     LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, options_.connection, {"mysql", "mariadb"}));
     LD_ASSIGN_OR_RETURN(conn_, MysqlConnection::Connect(config));
+    // The stop flag no longer rises once publishing starts, so COMMIT is never aborted half-way.
+    conn_->CancelWhen(ctx.cancelled);
     LD_ASSIGN_OR_RETURN(target_, QuoteIdentifier(kMy, options_.table, "table name"));
     LD_ASSIGN_OR_RETURN(stage_, QuoteIdentifier(kMy, options_.table + "__logidata_new"));
     LD_ASSIGN_OR_RETURN(old_, QuoteIdentifier(kMy, options_.table + "__logidata_old"));

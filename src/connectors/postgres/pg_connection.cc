@@ -37,7 +37,20 @@ constexpr const char* kNoPassword = "logidata-no-password-given";
 }  // namespace
 
 PgConnection::~PgConnection() {
+  cancel_watch_.reset();
+  if (cancel_ != nullptr) PQfreeCancel(cancel_);
   if (conn_ != nullptr) PQfinish(conn_);
+}
+
+void PgConnection::CancelWhen(const std::atomic<bool>* flag) {
+  if (flag == nullptr || cancel_watch_ != nullptr) return;
+  cancel_ = PQgetCancel(conn_);
+  if (cancel_ == nullptr) return;
+  // PQcancel is safe from another thread: it opens its own connection to send the request.
+  cancel_watch_ = std::make_unique<CancelWatch>(flag, [c = cancel_] {
+    char error[256];
+    (void)PQcancel(c, error, sizeof error);
+  });
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const ConnectionConfig& config, int retries) {
@@ -102,6 +115,8 @@ Status PgConnection::ErrorFrom(const PGresult* result, const std::string& contex
   if (state == nullptr) return Status::IOError(text);
   std::string sqlstate(state);
   text += " [SQLSTATE " + sqlstate + "]";
+  // query_canceled by our own PQcancel (a statement_timeout has the same code, and stays Unavailable).
+  if (sqlstate == "57014" && text.find("user request") != std::string::npos) return Status::Cancelled(text);
   if (sqlstate.rfind("22", 0) == 0 || sqlstate.rfind("23", 0) == 0) return Status::DataError(text);
   if (sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57", 0) == 0 || sqlstate.rfind("53", 0) == 0) {
     return Status::Unavailable(text);

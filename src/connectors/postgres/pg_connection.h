@@ -4,6 +4,7 @@
 // Not thread-safe: one user at a time (callers serialise).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "common/result.h"
+#include "connectors/cancel_watch.h"
 #include "module/connection.h"
 
 namespace logidata {
@@ -40,11 +42,16 @@ class PgConnection {
   // The error for a failed result or connection, with `context` in front.
   Status ErrorFrom(const PGresult* result, const std::string& context) const;
   const std::string& name() const { return name_; }
+  // Cancels the statement in progress (PQcancel) when `flag` rises, for as long as this
+  // connection lives; the statement then fails with Cancelled. A null flag does nothing.
+  void CancelWhen(const std::atomic<bool>* flag);
 
  private:
   PgConnection(PGconn* conn, std::string name) : conn_(conn), name_(std::move(name)) {}
   PGconn* conn_;
   std::string name_;
+  PGcancel* cancel_ = nullptr;
+  std::unique_ptr<CancelWatch> cancel_watch_;  // destroyed before cancel_ and conn_
 };
 
 }  // namespace logidata

@@ -47,6 +47,7 @@ class PostgresExtractOperator final : public Operator {
     }
     LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, plan_.connection, {"postgres", "postgresql"}));
     LD_ASSIGN_OR_RETURN(conn_, PgConnection::Connect(config));
+    conn_->CancelWhen(ctx.cancelled);
     const ParameterMap* params = ctx.params != nullptr ? ctx.params : &bind_params_;
     LD_ASSIGN_OR_RETURN(BoundQuery bound, BindNamedParameters(SqlDialect::kPostgres, plan_.base_sql, params));
     std::string sql = "SELECT ";

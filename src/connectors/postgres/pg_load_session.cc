@@ -7,6 +7,9 @@ namespace logidata {
 Result<std::shared_ptr<PgLoadSession>> PgLoadSession::ForRun(const ExecContext& ctx, const ConnectionConfig& config) {
   auto make = [&]() -> Result<std::shared_ptr<void>> {
     LD_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(config));
+    // Only the load phase can be cancelled: the run's stop flag no longer rises once the
+    // executor starts publishing, so a COMMIT is never interrupted half-way.
+    conn->CancelWhen(ctx.cancelled);
     LD_RETURN_IF_ERROR(conn->Exec("BEGIN"));
     return std::shared_ptr<void>(std::shared_ptr<PgLoadSession>(new PgLoadSession(std::move(conn), config)));
   };

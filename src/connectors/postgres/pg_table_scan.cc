@@ -29,6 +29,7 @@ Status PgTableScanOperator::Open(ExecContext& ctx) {
   ctx_ = &ctx;
   LD_ASSIGN_OR_RETURN(config_, LookupConnection(ctx.connections, plan_.connection, {"postgres", "postgresql"}));
   LD_ASSIGN_OR_RETURN(snapshot_conn_, PgConnection::Connect(config_));
+  snapshot_conn_->CancelWhen(ctx.cancelled);
   LD_RETURN_IF_ERROR(snapshot_conn_->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   // The snapshot is taken by this first statement, so every row it can see lies in a page below
   // the size measured here.
@@ -98,6 +99,7 @@ void PgTableScanOperator::Fail(Status status) {
 
 Result<std::unique_ptr<PgConnection>> PgTableScanOperator::ConnectReader() {
   LD_ASSIGN_OR_RETURN(auto conn, PgConnection::Connect(config_));
+  conn->CancelWhen(ctx_->cancelled);
   LD_RETURN_IF_ERROR(conn->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
   // The id comes from the server (hex digits and dashes), never from the user.
   LD_RETURN_IF_ERROR(conn->Exec("SET TRANSACTION SNAPSHOT '" + snapshot_id_ + "'"));

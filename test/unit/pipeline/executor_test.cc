@@ -178,6 +178,84 @@ TEST(ExecutorTest, CancellationStopsAndAborts) {
   EXPECT_EQ(r.nodes["out"].status, NodeStatus::kCancelled);
 }
 
+// A source and a sink with the given source config and node fields (retry, timeout_seconds).
+std::string FlakyPipeline(const std::string& source_config, const std::string& node_fields) {
+  return R"({"name": "flaky", "nodes": [
+    {"id": "src", "type": "extract", "module": "flaky", "config": )" + source_config + node_fields + R"(},
+    {"id": "out", "type": "load", "module": "collect", "config": {"ordered": false}}],
+   "edges": [{"source": "src", "target": "out"}]})";
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+TEST(ExecutorTest, NodeRetryReopensAfterUnavailable) {
+  struct Case {
+    int failures;
+    int max_attempts;
+    bool succeeds;
+  };
+  for (const Case& c : {Case{0, 1, true}, Case{2, 3, true}, Case{3, 3, false}, Case{1, 1, false}}) {
+    SCOPED_TRACE("failures " + std::to_string(c.failures) + ", max_attempts " + std::to_string(c.max_attempts));
+    Fixture f;
+    RunResult r = f.Run(FlakyPipeline(R"({"open_failures": )" + std::to_string(c.failures) + "}",
+                                      R"(, "retry": {"max_attempts": )" + std::to_string(c.max_attempts) +
+                                          R"(, "backoff_seconds": 0.01})"),
+                        2);
+    if (c.succeeds) {
+      EXPECT_TRUE(r.status.ok()) << r.status.ToString();
+      EXPECT_EQ(f.collected.values["out"].size(), 3u);
+    } else {
+      EXPECT_TRUE(r.status.IsUnavailable()) << r.status.ToString();
+      EXPECT_NE(r.status.message().find("open " + std::to_string(c.max_attempts)), std::string::npos) << r.status.ToString();
+      EXPECT_EQ(r.failed_node, "src");
+      EXPECT_FALSE(r.timed_out);
+    }
+  }
+}
+
+TEST(ExecutorTest, NodeTimeoutFailsTheRunAsTimedOut) {
+  Fixture f;
+  auto t0 = std::chrono::steady_clock::now();
+  RunResult r = f.Run(FlakyPipeline(R"({"stall_ms": 60000})", R"(, "timeout_seconds": 0.3)"), 2);
+  double took = SecondsSince(t0);
+  EXPECT_TRUE(r.status.IsUnavailable()) << r.status.ToString();
+  EXPECT_NE(r.status.message().find("timed out after 0.3 s"), std::string::npos) << r.status.ToString();
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.failed_node, "src");
+  EXPECT_TRUE(f.collected.aborted["out"]);
+  EXPECT_LT(took, 2.0);
+}
+
+TEST(ExecutorTest, NodeTimeoutCoversOpening) {
+  Fixture f;
+  auto t0 = std::chrono::steady_clock::now();
+  RunResult r = f.Run(FlakyPipeline(R"({"block_open": true})", R"(, "timeout_seconds": 0.2)"), 1);
+  EXPECT_TRUE(r.timed_out) << r.status.ToString();
+  EXPECT_LT(SecondsSince(t0), 2.0);
+}
+
+TEST(ExecutorTest, CancelStopsANodeBlockedInOpenWithinTwoSeconds) {
+  for (bool block_open : {true, false}) {
+    SCOPED_TRACE(block_open ? "blocked opening" : "stalled producing");
+    Fixture f;
+    std::atomic<bool> cancel{false};
+    std::chrono::steady_clock::time_point cancelled_at;
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      cancelled_at = std::chrono::steady_clock::now();
+      cancel = true;
+    });
+    RunResult r = f.Run(FlakyPipeline(block_open ? R"({"block_open": true})" : R"({"stall_ms": 60000})", ""), 2, &cancel);
+    auto returned = std::chrono::steady_clock::now();
+    canceller.join();
+    EXPECT_TRUE(r.status.IsCancelled()) << r.status.ToString();
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_LT(std::chrono::duration<double>(returned - cancelled_at).count(), 2.0);
+  }
+}
+
 TEST(ExecutorTest, InvalidPipelineDoesNotRun) {
   Fixture f;
   RunResult r = f.Run(R"({"name": "bad", "nodes": [

@@ -1,6 +1,8 @@
 #include "test_modules.h"
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "types/column_builder.h"
 
@@ -51,6 +53,44 @@ class Numbers final : public Operator {
   int64_t count_, batch_;
   bool parallel_;
   std::atomic<int64_t> next_{0};
+};
+
+// A source that misbehaves like a remote system: its Open fails (Unavailable) a number of times
+// or blocks until the run stops; Produce emits one row per call and stalls `stall_ms` first.
+class Flaky final : public Operator {
+ public:
+  Flaky(int open_failures, bool block_open, int64_t stall_ms, int64_t rows)
+      : open_failures_(open_failures), block_open_(block_open), stall_ms_(stall_ms), rows_(rows) {
+    output_schemas_ = {NumberSchema()};
+  }
+  Status Open(ExecContext& ctx) override {
+    ctx_ = &ctx;
+    if (opens_++ < open_failures_) return Status::Unavailable("connection refused (open " + std::to_string(opens_) + ")");
+    while (block_open_) {
+      LD_RETURN_IF_ERROR(ctx.CheckCancelled());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Status::OK();
+  }
+  Result<bool> Produce(OperatorState*, Emitter& out) override {
+    if (next_ >= rows_) return false;
+    for (auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(stall_ms_);
+         std::chrono::steady_clock::now() < until;) {
+      LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    LD_RETURN_IF_ERROR(out.Emit(MakeNumbers(next_, next_ + 1)));
+    ++next_;
+    return true;
+  }
+
+ private:
+  int open_failures_;
+  bool block_open_;
+  int64_t stall_ms_, rows_;
+  int opens_ = 0;
+  int64_t next_ = 0;
+  ExecContext* ctx_ = nullptr;
 };
 
 class Streaming final : public Operator {
@@ -231,6 +271,18 @@ Status RegisterTestModules(ModuleRegistry& registry, Collected* collected) {
                    {"count"}),
       [](const BindContext& ctx) -> Result<std::unique_ptr<Operator>> {
         return std::unique_ptr<Operator>(new Numbers(ctx.cfg()["count"], ctx.cfg()["batch"], ctx.cfg()["parallel"]));
+      })));
+  LD_RETURN_IF_ERROR(registry.Register(Describe(
+      ModuleKind::kExtract, "flaky", {}, out,
+      ObjectSchema({{"open_failures", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}},
+                    {"block_open", {{"type", "boolean"}, {"default", false}}},
+                    {"stall_ms", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}},
+                    {"rows", {{"type", "integer"}, {"minimum", 0}, {"default", 3}}}},
+                   {}),
+      [](const BindContext& ctx) -> Result<std::unique_ptr<Operator>> {
+        const auto& c = ctx.cfg();
+        return std::unique_ptr<Operator>(new Flaky(c.value("open_failures", 0), c.value("block_open", false),
+                                                   c.value("stall_ms", int64_t{0}), c.value("rows", int64_t{3})));
       })));
   LD_RETURN_IF_ERROR(registry.Register(Describe(
       ModuleKind::kTransform, "double", in, out, ObjectSchema({}), [](const BindContext&) -> Result<std::unique_ptr<Operator>> {

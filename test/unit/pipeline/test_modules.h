@@ -21,6 +21,8 @@ struct Collected {
 };
 
 // extract.numbers {count, batch, parallel, fail_at}: int64 column "n" = 0..count-1.
+// extract.flaky {open_failures, block_open, stall_ms, rows}: Open fails Unavailable
+//   `open_failures` times, or blocks until the run stops; each of `rows` rows waits `stall_ms`.
 // transform.double {}: n -> n * 2 (streaming).
 // transform.keep_even {}: drops odd n (streaming; may emit empty batches).
 // transform.total {}: blocking; one row with the sum of n.
