@@ -1,5 +1,5 @@
 // Administration of the current organization: members, roles and invitations, API keys (with
-// expiry), audit trail.
+// expiry), audit trail, egress allow-list and data retention.
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -23,6 +23,7 @@ import { useAuthStore, useRole } from '../store/auth_store';
 import { ProblemAlert } from '../components/problem_alert';
 import { formatTime } from '../components/format';
 import { navigate } from './router';
+import { RetentionCard } from './retention_card';
 
 const kRoles = ['admin', 'developer', 'viewer'];
 
@@ -432,7 +433,7 @@ function EgressAllowListCard() {
 
 export function AdminPage({ tab }: { tab?: string }) {
   const role = useRole();
-  const current = tab === 'api-keys' || tab === 'audit' || tab === 'egress' ? tab : 'members';
+  const current = tab === 'api-keys' || tab === 'audit' || tab === 'egress' || tab === 'retention' ? tab : 'members';
   if (role !== 'admin') {
     return (
       <Box sx={{ p: 3 }}>
@@ -450,6 +451,7 @@ export function AdminPage({ tab }: { tab?: string }) {
         <Tab value="api-keys" label="API keys" />
         <Tab value="audit" label="Audit trail" />
         <Tab value="egress" label="Egress" />
+        <Tab value="retention" label="Retention" />
       </Tabs>
       {current === 'members' && (
         <>
@@ -460,6 +462,7 @@ export function AdminPage({ tab }: { tab?: string }) {
       {current === 'api-keys' && <ApiKeys />}
       {current === 'audit' && <Audit />}
       {current === 'egress' && <EgressAllowListCard />}
+      {current === 'retention' && <RetentionCard />}
     </Box>
   );
 }

@@ -12,6 +12,7 @@ import { moduleKey, type ModuleIndex } from '../model/modules';
 import { SchemaForm } from '../forms/schema_form';
 import { FormContext } from '../forms/form_context';
 import { iconFor, kKindColors } from '../canvas/module_icon';
+import { NodeRunSettingsSection } from './node_run_settings';
 import { PortInputs } from './port_inputs';
 import { TemplateControls } from './template_controls';
 import { savedPreviewQuery, type SavedPreviewKey } from '../components/preview_panel';
@@ -108,6 +109,12 @@ export function NodeConfigPanel(props: {
           <Alert severity="error">Unknown module {node.type}.{node.module}</Alert>
         )}
       </FormContext.Provider>
+      <Divider />
+      <NodeRunSettingsSection
+        node={node}
+        readOnly={readOnly}
+        onChange={(settings) => edit(`${nodeId}/run`, { kind: 'setNodeRunSettings', id: nodeId, settings })}
+      />
       <Divider />
       <Button variant="outlined" onClick={onPreview}>
         Preview data

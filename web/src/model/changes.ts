@@ -1,6 +1,13 @@
 // Canvas edits as plain change objects, applied by one pure function. The store records the
 // documents before each committed change for undo/redo; the canvas never mutates a document.
-import type { NodeKind, PipelineDocument, PipelineEdge, PipelineNode, Position, Schedule } from './pipeline_document';
+import type { NodeKind, PipelineDocument, PipelineEdge, PipelineNode, Position, RetrySettings, Schedule } from './pipeline_document';
+
+// A node's own run settings; an absent field is removed from the node (the default applies).
+export interface NodeRunSettings {
+  disabled?: boolean;
+  retry?: RetrySettings;
+  timeout_seconds?: number;
+}
 
 export type Change =
   | { kind: 'addNode'; node: PipelineNode }
@@ -13,6 +20,7 @@ export type Change =
   | { kind: 'paste'; nodes: PipelineNode[]; edges: PipelineEdge[] }
   | { kind: 'setMeta'; name?: string; description?: string }
   | { kind: 'setSchedule'; schedule: Schedule | null }
+  | { kind: 'setNodeRunSettings'; id: string; settings: NodeRunSettings }
   | { kind: 'replace'; doc: PipelineDocument };
 
 export function sameEdge(a: PipelineEdge, b: PipelineEdge): boolean {
@@ -70,6 +78,21 @@ export function applyChange(doc: PipelineDocument, change: Change): PipelineDocu
       };
     case 'setSchedule':
       return { ...doc, schedule: change.schedule };
+    case 'setNodeRunSettings':
+      return {
+        ...doc,
+        nodes: doc.nodes.map((n) => {
+          if (n.id !== change.id) return n;
+          const { disabled: _d, retry: _r, timeout_seconds: _t, ...rest } = n;
+          const s = change.settings;
+          return {
+            ...rest,
+            ...(s.disabled ? { disabled: true } : {}),
+            ...(s.retry && Object.keys(s.retry).length ? { retry: s.retry } : {}),
+            ...(s.timeout_seconds ? { timeout_seconds: s.timeout_seconds } : {}),
+          };
+        }),
+      };
     case 'replace':
       return change.doc;
   }

@@ -19,6 +19,9 @@ export interface PipelineNode {
   position: Position;
   // Does not run, and neither does anything downstream of it (docs/pipeline-format.md).
   disabled?: boolean;
+  // The node's own retries (of opening it and of the ELT task's script) and time limit.
+  retry?: RetrySettings;
+  timeout_seconds?: number;
 }
 
 export interface PipelineEdge {
@@ -239,24 +242,31 @@ function knownKeys(obj: Json, keys: string[], path: string) {
   for (const k of Object.keys(obj)) if (!keys.includes(k)) throw new DocumentError(`${path}/${k}`, 'unknown field');
 }
 
-// Reads the run-policy fields of a document, keeping only those present.
-export function validateRunPolicy(doc: Json): RunPolicy {
-  const out: RunPolicy = {};
-  if (doc.retry !== undefined && doc.retry !== null) {
-    if (typeof doc.retry !== 'object' || Array.isArray(doc.retry)) {
-      throw new DocumentError('/retry', 'must be an object {max_attempts, backoff_seconds, max_backoff_seconds}');
+// Reads "retry" and "timeout_seconds" of the object at `path` (a document, or a node), keeping
+// only those present.
+export function validateRetryAndTimeout(obj: Json, path: string): Pick<RunPolicy, 'retry' | 'timeout_seconds'> {
+  const out: Pick<RunPolicy, 'retry' | 'timeout_seconds'> = {};
+  if (obj.retry !== undefined && obj.retry !== null) {
+    if (typeof obj.retry !== 'object' || Array.isArray(obj.retry)) {
+      throw new DocumentError(`${path}/retry`, 'must be an object {max_attempts, backoff_seconds, max_backoff_seconds}');
     }
-    const r = doc.retry as Json;
-    knownKeys(r, ['max_attempts', 'backoff_seconds', 'max_backoff_seconds'], '/retry');
+    const r = obj.retry as Json;
+    knownKeys(r, ['max_attempts', 'backoff_seconds', 'max_backoff_seconds'], `${path}/retry`);
     const retry: RetrySettings = {};
     for (const key of ['max_attempts', 'backoff_seconds', 'max_backoff_seconds'] as const) {
-      const v = policyNumber(r, key, '/retry');
+      const v = policyNumber(r, key, `${path}/retry`);
       if (v !== undefined) retry[key] = v;
     }
     out.retry = retry;
   }
-  const timeout = policyNumber(doc, 'timeout_seconds', '');
+  const timeout = policyNumber(obj, 'timeout_seconds', path);
   if (timeout !== undefined) out.timeout_seconds = timeout;
+  return out;
+}
+
+// Reads the run-policy fields of a document, keeping only those present.
+export function validateRunPolicy(doc: Json): RunPolicy {
+  const out: RunPolicy = validateRetryAndTimeout(doc, '');
   if (doc.concurrency !== undefined && doc.concurrency !== null) {
     if (typeof doc.concurrency !== 'object' || Array.isArray(doc.concurrency)) {
       throw new DocumentError('/concurrency', 'must be an object {limit, policy}');
@@ -323,6 +333,7 @@ export function validateDocument(raw: unknown): PipelineDocument {
       position: { x: num(pos.x, `${p}/position/x`, 0), y: num(pos.y, `${p}/position/y`, 0) },
     };
     if (n.disabled === true) node.disabled = true;
+    Object.assign(node, validateRetryAndTimeout(n, p));
     return node;
   });
   const edges = asArray(doc.edges).map((rawEdge, i): PipelineEdge => {
