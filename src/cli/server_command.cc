@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/log_format_option.h"
 #include "cli/tenant_options.h"
+#include "server/json_log_formatter.h"
 #include "server/rate_limiter.h"
 #include "server/server_app.h"
 
@@ -12,6 +14,7 @@ namespace logidata {
 void AddServerCommand(CLI::App& app) {
   auto config = std::make_shared<ServerConfig>();
   auto origins = std::make_shared<std::vector<std::string>>();
+  auto log_format = std::make_shared<std::string>("text");
   CLI::App* cmd = app.add_subcommand("server", "Runs the platform server: REST API, WebSocket and web UI.");
   cmd->add_option("--host", config->host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", config->port, "Port to listen on (0 = any free port)")->capture_default_str();
@@ -61,9 +64,11 @@ void AddServerCommand(CLI::App& app) {
                   "Previews and checks one organization may run at once")->capture_default_str();
   cmd->add_option("--engine-call-timeout", config->engine_call_seconds, "Time limit of one preview or check, in seconds")
       ->capture_default_str();
-  cmd->callback([config, origins] {
+  AddLogFormatOption(cmd, log_format.get());
+  cmd->callback([config, origins, log_format] {
     config->cors_origins.insert(origins->begin(), origins->end());
-    Status st = RunServer(*config);
+    Status st = SetLogFormat(*log_format);
+    if (st.ok()) st = RunServer(*config);
     if (!st.ok()) {
       std::fprintf(stderr, "logidata server: %s\n", st.ToString().c_str());
       std::exit(1);

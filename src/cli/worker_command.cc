@@ -3,13 +3,16 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/log_format_option.h"
 #include "cli/tenant_options.h"
+#include "server/json_log_formatter.h"
 #include "server/server_app.h"
 
 namespace logidata {
 
 void AddWorkerCommand(CLI::App& app) {
   auto config = std::make_shared<WorkerConfig>();
+  auto log_format = std::make_shared<std::string>("text");
   CLI::App* cmd = app.add_subcommand("worker", "Executes queued runs from a PostgreSQL metadata store (queue mode).");
   cmd->add_option("--database-url", config->database_url, "PostgreSQL URL of the metadata store")
       ->envname("LOGIDATA_DATABASE_URL")
@@ -36,8 +39,10 @@ void AddWorkerCommand(CLI::App& app) {
       ->check(CLI::Range(0, 86400))
       ->capture_default_str();
   AddTenantConfinementOptions(cmd, {&config->files_dir, &config->files_roots, &config->allow_egress});
-  cmd->callback([config] {
-    Status st = RunWorker(*config);
+  AddLogFormatOption(cmd, log_format.get());
+  cmd->callback([config, log_format] {
+    Status st = SetLogFormat(*log_format);
+    if (st.ok()) st = RunWorker(*config);
     if (!st.ok()) {
       std::fprintf(stderr, "logidata worker: %s\n", st.ToString().c_str());
       std::exit(1);

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/log_context.h"
 #include "metadata/connection_store.h"
 #include "metadata/db_state_store.h"
 #include "module/builtin_modules.h"
@@ -256,6 +257,7 @@ void RunExecutor::WatchLoop() {
 }
 
 void RunExecutor::Execute(const ClaimedRun& run) {
+  ScopedLogContext log_context({.run_id = run.id, .org_id = run.org_id});  // on every line logged meanwhile
   auto active = std::make_shared<Active>();
   active->org_id = run.org_id;
   active->lease = {run.id, run.lease_token};

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/token_codec.h"
+#include "common/log_context.h"
 #include "metadata/database.h"
 #include "server/json_body.h"
 #include "server/gzip.h"
@@ -54,6 +55,7 @@ HttpResponse ApiHandler::Handle(HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
   const std::string& incoming = request.Header("x-request-id");
   request.request_id = SaneRequestId(incoming) ? incoming : RandomToken(12);
+  ScopedLogContext log_context({.request_id = request.request_id});  // on every line logged meanwhile
   std::string user;
   HttpResponse response;
   try {
