@@ -5,6 +5,7 @@
 #include "metadata/database.h"
 #include "server/docs_page.h"
 #include "server/route_support.h"
+#include "server/run_queue_gauges.h"
 #include "server/server_metrics.h"
 
 namespace logidata {
@@ -39,11 +40,12 @@ void AddHealthRoutes(Router& router, const ApiServices& s) {
 // bytes nor the length of the token leak through timing.
 void AddMetricsRoute(Router& router, const ApiServices& s) {
   ServerMetrics* metrics = s.metrics;
+  Database* db = s.db;
   std::string token = s.metrics_token;
   std::string expected = token.empty() ? "" : HmacSha256(token, token);
   router.Add({"GET", "/metrics", Access::kPublic, "operations",
               "Prometheus metrics in text format (with --metrics-token: needs that bearer token).", nullptr, {}, 200,
-              false, [metrics, token, expected](const HttpRequest& request, const Caller&, const nlohmann::json&) {
+              false, [metrics, db, token, expected](const HttpRequest& request, const Caller&, const nlohmann::json&) {
                 if (!token.empty()) {
                   const std::string& authorization = request.Header("authorization");
                   std::string_view presented;
@@ -57,6 +59,7 @@ void AddMetricsRoute(Router& router, const ApiServices& s) {
                 HttpResponse r;
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 r.body = metrics->RenderPrometheus();
+                if (db != nullptr) AppendRunQueueGauges(*db, r.body);
                 return r;
               }});
 }
