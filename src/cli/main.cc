@@ -12,6 +12,10 @@
 #include "cli/keys_command.h"
 #define LOGIDATA_HAS_KEYS 1
 #endif
+#if __has_include("cli/backup_command.h")
+#include "cli/backup_command.h"
+#define LOGIDATA_HAS_BACKUP 1
+#endif
 #if __has_include("cli/worker_command.h")
 #include "cli/worker_command.h"
 #define LOGIDATA_HAS_WORKER 1
@@ -36,6 +40,9 @@ int main(int argc, char** argv) {
 #endif
 #ifdef LOGIDATA_HAS_KEYS
   logidata::AddKeysCommand(app);
+#endif
+#ifdef LOGIDATA_HAS_BACKUP
+  logidata::AddBackupCommands(app);
 #endif
   try {
     app.parse(argc, argv);

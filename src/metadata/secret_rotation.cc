@@ -1,5 +1,7 @@
 #include "metadata/secret_rotation.h"
 
+#include <algorithm>
+
 namespace logidata {
 namespace {
 
@@ -49,6 +51,35 @@ Result<RotationReport> ReencryptSecrets(Database& db, const SecretBox& box) {
     }
   }
   return report;
+}
+
+Result<SecretCheck> CheckSecrets(Database& db, const SecretBox* box) {
+  SecretCheck check;
+  for (const EncryptedColumn& col : kColumns) {
+    std::string select = std::string("SELECT ") + col.key + " AS k, " + col.column + " AS v FROM " + col.table +
+                         " WHERE " + col.column + " IS NOT NULL";
+    LD_ASSIGN_OR_RETURN(DbResult rows, db.Query(select));
+    for (const DbRow& row : rows.rows) {
+      const std::string& value = row.Str("v");
+      // "v2:<key id>:…" names its key; older "v1:" values do not.
+      if (value.rfind("v2:", 0) == 0) {
+        std::string id = value.substr(3, value.find(':', 3) - 3);
+        if (std::find(check.key_ids.begin(), check.key_ids.end(), id) == check.key_ids.end()) check.key_ids.push_back(id);
+      }
+      if (box == nullptr) continue;
+      auto plain = box->Decrypt(value, std::string(col.aad_prefix) + row.Str("k"));
+      if (plain.ok()) {
+        ++check.decrypted;
+        continue;
+      }
+      if (check.failed++ == 0) {
+        check.first_failure = std::string(col.table) + " " + col.key + "=" + row.Str("k") + " " + col.column + ": " +
+                              plain.status().message();
+      }
+    }
+  }
+  std::sort(check.key_ids.begin(), check.key_ids.end());
+  return check;
 }
 
 }  // namespace logidata

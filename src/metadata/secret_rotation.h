@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "auth/secret_box.h"
 #include "metadata/database.h"
@@ -20,5 +21,16 @@ struct RotationReport {
 };
 
 Result<RotationReport> ReencryptSecrets(Database& db, const SecretBox& box);
+
+struct SecretCheck {
+  int64_t decrypted = 0;        // values the ring decrypts
+  int64_t failed = 0;           // values it does not (wrong key, tampered)
+  std::string first_failure;    // "connections id=… secret_enc: <reason>" of the first one
+  std::vector<std::string> key_ids;  // the key ids the stored values name, sorted, each once
+};
+
+// Decrypts every stored secret with `box` and writes nothing: whether this key ring can read a
+// store (e.g. one just restored from a backup). With a null `box` only key_ids is filled.
+Result<SecretCheck> CheckSecrets(Database& db, const SecretBox* box);
 
 }  // namespace logidata
