@@ -90,7 +90,9 @@ mkdir -p "$work/data"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/master.key"
 chown -R 10001:10001 "$work/data" "$work/master.key"
 chmod 0400 "$work/master.key"
-common=("${run_flags[@]}" -v "$work/data:/var/lib/logidata" -v "$work/master.key:/run/secrets/logidata_master_key:ro"
+# As locked down as the Kubernetes manifests: read-only root (tmpfs /tmp), no capabilities.
+common=("${run_flags[@]}" --read-only --cap-drop=ALL --security-opt=no-new-privileges
+        -v "$work/data:/var/lib/logidata" -v "$work/master.key:/run/secrets/logidata_master_key:ro"
         -e LOGIDATA_MASTER_KEY_FILE=/run/secrets/logidata_master_key -e "LOGIDATA_DATABASE_URL=$db_url")
 
 # 4. Server (API + UI, no runs of its own) and a worker (executes every run), as in deploy/compose.yaml.
@@ -142,7 +144,7 @@ api_key=$(curl -fsS "${auth[@]}" -H 'Content-Type: application/json' -d '{"name"
 echo "organization $org, pipeline $pipeline"
 
 # 6. The run, started as the CronJob does, by name; the server has no run slots, so a worker runs it.
-out=$("${podman[@]}" run --rm "${run_flags[@]}" -e "LOGIDATA_SERVER=http://127.0.0.1:$port" \
+out=$("${podman[@]}" run --rm "${run_flags[@]}" --read-only --cap-drop=ALL -e "LOGIDATA_SERVER=http://127.0.0.1:$port" \
   -e "LOGIDATA_API_KEY=$api_key" "$image" trigger "Shipped revenue by country" --wait --timeout 120) ||
   fail "logidata trigger exited $?: $out"
 echo "trigger: $out"
