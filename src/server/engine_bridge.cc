@@ -4,8 +4,10 @@
 #include "module/builtin_modules.h"
 #include "module/connection_types.h"
 #include "pipeline/bound_pipeline.h"
+#include "pipeline/node_profile.h"
 #include "pipeline/run_pipeline.h"
 #include "pipeline/validator.h"
+#include "profile/profile_json.h"
 
 namespace logidata {
 namespace {
@@ -129,6 +131,29 @@ Result<nlohmann::json> PreviewJson(const nlohmann::json& doc, const std::string&
                         {"exhausted", result.exhausted},
                         {"profiles", profiles},
                         {"seconds", result.seconds}};
+}
+
+Result<nlohmann::json> ProfileJson(const nlohmann::json& doc, const std::string& node_id, int64_t max_rows,
+                                   const EngineScope& scope) {
+  LD_ASSIGN_OR_RETURN(PipelineSpec spec, Parse(doc));
+  if (spec.NodeIndex(node_id) < 0) return Status::InvalidArgument("/node_id: no node '" + node_id + "' in the pipeline");
+  NodeProfileOptions options;
+  options.node_id = node_id;
+  options.max_rows = max_rows;
+  RunOptions run;
+  run.connections = scope.connections;
+  run.fs = scope.fs;
+  run.sandbox = scope.sandbox;
+  run.base_dir = scope.base_dir;
+  run.cancel = scope.cancel;
+  run.threads = 2;
+  LD_ASSIGN_OR_RETURN(NodeProfile result, ProfileNode(spec, BuiltinModules(), options, run));
+  nlohmann::json out = profile::TableStatisticsToJson(result.statistics, options.profile);
+  out["node_id"] = node_id;
+  out["profiled_node"] = result.profiled_node;
+  out["limited"] = result.limited;
+  out["seconds"] = result.seconds;
+  return out;
 }
 
 namespace {

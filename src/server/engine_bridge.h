@@ -1,5 +1,5 @@
 // EngineBridge: the server's calls into the pipeline engine, turned into JSON for the API —
-// document shape checks, validation, previews with column profiles, expression checks, node
+// document shape checks, validation, previews with column profiles, node profiles, expression checks, node
 // output schemas and the module catalogue. Stateless; thread-safe (the engine calls are).
 #pragma once
 
@@ -33,6 +33,11 @@ nlohmann::json ValidatePipelineJson(const nlohmann::json& doc, const EngineScope
 
 // {schema, rows, sample_rows, exhausted, profiles} for `node_id`.
 Result<nlohmann::json> PreviewJson(const nlohmann::json& doc, const std::string& node_id, int64_t offset, int64_t limit,
+                                   const EngineScope& scope);
+
+// {node_id, profiled_node, rows, limited, seconds, columns: [...], accuracy: {...}}: the profile of
+// every row `node_id` emits, at most `max_rows` (sources stop after about as many).
+Result<nlohmann::json> ProfileJson(const nlohmann::json& doc, const std::string& node_id, int64_t max_rows,
                                    const EngineScope& scope);
 
 // {ok, type, error: {message, line, column}} for `expression` typed against the node's input.

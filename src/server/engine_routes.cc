@@ -1,4 +1,4 @@
-// Routes that call the engine: validate, preview, expression checks, node schemas, modules.
+// Routes that call the engine: validate, preview, profile, expression checks, node schemas, modules.
 // Every engine call runs on behalf of one organization: inside its file sandbox (paths resolve
 // exactly as in its runs), within its share of concurrent calls, and under a time limit.
 #include "auth/secret_box.h"
@@ -110,6 +110,31 @@ void RegisterEngineRoutes(Router& router, const ApiServices& s) {
                   if (!id.ok()) return Fail(id.status());
                   (*out)["preview_id"] = *id;
                 }
+                return HttpResponse::Json(200, *out);
+              }});
+  router.Add({"POST", "/api/v1/pipelines/{id}/profile", Access::kViewer, "pipelines",
+              "Profiles every column of a node's output in one streaming pass (at most `rows` rows, default "
+              "100000): semantic type, null and empty rates, distinct count, quantiles, top values, patterns, "
+              "lengths, outliers and PII likelihood, each estimate with its error bound. Profiles the stored "
+              "document; an unsaved `pipeline` may be sent by developers.",
+              ObjSchema({{"node_id", StrSchema(1, 200)},
+                         {"rows", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100000000}}},
+                         {"pipeline", {{"type", "object"}}}},
+                        {"node_id"}),
+              {}, 200, true, [s, db](const HttpRequest& req, const Caller& c, const nlohmann::json& b) {
+                auto stored = LoadPipeline(*db, c.org_id, req.Param("id"));
+                if (!stored.ok()) return Fail(stored.status());
+                // Viewers may read what is stored; running an edited document is a developer's act,
+                // as with POST /api/v1/preview.
+                if (b.contains("pipeline") && c.role < Role::kDeveloper) {
+                  return Fail(Status::PermissionDenied("/pipeline: profiling an unsaved document needs the developer role"));
+                }
+                nlohmann::json doc = b.contains("pipeline") ? b["pipeline"] : stored->document;
+                doc.erase("metadata");
+                auto call = EngineCall::Begin(s, c);
+                if (!call.ok()) return BusyOrFail(call.status());
+                auto out = ProfileJson(doc, b["node_id"], b.value("rows", int64_t{100000}), (*call)->scope());
+                if (!out.ok()) return BusyOrFail((*call)->Explain(out.status()));
                 return HttpResponse::Json(200, *out);
               }});
   router.Add({"POST", "/api/v1/expressions/check", Access::kViewer, "pipelines",

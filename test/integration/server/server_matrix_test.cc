@@ -78,6 +78,7 @@ constexpr ExpectedRole kExpectedRoles[] = {
     {"GET", "/api/v1/pipelines/{id}/previews", "viewer"},
     {"POST", "/api/v1/pipelines/{id}/runs", "developer"},
     {"POST", "/api/v1/pipelines/{id}/schema", "viewer"},
+    {"POST", "/api/v1/pipelines/{id}/profile", "viewer"},
     {"GET", "/api/v1/pipelines/{id}/versions", "viewer"},
     {"GET", "/api/v1/pipelines/{id}/versions/{v}", "viewer"},
     {"POST", "/api/v1/pipelines/{id}/versions/{v}/restore", "developer"},
@@ -289,6 +290,7 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
     if (p == "/api/v1/pipelines/{id}/clone") return json{{"name", "clone"}}.dump();
     if (p == "/api/v1/pipelines/{id}/runs") return json{{"parameters", {{"a", "1"}}}}.dump();
     if (p == "/api/v1/pipelines/{id}/schema") return json{{"node_id", "src"}}.dump();
+    if (p == "/api/v1/pipelines/{id}/profile") return json{{"node_id", "src"}, {"rows", 10}}.dump();
     if (p == "/api/v1/pipelines/{id}/triggers") return json{{"kind", "webhook"}, {"parameters", {{"a", "1"}}}}.dump();
     if (p == "/api/v1/pipelines/{id}/backfill") {
       return json{{"start", "2026-01-01"}, {"end", "2026-01-03"}, {"parameters", {{"a", "1"}}}}.dump();
