@@ -26,6 +26,7 @@ import type {
   Run,
   NodeMetrics,
   NodeSchema,
+  NodeProfile,
   ValidationResult,
 } from './types';
 import type { ModuleDescriptor } from '../model/modules';
@@ -101,6 +102,15 @@ export const Preview = {
   savedResult: (id: string) => api.get<SavedPreview>(`/api/v1/previews/${encodeURIComponent(id)}`),
   checkExpression: (expression: string, pipeline: unknown, node_id: string) =>
     api.post<ExpressionCheck>('/api/v1/expressions/check', { expression, pipeline, node_id }),
+};
+
+export const Profile = {
+  // Profiles a node of a stored pipeline; `pipeline` (unsaved edits) needs the developer role.
+  node: (pipeline_id: string, node_id: string, rows: number, pipeline?: unknown) =>
+    api.post<NodeProfile>(
+      `/api/v1/pipelines/${encodeURIComponent(pipeline_id)}/profile`,
+      pipeline === undefined ? { node_id, rows } : { node_id, rows, pipeline },
+    ),
 };
 
 export const Connections = {

@@ -147,6 +147,65 @@ export interface PreviewResult {
   preview_id?: string; // set when the server saved this result (pipeline_id was sent)
 }
 
+// The profile of one node's output (POST /api/v1/pipelines/{id}/profile): every column's
+// statistics, each estimate with its error bound in `accuracy`.
+export interface ValueCount {
+  value: string;
+  count: number;
+}
+
+export interface ColumnStatistics {
+  name: string;
+  type: string;
+  semantic_type: string;
+  format: string | null;
+  semantic_confidence: number;
+  classified_values: number; // text: values the kinds and patterns were taken from
+  kind_rates: Record<string, number>;
+  count: number;
+  nulls: number;
+  null_rate: number;
+  empty: number;
+  empty_rate: number;
+  padded: number;
+  distinct: number;
+  distinct_exact: boolean;
+  distinct_relative_error: number;
+  min: string | null;
+  max: string | null;
+  top_values: ValueCount[];
+  top_values_max_error: number;
+  numeric: {
+    mean: number | null;
+    stddev: number | null;
+    zeros: number;
+    negatives: number;
+    nan: number;
+    quantiles: Record<string, string>;
+    quantile_rank_error: number;
+    histogram: { labels: string[]; counts: number[]; estimated: boolean };
+    outliers: { method: string; low_fence: string; high_fence: string; below: number; above: number; estimated: boolean; examples: string[] };
+  } | null;
+  length: { min: number; max: number; mean: number } | null;
+  patterns: ValueCount[];
+  patterns_max_error: number;
+  pii: { kind: string; likelihood: number; reason: string } | null;
+}
+
+export interface NodeProfile {
+  node_id: string;
+  profiled_node: string;
+  rows: number;
+  limited: boolean;
+  seconds: number;
+  columns: ColumnStatistics[];
+  accuracy: {
+    distinct: { method: string; precision: number; relative_standard_error: number; exact_below: number };
+    quantiles: { method: string; k: number; normalized_rank_error: number; confidence: number };
+    [key: string]: unknown;
+  };
+}
+
 // A preview result the server persisted (GET /pipelines/{id}/previews, /previews/{id}).
 export interface SavedPreviewSummary {
   id: string;

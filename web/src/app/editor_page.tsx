@@ -509,6 +509,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
                 nodeId={previewNode}
                 nodeLabel={previewLabel}
                 savedKey={savedPreviewKey}
+                pipelineId={doc.id}
                 onClose={() => setPreviewNode(null)}
               />
             </Box>

@@ -2,7 +2,8 @@
 // statistics (type, nulls, distinct, min/max, histogram) and CSV/JSON export of loaded rows.
 // For a stored pipeline with no unsaved changes the server keeps each first page: the panel opens
 // the newest saved preview of the node (same version) at once, marked "saved preview" with its
-// time, and Refresh computes (and saves) a fresh one.
+// time, and Refresh computes (and saves) a fresh one. The Profile tab shows the node's full
+// profile (ProfilePanel) instead of the rows.
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import IconButton from '@mui/material/IconButton';
@@ -18,6 +19,7 @@ import { rowsToCsv, rowsToJson } from '../model/table_export';
 import { ProblemAlert } from './problem_alert';
 import { VirtualTable } from './virtual_table';
 import { MiniHistogram } from './mini_histogram';
+import { ProfilePanel } from './profile_panel';
 import { downloadText, formatAgo, formatCount, formatTime } from './format';
 
 export const kPreviewPageSize = 200;
@@ -71,15 +73,18 @@ export function PreviewPanel({
   nodeId,
   nodeLabel,
   savedKey,
+  pipelineId,
   onClose,
 }: {
   pipeline: unknown;
   nodeId: string;
   nodeLabel: string;
   savedKey?: SavedPreviewKey;
+  pipelineId?: string; // the stored pipeline, for the Profile tab
   onClose: () => void;
 }) {
   const [state, setState] = useState<PreviewState | null>(null);
+  const [view, setView] = useState<'rows' | 'profile'>('rows');
   const [error, setError] = useState<unknown>(null);
   const inflight = useRef(new Set<number>());
   const generation = useRef(0);
@@ -202,6 +207,12 @@ export function PreviewPanel({
             </span>
           )}
         </Typography>
+        <Button variant={view === 'rows' ? 'outlined' : 'text'} onClick={() => setView('rows')} aria-pressed={view === 'rows'}>
+          Rows
+        </Button>
+        <Button variant={view === 'profile' ? 'outlined' : 'text'} onClick={() => setView('profile')} aria-pressed={view === 'profile'}>
+          Profile
+        </Button>
         <Button onClick={reload}>Refresh</Button>
         <Button disabled={!state} onClick={() => state && downloadText(`${base}.csv`, rowsToCsv(state.schema, loadedRows()), 'text/csv')}>
           Export CSV
@@ -213,6 +224,13 @@ export function PreviewPanel({
           <CloseIcon fontSize="small" />
         </IconButton>
       </Box>
+      {view === 'profile' && (
+        <Box sx={{ flex: 1, minHeight: 0 }}>
+          {/* Unsaved edits are profiled as edited; a saved, unchanged pipeline as stored. */}
+          <ProfilePanel pipelineId={pipelineId} nodeId={nodeId} unsavedPipeline={savedKey ? undefined : pipeline} />
+        </Box>
+      )}
+      <Box sx={{ display: view === 'rows' ? 'contents' : 'none' }}>
       {!state && !error && <LinearProgress aria-label="Loading preview" />}
       {error ? (
         <Box sx={{ p: 1 }}>
@@ -246,6 +264,7 @@ export function PreviewPanel({
           />
         </Box>
       )}
+      </Box>
     </Box>
   );
 }
