@@ -16,6 +16,7 @@ const schema: JsonSchema = {
     header: { type: 'boolean', default: true, description: 'First line holds names' },
     max_rows: { type: 'integer', minimum: 1 },
     mode: { type: 'string', enum: ['append', 'overwrite'] },
+    since: { type: ['number', 'string'], title: 'Minimum' },
     aggregations: {
       type: 'array',
       items: { type: 'object', properties: { function: { enum: ['sum', 'count'] }, as: { type: 'string' } } },
@@ -68,6 +69,16 @@ describe('SchemaForm', () => {
     expect(onChange).toHaveBeenLastCalledWith({ path: 'orders.csv', max_rows: 25, header: false });
     fireEvent.change(screen.getByRole('textbox', { name: /Path/ }), { target: { value: '' } });
     expect(onChange).toHaveBeenLastCalledWith({ max_rows: 25, header: false });
+  });
+
+  it('takes a number or a date in a number-or-string bound (validate range min/max)', () => {
+    const onChange = vi.fn();
+    render(<Harness initial={{}} onChange={onChange} />);
+    const bound = screen.getByRole('textbox', { name: 'Minimum' });
+    fireEvent.change(bound, { target: { value: '2024-01-31' } });
+    expect(onChange).toHaveBeenLastCalledWith({ since: '2024-01-31' });
+    fireEvent.change(bound, { target: { value: '10' } });
+    expect(onChange).toHaveBeenLastCalledWith({ since: 10 });
   });
 
   it('shows a type error instead of writing a bad number', () => {

@@ -7,6 +7,7 @@ export type FieldKind =
   | 'text'
   | 'number'
   | 'integer'
+  | 'number-or-string'
   | 'boolean'
   | 'enum'
   | 'expression'
@@ -40,6 +41,12 @@ function primaryType(s: JsonSchema): string | undefined {
   return undefined;
 }
 
+function isNumberOrString(s: JsonSchema): boolean {
+  if (!Array.isArray(s.type)) return false;
+  const types = s.type.filter((t) => t !== 'null');
+  return types.includes('string') && (types.includes('number') || types.includes('integer'));
+}
+
 export function humanize(name: string): string {
   const words = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -57,6 +64,8 @@ export function fieldKind(name: string, s: JsonSchema): FieldKind {
   const t = primaryType(s);
   if ((name === 'connection' || s.format === 'connection') && (t === 'string' || t === undefined)) return 'connection';
   if (s.enum) return 'enum';
+  // A bound that is a number or a string the engine casts (range min/max: dates, timestamps).
+  if (isNumberOrString(s)) return 'number-or-string';
   if (t === 'string') {
     if (s.format === 'expression' || kExpressionNames.test(name)) return 'expression';
     if (s.format === 'column' || kColumnNames.test(name)) return 'column';
@@ -115,6 +124,11 @@ export function parseFieldInput(kind: FieldKind, text: string): { value: unknown
     case 'number': {
       const v = Number(text);
       return Number.isFinite(v) ? { value: v } : { value: text, error: 'must be a number' };
+    }
+    case 'number-or-string': {
+      // Text that reads as a number is one ("10" → 10); anything else ("2024-01-31") stays text.
+      const v = Number(text);
+      return text.trim() !== '' && Number.isFinite(v) ? { value: v } : { value: text };
     }
     case 'json':
       try {
