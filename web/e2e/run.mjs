@@ -18,6 +18,7 @@ import './viewer.spec.mjs';
 import './notify.spec.mjs';
 import './orchestration.spec.mjs';
 import './window.spec.mjs';
+import './window_mask_validate.spec.mjs';
 import './profile.spec.mjs';
 import './scale.spec.mjs';
 
