@@ -52,6 +52,9 @@ test('window + mask + validate: built from the palette, configured in forms, run
   for (let i = 1; i <= kRows; i += 1) lines.push(`${i},${kRegions[i % 3]},${amountOf(i)},${emailOf(i)}`);
   writeFileSync(input, `${lines.join('\n')}\n`);
 
+  // Another organization connection, which the mask's key picker must not offer.
+  await ctx.api.call('POST', '/api/v1/connections', { name: 'e2e-wmv-warehouse', type: 'postgres', host: '127.0.0.1', port: 5432, database: 'dw', user: 'etl', options: {} });
+
   const page = await ctx.newPage('window-mask-validate');
   await ctx.signIn(page, ctx.admin.email, ctx.admin.password);
 
@@ -110,7 +113,12 @@ test('window + mask + validate: built from the palette, configured in forms, run
   // Mask: keyed hash of the email column.
   await selectNode(page, 'mask_1');
   await panel.getByRole('combobox', { name: /^Key connection/ }).click();
-  await page.getByRole('option', { name: new RegExp(kKeyName) }).click();
+  const keyOption = page.getByRole('option', { name: new RegExp(kKeyName) });
+  await keyOption.waitFor();
+  // The picker offers the connection types the mask's descriptor lists (secret), nothing else.
+  const offered = (await page.getByRole('option').allInnerTexts()).filter((t) => t.trim() !== 'None');
+  assert(offered.length > 0 && offered.every((t) => t.includes('(secret)')), `key connections offered: ${offered.join(' | ')}`);
+  await keyOption.click();
   await panel.getByRole('button', { name: 'Add rule' }).click();
   const maskRule = panel.locator('[data-testid="rules-item"]').nth(0);
   await maskRule.getByRole('combobox', { name: /^Method/ }).click();

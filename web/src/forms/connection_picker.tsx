@@ -1,19 +1,30 @@
-// Picks a saved connection for a `connection` field; connections whose type matches the
-// module come first.
+// Picks a saved connection for a `connection` field: only connections of a type the module uses
+// (its name, e.g. postgres, or a type its descriptor lists, e.g. secret for mask keys) when there
+// are any, otherwise all of them.
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import { useQuery } from '@tanstack/react-query';
-import { Connections } from '../api/endpoints';
+import { Connections, Modules } from '../api/endpoints';
+import type { Connection } from '../api/types';
 import type { FieldSpec } from '../model/schema_form';
 import { useFormContext } from './form_context';
+
+// The connections offered to a module named `moduleName` whose descriptors list `types`.
+export function connectionChoices(all: readonly Connection[], moduleName: string, types: readonly string[]): readonly Connection[] {
+  const wanted = new Set([moduleName, ...types]);
+  const matching = all.filter((c) => wanted.has(c.type));
+  return matching.length ? matching : all;
+}
 
 export function ConnectionPicker({ spec, value, onChange }: { spec: FieldSpec; value: unknown; onChange: (v: unknown) => void }) {
   const ctx = useFormContext();
   const list = useQuery({ queryKey: ['connections'], queryFn: Connections.list });
+  const modules = useQuery({ queryKey: ['modules'], queryFn: Modules.list, staleTime: 5 * 60_000 });
   const all = list.data ?? [];
   const module = ctx?.moduleName ?? '';
-  const matching = all.filter((c) => c.type === module);
-  const shown = matching.length ? matching : all;
+  // Extract and load modules share names (extract.postgres, load.postgres): take every match.
+  const types = (modules.data ?? []).filter((m) => m.name === module).flatMap((m) => m.connection_types ?? []);
+  const shown = connectionChoices(all, module, types);
   const current = typeof value === 'string' ? value : '';
   return (
     <TextField

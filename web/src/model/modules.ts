@@ -41,6 +41,7 @@ export interface ModuleDescriptor {
   inputs: PortDescriptor[];
   outputs: PortDescriptor[];
   config_schema: JsonSchema;
+  connection_types?: string[]; // types of connection its config may name ("secret" for mask keys)
 }
 
 export type ModuleIndex = Map<string, ModuleDescriptor>;
