@@ -419,7 +419,9 @@ void ColumnProfiler::FinishNumbers(const Numbers& numbers, bool integer_backed, 
   const KllSketch& sketch = numbers.sketch;
   out->quantile_rank_error = sketch.RankError();
   for (double q : kQuantiles) out->quantiles.push_back({q, FormatNumber(sketch.Quantile(q))});
-  // Histogram: equal-width buckets from min to max, counts from the sketch's ranks.
+  // Histogram: equal-width buckets from min to max, counts from the sketch's ranks. Infinite
+  // values leave no finite width to divide: no histogram, no fences.
+  if (!std::isfinite(numbers.max - numbers.min)) return;
   const int buckets = numbers.max > numbers.min ? options_.histogram_buckets : 1;
   const double width = (numbers.max - numbers.min) / buckets;
   double previous_rank = 0;

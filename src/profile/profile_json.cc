@@ -59,15 +59,16 @@ nlohmann::json ColumnStatisticsToJson(const ColumnStatistics& c) {
                       {"nan", c.nan},
                       {"quantiles", quantiles},
                       {"quantile_rank_error", c.quantile_rank_error},
-                      {"histogram", {{"labels", c.histogram_labels}, {"counts", c.histogram_counts}, {"estimated", true}}},
-                      {"outliers",
-                       {{"method", "iqr"},
-                        {"low_fence", c.low_fence},
-                        {"high_fence", c.high_fence},
-                        {"below", c.outliers_low},
-                        {"above", c.outliers_high},
-                        {"estimated", true},
-                        {"examples", c.outlier_examples}}}};
+                      {"histogram", {{"labels", c.histogram_labels}, {"counts", c.histogram_counts}, {"estimated", true}}}};
+    // No fences when infinite values leave no finite spread.
+    out["numeric"]["outliers"] = c.has_outliers ? nlohmann::json{{"method", "iqr"},
+                                                                  {"low_fence", c.low_fence},
+                                                                  {"high_fence", c.high_fence},
+                                                                  {"below", c.outliers_low},
+                                                                  {"above", c.outliers_high},
+                                                                  {"estimated", true},
+                                                                  {"examples", c.outlier_examples}}
+                                                : nlohmann::json(nullptr);
   } else {
     out["numeric"] = nullptr;
   }

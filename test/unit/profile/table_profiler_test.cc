@@ -270,6 +270,27 @@ TEST(TableProfilerTest, TypedTemporalDecimalAndBoolColumns) {
   EXPECT_TRUE(json["columns"][4]["numeric"].is_null());
 }
 
+// Infinities and NaN: counted, never turned into "nan – nan" buckets or NaN in the JSON.
+TEST(TableProfilerTest, NonFiniteNumbers) {
+  SchemaPtr schema = std::make_shared<Schema>(std::vector<Field>{{"x", DataType::Float64()}});
+  auto builder = std::make_unique<ColumnBuilder>(DataType::Float64());
+  for (double v : {1.0, 2.0, double{INFINITY}, -double{INFINITY}, double{NAN}, 3.0}) builder->AppendDouble(v);
+  TableProfiler profiler(*schema);
+  profiler.Add(*Batch::Make(schema, {builder->Finish()}, 6));
+  const TableStatistics t = profiler.Finish();
+  const ColumnStatistics& x = t.columns[0];
+  EXPECT_EQ(x.nan, 1);
+  EXPECT_EQ(x.distinct, 6);
+  EXPECT_TRUE(x.histogram_counts.empty());
+  EXPECT_FALSE(x.has_outliers);
+  const auto json = TableStatisticsToJson(t, ProfileOptions{});
+  EXPECT_TRUE(json["columns"][0]["numeric"]["mean"].is_null());
+  EXPECT_EQ(json["columns"][0]["numeric"]["nan"], 1);
+  EXPECT_TRUE(json["columns"][0]["numeric"]["outliers"].is_null());
+  for (const auto& v : json["columns"][0]["top_values"]) EXPECT_NE(v["value"], "nan");
+  for (const auto& [k, v] : json["columns"][0]["numeric"]["quantiles"].items()) EXPECT_NE(v, "nan") << k;
+}
+
 TEST(TableProfilerTest, PiiFromTheColumnName) {
   SchemaPtr schema = std::make_shared<Schema>(std::vector<Field>{{"customer_last_name", DataType::String()}});
   auto builder = std::make_unique<ColumnBuilder>(DataType::String());

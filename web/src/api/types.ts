@@ -184,7 +184,7 @@ export interface ColumnStatistics {
     quantiles: Record<string, string>;
     quantile_rank_error: number;
     histogram: { labels: string[]; counts: number[]; estimated: boolean };
-    outliers: { method: string; low_fence: string; high_fence: string; below: number; above: number; estimated: boolean; examples: string[] };
+    outliers: { method: string; low_fence: string; high_fence: string; below: number; above: number; estimated: boolean; examples: string[] } | null;
   } | null;
   length: { min: number; max: number; mean: number } | null;
   patterns: ValueCount[];
