@@ -231,39 +231,39 @@ export function PreviewPanel({
         </Box>
       )}
       <Box sx={{ display: view === 'rows' ? 'contents' : 'none' }}>
-      {!state && !error && <LinearProgress aria-label="Loading preview" />}
-      {error ? (
-        <Box sx={{ p: 1 }}>
-          <ProblemAlert error={error} />
-        </Box>
-      ) : null}
-      {state && (
-        <Box sx={{ flex: 1, minHeight: 0, p: 0.5 }}>
-          <VirtualTable
-            label={`Rows of ${nodeLabel}`}
-            columns={state.schema}
-            rowCount={rowCount}
-            getRow={getRow}
-            onNeedRows={onNeedRows}
-            height="100%"
-            header={(j) => {
-              const p = profiles.get(state.schema[j]?.name);
-              if (!p) return null;
-              return (
-                <div style={{ fontSize: 10.5, color: '#555', marginTop: 2 }} data-testid="column-stats">
-                  <div>
-                    nulls {formatCount(p.nulls)} · distinct {formatCount(p.distinct_estimate)}
+        {!state && !error && <LinearProgress aria-label="Loading preview" />}
+        {error ? (
+          <Box sx={{ p: 1 }}>
+            <ProblemAlert error={error} />
+          </Box>
+        ) : null}
+        {state && (
+          <Box sx={{ flex: 1, minHeight: 0, p: 0.5 }}>
+            <VirtualTable
+              label={`Rows of ${nodeLabel}`}
+              columns={state.schema}
+              rowCount={rowCount}
+              getRow={getRow}
+              onNeedRows={onNeedRows}
+              height="100%"
+              header={(j) => {
+                const p = profiles.get(state.schema[j]?.name);
+                if (!p) return null;
+                return (
+                  <div style={{ fontSize: 10.5, color: '#555', marginTop: 2 }} data-testid="column-stats">
+                    <div>
+                      nulls {formatCount(p.nulls)} · distinct {formatCount(p.distinct_estimate)}
+                    </div>
+                    <div style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={`min ${fmtValue(p.min)} · max ${fmtValue(p.max)}`}>
+                      {fmtValue(p.min)} … {fmtValue(p.max)}
+                    </div>
+                    {p.histogram?.counts?.length ? <MiniHistogram counts={p.histogram.counts} labels={p.histogram.labels} width={140} height={22} /> : null}
                   </div>
-                  <div style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }} title={`min ${fmtValue(p.min)} · max ${fmtValue(p.max)}`}>
-                    {fmtValue(p.min)} … {fmtValue(p.max)}
-                  </div>
-                  {p.histogram?.counts?.length ? <MiniHistogram counts={p.histogram.counts} labels={p.histogram.labels} width={140} height={22} /> : null}
-                </div>
-              );
-            }}
-          />
-        </Box>
-      )}
+                );
+              }}
+            />
+          </Box>
+        )}
       </Box>
     </Box>
   );
