@@ -152,6 +152,14 @@ const std::vector<Migration>& MetadataMigrations() {
            "CREATE TABLE org_retention (org_id TEXT PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE, "
            "retention_days BIGINT, updated_by TEXT, updated_at TEXT NOT NULL)",
        }},
+      // When each node started and finished (wall clock), for the run page's timeline; NULL for
+      // metrics written before, and for a node that has not started or finished yet.
+      {9,
+       "node start and finish times",
+       {
+           "ALTER TABLE node_metrics ADD COLUMN started_at TEXT",
+           "ALTER TABLE node_metrics ADD COLUMN finished_at TEXT",
+       }},
   };
   return kMigrations;
 }

@@ -147,24 +147,31 @@ Result<nlohmann::json> CreateRun(Database& db, const NewRun& run, const std::str
   return LoadRunJson(db, run.org_id, id);
 }
 
-Result<nlohmann::json> LoadRunJson(Database& db, const std::string& org_id, const std::string& id) {
-  auto r = db.Query(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ? AND org_id = ?", {id, org_id});
-  if (!r.ok()) return r.status();
-  if (r->rows.empty()) return Status::NotFound("run not found");
-  nlohmann::json run = RunRowJson(r->rows[0]);
+Result<nlohmann::json> LoadNodeMetricsJson(Database& db, const std::string& run_id) {
   auto nodes = db.Query(
-      "SELECT node_id, status, rows_in, rows_out, bytes_out, wall_seconds, peak_memory_bytes, error, attempt FROM "
-      "node_metrics WHERE run_id = ? ORDER BY node_id",
-      {id});
+      "SELECT node_id, status, rows_in, rows_out, bytes_out, wall_seconds, peak_memory_bytes, error, attempt, "
+      "started_at, finished_at FROM node_metrics WHERE run_id = ? ORDER BY node_id",
+      {run_id});
   if (!nodes.ok()) return nodes.status();
   nlohmann::json map = nlohmann::json::object();
   for (const DbRow& n : nodes->rows) {
     map[n.Str("node_id")] = {{"status", n.Str("status")},         {"rows_in", n.Int("rows_in")},
                              {"rows_out", n.Int("rows_out")},     {"bytes_out", n.Int("bytes_out")},
                              {"wall_seconds", n.Real("wall_seconds")}, {"peak_memory_bytes", n.Int("peak_memory_bytes")},
-                             {"error", n.Str("error")},           {"attempt", n.Int("attempt")}};
+                             {"error", n.Str("error")},           {"attempt", n.Int("attempt")},
+                             {"started_at", OptJson(n, "started_at")}, {"finished_at", OptJson(n, "finished_at")}};
   }
-  run["nodes"] = map;
+  return map;
+}
+
+Result<nlohmann::json> LoadRunJson(Database& db, const std::string& org_id, const std::string& id) {
+  auto r = db.Query(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ? AND org_id = ?", {id, org_id});
+  if (!r.ok()) return r.status();
+  if (r->rows.empty()) return Status::NotFound("run not found");
+  nlohmann::json run = RunRowJson(r->rows[0]);
+  auto nodes = LoadNodeMetricsJson(db, id);
+  if (!nodes.ok()) return nodes.status();
+  run["nodes"] = std::move(*nodes);
   auto attempts = db.Query(
       "SELECT attempt, worker, status, started_at, finished_at, error FROM run_attempts WHERE run_id = ? ORDER BY attempt",
       {id});

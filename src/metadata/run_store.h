@@ -89,6 +89,8 @@ Result<nlohmann::json> CreateRun(Database& db, const NewRun& run, const std::str
 // The same inside the caller's transaction (a scheduler fire moves next_fire_at and queues its
 // run atomically). Returns the new run's id.
 Result<std::string> CreateRunIn(DbConnection& c, const NewRun& run, const std::string& actor);
+// The node metrics of a run as {node_id: {status, rows_in, …, started_at, finished_at}}.
+Result<nlohmann::json> LoadNodeMetricsJson(Database& db, const std::string& run_id);
 // The run with "nodes": {node_id: metrics} and "attempts": [...]. NotFound for unknown or foreign ids.
 Result<nlohmann::json> LoadRunJson(Database& db, const std::string& org_id, const std::string& id);
 

@@ -15,10 +15,16 @@
 namespace logidata {
 namespace {
 
+// A Unix-ms time as ISO 8601, or NULL when unset (0).
+DbValue IsoOrNull(int64_t millis) { return millis > 0 ? DbValue(IsoFromUnixMillis(millis)) : DbValue(nullptr); }
+
+nlohmann::json IsoJson(int64_t millis) { return millis > 0 ? nlohmann::json(IsoFromUnixMillis(millis)) : nlohmann::json(nullptr); }
+
 nlohmann::json MetricsJson(const NodeMetrics& m) {
   return {{"status", NodeStatusName(m.status)}, {"rows_in", m.rows_in},     {"rows_out", m.rows_out},
           {"bytes_out", m.bytes_out},           {"wall_seconds", m.wall_seconds},
-          {"peak_memory_bytes", m.peak_memory_bytes}, {"error", m.error}};
+          {"peak_memory_bytes", m.peak_memory_bytes}, {"error", m.error},
+          {"started_at", IsoJson(m.started_at_ms)}, {"finished_at", IsoJson(m.finished_at_ms)}};
 }
 
 std::string IsoIn(double seconds) {
@@ -73,14 +79,17 @@ class PersistingObserver final : public RunObserver {
       // One fenced statement per node: written only while the lease holds.
       auto r = db_->Query(
           "INSERT INTO node_metrics (run_id, node_id, status, rows_in, rows_out, bytes_out, wall_seconds, "
-          "peak_memory_bytes, error, attempt) SELECT id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS "
-          "BIGINT), CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS "
-          "BIGINT) FROM runs WHERE id = ? AND lease_token = ? AND status = 'running' ON CONFLICT (run_id, node_id) DO "
-          "UPDATE SET status = excluded.status, rows_in = excluded.rows_in, rows_out = excluded.rows_out, bytes_out = "
-          "excluded.bytes_out, wall_seconds = excluded.wall_seconds, peak_memory_bytes = excluded.peak_memory_bytes, "
-          "error = excluded.error, attempt = excluded.attempt",
+          "peak_memory_bytes, error, attempt, started_at, finished_at) SELECT id, CAST(? AS TEXT), CAST(? AS TEXT), "
+          "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION), CAST(? AS BIGINT), "
+          "CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT) FROM runs WHERE id = ? AND "
+          "lease_token = ? AND status = 'running' ON CONFLICT (run_id, node_id) DO UPDATE SET status = "
+          "excluded.status, rows_in = excluded.rows_in, rows_out = excluded.rows_out, bytes_out = excluded.bytes_out, "
+          "wall_seconds = excluded.wall_seconds, peak_memory_bytes = excluded.peak_memory_bytes, error = "
+          "excluded.error, attempt = excluded.attempt, started_at = excluded.started_at, finished_at = "
+          "excluded.finished_at",
           {id, std::string(NodeStatusName(m.status)), m.rows_in, m.rows_out, m.bytes_out, m.wall_seconds,
-           m.peak_memory_bytes, m.error, attempt_, lease_.run_id, lease_.token});
+           m.peak_memory_bytes, m.error, attempt_, IsoOrNull(m.started_at_ms), IsoOrNull(m.finished_at_ms),
+           lease_.run_id, lease_.token});
       if (!r.ok()) return r.status();
       if (r->affected == 0) {
         fenced_();
@@ -333,6 +342,9 @@ void RunExecutor::Execute(const ClaimedRun& run) {
     out.attempt_status = "timed_out";
     result.status = Status::Cancelled("timed out after " + nlohmann::json(effective.timeout_seconds).dump() +
                                       " s (timeout_seconds)");
+    retryable = true;
+  } else if (result.timed_out && why == StopReason::kNone) {
+    out.attempt_status = "timed_out";  // a node's own timeout_seconds
     retryable = true;
   } else if (result.status.IsCancelled() && why == StopReason::kStopping) {
     out.attempt_status = "handed_back";

@@ -86,20 +86,19 @@ void RemoteRunWatcher::Poll() {
 }
 
 void RemoteRunWatcher::Forward(const std::string& run_id, Seen& seen, bool final) {
+  // Subscribers see a run in the order it happened: "running" before its first progress and
+  // logs, the final status after the last ones, even when one poll finds all of them.
+  if (!final) ForwardStatus(run_id, seen, false);
+  ForwardProgressAndLogs(run_id, seen);
+  if (final) ForwardStatus(run_id, seen, true);
+}
+
+void RemoteRunWatcher::ForwardProgressAndLogs(const std::string& run_id, Seen& seen) {
   // Progress and logs only for runs somebody watches; status changes also feed the run lists.
   if (hub_->HasSubscribers("run:" + run_id)) {
-    auto nodes = db_->Query(
-        "SELECT node_id, status, rows_in, rows_out, bytes_out, wall_seconds, peak_memory_bytes, error FROM "
-        "node_metrics WHERE run_id = ? ORDER BY node_id",
-        {run_id});
-    if (nodes.ok() && !nodes->rows.empty()) {
-      nlohmann::json map = nlohmann::json::object();
-      for (const DbRow& n : nodes->rows) {
-        map[n.Str("node_id")] = {{"status", n.Str("status")},       {"rows_in", n.Int("rows_in")},
-                                 {"rows_out", n.Int("rows_out")},   {"bytes_out", n.Int("bytes_out")},
-                                 {"wall_seconds", n.Real("wall_seconds")},
-                                 {"peak_memory_bytes", n.Int("peak_memory_bytes")}, {"error", n.Str("error")}};
-      }
+    auto nodes = LoadNodeMetricsJson(*db_, run_id);
+    if (nodes.ok() && !nodes->empty()) {
+      const nlohmann::json& map = *nodes;
       std::string text = map.dump();
       if (text != seen.nodes) {
         seen.nodes = std::move(text);
@@ -121,6 +120,9 @@ void RemoteRunWatcher::Forward(const std::string& run_id, Seen& seen, bool final
       }
     }
   }
+}
+
+void RemoteRunWatcher::ForwardStatus(const std::string& run_id, Seen& seen, bool final) {
   // While it runs, the status column alone says whether anything changed: load the run only then.
   if (!final && seen.status == "running") return;
   auto run = LoadRunJson(*db_, seen.org_id, run_id);

@@ -39,6 +39,8 @@ class RemoteRunWatcher {
   void Loop();
   void Poll();
   void Forward(const std::string& run_id, Seen& seen, bool final);
+  void ForwardStatus(const std::string& run_id, Seen& seen, bool final);
+  void ForwardProgressAndLogs(const std::string& run_id, Seen& seen);
 
   Database* db_;
   EventHub* hub_;

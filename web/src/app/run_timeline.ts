@@ -2,9 +2,9 @@
 // run sits out its backoff, and one bar per node placed in the attempt it ran in. All positions
 // are percentages of one time axis, so the component only draws.
 //
-// The server records a node's wall time but not its start (node_metrics has no timestamps), so a
-// node bar starts at its attempt's start and lasts wall_seconds; it is marked `estimated`. When
-// metrics carry started_at/finished_at they are used as they are.
+// Node metrics carry started_at/finished_at (wall clock, from the executor) and are drawn as they
+// are. Metrics stored before those existed have only wall_seconds: such a bar starts at its
+// attempt's start, lasts wall_seconds and is marked `estimated`.
 import type { NodeMetrics, Run, RunAttempt } from '../api/types';
 
 export interface TimelineBar {
