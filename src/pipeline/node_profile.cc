@@ -7,6 +7,7 @@
 
 #include "pipeline/bound_pipeline.h"
 #include "pipeline/executor.h"
+#include "pipeline/observed_output.h"
 #include "profile/table_profiler.h"
 
 namespace logidata {
@@ -65,65 +66,19 @@ class ProfilerPool {
   std::vector<std::unique_ptr<profile::TableProfiler>> free_;
 };
 
-Status FirstError(const std::vector<ValidationIssue>& issues) {
-  std::string msg;
-  for (const auto& issue : issues) {
-    if (issue.severity != "error") continue;
-    msg += (msg.empty() ? "the pipeline is not valid:\n  " : "\n  ") + issue.ToString();
-  }
-  return msg.empty() ? Status::OK() : Status::InvalidArgument(msg);
-}
-
 }  // namespace
 
 Result<NodeProfile> ProfileNode(const PipelineSpec& spec, const ModuleRegistry& registry,
                                 const NodeProfileOptions& options, const RunOptions& run) {
   const auto start = std::chrono::steady_clock::now();
-  if (spec.NodeIndex(options.node_id) < 0) return Status::NotFound("node '" + options.node_id + "' does not exist");
-  std::string target_id = options.node_id;
-  std::string port_name = options.output_port;
-  // A loader has no output: profile what flows into it (as the preview does).
-  if (spec.nodes[static_cast<size_t>(spec.NodeIndex(target_id))].type == "load") {
-    for (const auto& edge : spec.edges) {
-      if (edge.target == target_id) {
-        target_id = edge.source;
-        port_name = edge.source_port;
-        break;
-      }
-    }
-    if (target_id == options.node_id) return Status::InvalidArgument("loader '" + target_id + "' has no input to profile");
-  }
-  BindOptions bind;
-  bind.params = &run.params;
-  bind.connections = run.connections;
-  bind.fs = run.fs;
-  bind.base_dir = run.base_dir;
-  bind.sandbox = run.sandbox;
-  bind.can_touch_data = true;
-  bind.only_upstream_of = {target_id};
-  std::vector<ValidationIssue> issues;
-  BoundPipeline bound = BindPipeline(spec, registry, bind, issues);
-  LD_RETURN_IF_ERROR(FirstError(issues));
-  const int node = spec.NodeIndex(target_id);
-  BoundNode& bn = bound.nodes[static_cast<size_t>(node)];
-  if (bn.skipped) {
-    return Status::InvalidArgument("node '" + target_id + "' is disabled or downstream of a disabled node: nothing to profile");
-  }
-  if (bn.op == nullptr) return Status::Internal("node '" + target_id + "' was not bound");
-  int port = 0;
-  if (!port_name.empty()) {
-    port = -1;
-    for (size_t p = 0; p < bn.module->outputs.size(); ++p) {
-      if (bn.module->outputs[p].name == port_name) port = static_cast<int>(p);
-    }
-    if (port < 0) return Status::InvalidArgument("node '" + target_id + "' has no output '" + port_name + "'");
-  }
-  if (static_cast<size_t>(port) >= bn.op->output_schemas().size()) {
-    return Status::InvalidArgument("node '" + target_id + "' has no output to profile");
-  }
+  LD_ASSIGN_OR_RETURN(ObservedOutput observed,
+                      BindObservedOutput(spec, registry, run, options.node_id, options.output_port, "profile"));
+  const int node = observed.node;
+  const int port = observed.port;
+  BoundPipeline& bound = observed.bound;
   NodeProfile result;
-  result.schema = bn.op->output_schemas()[static_cast<size_t>(port)];
-  result.profiled_node = target_id;
+  result.schema = observed.schema;
+  result.profiled_node = spec.nodes[static_cast<size_t>(node)].id;
   ProfilerPool pool(*result.schema, options.profile, options.max_rows);
 
   ExecutorOptions eo;

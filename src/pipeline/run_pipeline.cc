@@ -9,6 +9,7 @@
 
 #include "pipeline/bound_pipeline.h"
 #include "pipeline/executor.h"
+#include "pipeline/observed_output.h"
 
 namespace logidata {
 
@@ -103,45 +104,13 @@ RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, 
 Result<PreviewResult> PreviewNode(const PipelineSpec& spec, const ModuleRegistry& registry,
                                   const PreviewOptions& preview, const RunOptions& options) {
   auto start = std::chrono::steady_clock::now();
-  int target = spec.NodeIndex(preview.node_id);
-  if (target < 0) return Status::NotFound("node '" + preview.node_id + "' does not exist");
-  std::string target_id = preview.node_id;
-  std::string port_name = preview.output_port;
-  // A loader has no output: preview what flows into it.
-  if (spec.nodes[static_cast<size_t>(target)].type == "load") {
-    for (const auto& edge : spec.edges) {
-      if (edge.target == target_id) {
-        target_id = edge.source;
-        port_name = edge.source_port;
-        break;
-      }
-    }
-    if (target_id == preview.node_id) return Status::InvalidArgument("loader '" + target_id + "' has no input to preview");
-  }
-  std::vector<ValidationIssue> issues;
-  BindOptions bind = ToBindOptions(options);
-  bind.only_upstream_of = {target_id};
-  BoundPipeline bound = BindPipeline(spec, registry, bind, issues);
-  LD_RETURN_IF_ERROR(IssuesToStatus(issues, nullptr));
-  int node = spec.NodeIndex(target_id);
-  BoundNode& bn = bound.nodes[static_cast<size_t>(node)];
-  if (bn.skipped) {
-    return Status::InvalidArgument("node '" + target_id + "' is disabled or downstream of a disabled node: nothing to preview");
-  }
-  if (bn.op == nullptr) return Status::Internal("node '" + target_id + "' was not bound");
-  int port = 0;
-  if (!port_name.empty()) {
-    port = -1;
-    for (size_t p = 0; p < bn.module->outputs.size(); ++p) {
-      if (bn.module->outputs[p].name == port_name) port = static_cast<int>(p);
-    }
-    if (port < 0) return Status::InvalidArgument("node '" + target_id + "' has no output '" + port_name + "'");
-  }
-  if (static_cast<size_t>(port) >= bn.op->output_schemas().size()) {
-    return Status::InvalidArgument("node '" + target_id + "' has no output to preview");
-  }
+  LD_ASSIGN_OR_RETURN(ObservedOutput observed,
+                      BindObservedOutput(spec, registry, options, preview.node_id, preview.output_port, "preview"));
+  const int node = observed.node;
+  const int port = observed.port;
+  BoundPipeline& bound = observed.bound;
   PreviewResult result;
-  result.schema = bn.op->output_schemas()[static_cast<size_t>(port)];
+  result.schema = observed.schema;
   std::mutex mu;
   std::vector<BatchPtr> sample;
   int64_t rows = 0;

@@ -1,0 +1,29 @@
+// ObservedOutput: the output a preview or a profile of one node looks at — the node's own output
+// port, or, for a loader (which has no output), the output that feeds it — with the pipeline bound
+// only upstream of that node, ready for an Executor that captures the port.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "module/module_registry.h"
+#include "pipeline/bound_pipeline.h"
+#include "pipeline/run_pipeline.h"
+
+namespace logidata {
+
+struct ObservedOutput {
+  BoundPipeline bound;
+  int node = -1;  // index of the observed node in the spec and in `bound`
+  int port = 0;   // its output port
+  SchemaPtr schema;
+};
+
+// Binds what observing `node_id`'s output `port_name` (empty: the first) needs. NotFound for an
+// unknown node; InvalidArgument naming the node when it is disabled, has no such port, or is a
+// loader without input. `purpose` ("preview", "profile") words those errors.
+Result<ObservedOutput> BindObservedOutput(const PipelineSpec& spec, const ModuleRegistry& registry,
+                                          const RunOptions& options, const std::string& node_id,
+                                          const std::string& port_name, const std::string& purpose);
+
+}  // namespace logidata
