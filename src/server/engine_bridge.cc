@@ -88,6 +88,23 @@ nlohmann::json ValidatePipelineJson(const nlohmann::json& doc, const EngineScope
   return {{"valid", valid}, {"issues", issues}};
 }
 
+namespace {
+
+// How the server runs a preview or a profile for a tenant: inside its connections, files and
+// sandbox, cancellable, on two threads (several tenants share the machine).
+RunOptions ScopedRunOptions(const EngineScope& scope) {
+  RunOptions run;
+  run.connections = scope.connections;
+  run.fs = scope.fs;
+  run.sandbox = scope.sandbox;
+  run.base_dir = scope.base_dir;
+  run.cancel = scope.cancel;
+  run.threads = 2;
+  return run;
+}
+
+}  // namespace
+
 Result<nlohmann::json> PreviewJson(const nlohmann::json& doc, const std::string& node_id, int64_t offset, int64_t limit,
                                    const EngineScope& scope) {
   LD_ASSIGN_OR_RETURN(PipelineSpec spec, Parse(doc));
@@ -96,13 +113,7 @@ Result<nlohmann::json> PreviewJson(const nlohmann::json& doc, const std::string&
   preview.node_id = node_id;
   preview.offset = offset;
   preview.limit = limit;
-  RunOptions run;
-  run.connections = scope.connections;
-  run.fs = scope.fs;
-  run.sandbox = scope.sandbox;
-  run.base_dir = scope.base_dir;
-  run.cancel = scope.cancel;
-  run.threads = 2;
+  RunOptions run = ScopedRunOptions(scope);
   LD_ASSIGN_OR_RETURN(PreviewResult result, PreviewNode(spec, BuiltinModules(), preview, run));
   nlohmann::json rows = nlohmann::json::array();
   for (const BatchPtr& batch : result.rows) {
@@ -140,13 +151,7 @@ Result<nlohmann::json> ProfileJson(const nlohmann::json& doc, const std::string&
   NodeProfileOptions options;
   options.node_id = node_id;
   options.max_rows = max_rows;
-  RunOptions run;
-  run.connections = scope.connections;
-  run.fs = scope.fs;
-  run.sandbox = scope.sandbox;
-  run.base_dir = scope.base_dir;
-  run.cancel = scope.cancel;
-  run.threads = 2;
+  RunOptions run = ScopedRunOptions(scope);
   LD_ASSIGN_OR_RETURN(NodeProfile result, ProfileNode(spec, BuiltinModules(), options, run));
   nlohmann::json out = profile::TableStatisticsToJson(result.statistics, options.profile);
   out["node_id"] = node_id;
