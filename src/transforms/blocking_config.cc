@@ -127,7 +127,8 @@ ColumnPtr ConcatColumn(const DataType& type, const std::vector<BatchPtr>& batche
       const int32_t* o = col.offsets();
       const int64_t n = b->num_rows();
       for (int64_t i = 0; i < n; ++i) out_o[pos + i] = at + (o[i] - o[0]);
-      std::memcpy(out_d + at, col.string_data() + o[0], static_cast<size_t>(o[n] - o[0]));
+      // An all-empty-string column has no data buffer at all: memcpy from or to null is UB even for 0 bytes.
+      if (o[n] > o[0]) std::memcpy(out_d + at, col.string_data() + o[0], static_cast<size_t>(o[n] - o[0]));
       at += o[n] - o[0];
       pos += n;
     }

@@ -183,7 +183,7 @@ void KeyEncoder::Encode(std::span<const ColumnPtr> columns, int64_t begin, int64
           char* dst = data + pos[i];
           dst[0] = static_cast<char>(valid);
           std::memcpy(dst + 1, &len, 4);
-          std::memcpy(dst + 5, bytes + o[r], len);
+          if (len > 0) std::memcpy(dst + 5, bytes + o[r], len);  // an all-empty column has no bytes buffer
           pos[i] += 5 + len;
         }
         break;
