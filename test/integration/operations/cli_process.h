@@ -22,6 +22,21 @@ struct CliResult {
   std::string output;  // stdout and stderr
 };
 
+// In a forked child: applies `env` (a value sets the variable, nullopt removes it) and becomes
+// `args`; exits 127 when the program cannot be run.
+[[noreturn]] inline void ExecWithEnv(const std::vector<std::string>& args,
+                                     const std::map<std::string, std::optional<std::string>>& env) {
+  for (const auto& [k, v] : env) {
+    if (v) setenv(k.c_str(), v->c_str(), 1);
+    else unsetenv(k.c_str());
+  }
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execvp(argv[0], argv.data());
+  _exit(127);
+}
+
 // `env`: a value sets the variable, nullopt removes it, in the child only.
 inline CliResult RunProgramArgs(const std::vector<std::string>& args,
                                 const std::map<std::string, std::optional<std::string>>& env = {}) {
@@ -34,15 +49,7 @@ inline CliResult RunProgramArgs(const std::vector<std::string>& args,
     dup2(fds[1], 2);
     close(fds[0]);
     close(fds[1]);
-    for (const auto& [k, v] : env) {
-      if (v) setenv(k.c_str(), v->c_str(), 1);
-      else unsetenv(k.c_str());
-    }
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execvp(argv[0], argv.data());
-    _exit(127);
+    ExecWithEnv(args, env);
   }
   close(fds[1]);
   char buf[4096];
@@ -73,15 +80,7 @@ class ChildProcess {
       FILE* f = freopen(log.c_str(), "a", stdout);
       f = freopen(log.c_str(), "a", stderr);
       (void)f;
-      for (const auto& [k, v] : env) {
-        if (v) setenv(k.c_str(), v->c_str(), 1);
-        else unsetenv(k.c_str());
-      }
-      std::vector<char*> argv;
-      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execvp(argv[0], argv.data());
-      _exit(127);
+      ExecWithEnv(args, env);
     }
     return pid_ > 0;
   }
