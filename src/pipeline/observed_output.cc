@@ -4,6 +4,17 @@
 
 namespace logidata {
 
+BindOptions BindOptionsFor(const RunOptions& options) {
+  BindOptions bind;
+  bind.params = &options.params;
+  bind.connections = options.connections;
+  bind.fs = options.fs;
+  bind.base_dir = options.base_dir;
+  bind.sandbox = options.sandbox;
+  bind.can_touch_data = true;
+  return bind;
+}
+
 Result<ObservedOutput> BindObservedOutput(const PipelineSpec& spec, const ModuleRegistry& registry,
                                           const RunOptions& options, const std::string& node_id,
                                           const std::string& port_name, const std::string& purpose) {
@@ -20,13 +31,7 @@ Result<ObservedOutput> BindObservedOutput(const PipelineSpec& spec, const Module
     }
     if (target_id == node_id) return Status::InvalidArgument("loader '" + node_id + "' has no input to " + purpose);
   }
-  BindOptions bind;
-  bind.params = &options.params;
-  bind.connections = options.connections;
-  bind.fs = options.fs;
-  bind.base_dir = options.base_dir;
-  bind.sandbox = options.sandbox;
-  bind.can_touch_data = true;
+  BindOptions bind = BindOptionsFor(options);
   bind.only_upstream_of = {target_id};
   std::vector<ValidationIssue> issues;
   ObservedOutput out;

@@ -19,6 +19,9 @@ struct ObservedOutput {
   SchemaPtr schema;
 };
 
+// The binding options of a run: its parameters, connections, files and sandbox, touching data.
+BindOptions BindOptionsFor(const RunOptions& options);
+
 // Binds what observing `node_id`'s output `port_name` (empty: the first) needs. NotFound for an
 // unknown node; InvalidArgument naming the node when it is disabled, has no such port, or is a
 // loader without input. `purpose` ("preview", "profile") words those errors.

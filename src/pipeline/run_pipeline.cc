@@ -57,22 +57,11 @@ ExecutorOptions ToExecutorOptions(const PipelineSpec& spec, const RunOptions& op
   return eo;
 }
 
-BindOptions ToBindOptions(const RunOptions& options) {
-  BindOptions bind;
-  bind.params = &options.params;
-  bind.connections = options.connections;
-  bind.fs = options.fs;
-  bind.base_dir = options.base_dir;
-  bind.sandbox = options.sandbox;
-  bind.can_touch_data = true;
-  return bind;
-}
-
 }  // namespace
 
 RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, const RunOptions& options) {
   std::vector<ValidationIssue> issues;
-  BoundPipeline bound = BindPipeline(spec, registry, ToBindOptions(options), issues);
+  BoundPipeline bound = BindPipeline(spec, registry, BindOptionsFor(options), issues);
   RunResult result;
   result.status = IssuesToStatus(issues, &result.failed_node);
   if (!result.status.ok()) {
