@@ -111,6 +111,9 @@ Status PgConnection::ErrorFrom(const PGresult* result, const std::string& contex
   if (message.empty()) message = Trimmed(PQerrorMessage(conn_));
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   std::string text = context + ": " + message;
+  // Once our own PQcancel went out, whatever fails next is its consequence — the cancelled
+  // statement, or a later one in the transaction it aborted (25P02) — not an error of the run.
+  if (cancel_watch_ != nullptr && cancel_watch_->fired()) return Status::Cancelled(text + " (the run was stopped)");
   if (PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable(text + " (connection lost)");
   if (state == nullptr) return Status::IOError(text);
   std::string sqlstate(state);
