@@ -81,16 +81,8 @@ Result<NodeProfile> ProfileNode(const PipelineSpec& spec, const ModuleRegistry& 
   result.profiled_node = spec.nodes[static_cast<size_t>(node)].id;
   ProfilerPool pool(*result.schema, options.profile, options.max_rows);
 
-  ExecutorOptions eo;
-  eo.run_id = "profile";
-  eo.pipeline_id = spec.id;
-  eo.threads = run.threads > 0 ? run.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (run.memory_budget_bytes > 0) eo.memory_budget_bytes = run.memory_budget_bytes;
-  eo.spill_dir = run.spill_dir;
-  eo.cancel = run.cancel;
-  eo.connections = run.connections;
-  eo.fs = run.fs;
-  eo.sandbox = run.sandbox;
+  // A run id of its own: two profiles at once must not share a spill folder.
+  ExecutorOptions eo = ExecutorOptionsFor(spec, run);
   eo.commit = false;
   eo.source_row_limit = options.max_rows;
   eo.capture_node = node;

@@ -8,6 +8,7 @@
 #include "common/result.h"
 #include "module/module_registry.h"
 #include "pipeline/bound_pipeline.h"
+#include "pipeline/executor.h"
 #include "pipeline/run_pipeline.h"
 
 namespace logidata {
@@ -21,6 +22,10 @@ struct ObservedOutput {
 
 // The binding options of a run: its parameters, connections, files and sandbox, touching data.
 BindOptions BindOptionsFor(const RunOptions& options);
+
+// The executor options of a run: a fresh run id unless given (its spill folder is named after
+// it), threads, memory budget, connections, files and sandbox, cancellation and observer.
+ExecutorOptions ExecutorOptionsFor(const PipelineSpec& spec, const RunOptions& options);
 
 // Binds what observing `node_id`'s output `port_name` (empty: the first) needs. NotFound for an
 // unknown node; InvalidArgument naming the node when it is disabled, has no such port, or is a

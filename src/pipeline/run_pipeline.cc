@@ -40,7 +40,9 @@ Status IssuesToStatus(const std::vector<ValidationIssue>& issues, std::string* f
   return errors == 0 ? Status::OK() : Status::InvalidArgument(msg);
 }
 
-ExecutorOptions ToExecutorOptions(const PipelineSpec& spec, const RunOptions& options) {
+}  // namespace
+
+ExecutorOptions ExecutorOptionsFor(const PipelineSpec& spec, const RunOptions& options) {
   ExecutorOptions eo;
   eo.run_id = options.run_id.empty() ? NewRunId() : options.run_id;
   eo.pipeline_id = spec.id;
@@ -56,8 +58,6 @@ ExecutorOptions ToExecutorOptions(const PipelineSpec& spec, const RunOptions& op
   eo.progress_interval_ms = options.progress_interval_ms;
   return eo;
 }
-
-}  // namespace
 
 RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, const RunOptions& options) {
   std::vector<ValidationIssue> issues;
@@ -79,7 +79,7 @@ RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, 
   }
   // Loaders writing through the same connection find each other here and share a transaction.
   RunSharedObjects shared;
-  ExecutorOptions eo = ToExecutorOptions(spec, options);
+  ExecutorOptions eo = ExecutorOptionsFor(spec, options);
   eo.shared = &shared;
   Executor executor(bound, std::move(eo));
   RunResult run = executor.Run();
@@ -105,7 +105,7 @@ Result<PreviewResult> PreviewNode(const PipelineSpec& spec, const ModuleRegistry
   int64_t rows = 0;
   const int64_t want = std::max<int64_t>(1, preview.sample_rows);
 
-  ExecutorOptions eo = ToExecutorOptions(spec, options);
+  ExecutorOptions eo = ExecutorOptionsFor(spec, options);
   eo.commit = false;
   eo.source_row_limit = preview.source_rows;
   eo.capture_node = node;
