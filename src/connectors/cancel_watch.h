@@ -7,7 +7,8 @@
 // instead of when the query ends.
 //
 // Thread safety: construction and destruction from any thread. After the destructor returns the
-// callback is not running and never will. The callback must not create or destroy a CancelWatch.
+// callback is not running and never will. Callbacks run on the shared thread one at a time, without
+// its lock held; a callback must not destroy its own CancelWatch.
 #pragma once
 
 #include <atomic>
