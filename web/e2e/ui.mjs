@@ -34,6 +34,30 @@ export async function field(page, name) {
   return page.locator(`[aria-label="Node settings"] [data-field="${name}"]:not([aria-hidden="true"])`).first();
 }
 
+// Configures window node `id` through its generated form as a user would: a running sum of
+// `amount` per `region`, ordered by `id`, named running_total.
+export async function configureRunningTotal(page, id) {
+  await selectNode(page, id);
+  const panel = page.locator('[aria-label="Node settings"]');
+  const partition = await field(page, 'partition_by');
+  await partition.click();
+  await page.getByRole('option', { name: /region/ }).waitFor({ timeout: 10_000 }); // upstream columns offered
+  await partition.fill('region');
+  await partition.press('Enter');
+  await panel.getByRole('button', { name: 'Add order by' }).click();
+  await panel.getByRole('button', { name: 'Add function' }).click();
+  await panel.getByRole('combobox', { name: 'Function' }).click();
+  await page.getByRole('option', { name: 'sum', exact: true }).click();
+  const columns = panel.locator('[data-field="column"]:not([aria-hidden="true"])');
+  // The function's column comes first (the form lists functions above order_by).
+  await columns.nth(0).fill('amount');
+  await columns.nth(1).fill('id');
+  await (await field(page, 'as')).fill('running_total');
+  // The module's schema gives every function the default offset 1, which the engine refuses for
+  // anything but lag/lead ("only lag and lead take an offset"): a user has to clear it.
+  await (await field(page, 'offset')).fill('');
+}
+
 export async function shot(page, dir, name) {
   await page.screenshot({ path: join(dir, name) });
 }

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertEqual, test } from './harness.mjs';
-import { connect, dropModule, field, node, selectNode } from './ui.mjs';
+import { configureRunningTotal, connect, dropModule, field, node, selectNode } from './ui.mjs';
 
 const kRegions = ['north', 'south', 'east'];
 
@@ -31,25 +31,7 @@ test('window: running total per region built in the editor and run', async (ctx)
 
   await selectNode(page, 'csv_1');
   await (await field(page, 'path')).fill(input);
-  await selectNode(page, 'window_1');
-  const panel = page.locator('[aria-label="Node settings"]');
-  const partition = await field(page, 'partition_by');
-  await partition.click();
-  await page.getByRole('option', { name: /region/ }).waitFor({ timeout: 10_000 }); // upstream columns offered
-  await partition.fill('region');
-  await partition.press('Enter');
-  await panel.getByRole('button', { name: 'Add order by' }).click();
-  await panel.getByRole('button', { name: 'Add function' }).click();
-  await panel.getByRole('combobox', { name: 'Function' }).click();
-  await page.getByRole('option', { name: 'sum', exact: true }).click();
-  const columns = panel.locator('[data-field="column"]:not([aria-hidden="true"])');
-  // The function's column comes first (the form lists functions above order_by).
-  await columns.nth(0).fill('amount');
-  await columns.nth(1).fill('id');
-  await (await field(page, 'as')).fill('running_total');
-  // The module's schema gives every function the default offset 1, which the engine refuses for
-  // anything but lag/lead ("only lag and lead take an offset"): a user has to clear it.
-  await (await field(page, 'offset')).fill('');
+  await configureRunningTotal(page, 'window_1');
   await selectNode(page, 'csv_2');
   await (await field(page, 'path')).fill(output);
   await page.keyboard.press('Escape');

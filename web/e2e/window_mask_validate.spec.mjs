@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, assertEqual, test } from './harness.mjs';
-import { connect, dropModule, node, selectNode, shot } from './ui.mjs';
+import { configureRunningTotal, connect, dropModule, node, selectNode, shot } from './ui.mjs';
 
 const kRegions = ['north', 'south', 'east'];
 const kRows = 60;
@@ -94,21 +94,7 @@ test('window + mask + validate: built from the palette, configured in forms, run
   await fieldIn(panel, 'path').fill(input);
 
   // Window: running sum of amount per region, ordered by id.
-  await selectNode(page, 'window_1');
-  const partition = fieldIn(panel, 'partition_by');
-  await partition.click();
-  await page.getByRole('option', { name: /region/ }).waitFor({ timeout: 10_000 }); // upstream columns offered
-  await partition.fill('region');
-  await partition.press('Enter');
-  await panel.getByRole('button', { name: 'Add order by' }).click();
-  await panel.getByRole('button', { name: 'Add function' }).click();
-  await panel.getByRole('combobox', { name: 'Function' }).click();
-  await page.getByRole('option', { name: 'sum', exact: true }).click();
-  const columns = panel.locator('[data-field="column"]:not([aria-hidden="true"])');
-  await columns.nth(0).fill('amount'); // the function's column (functions come before order_by)
-  await columns.nth(1).fill('id');
-  await fieldIn(panel, 'as').fill('running_total');
-  await fieldIn(panel, 'offset').fill(''); // the schema's default offset is only for lag/lead
+  await configureRunningTotal(page, 'window_1');
 
   // Mask: keyed hash of the email column.
   await selectNode(page, 'mask_1');
