@@ -53,6 +53,9 @@ class FileSystem {
   virtual Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& path) = 0;
   // Opens `path` for writing; with `atomic`, the content appears only at Close().
   virtual Result<std::unique_ptr<WritableFile>> OpenWrite(const std::string& path, bool atomic = true) = 0;
+  // Opens a scratch file that only this process reads back (spill files): written in place and
+  // never synced to disk, since nothing in it has to survive a crash.
+  virtual Result<std::unique_ptr<WritableFile>> OpenScratch(const std::string& path) { return OpenWrite(path, false); }
   virtual Result<FileInfo> Stat(const std::string& path) = 0;
   // Files under `dir`, recursively, sorted by path.
   virtual Result<std::vector<FileInfo>> ListRecursive(const std::string& dir) = 0;

@@ -81,8 +81,9 @@ class LocalReadFile final : public RandomAccessFile {
 
 class LocalWriteFile final : public WritableFile {
  public:
-  LocalWriteFile(std::string final_path, std::string temp_path, int fd)
-      : final_path_(std::move(final_path)), temp_path_(std::move(temp_path)), fd_(fd) {}
+  // `durable`: Close() syncs the data to disk before publishing it (scratch files skip that).
+  LocalWriteFile(std::string final_path, std::string temp_path, int fd, bool durable = true)
+      : final_path_(std::move(final_path)), temp_path_(std::move(temp_path)), fd_(fd), durable_(durable) {}
   ~LocalWriteFile() override {
     if (fd_ >= 0) Abort();
   }
@@ -108,7 +109,7 @@ class LocalWriteFile final : public WritableFile {
     if (fd_ < 0) return Status::Internal("file '" + final_path_ + "' closed twice");
     int fd = fd_;
     fd_ = -1;
-    if (fsync(fd) != 0 && errno != EINVAL) {
+    if (durable_ && fsync(fd) != 0 && errno != EINVAL) {
       int err = errno;
       close(fd);
       unlink(temp_path_.c_str());
@@ -135,6 +136,7 @@ class LocalWriteFile final : public WritableFile {
   std::string final_path_;
   std::string temp_path_;
   int fd_;
+  bool durable_ = true;
   int64_t written_ = 0;
 };
 
@@ -171,6 +173,15 @@ class LocalFs final : public FileSystem {
     int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return ErrnoStatus("cannot create", path, errno);
     return std::unique_ptr<WritableFile>(new LocalWriteFile(path, temp, fd));
+  }
+
+  Result<std::unique_ptr<WritableFile>> OpenScratch(const std::string& path) override {
+    std::error_code ec;
+    fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return ErrnoStatus("cannot create", path, errno);
+    return std::unique_ptr<WritableFile>(new LocalWriteFile(path, path, fd, /*durable=*/false));
   }
 
   Result<FileInfo> Stat(const std::string& path) override {

@@ -15,6 +15,11 @@ Result<std::unique_ptr<WritableFile>> SandboxedFileSystem::OpenWrite(const std::
   return inner_.OpenWrite(path, atomic);
 }
 
+Result<std::unique_ptr<WritableFile>> SandboxedFileSystem::OpenScratch(const std::string& path) {
+  LD_RETURN_IF_ERROR(sandbox_.Check(path, FileAccess::kWrite));
+  return inner_.OpenScratch(path);
+}
+
 Result<FileInfo> SandboxedFileSystem::Stat(const std::string& path) {
   LD_RETURN_IF_ERROR(sandbox_.Check(path, FileAccess::kRead));
   return inner_.Stat(path);

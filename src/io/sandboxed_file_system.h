@@ -16,6 +16,7 @@ class SandboxedFileSystem : public FileSystem {
 
   Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> OpenWrite(const std::string& path, bool atomic) override;
+  Result<std::unique_ptr<WritableFile>> OpenScratch(const std::string& path) override;
   Result<FileInfo> Stat(const std::string& path) override;
   Result<std::vector<FileInfo>> ListRecursive(const std::string& dir) override;
   Status CreateDirs(const std::string& path) override;
