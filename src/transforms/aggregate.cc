@@ -102,7 +102,7 @@ class AggregateOperator final : public SpillingOperator<AggState> {
   Status FinishPort(int, const std::vector<OperatorState*>&) override {
     global_ = NewState();
     for (AggState* s : thread_states_) {
-      LD_RETURN_IF_ERROR(MergeInto(*global_, *s, -1));
+      LD_RETURN_IF_ERROR(MergeInto(*global_, *s, nullptr));
       if (s->spill != nullptr) {
         LD_RETURN_IF_ERROR(s->spill->Close(&spill_paths_));
         spilled_ = true;
@@ -132,21 +132,7 @@ class AggregateOperator final : public SpillingOperator<AggState> {
     }
     if (partition_ >= kSpillPartitions) return false;
     const int p = partition_++;
-    auto part = NewState();
-    LD_ASSIGN_OR_RETURN(auto batches, ReadSpillFiles(*fs_, spill_paths_[static_cast<size_t>(p)], spill_schema_));
-    for (const auto& b : batches) {
-      std::vector<ColumnPtr> keys(b->columns().begin(), b->columns().begin() + static_cast<long>(group_cols_.size()));
-      encoder_->Encode(keys, 0, b->num_rows(), &part->keys);
-      std::vector<const Column*> inputs;
-      for (const auto& a : aggs_) inputs.push_back(a.spill_pos >= 0 ? b->column(a.spill_pos).get() : nullptr);
-      const int64_t* stamps = b->column(spill_schema_->num_fields() - 1)->values<int64_t>();
-      LD_RETURN_IF_ERROR(UpdateState(*part, inputs, b->num_rows(), 0, stamps));
-    }
-    batches.clear();
-    LD_RETURN_IF_ERROR(MergeInto(*part, *global_, p));
-    part_bytes_.store(part->MemoryBytes());
-    LD_RETURN_IF_ERROR(EmitGroups(*part, out));
-    part_bytes_.store(0);
+    LD_RETURN_IF_ERROR(AggregatePartition(SpillPartitionId{}.Child(p), spill_paths_[static_cast<size_t>(p)], out));
     return partition_ < kSpillPartitions;
   }
 
@@ -155,6 +141,60 @@ class AggregateOperator final : public SpillingOperator<AggState> {
 
  private:
   std::unique_ptr<AggState> NewThreadState() const override { return NewState(); }
+
+  // Aggregates the spilled rows of one partition, streaming its files, merges the in-memory
+  // groups of that partition and emits the result. When the partition's groups outgrow what the
+  // budget leaves, they are dropped and the partition is split by the next hash bits (its rows
+  // are raw input, so the children aggregate from scratch); one group alone is never split.
+  Status AggregatePartition(SpillPartitionId id, const std::vector<std::string>& paths, Emitter& out) {
+    const int64_t room = std::max({budget_ - global_bytes_.load(), budget_ / 4, kMinSplitBytes});
+    auto part = NewState();
+    SpillFileStream rows(*fs_, paths, spill_schema_);
+    while (true) {
+      LD_ASSIGN_OR_RETURN(BatchPtr b, rows.Next());
+      if (b == nullptr) break;
+      std::vector<ColumnPtr> keys(b->columns().begin(), b->columns().begin() + static_cast<long>(group_cols_.size()));
+      encoder_->Encode(keys, 0, b->num_rows(), &part->keys);
+      std::vector<const Column*> inputs;
+      for (const auto& a : aggs_) inputs.push_back(a.spill_pos >= 0 ? b->column(a.spill_pos).get() : nullptr);
+      const int64_t* stamps = b->column(spill_schema_->num_fields() - 1)->values<int64_t>();
+      LD_RETURN_IF_ERROR(UpdateState(*part, inputs, b->num_rows(), 0, stamps));
+      const int64_t bytes = part->MemoryBytes();
+      part_bytes_.store(bytes);
+      if (bytes <= room || part->table.size() <= 1) continue;
+      if (!id.CanSplit()) {
+        return Status::ResourceExhausted("aggregate: the groups of spill partition " + id.Name() + " need " +
+                                         std::to_string(bytes) + " bytes, over the node's memory budget of " +
+                                         std::to_string(budget_) + " bytes, and cannot be split further; raise --memory");
+      }
+      part.reset();
+      part_bytes_.store(0);
+      LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(spill_dir_.get(), paths, spill_schema_, id,
+                                                               [&](const Batch& batch, std::vector<uint64_t>* hashes) {
+                                                                 HashGroupKeys(batch, hashes);
+                                                                 return Status::OK();
+                                                               }));
+      children.resize(kSpillPartitions);
+      for (int c = 0; c < kSpillPartitions; ++c) {
+        LD_RETURN_IF_ERROR(AggregatePartition(id.Child(c), children[static_cast<size_t>(c)], out));
+      }
+      return Status::OK();
+    }
+    LD_RETURN_IF_ERROR(MergeInto(*part, *global_, &id));
+    part_bytes_.store(part->MemoryBytes());
+    LD_RETURN_IF_ERROR(EmitGroups(*part, out));
+    part_bytes_.store(0);
+    for (const auto& path : paths) (void)fs_->RemoveAll(path);  // read once; free the disk now
+    return Status::OK();
+  }
+
+  // The partitioning hashes of a spilled batch's rows (its first columns are the group keys).
+  void HashGroupKeys(const Batch& b, std::vector<uint64_t>* hashes) {
+    EncodedKeys encoded;
+    std::vector<ColumnPtr> keys(b.columns().begin(), b.columns().begin() + static_cast<long>(group_cols_.size()));
+    encoder_->Encode(keys, 0, b.num_rows(), &encoded);
+    *hashes = std::move(encoded.hashes);
+  }
 
   std::unique_ptr<AggState> NewState() const {
     auto s = std::make_unique<AggState>();
@@ -182,11 +222,11 @@ class AggregateOperator final : public SpillingOperator<AggState> {
     return Status::OK();
   }
 
-  // Folds the groups of `from` (only those of spill partition `partition` when >= 0) into `into`.
-  Status MergeInto(AggState& into, AggState& from, int partition) {
+  // Folds the groups of `from` (only those of spill partition `partition` when given) into `into`.
+  Status MergeInto(AggState& into, AggState& from, const SpillPartitionId* partition) {
     std::vector<uint32_t> src, dst;
     for (int64_t g = 0; g < from.table.size(); ++g) {
-      if (partition >= 0 && SpillPartitionOf(from.table.hash(g)) != partition) continue;
+      if (partition != nullptr && !partition->Contains(from.table.hash(g))) continue;
       src.push_back(static_cast<uint32_t>(g));
       dst.push_back(into.table.FindOrInsert(from.table.key(g), from.table.hash(g)));
     }

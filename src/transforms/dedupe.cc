@@ -104,26 +104,13 @@ Status DedupeCore::EnterSpill() {
   if (keep_ == DedupeKeep::kFirst) {
     // Keys already returned must keep suppressing later rows: park them per partition.
     seen_spill_ = std::make_unique<SpillPartitions>(spill_dir_.get());
-    std::vector<std::vector<std::string_view>> parts(kSpillPartitions);
-    for (int64_t g = 0; g < table_.size(); ++g) parts[static_cast<size_t>(SpillPartitionOf(table_.hash(g)))].push_back(table_.key(g));
-    for (int p = 0; p < kSpillPartitions; ++p) {
-      const auto& keys = parts[static_cast<size_t>(p)];
-      for (size_t b = 0; b < keys.size(); b += kTargetBatchRows) {
-        const size_t e = std::min(keys.size(), b + kTargetBatchRows);
-        // Keys are opaque bytes here: store them as a binary column.
-        auto offsets = std::make_shared<Buffer>();
-        auto data = std::make_shared<Buffer>();
-        offsets->Resize((e - b + 1) * 4);
-        int32_t* o = offsets->mutable_data_as<int32_t>();
-        o[0] = 0;
-        for (size_t k = b; k < e; ++k) {
-          data->Append(keys[k].data(), keys[k].size());
-          o[k - b + 1] = static_cast<int32_t>(data->size());
-        }
-        auto col = std::make_shared<const Column>(DataType::Binary(), static_cast<int64_t>(e - b), nullptr, offsets, data);
-        LD_RETURN_IF_ERROR(seen_spill_->Write(p, Batch(SeenSchema(), {col}, static_cast<int64_t>(e - b))));
-      }
+    std::vector<std::string_view> keys;
+    std::vector<uint64_t> hashes;
+    for (int64_t g = 0; g < table_.size(); ++g) {
+      keys.push_back(table_.key(g));
+      hashes.push_back(table_.hash(g));
     }
+    LD_RETURN_IF_ERROR(WriteSeenKeys(*seen_spill_, keys, hashes));
   } else {
     for (const auto& b : batches_) LD_RETURN_IF_ERROR(SpillRows(*b));
     batches_.clear();
@@ -135,9 +122,48 @@ Status DedupeCore::EnterSpill() {
   return Status::OK();
 }
 
+Status DedupeCore::WriteSeenKeys(SpillPartitions& out, const std::vector<std::string_view>& keys,
+                                 const std::vector<uint64_t>& hashes) {
+  for (size_t b = 0; b < keys.size(); b += kTargetBatchRows) {
+    const size_t e = std::min(keys.size(), b + kTargetBatchRows);
+    // Keys are opaque bytes here: store them as a binary column.
+    auto offsets = std::make_shared<Buffer>();
+    auto data = std::make_shared<Buffer>();
+    offsets->Resize((e - b + 1) * 4);
+    int32_t* o = offsets->mutable_data_as<int32_t>();
+    o[0] = 0;
+    for (size_t k = b; k < e; ++k) {
+      data->Append(keys[k].data(), keys[k].size());
+      o[k - b + 1] = static_cast<int32_t>(data->size());
+    }
+    auto col = std::make_shared<const Column>(DataType::Binary(), static_cast<int64_t>(e - b), nullptr, offsets, data);
+    LD_RETURN_IF_ERROR(out.WritePartitioned(Batch(SeenSchema(), {col}, static_cast<int64_t>(e - b)), hashes.data() + b));
+  }
+  return Status::OK();
+}
+
 Status DedupeCore::SpillRows(const Batch& batch) {
   encoder_.Encode(Keys(batch), 0, batch.num_rows(), &keys_);
   return rows_spill_->WritePartitioned(batch, keys_.hashes.data());
+}
+
+bool DedupeCore::OverBudget() const {
+  // One key cannot be split further, so a single key is never "over": its rows stream.
+  return budget_ >= 0 && table_.size() > 1 &&
+         table_.MemoryBytes() + static_cast<int64_t>(last_.capacity() * 8) > std::max(budget_, kMinSplitBytes);
+}
+
+Status DedupeCore::PartitionTooBig(const SpilledPartition& part) const {
+  return Status::ResourceExhausted("dedupe: the distinct keys of spill partition " + part.id.Name() + " need " +
+                                   std::to_string(table_.MemoryBytes()) + " bytes, over the node's memory budget of " +
+                                   std::to_string(budget_) + " bytes, and the partition cannot be split further; "
+                                   "raise --memory");
+}
+
+void DedupeCore::RemoveFiles(const SpilledPartition& part) const {
+  // Best effort: a partition's files are read once; their disk space is not needed afterwards.
+  for (const auto& path : part.seen) (void)fs_->RemoveAll(path);
+  for (const auto& path : part.rows) (void)fs_->RemoveAll(path);
 }
 
 Status DedupeCore::Finish(const std::function<Status(BatchPtr)>& emit) {
@@ -159,42 +185,168 @@ Status DedupeCore::Finish(const std::function<Status(BatchPtr)>& emit) {
   std::vector<std::vector<std::string>> rows_paths, seen_paths;
   LD_RETURN_IF_ERROR(rows_spill_->Close(&rows_paths));
   if (seen_spill_ != nullptr) LD_RETURN_IF_ERROR(seen_spill_->Close(&seen_paths));
+  rows_paths.resize(kSpillPartitions);
   seen_paths.resize(kSpillPartitions);
   for (int p = 0; p < kSpillPartitions; ++p) {
-    table_.Clear();
-    LD_ASSIGN_OR_RETURN(auto seen, ReadSpillFiles(*fs_, seen_paths[static_cast<size_t>(p)], SeenSchema()));
-    for (const auto& b : seen) {
-      const Column& c = *b->column(0);
-      for (int64_t i = 0; i < b->num_rows(); ++i) {
-        std::string_view k = c.GetString(i);
-        table_.FindOrInsert(k, HashBytes(k.data(), k.size()));
-      }
-    }
-    LD_ASSIGN_OR_RETURN(auto rows, ReadSpillFiles(*fs_, rows_paths[static_cast<size_t>(p)], schema_));
-    if (rows.empty()) continue;
-    BatchPtr all = blocking::ConcatAll(schema_, rows);
-    rows.clear();
-    reported_bytes_.store(all->ByteSize() + table_.MemoryBytes(), std::memory_order_relaxed);
-    const int64_t n = all->num_rows();
-    encoder_.Encode(Keys(*all), 0, n, &keys_);
-    kept_.clear();
-    if (keep_ == DedupeKeep::kFirst) {
-      FirstOccurrences(n);
-    } else {
-      std::vector<uint32_t> groups(static_cast<size_t>(n));
-      table_.FindOrInsert(keys_, groups.data());
-      std::vector<int64_t> last(static_cast<size_t>(table_.size()), -1);
-      for (int64_t i = 0; i < n; ++i) last[groups[static_cast<size_t>(i)]] = i;
-      for (int64_t i = 0; i < n; ++i) {
-        if (last[groups[static_cast<size_t>(i)]] == i) kept_.push_back(static_cast<int32_t>(i));
-      }
-    }
-    for (size_t b = 0; b < kept_.size(); b += kTargetBatchRows) {
-      const size_t e = std::min(kept_.size(), b + static_cast<size_t>(kTargetBatchRows));
-      LD_RETURN_IF_ERROR(emit(TakeBatch(*all, std::span<const int32_t>(kept_.data() + b, e - b))));
-    }
+    SpilledPartition part{SpillPartitionId{}.Child(p), std::move(seen_paths[static_cast<size_t>(p)]),
+                          std::move(rows_paths[static_cast<size_t>(p)])};
+    LD_RETURN_IF_ERROR(keep_ == DedupeKeep::kFirst ? FinishFirst(part, emit) : FinishLast(part, emit));
   }
   table_.Clear();
+  last_ = {};
+  reported_bytes_.store(0, std::memory_order_relaxed);
+  return Status::OK();
+}
+
+Status DedupeCore::FinishFirst(const SpilledPartition& part, const EmitFn& emit) {
+  if (part.rows.empty()) {
+    RemoveFiles(part);
+    return Status::OK();
+  }
+  table_.Clear();
+  SpillFileStream seen(*fs_, part.seen, SeenSchema());
+  while (true) {
+    LD_ASSIGN_OR_RETURN(BatchPtr b, seen.Next());
+    if (b == nullptr) break;
+    const Column& c = *b->column(0);
+    for (int64_t i = 0; i < b->num_rows(); ++i) {
+      std::string_view k = c.GetString(i);
+      table_.FindOrInsert(k, HashBytes(k.data(), k.size()));
+    }
+    if (OverBudget()) return SplitFirst(part, &seen, nullptr, emit);
+  }
+  SpillFileStream rows(*fs_, part.rows, schema_);
+  while (true) {
+    LD_ASSIGN_OR_RETURN(BatchPtr b, rows.Next());
+    if (b == nullptr) break;
+    const int64_t n = b->num_rows();
+    encoder_.Encode(Keys(*b), 0, n, &keys_);
+    FirstOccurrences(n);
+    reported_bytes_.store(table_.MemoryBytes() + b->ByteSize(), std::memory_order_relaxed);
+    // Copied out of the mapped spill file: downstream may hold the rows after the file is gone.
+    if (!kept_.empty()) LD_RETURN_IF_ERROR(emit(TakeBatch(*b, kept_)));
+    if (OverBudget()) return SplitFirst(part, nullptr, &rows, emit);
+  }
+  RemoveFiles(part);
+  return Status::OK();
+}
+
+Status DedupeCore::SplitFirst(const SpilledPartition& part, SpillFileStream* seen_rest, SpillFileStream* rows_rest,
+                              const EmitFn& emit) {
+  if (!part.id.CanSplit()) return PartitionTooBig(part);
+  SpillPartitions seen_out(spill_dir_.get(), part.id);
+  {
+    std::vector<std::string_view> keys;
+    std::vector<uint64_t> hashes;
+    for (int64_t g = 0; g < table_.size(); ++g) {
+      keys.push_back(table_.key(g));
+      hashes.push_back(table_.hash(g));
+    }
+    LD_RETURN_IF_ERROR(WriteSeenKeys(seen_out, keys, hashes));
+  }
+  table_.Clear();
+  std::vector<uint64_t> hashes;
+  if (seen_rest != nullptr) {
+    while (true) {
+      LD_ASSIGN_OR_RETURN(BatchPtr b, seen_rest->Next());
+      if (b == nullptr) break;
+      const Column& c = *b->column(0);
+      hashes.resize(static_cast<size_t>(b->num_rows()));
+      for (int64_t i = 0; i < b->num_rows(); ++i) {
+        std::string_view k = c.GetString(i);
+        hashes[static_cast<size_t>(i)] = HashBytes(k.data(), k.size());
+      }
+      LD_RETURN_IF_ERROR(seen_out.WritePartitioned(*b, hashes.data()));
+    }
+  }
+  std::vector<std::vector<std::string>> seen_paths, rows_paths;
+  LD_RETURN_IF_ERROR(seen_out.Close(&seen_paths));
+  if (rows_rest != nullptr) {
+    SpillPartitions rows_out(spill_dir_.get(), part.id);
+    while (true) {
+      LD_ASSIGN_OR_RETURN(BatchPtr b, rows_rest->Next());
+      if (b == nullptr) break;
+      encoder_.Encode(Keys(*b), 0, b->num_rows(), &keys_);
+      LD_RETURN_IF_ERROR(rows_out.WritePartitioned(*b, keys_.hashes.data()));
+    }
+    LD_RETURN_IF_ERROR(rows_out.Close(&rows_paths));
+  } else {
+    LD_ASSIGN_OR_RETURN(rows_paths, RepartitionSpillFiles(spill_dir_.get(), part.rows, schema_, part.id,
+                                                          [&](const Batch& b, std::vector<uint64_t>* out) {
+                                                            encoder_.Encode(Keys(b), 0, b.num_rows(), &keys_);
+                                                            *out = keys_.hashes;
+                                                            return Status::OK();
+                                                          }));
+  }
+  RemoveFiles(part);
+  seen_paths.resize(kSpillPartitions);
+  rows_paths.resize(kSpillPartitions);
+  for (int c = 0; c < kSpillPartitions; ++c) {
+    SpilledPartition child{part.id.Child(c), std::move(seen_paths[static_cast<size_t>(c)]),
+                           std::move(rows_paths[static_cast<size_t>(c)])};
+    LD_RETURN_IF_ERROR(FinishFirst(child, emit));
+  }
+  return Status::OK();
+}
+
+Status DedupeCore::FinishLast(const SpilledPartition& part, const EmitFn& emit) {
+  if (part.rows.empty()) return Status::OK();
+  // Pass 1: each key's last row, as (batch << 32 | row) in stream order.
+  table_.Clear();
+  last_.clear();
+  {
+    SpillFileStream rows(*fs_, part.rows, schema_);
+    uint64_t batch_index = 0;
+    while (true) {
+      LD_ASSIGN_OR_RETURN(BatchPtr b, rows.Next());
+      if (b == nullptr) break;
+      const int64_t n = b->num_rows();
+      encoder_.Encode(Keys(*b), 0, n, &keys_);
+      groups_.resize(static_cast<size_t>(n));
+      table_.FindOrInsert(keys_, groups_.data());
+      last_.resize(static_cast<size_t>(table_.size()));
+      for (int64_t i = 0; i < n; ++i) last_[groups_[static_cast<size_t>(i)]] = batch_index << 32 | static_cast<uint64_t>(i);
+      ++batch_index;
+      reported_bytes_.store(HeldBytes() + b->ByteSize(), std::memory_order_relaxed);
+      if (!OverBudget()) continue;
+      // Nothing of this partition was returned yet: split all of it and finish the children.
+      if (!part.id.CanSplit()) return PartitionTooBig(part);
+      table_.Clear();
+      last_ = {};
+      LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(spill_dir_.get(), part.rows, schema_, part.id,
+                                                               [&](const Batch& batch, std::vector<uint64_t>* out) {
+                                                                 encoder_.Encode(Keys(batch), 0, batch.num_rows(), &keys_);
+                                                                 *out = keys_.hashes;
+                                                                 return Status::OK();
+                                                               }));
+      children.resize(kSpillPartitions);
+      for (int c = 0; c < kSpillPartitions; ++c) {
+        LD_RETURN_IF_ERROR(FinishLast({part.id.Child(c), {}, std::move(children[static_cast<size_t>(c)])}, emit));
+      }
+      return Status::OK();
+    }
+  }
+  // Pass 2: the rows that are their key's last, in stream order.
+  SpillFileStream rows(*fs_, part.rows, schema_);
+  std::vector<int32_t> groups;
+  uint64_t batch_index = 0;
+  while (true) {
+    LD_ASSIGN_OR_RETURN(BatchPtr b, rows.Next());
+    if (b == nullptr) break;
+    const int64_t n = b->num_rows();
+    encoder_.Encode(Keys(*b), 0, n, &keys_);
+    groups.resize(static_cast<size_t>(n));
+    table_.Find(keys_, groups.data());
+    kept_.clear();
+    for (int64_t i = 0; i < n; ++i) {
+      if (last_[static_cast<size_t>(groups[static_cast<size_t>(i)])] == (batch_index << 32 | static_cast<uint64_t>(i))) {
+        kept_.push_back(static_cast<int32_t>(i));
+      }
+    }
+    ++batch_index;
+    if (!kept_.empty()) LD_RETURN_IF_ERROR(emit(TakeBatch(*b, kept_)));
+  }
+  RemoveFiles(part);
   return Status::OK();
 }
 

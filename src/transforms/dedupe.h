@@ -4,8 +4,11 @@
 //
 // DedupeCore streams for keep = first (a batch's new keys are returned at once) and buffers for
 // keep = last (rows are known to be last only at the end). Past the memory budget it switches to
-// hash-partitioned spill files and finishes partition by partition; rows returned after a spill
-// are in input order within a partition only.
+// hash-partitioned spill files and finishes partition by partition, streaming each partition's
+// files one batch at a time. What a partition holds is its distinct keys; when they outgrow the
+// budget the partition is split by the next hash bits (recursive partitioning), so many distinct
+// keys in one partition never break the budget and duplicates of one key cost nothing. Rows
+// returned after a spill are in input order within a partition only.
 // Thread-compatible: REQUIRES batches in input order, one call at a time (operators using it
 // declare RequiresOrderedInput).
 #pragma once
@@ -22,11 +25,9 @@
 #include "module/module_descriptor.h"
 #include "transforms/key_encoder.h"
 #include "transforms/key_table.h"
+#include "transforms/spill_file.h"
 
 namespace logidata {
-
-class SpillDirectory;
-class SpillPartitions;
 
 enum class DedupeKeep { kFirst, kLast };
 
@@ -56,7 +57,24 @@ class DedupeCore {
   void FirstOccurrences(int64_t n);
   Status EnterSpill();
   Status SpillRows(const Batch& batch);
-  Status FinishPartition(int partition, const std::function<Status(BatchPtr)>& emit);
+  // A partition of spilled input: the keys already returned (keep = first) and the rows.
+  struct SpilledPartition {
+    SpillPartitionId id;
+    std::vector<std::string> seen, rows;
+  };
+  using EmitFn = std::function<Status(BatchPtr)>;
+  Status FinishFirst(const SpilledPartition& part, const EmitFn& emit);
+  // keep = first, part-way through `part` with its keys over the budget: the keys in the table
+  // (seen or returned) become the children's seen keys and what is not read yet (`seen_rest`,
+  // then the rows; or `rows_rest`) their input.
+  Status SplitFirst(const SpilledPartition& part, SpillFileStream* seen_rest, SpillFileStream* rows_rest,
+                    const EmitFn& emit);
+  Status FinishLast(const SpilledPartition& part, const EmitFn& emit);
+  // Writes `keys` (with their hashes) to the seen-key files of `out`'s children.
+  Status WriteSeenKeys(SpillPartitions& out, const std::vector<std::string_view>& keys, const std::vector<uint64_t>& hashes);
+  bool OverBudget() const;
+  Status PartitionTooBig(const SpilledPartition& part) const;
+  void RemoveFiles(const SpilledPartition& part) const;
   std::vector<ColumnPtr> Keys(const Batch& batch) const;
   int64_t HeldBytes() const;
 

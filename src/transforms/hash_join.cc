@@ -139,19 +139,8 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
     }
     if (partition_ >= kSpillPartitions) return false;
     const int p = partition_++;
-    LD_ASSIGN_OR_RETURN(auto build_batches, ReadSpillFiles(*fs_, build_paths_[static_cast<size_t>(p)], right_));
-    LD_ASSIGN_OR_RETURN(auto part, Build(build_batches));
-    build_batches.clear();
-    build_side_bytes_.store(part->rows->ByteSize() + part->table.MemoryBytes());
-    for (const auto& path : probe_paths_[static_cast<size_t>(p)]) {
-      LD_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(*fs_, path, left_));
-      while (true) {
-        LD_ASSIGN_OR_RETURN(BatchPtr b, reader->Next());
-        if (b == nullptr) break;
-        LD_RETURN_IF_ERROR(Probe(s, *b, *part, out));
-      }
-    }
-    if (unmatched) LD_RETURN_IF_ERROR(EmitUnmatched(*part, out));
+    LD_RETURN_IF_ERROR(JoinPartition(s, SpillPartitionId{}.Child(p), build_paths_[static_cast<size_t>(p)],
+                                     probe_paths_[static_cast<size_t>(p)], /*splittable=*/true, out));
     return partition_ < kSpillPartitions;
   }
 
@@ -159,6 +148,60 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
   int64_t MemoryUsage() const override { return build_bytes_.load() + build_side_bytes_.load(); }
 
  private:
+  // Joins one spilled partition: its build side in memory, its probe side streamed. A build side
+  // over the budget is first split, with its probe side, by the next hash bits (recursive
+  // partitioning). A child that keeps nearly all of its parent's build rows holds one heavy key,
+  // which no hash can split: it is joined in memory without splitting again.
+  Status JoinPartition(JoinState& s, SpillPartitionId id, const std::vector<std::string>& build_paths,
+                       const std::vector<std::string>& probe_paths, bool splittable, Emitter& out) {
+    const bool unmatched = type_ == JoinType::kRight || type_ == JoinType::kFull;
+    if (probe_paths.empty() && !unmatched) return RemoveFiles(build_paths);  // nothing can come out
+    LD_ASSIGN_OR_RETURN(const int64_t bytes, SpillFilesBytes(*fs_, build_paths));
+    if (splittable && bytes > std::max(budget_, kMinSplitBytes) && id.CanSplit()) {
+      LD_ASSIGN_OR_RETURN(auto build_children, RepartitionSpillFiles(spill_dir_.get(), build_paths, right_, id, KeyHasher(right_keys_)));
+      LD_ASSIGN_OR_RETURN(auto probe_children, RepartitionSpillFiles(spill_dir_.get(), probe_paths, left_, id, KeyHasher(left_keys_)));
+      build_children.resize(kSpillPartitions);
+      probe_children.resize(kSpillPartitions);
+      for (int c = 0; c < kSpillPartitions; ++c) {
+        LD_ASSIGN_OR_RETURN(const int64_t child_bytes, SpillFilesBytes(*fs_, build_children[static_cast<size_t>(c)]));
+        LD_RETURN_IF_ERROR(JoinPartition(s, id.Child(c), build_children[static_cast<size_t>(c)],
+                                         probe_children[static_cast<size_t>(c)], child_bytes < bytes / 10 * 9, out));
+      }
+      return Status::OK();
+    }
+    LD_ASSIGN_OR_RETURN(auto build_batches, ReadSpillFiles(*fs_, build_paths, right_));
+    LD_ASSIGN_OR_RETURN(auto part, Build(build_batches));
+    build_batches.clear();
+    build_side_bytes_.store(part->rows->ByteSize() + part->table.MemoryBytes());
+    SpillFileStream probe(*fs_, probe_paths, left_);
+    while (true) {
+      LD_ASSIGN_OR_RETURN(BatchPtr b, probe.Next());
+      if (b == nullptr) break;
+      LD_RETURN_IF_ERROR(Probe(s, *b, *part, out));
+    }
+    if (unmatched) LD_RETURN_IF_ERROR(EmitUnmatched(*part, out));
+    build_side_bytes_.store(0);
+    LD_RETURN_IF_ERROR(RemoveFiles(build_paths));
+    return RemoveFiles(probe_paths);
+  }
+
+  // The partitioning hash of spilled rows, by the given key columns (as SpillBuild/SpillProbe).
+  RowHasher KeyHasher(std::vector<int> key_columns) const {
+    return [this, key_columns = std::move(key_columns)](const Batch& b, std::vector<uint64_t>* hashes) {
+      LD_ASSIGN_OR_RETURN(auto keys, KeyColumns(b, key_columns));
+      EncodedKeys encoded;
+      encoder_.Encode(keys, 0, b.num_rows(), &encoded);
+      *hashes = std::move(encoded.hashes);
+      return Status::OK();
+    };
+  }
+
+  Status RemoveFiles(const std::vector<std::string>& paths) const {
+    // Best effort: a partition's files are read once; their disk space is not needed afterwards.
+    for (const auto& path : paths) (void)fs_->RemoveAll(path);
+    return Status::OK();
+  }
+
   Result<std::vector<ColumnPtr>> KeyColumns(const Batch& batch, const std::vector<int>& keys) const {
     std::vector<ColumnPtr> cols;
     for (size_t k = 0; k < keys.size(); ++k) {

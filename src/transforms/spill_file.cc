@@ -52,7 +52,7 @@ SpillWriter::~SpillWriter() {
 }
 
 Result<std::unique_ptr<SpillWriter>> SpillWriter::Open(FileSystem& fs, std::string path) {
-  auto file = fs.OpenWrite(path, /*atomic=*/false);
+  auto file = fs.OpenScratch(path);
   if (!file.ok()) return file.status().WithContext("opening spill file " + path);
   return std::unique_ptr<SpillWriter>(new SpillWriter(std::move(file).value(), std::move(path)));
 }
@@ -205,7 +205,7 @@ Status SpillPartitions::WritePartitioned(const Batch& batch, const uint64_t* has
   std::vector<std::vector<int32_t>> parts(kSpillPartitions);
   for (int64_t i = 0; i < n; ++i) {
     int32_t r = rows.empty() ? static_cast<int32_t>(i) : rows[static_cast<size_t>(i)];
-    parts[static_cast<size_t>(SpillPartitionOf(hashes[i]))].push_back(r);
+    parts[static_cast<size_t>(parent_.ChildOf(hashes[i]))].push_back(r);
   }
   for (int p = 0; p < kSpillPartitions; ++p) {
     const auto& idx = parts[static_cast<size_t>(p)];
@@ -233,6 +233,60 @@ int64_t SpillPartitions::bytes_written() const {
     if (w != nullptr) total += w->bytes_written();
   }
   return total;
+}
+
+
+std::string SpillPartitionId::Name() const {
+  std::string out;
+  for (int d = 1; d <= depth; ++d) {
+    if (!out.empty()) out += ".";
+    out += std::to_string((prefix >> (kSpillPartitionBits * (depth - d))) & (kSpillPartitions - 1));
+  }
+  return out.empty() ? "all" : out;
+}
+
+Result<BatchPtr> SpillFileStream::Next() {
+  while (true) {
+    if (reader_ == nullptr) {
+      if (next_file_ >= paths_.size()) return BatchPtr();
+      LD_ASSIGN_OR_RETURN(reader_, SpillReader::Open(fs_, paths_[next_file_++], schema_));
+    }
+    LD_ASSIGN_OR_RETURN(BatchPtr b, reader_->Next());
+    if (b == nullptr) {
+      reader_.reset();
+      continue;
+    }
+    reader_->ReleaseEarlierBatches();
+    if (b->num_rows() > 0) return b;
+  }
+}
+
+Result<int64_t> SpillFilesBytes(FileSystem& fs, const std::vector<std::string>& paths) {
+  int64_t total = 0;
+  for (const auto& path : paths) {
+    LD_ASSIGN_OR_RETURN(FileInfo info, fs.Stat(path));
+    total += info.size;
+  }
+  return total;
+}
+
+Result<std::vector<std::vector<std::string>>> RepartitionSpillFiles(SpillDirectory* dir, const std::vector<std::string>& paths,
+                                                                    const SchemaPtr& schema, SpillPartitionId parent,
+                                                                    const RowHasher& hash_rows) {
+  SpillPartitions children(dir, parent);
+  SpillFileStream in(*dir->fs(), paths, schema);
+  std::vector<uint64_t> hashes;
+  while (true) {
+    LD_ASSIGN_OR_RETURN(BatchPtr b, in.Next());
+    if (b == nullptr) break;
+    LD_RETURN_IF_ERROR(hash_rows(*b, &hashes));
+    LD_RETURN_IF_ERROR(children.WritePartitioned(*b, hashes.data()));
+  }
+  std::vector<std::vector<std::string>> out;
+  LD_RETURN_IF_ERROR(children.Close(&out));
+  // The parent's files are never read again: give their disk space back now (best effort).
+  for (const auto& path : paths) (void)dir->fs()->RemoveAll(path);
+  return out;
 }
 
 }  // namespace logidata

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,34 @@ inline constexpr int kSpillPartitionBits = 4;
 inline constexpr int kSpillPartitions = 1 << kSpillPartitionBits;
 // Partition of a key hash (high bits, so it is independent of hash-table slot bits).
 inline int SpillPartitionOf(uint64_t hash) { return static_cast<int>(hash >> (64 - kSpillPartitionBits)); }
+
+// A spilled partition this small is processed in memory whatever the budget: splitting it again
+// would cost more in files and passes than it saves (a budget below it is a request to spill as
+// early as possible, as tests make, not a bound to recurse for).
+inline constexpr int64_t kMinSplitBytes = int64_t{256} << 10;
+
+// A hash partition at any depth of recursive partitioning: the rows whose hash has `prefix` as
+// its top kSpillPartitionBits * depth bits. Depth 0 is everything; a partition too big for the
+// budget is split into its kSpillPartitions children by the next bits, so skewed but distinct
+// keys always end up in pieces that fit. Identical keys cannot be split: operators that must hold
+// a key's rows together handle that case themselves.
+struct SpillPartitionId {
+  static constexpr int kMaxDepth = 64 / kSpillPartitionBits;
+  int depth = 0;
+  uint64_t prefix = 0;
+
+  bool Contains(uint64_t hash) const {
+    return depth == 0 || (hash >> (64 - kSpillPartitionBits * depth)) == prefix;
+  }
+  // Which child of this partition `hash` belongs to. REQUIRES: depth < kMaxDepth.
+  int ChildOf(uint64_t hash) const {
+    return static_cast<int>((hash >> (64 - kSpillPartitionBits * (depth + 1))) & (kSpillPartitions - 1));
+  }
+  SpillPartitionId Child(int i) const { return {depth + 1, (prefix << kSpillPartitionBits) | static_cast<uint64_t>(i)}; }
+  bool CanSplit() const { return depth < kMaxDepth; }
+  // "3.12": the top-level partition, then the child at each deeper level (for messages).
+  std::string Name() const;
+};
 
 class SpillDirectory {
  public:
@@ -92,21 +121,56 @@ class SpillReader {
 // Reads every batch of the given files, in order.
 Result<std::vector<BatchPtr>> ReadSpillFiles(FileSystem& fs, const std::vector<std::string>& paths, SchemaPtr schema);
 
+// Streams the batches of several spill files in order, one batch at a time: what a partition
+// costs to read is one batch, not the partition (pages already read are handed back).
+class SpillFileStream {
+ public:
+  SpillFileStream(FileSystem& fs, std::vector<std::string> paths, SchemaPtr schema)
+      : fs_(fs), paths_(std::move(paths)), schema_(std::move(schema)) {}
+  // The next non-empty batch, or nullptr after the last file. The caller must not keep views
+  // into batches older than the one before (see SpillReader::ReleaseEarlierBatches).
+  Result<BatchPtr> Next();
+
+ private:
+  FileSystem& fs_;
+  std::vector<std::string> paths_;
+  SchemaPtr schema_;
+  size_t next_file_ = 0;
+  std::unique_ptr<SpillReader> reader_;
+};
+
+// Bytes on disk of the given spill files (what reading them whole would hold).
+Result<int64_t> SpillFilesBytes(FileSystem& fs, const std::vector<std::string>& paths);
+
 class SpillPartitions {
  public:
-  explicit SpillPartitions(SpillDirectory* dir) : dir_(dir), writers_(kSpillPartitions) {}
+  // Writes the children of `parent` (the default: the top-level partitions).
+  explicit SpillPartitions(SpillDirectory* dir, SpillPartitionId parent = {})
+      : dir_(dir), parent_(parent), writers_(kSpillPartitions) {}
 
   Status Write(int partition, const Batch& batch);
-  // Splits `batch` by SpillPartitionOf(hashes[i]) and writes each part; `rows` (optional) lists
+  // Splits `batch` by parent.ChildOf(hashes[i]) and writes each part; `rows` (optional) lists
   // the rows hashes refer to (hashes[i] belongs to rows[i]); other rows are skipped.
   Status WritePartitioned(const Batch& batch, const uint64_t* hashes, std::span<const int32_t> rows = {});
   // Closes every writer and appends its path to `paths[partition]`.
   Status Close(std::vector<std::vector<std::string>>* paths);
   int64_t bytes_written() const;
+  const SpillPartitionId& parent() const { return parent_; }
 
  private:
   SpillDirectory* dir_;
+  SpillPartitionId parent_;
   std::vector<std::unique_ptr<SpillWriter>> writers_;
 };
+
+// Fills `hashes` with the partitioning hash of each row of `batch`.
+using RowHasher = std::function<Status(const Batch& batch, std::vector<uint64_t>* hashes)>;
+
+// Splits the rows of the spill files `paths` (partition `parent`) into parent's children, one
+// batch at a time; returns the children's files, indexed by child. Row order within a child is
+// the order in `paths`.
+Result<std::vector<std::vector<std::string>>> RepartitionSpillFiles(SpillDirectory* dir, const std::vector<std::string>& paths,
+                                                                    const SchemaPtr& schema, SpillPartitionId parent,
+                                                                    const RowHasher& hash_rows);
 
 }  // namespace logidata
