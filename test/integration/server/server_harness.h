@@ -153,20 +153,30 @@ inline std::string BinaryPath() { return std::string(LOGIDATA_BINARY_DIR) + "/lo
 // A throw-away PostgreSQL started with scripts/servers/postgres.sh.
 class PostgresServer {
  public:
+  // The port comes from the pid, so parallel test binaries differ; it may still be taken (another
+  // suite's server, a client's ephemeral port), so a failed start is tried again on other ports,
+  // and a final failure prints why.
   bool Start() {
     dir_ = MakeTempDir("ld-pg");
-    port_ = 56000 + (::getpid() % 3000);
-    std::string cmd = std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/postgres.sh start " + dir_ + " " +
-                      std::to_string(port_) + " 2>" + dir_ + "/start.err";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return false;
-    char buf[512];
-    std::string out;
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    int rc = pclose(p);
-    while (!out.empty() && (out.back() == '\n')) out.pop_back();
-    url_ = out;
-    return rc == 0 && url_.rfind("postgresql://", 0) == 0;
+    std::string why;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      port_ = 56000 + static_cast<int>((::getpid() + attempt * 7919) % 3000);
+      std::string cmd = std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/postgres.sh start " + dir_ + " " +
+                        std::to_string(port_) + " 2>" + dir_ + "/start.err";
+      FILE* p = popen(cmd.c_str(), "r");
+      if (!p) return false;
+      char buf[512];
+      std::string out;
+      while (fgets(buf, sizeof buf, p)) out += buf;
+      int rc = pclose(p);
+      while (!out.empty() && (out.back() == '\n')) out.pop_back();
+      url_ = out;
+      if (rc == 0 && url_.rfind("postgresql://", 0) == 0) return true;
+      std::ifstream err(dir_ + "/start.err"), log(dir_ + "/server.log");
+      why = std::string(std::istreambuf_iterator<char>(err), {}) + std::string(std::istreambuf_iterator<char>(log), {});
+    }
+    std::fprintf(stderr, "PostgreSQL did not start in %s (4 ports tried):\n%s\n", dir_.c_str(), why.c_str());
+    return false;
   }
   void Stop() {
     if (dir_.empty()) return;
