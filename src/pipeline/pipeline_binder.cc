@@ -5,6 +5,7 @@
 
 #include "pipeline/bound_pipeline.h"
 #include "pipeline/pushdown.h"
+#include "transforms/pivot.h"
 
 namespace logidata {
 
@@ -528,6 +529,14 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
                              "internal: module " + node.module->key() + " declared " +
                                  std::to_string(node.module->outputs.size()) + " outputs but bound " +
                                  std::to_string((*op)->output_schemas().size())));
+      continue;
+    }
+    if (node.module->key() == "transform.pivot" && PivotDiscoversValues(node.config)) {
+      // Its columns are known only after the run's first pass (pipeline/pivot_discovery.h).
+      issues.push_back(Issue(path + "/config/discover_values", node_id,
+                             "the values of the pivot column are discovered when the run starts (a first pass over "
+                             "the input); the nodes after this pivot are checked then",
+                             "warning"));
       continue;
     }
     std::unique_ptr<Operator> bound_op = std::move(op).value();
