@@ -494,8 +494,9 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     (void)SubstituteParams(node.config, bound.params, path + "/config", issues, node_id);
     if (issues.size() != before) continue;
 
-    // Optimizer: filter/select/limit right after a database extractor run inside its query.
-    // Not in previews: an extractor's preview shows its own rows, not its consumers'.
+    // Optimizer: filter/select/limit right after a database extractor run inside its query, and
+    // so does a simple aggregate (below, once the extractor's columns are known). Not in
+    // previews: an extractor's preview shows its own rows, not its consumers'.
     std::optional<std::string> pushed;
     const nlohmann::json unpushed_config = node.config;
     if (options.only_upstream_of.empty()) pushed = PushDownIntoExtractor(bound, v, node.config);
