@@ -37,8 +37,17 @@ nlohmann::json ExplainPushdown(const LoadedPipeline& loaded, bool offline) {
     std::string original = node.spec->config.value("query", std::string());
     std::string query = node.config.is_object() ? node.config.value("query", std::string()) : std::string();
     bool pushed = !query.empty() && query != original;
+    // Nodes whose work runs inside this query (aggregate pushdown): the chain right after it.
+    nlohmann::json absorbed = nlohmann::json::array();
+    for (const BoundNode* cur = &node; cur->output_edges.size() == 1 && cur->output_edges[0].size() == 1;) {
+      const BoundNode& next = bound.nodes[static_cast<size_t>(bound.edges[static_cast<size_t>(cur->output_edges[0][0])].target_node)];
+      if (next.pushed_down_schema == nullptr || next.spec == nullptr) break;
+      absorbed.push_back(next.spec->id);
+      cur = &next;
+    }
     out.push_back({{"node", node.spec->id}, {"module", node.module->key()}, {"pushed_down", pushed},
-                   {"query", pushed ? query : (original.empty() ? "SELECT * FROM " + node.spec->config.value("table", std::string()) : original)}});
+                   {"query", pushed ? query : (original.empty() ? "SELECT * FROM " + node.spec->config.value("table", std::string()) : original)},
+                   {"nodes_in_query", std::move(absorbed)}});
   }
   return out;
 }
@@ -78,8 +87,13 @@ int Validate(const ValidateArgs& args) {
   if (args.explain && !args.json) {
     for (const auto& e : explain) {
       std::cout << "node '" << e["node"].get<std::string>() << "' (" << e["module"].get<std::string>() << "): "
-                << (e["pushed_down"].get<bool>() ? "pushed down: " : "no pushdown: ") << e["query"].get<std::string>()
-                << std::endl;
+                << (e["pushed_down"].get<bool>() ? "pushed down: " : "no pushdown: ") << e["query"].get<std::string>();
+      if (!e["nodes_in_query"].empty()) {
+        std::string ids;
+        for (const auto& id : e["nodes_in_query"]) ids += (ids.empty() ? "" : ", ") + id.get<std::string>();
+        std::cout << " (runs in the query: " << ids << ")";
+      }
+      std::cout << std::endl;
     }
   }
   return valid ? kExitOk : kExitFailed;

@@ -45,8 +45,8 @@ nlohmann::json SqlSourceProperties(const std::string& database, bool has_schema)
                  {"description", "SELECT to run; may reference run parameters as :name."}}},
       // Read by the planner (src/pipeline/pushdown.h), not by the extractor.
       {"pushdown", {{"type", "boolean"}, {"title", "Push down"}, {"default", true},
-                    {"description", "Run a directly following filter, select or limit inside the database's query "
-                                    "where it translates exactly (see `logidata validate --explain`)."}}},
+                    {"description", "Run a directly following filter, select, limit or simple aggregate inside the "
+                                    "database's query where it translates exactly (see `logidata validate --explain`)."}}},
   };
   if (has_schema) {
     props["schema"] = {{"type", "string"}, {"title", "Schema"}, {"default", ""},

@@ -31,6 +31,9 @@ struct BoundNode {
   std::vector<std::vector<int>> output_edges;   // per output port: edge indices
   // Disabled, or downstream of a disabled node: not bound, no edges, never runs (status "skipped").
   bool skipped = false;
+  // Set when the node's work runs inside its extractor's query (aggregate pushdown, see
+  // pipeline/pushdown.h): the node then passes its input through under this schema.
+  SchemaPtr pushed_down_schema;
 };
 
 struct BoundPipeline {

@@ -1,6 +1,7 @@
 #include "pipeline/observed_output.h"
 
 #include "pipeline/bound_pipeline.h"
+#include "pipeline/pivot_discovery.h"
 
 namespace logidata {
 
@@ -35,7 +36,10 @@ Result<ObservedOutput> BindObservedOutput(const PipelineSpec& spec, const Module
   bind.only_upstream_of = {target_id};
   std::vector<ValidationIssue> issues;
   ObservedOutput out;
-  out.bound = BindPipeline(spec, registry, bind, issues);
+  // Pivots upstream that discover their values need their first pass before anything is bound.
+  LD_ASSIGN_OR_RETURN(PipelineSpec discovered, DiscoverPivotValues(spec, registry, options, nullptr, target_id));
+  out.discovered = std::make_unique<PipelineSpec>(std::move(discovered));
+  out.bound = BindPipeline(*out.discovered, registry, bind, issues);
   std::string problems;
   for (const auto& issue : issues) {
     if (issue.severity == "error") problems += "\n  " + issue.ToString();

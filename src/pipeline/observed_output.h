@@ -3,6 +3,8 @@
 // only upstream of that node, ready for an Executor that captures the port.
 #pragma once
 
+#include <memory>
+
 #include <string>
 
 #include "common/result.h"
@@ -14,6 +16,9 @@
 namespace logidata {
 
 struct ObservedOutput {
+  // The pipeline as bound: the caller's, or a copy in which the pivots upstream of the node list
+  // the values a first pass discovered (pipeline/pivot_discovery.h). `bound` points into it.
+  std::unique_ptr<PipelineSpec> discovered;
   BoundPipeline bound;
   int node = -1;  // index of the observed node in the spec and in `bound`
   int port = 0;   // its output port

@@ -5,6 +5,7 @@
 
 #include "pipeline/bound_pipeline.h"
 #include "pipeline/pushdown.h"
+#include "transforms/pivot.h"
 
 namespace logidata {
 
@@ -106,6 +107,70 @@ void MarkSkipped(const PipelineSpec& spec, const std::map<std::string, int>& ind
     }
     issues.push_back(Issue("/nodes/" + std::to_string(i) + "/disabled", spec.nodes[i].id, message, "warning"));
   }
+}
+
+// Calls a module factory, turning a stray exception into an error.
+Result<std::unique_ptr<Operator>> CallFactory(const ModuleDescriptor& module, const BindContext& ctx) {
+  try {
+    return module.factory(ctx);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("module threw: ") + e.what());
+  }
+}
+
+struct PushedAggregate {
+  nlohmann::json config;  // the extractor's, with the aggregate query
+  std::unique_ptr<Operator> op;
+  std::string query;
+};
+
+// Tries `plan`: binds the aggregate over the extractor's columns (as `plain`, the extractor bound
+// without it, reports them), binds the extractor again with the aggregate in its query, and keeps
+// that only when the database's columns have the names and types of the engine's aggregate. Then
+// the filters and the aggregate of the plan are marked as pushed down. nullopt: not pushed (the
+// node binds and reports its own errors as usual).
+std::optional<PushedAggregate> PushDownAggregate(BoundPipeline& bound, const AggregatePushdownPlan& plan,
+                                                 const nlohmann::json& extractor_config, const BindContext& extractor_ctx,
+                                                 const ModuleDescriptor& extractor_module, const Operator& plain) {
+  if (plain.output_schemas().size() != 1) return std::nullopt;
+  const SchemaPtr& input = plain.output_schemas()[0];
+  if (input == nullptr || input->num_fields() == 0) return std::nullopt;
+  BoundNode& agg_node = bound.nodes[static_cast<size_t>(plan.aggregate)];
+  nlohmann::json agg_config = agg_node.spec->config;
+  std::vector<ValidationIssue> scratch;
+  ValidateJsonSchema(agg_node.module->config_schema, agg_config, "", scratch);
+  if (!scratch.empty()) return std::nullopt;
+  ApplyJsonSchemaDefaults(agg_node.module->config_schema, agg_config);
+  if (!SubstituteParams(agg_config, bound.params, "", scratch, agg_node.spec->id).ok() || !scratch.empty()) return std::nullopt;
+  BindContext agg_ctx = extractor_ctx;
+  agg_ctx.node_id = agg_node.spec->id;
+  agg_ctx.config = &agg_config;
+  agg_ctx.input_schemas = {input};
+  auto agg_op = CallFactory(*agg_node.module, agg_ctx);
+  if (!agg_op.ok() || *agg_op == nullptr || (*agg_op)->output_schemas().size() != 1) return std::nullopt;
+  const SchemaPtr output = (*agg_op)->output_schemas()[0];
+  auto sql = AggregatePushdownQuery(plan, agg_config, *input, *output);
+  if (!sql) return std::nullopt;
+
+  PushedAggregate pushed;
+  pushed.config = extractor_config;
+  pushed.config["query"] = *sql;
+  pushed.config.erase("table");
+  pushed.config.erase("schema");
+  BindContext ctx = extractor_ctx;
+  ctx.config = &pushed.config;
+  auto op = CallFactory(extractor_module, ctx);
+  if (!op.ok() || *op == nullptr || (*op)->output_schemas().size() != 1) return std::nullopt;
+  const Schema& got = *(*op)->output_schemas()[0];
+  if (got.num_fields() != output->num_fields()) return std::nullopt;
+  for (int f = 0; f < got.num_fields(); ++f) {
+    if (got.field(f).name != output->field(f).name || !(got.field(f).type == output->field(f).type)) return std::nullopt;
+  }
+  pushed.op = std::move(op).value();
+  pushed.query = std::move(*sql);
+  for (int f : plan.filters) bound.nodes[static_cast<size_t>(f)].pushed_down_schema = output;
+  agg_node.pushed_down_schema = output;
+  return pushed;
 }
 
 }  // namespace
@@ -406,6 +471,12 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
       node.input_schemas.push_back(upstream.op->output_schemas()[static_cast<size_t>(edge.source_port)]);
     }
     if (!inputs_ready) continue;
+    if (node.pushed_down_schema != nullptr) {
+      // Its extractor's query already did its work (aggregate pushdown).
+      node.config = node.spec->config;
+      node.op = MakePushedDownNode(node.pushed_down_schema);
+      continue;
+    }
 
     size_t before = issues.size();
     node.config = node.spec->config;
@@ -423,9 +494,11 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
     (void)SubstituteParams(node.config, bound.params, path + "/config", issues, node_id);
     if (issues.size() != before) continue;
 
-    // Optimizer: filter/select/limit right after a database extractor run inside its query.
-    // Not in previews: an extractor's preview shows its own rows, not its consumers'.
+    // Optimizer: filter/select/limit right after a database extractor run inside its query, and
+    // so does a simple aggregate (below, once the extractor's columns are known). Not in
+    // previews: an extractor's preview shows its own rows, not its consumers'.
     std::optional<std::string> pushed;
+    const nlohmann::json unpushed_config = node.config;
     if (options.only_upstream_of.empty()) pushed = PushDownIntoExtractor(bound, v, node.config);
 
     BindContext ctx;
@@ -459,7 +532,25 @@ BoundPipeline BindPipeline(const PipelineSpec& spec, const ModuleRegistry& regis
                                  std::to_string((*op)->output_schemas().size())));
       continue;
     }
-    node.op = pushed ? LogPushdown(std::move(op).value(), *pushed) : std::move(op).value();
+    if (node.module->key() == "transform.pivot" && PivotDiscoversValues(node.config)) {
+      // Its columns are known only after the run's first pass (pipeline/pivot_discovery.h).
+      issues.push_back(Issue(path + "/config/discover_values", node_id,
+                             "the values of the pivot column are discovered when the run starts (a first pass over "
+                             "the input); the nodes after this pivot are checked then",
+                             "warning"));
+      continue;
+    }
+    std::unique_ptr<Operator> bound_op = std::move(op).value();
+    if (options.only_upstream_of.empty() && options.can_touch_data) {
+      if (auto plan = PlanAggregatePushdown(bound, v, unpushed_config)) {
+        if (auto agg = PushDownAggregate(bound, *plan, unpushed_config, ctx, *node.module, *bound_op)) {
+          node.config = std::move(agg->config);
+          bound_op = std::move(agg->op);
+          pushed = std::move(agg->query);
+        }
+      }
+    }
+    node.op = pushed ? LogPushdown(std::move(bound_op), *pushed) : std::move(bound_op);
   }
   return bound;
 }

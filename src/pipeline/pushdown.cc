@@ -191,6 +191,16 @@ class PushdownLogOperator final : public Operator {
   std::atomic<bool> logged_{false};
 };
 
+// A node whose work the extractor's query already did: its rows pass through, relabelled with the
+// node's own output schema (same names and types; the database may differ in nullability).
+class PushedDownNodeOperator final : public Operator {
+ public:
+  explicit PushedDownNodeOperator(SchemaPtr schema) { output_schemas_ = {std::move(schema)}; }
+  Status Consume(int, const BatchPtr& batch, OperatorState*, Emitter& out) override {
+    return out.Emit(Batch::Make(output_schemas_[0], batch->columns(), batch->num_rows()));
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<Operator> LogPushdown(std::unique_ptr<Operator> inner, std::string query) {
@@ -215,8 +225,10 @@ std::optional<std::string> TranslateFilter(std::string_view expression, Pushdown
   return out + ")";
 }
 
-std::optional<std::string> PushDownIntoExtractor(const BoundPipeline& bound, int v, nlohmann::json& config) {
-  const BoundNode& node = bound.nodes[static_cast<size_t>(v)];
+namespace {
+
+// The dialect of a database extractor whose config allows pushdown, or nullopt.
+std::optional<PushdownDialect> PushdownDialectOf(const BoundNode& node, const nlohmann::json& config) {
   if (node.module == nullptr || node.module->kind != ModuleKind::kExtract) return std::nullopt;
   PushdownDialect dialect;
   if (node.module->name == "postgres") dialect = PushdownDialect::kPostgres;
@@ -225,14 +237,151 @@ std::optional<std::string> PushDownIntoExtractor(const BoundPipeline& bound, int
   else return std::nullopt;
   if (!config.is_object() || !config.value("pushdown", true)) return std::nullopt;
   if (!config.value("incremental_column", std::string()).empty()) return std::nullopt;  // watermark logic wraps the query itself
+  return dialect;
+}
 
+// The extractor's own query (a table as SELECT *), without a trailing semicolon; nullopt when
+// the config names neither or both (the extractor reports that).
+std::optional<std::string> BaseQuery(const nlohmann::json& config, PushdownDialect dialect) {
   std::string base = config.value("query", std::string());
   const std::string table = config.value("table", std::string());
-  if (base.empty() == table.empty()) return std::nullopt;  // the extractor reports that
+  if (base.empty() == table.empty()) return std::nullopt;
   if (base.empty()) {
     std::string schema = config.value("schema", std::string());
     base = "SELECT * FROM " + (schema.empty() ? "" : QuoteName(schema, dialect) + ".") + QuoteName(table, dialect);
   }
+  while (!base.empty() && (std::isspace(static_cast<unsigned char>(base.back())) || base.back() == ';')) base.pop_back();
+  return base;
+}
+
+// The SQL type a pushed aggregate is cast to so the database reports `type`, or "" when the
+// engine's type has no exact counterpart in the dialect.
+std::string CastTypeSql(const DataType& type, PushdownDialect dialect) {
+  switch (type.id) {
+    case TypeId::kInt64:
+      return dialect == PushdownDialect::kPostgres ? "BIGINT" : dialect == PushdownDialect::kMysql ? "SIGNED" : "INTEGER";
+    case TypeId::kFloat64:
+      return dialect == PushdownDialect::kPostgres ? "DOUBLE PRECISION" : dialect == PushdownDialect::kMysql ? "DOUBLE" : "REAL";
+    case TypeId::kDecimal:
+      if (dialect == PushdownDialect::kSqlite) return "";
+      return std::string(dialect == PushdownDialect::kPostgres ? "NUMERIC(" : "DECIMAL(") + std::to_string(type.precision) + "," +
+             std::to_string(type.scale) + ")";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::optional<AggregatePushdownPlan> PlanAggregatePushdown(const BoundPipeline& bound, int v, const nlohmann::json& config) {
+  auto dialect = PushdownDialectOf(bound.nodes[static_cast<size_t>(v)], config);
+  if (!dialect) return std::nullopt;
+  auto base = BaseQuery(config, *dialect);
+  if (!base) return std::nullopt;
+  AggregatePushdownPlan plan;
+  plan.dialect = *dialect;
+  plan.base = *base;
+  for (int cur = SingleConsumer(bound, v); cur >= 0; cur = SingleConsumer(bound, cur)) {
+    const BoundNode& t = bound.nodes[static_cast<size_t>(cur)];
+    const nlohmann::json& cfg = t.spec->config;
+    const std::string key = t.module->key();
+    if (key == "transform.aggregate") {
+      plan.aggregate = cur;
+      return plan;
+    }
+    // A filter is absorbed (it does not run again), so all of it must be in the query.
+    if (key != "transform.filter" || t.module->outputs.size() != 1) return std::nullopt;
+    if (!cfg.contains("expression") || !cfg["expression"].is_string()) return std::nullopt;
+    bool complete = false;
+    auto sql = TranslateFilter(cfg["expression"].get<std::string>(), *dialect, &complete);
+    if (!sql || !complete) return std::nullopt;
+    plan.where.push_back(*sql);
+    plan.filters.push_back(cur);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> AggregatePushdownQuery(const AggregatePushdownPlan& plan, const nlohmann::json& aggregate_config,
+                                                  const Schema& input, const Schema& output) {
+  const PushdownDialect dialect = plan.dialect;
+  const nlohmann::json* group_by = aggregate_config.contains("group_by") ? &aggregate_config["group_by"] : nullptr;
+  const nlohmann::json* aggregates = aggregate_config.contains("aggregates") ? &aggregate_config["aggregates"] : nullptr;
+  const size_t num_groups = group_by != nullptr && group_by->is_array() ? group_by->size() : 0;
+  const size_t num_aggs = aggregates != nullptr && aggregates->is_array() ? aggregates->size() : 0;
+  if (static_cast<size_t>(output.num_fields()) != num_groups + num_aggs) return std::nullopt;
+  std::string select, groups;
+  for (size_t g = 0; g < num_groups; ++g) {
+    if (!(*group_by)[g].is_string()) return std::nullopt;
+    const std::string name = (*group_by)[g].get<std::string>();
+    const int c = input.FieldIndex(name);
+    if (c < 0 || name.find('\0') != std::string::npos) return std::nullopt;
+    const TypeId id = input.field(c).type.id;
+    // Floats group -0/0 and NaN their own way; MySQL groups text case-insensitively.
+    if (id == TypeId::kFloat64 || id == TypeId::kNull) return std::nullopt;
+    if (dialect == PushdownDialect::kMysql && (id == TypeId::kString || id == TypeId::kBinary)) return std::nullopt;
+    const std::string q = QuoteName(name, dialect);
+    select += (select.empty() ? "" : ", ") + q;
+    groups += (groups.empty() ? "" : ", ") + q;
+  }
+  for (size_t a = 0; a < num_aggs; ++a) {
+    const nlohmann::json& item = (*aggregates)[a];
+    if (!item.is_object() || !item.contains("function") || !item["function"].is_string()) return std::nullopt;
+    const std::string fn = item["function"].get<std::string>();
+    const std::string column = item.contains("column") && item["column"].is_string() ? item["column"].get<std::string>() : "";
+    const Field& out = output.field(static_cast<int>(num_groups + a));
+    std::string arg = "*";
+    const DataType* in_type = nullptr;
+    if (!column.empty()) {
+      const int c = input.FieldIndex(column);
+      if (c < 0 || column.find('\0') != std::string::npos) return std::nullopt;
+      arg = QuoteName(column, dialect);
+      in_type = &input.field(c).type;
+    }
+    std::string call;
+    if (fn == "count") {
+      call = "COUNT(" + arg + ")";
+    } else if (in_type == nullptr) {
+      return std::nullopt;
+    } else if (fn == "sum" && (in_type->IsInteger() || in_type->id == TypeId::kDecimal)) {
+      call = "SUM(" + arg + ")";
+    } else if (fn == "avg" && in_type->IsInteger()) {
+      call = "AVG(" + arg + ")";  // exact in the database, one rounding to double; the engine's int sum is exact too
+    } else if ((fn == "min" || fn == "max") &&
+               (in_type->IsInteger() || in_type->id == TypeId::kDecimal || in_type->id == TypeId::kDate ||
+                in_type->id == TypeId::kTimestamp)) {
+      call = (fn == "min" ? "MIN(" : "MAX(") + arg + ")";
+    } else {
+      return std::nullopt;  // count_distinct, first, last, stddev; sums of floats depend on the order
+    }
+    // min and max keep the column's own type, except PostgreSQL's numeric, which loses its typmod.
+    const bool keeps_type = (fn == "min" || fn == "max") &&
+                            !(dialect == PushdownDialect::kPostgres && out.type.id == TypeId::kDecimal);
+    if (!keeps_type) {
+      const std::string cast = CastTypeSql(out.type, dialect);
+      if (cast.empty()) return std::nullopt;
+      call = "CAST(" + call + " AS " + cast + ")";
+    }
+    if (out.name.find('\0') != std::string::npos) return std::nullopt;
+    select += (select.empty() ? "" : ", ") + call + " AS " + QuoteName(out.name, dialect);
+  }
+  if (select.empty()) return std::nullopt;
+  std::string sql = "SELECT " + select + " FROM (" + plan.base + "\n) AS q";
+  for (size_t i = 0; i < plan.where.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + plan.where[i];
+  if (!groups.empty()) sql += " GROUP BY " + groups;
+  return sql;
+}
+
+std::unique_ptr<Operator> MakePushedDownNode(SchemaPtr schema) {
+  return std::make_unique<PushedDownNodeOperator>(std::move(schema));
+}
+
+std::optional<std::string> PushDownIntoExtractor(const BoundPipeline& bound, int v, nlohmann::json& config) {
+  auto dialect_of = PushdownDialectOf(bound.nodes[static_cast<size_t>(v)], config);
+  if (!dialect_of) return std::nullopt;
+  const PushdownDialect dialect = *dialect_of;
+  auto base_of = BaseQuery(config, dialect);
+  if (!base_of) return std::nullopt;
+  std::string base = *base_of;
   const bool ordered = ContainsOrderBy(base);
   if (ordered && dialect == PushdownDialect::kMysql) return std::nullopt;  // MariaDB drops ORDER BY in derived tables
 
@@ -273,7 +422,6 @@ std::optional<std::string> PushDownIntoExtractor(const BoundPipeline& bound, int
     break;
   }
   if (where.empty() && columns == "*" && !limit) return std::nullopt;
-  while (!base.empty() && (std::isspace(static_cast<unsigned char>(base.back())) || base.back() == ';')) base.pop_back();
   // The newline ends a trailing "-- comment" in the user's query before the closing parenthesis.
   std::string sql = "SELECT " + columns + " FROM (" + base + "\n) AS q";
   for (size_t i = 0; i < where.size(); ++i) sql += (i == 0 ? " WHERE " : " AND ") + where[i];

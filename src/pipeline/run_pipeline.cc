@@ -10,6 +10,7 @@
 #include "pipeline/bound_pipeline.h"
 #include "pipeline/executor.h"
 #include "pipeline/observed_output.h"
+#include "pipeline/pivot_discovery.h"
 
 namespace logidata {
 
@@ -59,7 +60,22 @@ ExecutorOptions ExecutorOptionsFor(const PipelineSpec& spec, const RunOptions& o
   return eo;
 }
 
-RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, const RunOptions& options) {
+RunResult RunPipeline(const PipelineSpec& original, const ModuleRegistry& registry, const RunOptions& options) {
+  // Pivots that discover their values get them from a first pass before anything is bound.
+  std::string discovery_failed;
+  auto discovered = DiscoverPivotValues(original, registry, options, &discovery_failed);
+  if (!discovered.ok()) {
+    RunResult result;
+    result.status = discovered.status();
+    result.failed_node = discovery_failed;
+    for (const auto& node : original.nodes) result.nodes[node.id] = NodeMetrics{};
+    if (!discovery_failed.empty()) {
+      result.nodes[discovery_failed].status = NodeStatus::kFailed;
+      result.nodes[discovery_failed].error = discovered.status().message();
+    }
+    return result;
+  }
+  const PipelineSpec& spec = *discovered;
   std::vector<ValidationIssue> issues;
   BoundPipeline bound = BindPipeline(spec, registry, BindOptionsFor(options), issues);
   RunResult result;

@@ -350,7 +350,10 @@ ModuleDescriptor AggregateModule() {
       "(sample). Nulls are skipped by every function except `count` without a column, `first` and "
       "`last`. Sums of integers are int64 and fail on overflow; sums of decimals are decimal(38,s); "
       "`avg` and `stddev` are float64. Output: the group columns, then the aggregates. Runs in "
-      "parallel and spills to disk when over the memory budget.";
+      "parallel and spills to disk when over the memory budget. Right after a PostgreSQL, MySQL or "
+      "SQLite extractor (and its filters), count, sum, avg, min and max run inside the database's "
+      "query instead, cast to these same types, when they compute exactly the same there (see "
+      "`logidata validate --explain`).";
   d.config_schema = {
       {"type", "object"},
       {"title", "Aggregate"},

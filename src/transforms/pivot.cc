@@ -1,6 +1,7 @@
 #include "transforms/pivot.h"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 #include <unordered_map>
 
@@ -64,7 +65,7 @@ class PivotOperator final : public Operator {
   Status Open(ExecContext& ctx) override { return inner_->Open(ctx); }
   std::unique_ptr<OperatorState> MakeThreadState() override { return inner_->MakeThreadState(); }
   bool EmitsOnConsume(int) const override { return false; }
-  int64_t MemoryUsage() const override { return inner_->MemoryUsage(); }
+  int64_t MemoryUsage() const override { return inner_->MemoryUsage() + reshape_bytes_.load(std::memory_order_relaxed); }
   void Abort() override { inner_->Abort(); }
 
   // Every row feeds the aggregate, even with a value that is not listed: its index group still gets
@@ -143,12 +144,18 @@ class PivotOperator final : public Operator {
         columns.push_back(TakeColumn(*agg->column(num_index_ + 1 + a), source[v * static_cast<size_t>(num_aggs_) + static_cast<size_t>(a)]));
       }
     }
+    // The reshape holds the aggregated rows and the whole output at once (not spilled): counted
+    // so the node's memory shows it.
+    int64_t reshape_bytes = agg->ByteSize() + static_cast<int64_t>(cells) * groups * 4;
+    for (const auto& c : columns) reshape_bytes += c->ByteSize();
+    reshape_bytes_.store(reshape_bytes, std::memory_order_relaxed);
     for (int64_t at = 0; at < groups; at += kTargetBatchRows) {
       const int64_t len = std::min<int64_t>(kTargetBatchRows, groups - at);
       std::vector<ColumnPtr> chunk;
       for (const auto& c : columns) chunk.push_back(len == groups ? c : SliceColumn(*c, at, len));
       LD_RETURN_IF_ERROR(out.Emit(Batch::Make(output_schemas_[0], std::move(chunk), len)));
     }
+    reshape_bytes_.store(0, std::memory_order_relaxed);
     return false;
   }
 
@@ -170,6 +177,7 @@ class PivotOperator final : public Operator {
   std::vector<bool> is_count_;  // per aggregate: empty cells are 0, not null
   std::unique_ptr<Operator> inner_;
   bool produced_ = false;
+  std::atomic<int64_t> reshape_bytes_{0};
 };
 
 Result<std::unique_ptr<Operator>> BindPivot(const BindContext& ctx) {
@@ -188,12 +196,24 @@ Result<std::unique_ptr<Operator>> BindPivot(const BindContext& ctx) {
     }
   }
   const nlohmann::json* values_json = cfg.contains("values") ? &cfg["values"] : nullptr;
-  if (values_json == nullptr || values_json->is_null()) {
-    return ConfigError("/values",
-                       "list the values of '" + column_name +
-                           "' that become columns: the output columns must be known before the run starts");
+  const bool listed = values_json != nullptr && !values_json->is_null();
+  const bool discover = PivotDiscoversValues(cfg);
+  if (listed && discover) {
+    return ConfigError("/discover_values", "list the `values` or discover them, not both");
   }
-  if (!values_json->is_array() || values_json->empty()) return ConfigError("/values", "must be a non-empty array of values");
+  if (cfg.contains("max_values") && (!cfg["max_values"].is_number_integer() || cfg["max_values"].get<int64_t>() < 1 ||
+                                     cfg["max_values"].get<int64_t>() > static_cast<int64_t>(kMaxPivotValues))) {
+    return ConfigError("/max_values", "must be an integer from 1 to " + std::to_string(kMaxPivotValues));
+  }
+  static const nlohmann::json kNoValues = nlohmann::json::array();
+  if (discover) {
+    values_json = &kNoValues;  // bound without value columns; the run discovers them first
+  } else if (!listed) {
+    return ConfigError("/values", "list the values of '" + column_name +
+                                      "' that become columns, or set discover_values to find them in a first pass over the input");
+  } else if (!values_json->is_array() || values_json->empty()) {
+    return ConfigError("/values", "must be a non-empty array of values");
+  }
   if (values_json->size() > kMaxPivotValues) {
     return ConfigError("/values", "lists " + std::to_string(values_json->size()) + " values; at most " +
                                       std::to_string(kMaxPivotValues) + " are allowed");
@@ -279,6 +299,18 @@ Result<std::unique_ptr<Operator>> BindPivot(const BindContext& ctx) {
 
 }  // namespace
 
+bool PivotDiscoversValues(const nlohmann::json& config) {
+  return config.is_object() && config.contains("discover_values") && config["discover_values"].is_boolean() &&
+         config["discover_values"].get<bool>();
+}
+
+int64_t PivotMaxDiscoveredValues(const nlohmann::json& config) {
+  if (config.is_object() && config.contains("max_values") && config["max_values"].is_number_integer()) {
+    return config["max_values"].get<int64_t>();
+  }
+  return static_cast<int64_t>(kMaxPivotValues);
+}
+
 ModuleDescriptor PivotModule() {
   ModuleDescriptor d = SingleInputTransformDescriptor(
       "pivot", "aggregate", "pivot_table_chart", "Turns the values of a column into columns, one row per index group.",
@@ -292,17 +324,25 @@ ModuleDescriptor PivotModule() {
       "without such rows it is null (count: 0). Rows whose value is not listed (or null) add no cell, but their "
       "index group still gets a row, as in SQL `PIVOT`; other columns are dropped.\n\n"
       "Values are matched by their text (`7` matches the integer 7, `\"2024-05-01\"` the date). "
-      "They must be listed (at most 1000): the output columns have to be known before the run, so "
-      "discovering them would take a first pass over the input. A value whose column name is "
-      "already taken (an index column, or another value) is a config error at `/values/<j>`.\n\n"
-      "Blocking: runs as a parallel aggregate that spills past the memory budget, then reshapes. "
+      "List them (at most 1000), or set `discover_values`: the output columns have to be known "
+      "before the run, so the run then starts with a first pass over the input — the upstream "
+      "nodes run twice — that finds the distinct non-null values of `column` (an aggregate that "
+      "spills past the memory budget, so it is exact at any budget) and uses them sorted (numbers "
+      "and dates in their order, text by bytes). More than `max_values` (default and at most 1000) "
+      "distinct values fail the run with an error naming the node. `logidata validate` then warns "
+      "that the nodes after the pivot are checked when the run starts; previews of the pivot and "
+      "of the nodes after it make the first pass too. A value whose column name is already taken (an index column, or another value) is a "
+      "config error at `/values/<j>`.\n\n"
+      "Blocking: runs as a parallel aggregate that spills past the memory budget, then reshapes "
+      "in memory (the aggregated rows and the whole output, groups × values cells, at once; "
+      "counted in the node's memory, not spilled). "
       "Output rows come in no particular order; add a sort if it matters.";
   nlohmann::json scalar = {{"type", {"string", "number", "boolean"}}, {"title", "Value"}};
   d.config_schema = {
       {"type", "object"},
       {"title", "Pivot"},
       {"additionalProperties", false},
-      {"required", {"column", "values", "aggregates"}},
+      {"required", {"column", "aggregates"}},
       {"properties",
        {{"index",
          {{"type", "array"},
@@ -322,6 +362,18 @@ ModuleDescriptor PivotModule() {
           {"minItems", 1},
           {"maxItems", kMaxPivotValues},
           {"items", scalar}}},
+        {"discover_values",
+         {{"type", "boolean"},
+          {"title", "Discover values"},
+          {"description", "Instead of listing the values, find them in a first pass over the input (sorted)."},
+          {"default", false}}},
+        {"max_values",
+         {{"type", "integer"},
+          {"title", "Most discovered values"},
+          {"description", "With discover_values: more distinct values than this fail the run."},
+          {"minimum", 1},
+          {"maximum", kMaxPivotValues},
+          {"default", kMaxPivotValues}}},
         {"aggregates",
          {{"type", "array"},
           {"title", "Cell aggregates"},

@@ -3,8 +3,9 @@
 // the group's rows holding that value; a group without such rows gets null (count: 0, as SQL
 // PIVOT gives). A group whose rows hold only unlisted or null values still gets its row.
 //
-// The output schema is fixed when the node is bound, so the values must be listed in the config;
-// discovering them would need a pass over the input before binding (see the module description).
+// The output schema is fixed when the node is bound, so the values are listed in the config, or
+// (`discover_values`) found by a first pass over the input that RunPipeline makes before binding
+// (pipeline/pivot_discovery.h) and written into the config as a sorted list.
 //
 // Implementation: every row feeds (Consume, concurrent) an inner transform.aggregate grouped by
 // index + column — so pivot runs in parallel and
@@ -17,5 +18,10 @@
 namespace logidata {
 
 ModuleDescriptor PivotModule();
+
+// True when a pivot config asks for its values to be discovered (and does not list them yet).
+bool PivotDiscoversValues(const nlohmann::json& config);
+// The most values a discovery may find before the run fails (`max_values`).
+int64_t PivotMaxDiscoveredValues(const nlohmann::json& config);
 
 }  // namespace logidata

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <mutex>
 #include <set>
 
 #include "expression/expression.h"
 #include "transforms/config_fields.h"
+#include "transforms/duplicate_key_finder.h"
 #include "transforms/key_encoder.h"
 #include "transforms/key_table.h"
 #include "transforms/rejected_rows.h"
@@ -53,24 +53,27 @@ class ValidateOperator final : public Operator {
   ValidateOperator(SchemaPtr in, std::vector<Rule> rules)
       : in_(std::move(in)), rules_(std::move(rules)), rejects_schema_(RejectsSchema(*in_)) {
     output_schemas_ = {in_, rejects_schema_};
-    for (const Rule& r : rules_) blocking_ |= r.type == RuleType::kUnique;
+    std::vector<std::vector<int>> key_lists;
+    for (size_t r = 0; r < rules_.size(); ++r) {
+      if (rules_[r].type != RuleType::kUnique) continue;
+      unique_rules_.push_back(r);
+      key_lists.push_back(rules_[r].columns);
+    }
+    blocking_ = !unique_rules_.empty();
+    if (blocking_) finder_ = std::make_unique<DuplicateKeyFinder>(in_, std::move(key_lists));
   }
 
   Status Open(ExecContext& ctx) override {
     ctx_ = &ctx;
+    if (blocking_) finder_->EnableSpill(ctx.fs, ctx.spill_dir, ctx.node_id, ctx.memory_budget_bytes);
     return Status::OK();
   }
   std::unique_ptr<OperatorState> MakeThreadState() override { return std::make_unique<ValidateState>(rules_.size()); }
   bool EmitsOnConsume(int) const override { return !blocking_; }
-  int64_t MemoryUsage() const override { return held_bytes_.load(std::memory_order_relaxed); }
+  int64_t MemoryUsage() const override { return blocking_ ? finder_->MemoryUsage() : 0; }
 
   Status Consume(int, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
-    if (blocking_) {
-      std::lock_guard<std::mutex> lock(mu_);
-      held_bytes_ += batch->ByteSize();
-      held_.push_back(batch);
-      return Status::OK();
-    }
+    if (blocking_) return finder_->Add(batch);
     return Judge(batch, static_cast<ValidateState*>(state), {}, out);
   }
 
@@ -86,37 +89,12 @@ class ValidateOperator final : public Operator {
   Result<bool> Produce(OperatorState*, Emitter& out) override {
     if (!blocking_ || produced_) return false;
     produced_ = true;
-    std::sort(held_.begin(), held_.end(), [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
-    // First pass: how often each unique rule's key occurs (keys with a null part are not counted).
-    std::vector<std::vector<std::vector<uint32_t>>> groups(rules_.size());  // [rule][batch][row]
-    std::vector<std::vector<int64_t>> counts(rules_.size());
-    for (size_t r = 0; r < rules_.size(); ++r) {
-      if (rules_[r].type != RuleType::kUnique) continue;
-      KeyTable table;
-      for (const BatchPtr& b : held_) {
-        EncodedKeys keys;
-        Encode(rules_[r], *b, &keys);
-        std::vector<uint32_t> g(static_cast<size_t>(b->num_rows()));
-        table.FindOrInsert(keys, g.data());
-        counts[r].resize(static_cast<size_t>(table.size()), 0);
-        for (int64_t i = 0; i < b->num_rows(); ++i) {
-          if (keys.all_valid[static_cast<size_t>(i)]) ++counts[r][g[static_cast<size_t>(i)]];
-          else g[static_cast<size_t>(i)] = UINT32_MAX;
-        }
-        groups[r].push_back(std::move(g));
-      }
-    }
-    for (size_t k = 0; k < held_.size(); ++k) {
-      // duplicate[r][i]: row i's key occurs more than once.
-      std::vector<std::vector<uint8_t>> duplicate(rules_.size());
-      for (size_t r = 0; r < rules_.size(); ++r) {
-        if (rules_[r].type != RuleType::kUnique) continue;
-        for (uint32_t g : groups[r][k]) duplicate[r].push_back(g != UINT32_MAX && counts[r][g] > 1);
-      }
-      LD_RETURN_IF_ERROR(Judge(held_[k], total_.get(), duplicate, out));
-      held_bytes_ -= held_[k]->ByteSize();
-      held_[k].reset();
-    }
+    // duplicate[r]: per row of the batch, whether its key of unique rule r occurs more than once.
+    std::vector<std::vector<uint8_t>> duplicate(rules_.size());
+    LD_RETURN_IF_ERROR(finder_->Finish([&](const BatchPtr& batch, const DuplicateKeyFinder::Marks& marks) {
+      for (size_t k = 0; k < unique_rules_.size(); ++k) duplicate[unique_rules_[k]] = marks[k];
+      return Judge(batch, total_.get(), duplicate, out);
+    }));
     LD_RETURN_IF_ERROR(Report());
     return false;
   }
@@ -297,9 +275,8 @@ class ValidateOperator final : public Operator {
   SchemaPtr rejects_schema_;
   bool blocking_ = false;
   ExecContext* ctx_ = nullptr;
-  std::mutex mu_;
-  std::vector<BatchPtr> held_;
-  std::atomic<int64_t> held_bytes_{0};
+  std::vector<size_t> unique_rules_;             // indices of the unique rules, in order
+  std::unique_ptr<DuplicateKeyFinder> finder_;  // with unique rules: holds or spills the input
   bool produced_ = false;
   std::unique_ptr<ValidateState> total_;
   nlohmann::json report_;
@@ -486,8 +463,9 @@ ModuleDescriptor ValidateModule() {
       "rule it fails:\n"
       "- `not_null` (`column`);\n"
       "- `unique` (`columns`): every row whose key occurs more than once in this run fails (keys "
-      "with a null are not checked). Needs the whole input first: the node then holds it in "
-      "memory and does not spill;\n"
+      "with a null are not checked). Needs the whole input first: the node then holds it, and "
+      "past the memory budget spills the rows and the keys to disk (counted one hash partition at "
+      "a time, exact at any budget); output rows keep their input order;\n"
       "- `in_set` (`column`, `values`), `range` (`column`, `min` and/or `max`, inclusive; strings "
       "are cast to the column's type, so dates work), `regex` (`column`, `pattern`: RE2, matches "
       "anywhere — anchor with `^…$`): nulls pass these three (use not_null for them);\n"

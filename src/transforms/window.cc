@@ -55,6 +55,22 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
     order_ = RowComparator(std::move(full));
   }
 
+  // Projection pushdown: the input columns read downstream (outputs below the input's width are
+  // the input's own columns) plus the partition and order keys and the functions' arguments. The
+  // others arrive all-null and cost neither decoding nor memory while the rows are held.
+  std::optional<std::vector<int>> InputColumnsNeeded(int, const std::vector<int>& needed) const override {
+    std::vector<int> cols;
+    for (int c : needed) {
+      if (c < in_->num_fields()) cols.push_back(c);
+    }
+    cols.insert(cols.end(), partition_by_.begin(), partition_by_.end());
+    for (const SortKey& k : order_by_) cols.push_back(k.column);
+    for (const WindowFunction& f : functions_) {
+      if (f.column >= 0) cols.push_back(f.column);
+    }
+    return blocking::SortedUnique(std::move(cols));
+  }
+
   bool EmitsOnConsume(int) const override { return false; }
 
   Status Consume(int, const BatchPtr& batch, OperatorState* state, Emitter&) override {

@@ -29,6 +29,11 @@ const std::vector<TransformCase>& Cases() {
       {"PivotCountColumnTwoIndexColumns", "pivot",
        R"({"index": ["g", "b"], "column": "k", "values": [0, 1, 2, 3], "aggregates": [{"function": "count", "column": "s"}]})",
        "PIVOT facts ON k IN (0, 1, 2, 3) USING count(s) GROUP BY g, b"},
+      // Discovered values: DuckDB's PIVOT without IN also finds them and orders the columns by
+      // value; its column for null values (ours add no cell for them) is left out.
+      {"PivotDiscoveredValues", "pivot",
+       R"({"index": ["k"], "column": "g", "discover_values": true, "aggregates": [{"function": "sum", "column": "v"}]})",
+       "SELECT COLUMNS(c -> c <> 'NULL') FROM (PIVOT facts ON g USING sum(v) GROUP BY k)"},
       {"UnpivotColumnsWidenToDouble", "unpivot",
        R"({"columns": ["v", "n"], "name_column": "name", "value_column": "value"})",
        "UNPIVOT facts ON v, n INTO NAME name VALUE value"},

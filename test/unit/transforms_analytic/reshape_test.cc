@@ -96,6 +96,8 @@ TEST(PivotTest, BadConfigsNameTheField) {
           {{{"index", {"region"}}, {"column", "quarter"}, {"values", {"q1", "region"}}, {"aggregates", sum}}, "/values/1", "already exists"},
           {{{"index", {"region"}}, {"column", "quarter"}, {"values", {"q1", "q1"}}, {"aggregates", sum}}, "/values/1", "listed twice"},
           {{{"index", {"region"}}, {"column", "quarter"}, {"aggregates", sum}}, "/values", "list the values"},
+          {{{"column", "quarter"}, {"values", {"q1"}}, {"discover_values", true}, {"aggregates", sum}}, "/discover_values", "not both"},
+          {{{"column", "quarter"}, {"discover_values", true}, {"max_values", 5000}, {"aggregates", sum}}, "/max_values", "from 1 to 1000"},
           {{{"index", {"quarter"}}, {"column", "quarter"}, {"values", {"q1"}}, {"aggregates", sum}}, "/index/0", "pivot column"},
           {{{"column", "quartr"}, {"values", {"q1"}}, {"aggregates", sum}}, "/column", "quartr"},
           {{{"column", "quarter"}, {"values", {"q1"}}, {"aggregates", {{{"function", "sum"}, {"column", "region"}}}}},

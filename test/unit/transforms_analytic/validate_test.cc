@@ -1,9 +1,11 @@
 // transform.validate: row rules route failing rows to `rejects` with the first rule failed, counts
 // per rule in the quality report (each rule counted on its own), dataset rules and severities, in
 // every run mode; config errors at their JSON pointers.
+#include <filesystem>
 #include <mutex>
 
 #include "analytic_test_util.h"
+#include "types/column_builder.h"
 
 namespace logidata::testing {
 namespace {
@@ -169,6 +171,76 @@ TEST(ValidateTest, DatasetRulesAndSeverity) {
       EXPECT_EQ(o.report["outcome"], c.outcome);
       EXPECT_EQ(o.report["rules"][0]["outcome"], c.outcome);
     }
+  }
+}
+
+int64_t CountSpillFiles(const std::string& dir) {
+  int64_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) n += e.is_regular_file();
+  return n;
+}
+
+// `unique` over 200,000 rows whose duplicates are known by construction: id = i mod 150,000 (rows
+// below 50,000 and from 150,000 repeat; every row ≡ 7 mod 1000 has a null id, which is never a
+// duplicate) and tag = "t<i mod 190,000>" (rows below 10,000 and from 190,000 repeat). With a tiny
+// budget the rows and keys spill and partitions are split again, on 1, 2 and 8 threads; the
+// output keeps the input order and the counts are exact.
+TEST(ValidateTest, UniqueSpillsPastTheBudgetWithTheExactAnswer) {
+  constexpr int64_t kRows = 200000;
+  ColumnBuilder ids(DataType::Int64(), kRows), tags(DataType::String(), kRows);
+  std::vector<std::string> expected_out;  // ids (or NULL) of the passing rows, in input order
+  std::vector<std::string> expected_rules;  // _rule of each reject, in input order
+  int64_t dup_ids = 0, dup_tags = 0;
+  for (int64_t i = 0; i < kRows; ++i) {
+    const bool null_id = i % 1000 == 7;
+    if (null_id) ids.AppendNull();
+    else ids.AppendInt64(i % 150000);
+    tags.AppendString("t" + std::to_string(i % 190000));
+    const bool id_repeats = !null_id && (i < 50000 || i >= 150000);
+    const bool tag_repeats = i < 10000 || i >= 190000;
+    dup_ids += id_repeats;
+    dup_tags += tag_repeats;
+    if (id_repeats) expected_rules.push_back("unique_id");
+    else if (tag_repeats) expected_rules.push_back("tag_once");
+    else expected_out.push_back(null_id ? "NULL" : std::to_string(i % 150000));
+  }
+  ASSERT_EQ(dup_ids, 99900);
+  ASSERT_EQ(dup_tags, 20000);
+  BatchPtr input = Batch::Make(ParseSchemaSpec("id:int64, tag:string"), {ids.Finish(), tags.Finish()}, kRows);
+  const nlohmann::json config = {
+      {"rules", {{{"type", "unique"}, {"columns", {"id"}}}, {{"type", "unique"}, {"name", "tag_once"}, {"columns", {"tag"}}}}}};
+  struct Mode {
+    int threads;
+    int64_t budget;
+    bool spills;
+  };
+  for (const Mode& mode : std::vector<Mode>{{1, int64_t{1} << 30, false}, {1, 1, true}, {2, 1, true},
+                                            {8, 1, true}, {2, int64_t{2} << 20, true}, {8, int64_t{2} << 20, true}}) {
+    SCOPED_TRACE(std::to_string(mode.threads) + " threads, budget " + std::to_string(mode.budget));
+    auto op = BindModule(AnalyticRegistry(), "transform.validate", config, {input->schema()});
+    ASSERT_TRUE(op.ok()) << op.status().ToString();
+    CapturingLogger logger;
+    LoggedOperator logged(std::move(*op), &logger);
+    const std::string dir = TempDir("validate-unique-spill");
+    HarnessOptions options;
+    options.threads = mode.threads;
+    options.memory_budget_bytes = mode.budget;
+    options.spill_dir = dir;
+    auto out = RunOperator(logged, {Split(input, 4096)}, options);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_EQ(CountSpillFiles(dir) > 0, mode.spills);
+    std::vector<std::string> got_out, got_rules;
+    for (const auto& row : Rows((*out)[0])) got_out.push_back(row[0]);
+    for (const auto& row : Rows((*out)[1])) got_rules.push_back(row[2]);
+    EXPECT_EQ(got_out, expected_out);
+    EXPECT_EQ(got_rules, expected_rules);
+    const nlohmann::json report = logger.Report();
+    ASSERT_TRUE(report.is_object());
+    EXPECT_EQ(report["rows"], kRows);
+    EXPECT_EQ(report["rejected_rows"], static_cast<int64_t>(expected_rules.size()));
+    EXPECT_EQ(report["rules"][0]["failed"], dup_ids);
+    EXPECT_EQ(report["rules"][1]["failed"], dup_tags);
+    std::filesystem::remove_all(dir);
   }
 }
 

@@ -169,6 +169,36 @@ TEST(WindowTest, LargeInputIsIdenticalInEveryMode) {
   }
 }
 
+// Projection pushdown: the window asks its input for the columns read downstream plus its keys
+// and the functions' arguments, nothing else.
+TEST(WindowTest, AsksOnlyForTheColumnsItNeeds) {
+  // Input g, t, v, n (0..3); outputs 0..3 the input's, then rn (4) and run_v (5).
+  struct Case {
+    std::string name;
+    nlohmann::json config;
+    std::vector<int> needed_outputs;
+    std::vector<int> expected;
+  };
+  const std::vector<Case> cases = {
+      {"keys and argument only", {{"partition_by", {"g"}}, {"order_by", {{{"column", "t"}}}},
+                                  {"functions", {Fn("row_number", "", "rn"), Fn("sum", "v", "run_v")}}},
+       {4, 5}, {0, 1, 2}},
+      {"a passed-through column too", {{"partition_by", {"g"}}, {"order_by", {{{"column", "t"}}}},
+                                        {"functions", {Fn("row_number", "", "rn")}}},
+       {3, 4}, {0, 1, 3}},
+      {"no keys", {{"functions", {Fn("lag", "n", "lag_n")}}}, {4}, {3}},
+  };
+  const SchemaPtr schema = MakeBatch(kSchema, {})->schema();
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto op = BindModule(AnalyticRegistry(), "transform.window", c.config, {schema});
+    ASSERT_TRUE(op.ok()) << op.status().ToString();
+    auto cols = (*op)->InputColumnsNeeded(0, c.needed_outputs);
+    ASSERT_TRUE(cols.has_value());
+    EXPECT_EQ(*cols, c.expected);
+  }
+}
+
 TEST(WindowTest, BindErrorsNameTheField) {
   SchemaPtr s = ParseSchemaSpec(kSchema);
   auto fns = [](nlohmann::json f) { return nlohmann::json{{"functions", {f}}}; };
