@@ -9,14 +9,6 @@ namespace logidata {
 
 namespace {
 
-// Hash bits pick a partition 4 at a time: level 0 uses the top 4 (as SpillPartitionOf does),
-// level 15 the lowest.
-constexpr int kMaxLevel = 64 / kSpillPartitionBits - 1;
-
-int PartitionAt(uint64_t hash, int level) {
-  return static_cast<int>((hash >> (64 - kSpillPartitionBits * (level + 1))) & (kSpillPartitions - 1));
-}
-
 // Bytes a held row costs per key list beyond its key bytes: its key table slot, offset and hash,
 // and its group id.
 constexpr int64_t kKeyOverheadBytes = 36;
@@ -182,7 +174,10 @@ Status DuplicateKeyFinder::FinishSpilled(const std::function<Status(const BatchP
   const int64_t marks_bytes = static_cast<int64_t>(key_lists_.size() * marks.front().size() * 8 + first_row_.size() * 32);
   held_bytes_.store(marks_bytes, std::memory_order_relaxed);
   for (size_t k = 0; k < key_lists_.size(); ++k) {
-    for (const auto& paths : entry_paths[k]) LD_RETURN_IF_ERROR(MarkPartition(paths, 0, &marks[k]));
+    entry_paths[k].resize(kSpillPartitions);
+    for (int p = 0; p < kSpillPartitions; ++p) {
+      LD_RETURN_IF_ERROR(MarkPartition(SpillPartitionId{}.Child(p), entry_paths[k][static_cast<size_t>(p)], &marks[k]));
+    }
   }
 
   // The rows, back in sequence order (the file is mapped: batches are views into it).
@@ -215,18 +210,18 @@ Status DuplicateKeyFinder::FinishSpilled(const std::function<Status(const BatchP
   return Status::OK();
 }
 
-Status DuplicateKeyFinder::MarkPartition(const std::vector<std::string>& paths, int level, std::vector<uint64_t>* marks) {
+Status DuplicateKeyFinder::MarkPartition(SpillPartitionId id, const std::vector<std::string>& paths,
+                                         std::vector<uint64_t>* marks) {
   if (paths.empty()) return Status::OK();
   const int64_t base_bytes = held_bytes_.load(std::memory_order_relaxed);
-  const int64_t limit = std::max(budget_, kMinPartitionBytes);
+  const int64_t limit = std::max(budget_, kMinSplitBytes);
   // First pass: how often each key occurs (0, 1 or "2 or more").
   KeyTable table;
   std::vector<uint8_t> counts;
-  bool split = false;
-  for (const std::string& path : paths) {
-    LD_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(*fs_, path, EntrySchema()));
-    while (!split) {
-      LD_ASSIGN_OR_RETURN(BatchPtr b, reader->Next());
+  {
+    SpillFileStream entries(*fs_, paths, EntrySchema());
+    while (true) {
+      LD_ASSIGN_OR_RETURN(BatchPtr b, entries.Next());
       if (b == nullptr) break;
       const Column& keys = *b->column(0);
       for (int64_t i = 0; i < b->num_rows(); ++i) {
@@ -237,56 +232,42 @@ Status DuplicateKeyFinder::MarkPartition(const std::vector<std::string>& paths, 
       }
       const int64_t bytes = table.MemoryBytes() + static_cast<int64_t>(counts.capacity());
       held_bytes_.store(base_bytes + bytes, std::memory_order_relaxed);
-      split = bytes > limit && level < kMaxLevel;
-      reader->ReleaseEarlierBatches();
-    }
-    if (split) break;
-  }
-  if (split) {
-    // Too many distinct keys for the budget: split this partition on the next hash bits.
-    table.Clear();
-    counts = {};
-    held_bytes_.store(base_bytes, std::memory_order_relaxed);
-    SpillPartitions parts(spill_dir_.get());
-    for (const std::string& path : paths) {
-      LD_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(*fs_, path, EntrySchema()));
-      while (true) {
-        LD_ASSIGN_OR_RETURN(BatchPtr b, reader->Next());
-        if (b == nullptr) break;
-        std::vector<std::vector<int32_t>> rows(kSpillPartitions);
-        const Column& keys = *b->column(0);
-        for (int64_t i = 0; i < b->num_rows(); ++i) {
-          const std::string_view key = keys.GetString(i);
-          rows[static_cast<size_t>(PartitionAt(HashBytes(key.data(), key.size()), level + 1))].push_back(static_cast<int32_t>(i));
-        }
-        for (int p = 0; p < kSpillPartitions; ++p) {
-          if (!rows[static_cast<size_t>(p)].empty()) LD_RETURN_IF_ERROR(parts.Write(p, *TakeBatch(*b, rows[static_cast<size_t>(p)])));
-        }
-        reader->ReleaseEarlierBatches();
+      if (bytes <= limit || !id.CanSplit()) continue;
+      // Too many distinct keys for the budget: split this partition on the next hash bits.
+      table.Clear();
+      counts = {};
+      held_bytes_.store(base_bytes, std::memory_order_relaxed);
+      LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(spill_dir_.get(), paths, EntrySchema(), id,
+                                                               [](const Batch& batch, std::vector<uint64_t>* hashes) {
+                                                                 const Column& keys = *batch.column(0);
+                                                                 hashes->resize(static_cast<size_t>(batch.num_rows()));
+                                                                 for (int64_t i = 0; i < batch.num_rows(); ++i) {
+                                                                   const std::string_view key = keys.GetString(i);
+                                                                   (*hashes)[static_cast<size_t>(i)] = HashBytes(key.data(), key.size());
+                                                                 }
+                                                                 return Status::OK();
+                                                               }));
+      children.resize(kSpillPartitions);
+      for (int c = 0; c < kSpillPartitions; ++c) {
+        LD_RETURN_IF_ERROR(MarkPartition(id.Child(c), children[static_cast<size_t>(c)], marks));
       }
+      return Status::OK();
     }
-    std::vector<std::vector<std::string>> sub_paths;
-    LD_RETURN_IF_ERROR(parts.Close(&sub_paths));
-    for (const auto& sub : sub_paths) LD_RETURN_IF_ERROR(MarkPartition(sub, level + 1, marks));
-    return Status::OK();
   }
   // Second pass: mark the rows whose key occurs twice or more.
-  for (const std::string& path : paths) {
-    LD_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(*fs_, path, EntrySchema()));
-    while (true) {
-      LD_ASSIGN_OR_RETURN(BatchPtr b, reader->Next());
-      if (b == nullptr) break;
-      const Column& keys = *b->column(0);
-      const Column& stamps = *b->column(1);
-      for (int64_t i = 0; i < b->num_rows(); ++i) {
-        const std::string_view key = keys.GetString(i);
-        const int32_t g = table.Find(key, HashBytes(key.data(), key.size()));
-        if (g < 0 || counts[static_cast<size_t>(g)] < 2) continue;
-        const uint64_t stamp = static_cast<uint64_t>(stamps.Get<int64_t>(i));
-        const uint64_t r = static_cast<uint64_t>(first_row_.at(stamp >> 32)) + (stamp & 0xffffffffu);
-        (*marks)[r >> 6] |= uint64_t{1} << (r & 63);
-      }
-      reader->ReleaseEarlierBatches();
+  SpillFileStream entries(*fs_, paths, EntrySchema());
+  while (true) {
+    LD_ASSIGN_OR_RETURN(BatchPtr b, entries.Next());
+    if (b == nullptr) break;
+    const Column& keys = *b->column(0);
+    const Column& stamps = *b->column(1);
+    for (int64_t i = 0; i < b->num_rows(); ++i) {
+      const std::string_view key = keys.GetString(i);
+      const int32_t g = table.Find(key, HashBytes(key.data(), key.size()));
+      if (g < 0 || counts[static_cast<size_t>(g)] < 2) continue;
+      const uint64_t stamp = static_cast<uint64_t>(stamps.Get<int64_t>(i));
+      const uint64_t r = static_cast<uint64_t>(first_row_.at(stamp >> 32)) + (stamp & 0xffffffffu);
+      (*marks)[r >> 6] |= uint64_t{1} << (r & 63);
     }
   }
   held_bytes_.store(base_bytes, std::memory_order_relaxed);

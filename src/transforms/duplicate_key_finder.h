@@ -5,7 +5,7 @@
 // Memory: rows and their encoded keys are held until they pass the memory budget; then every row
 // goes to a spill file and each key list's (key, row stamp) entries to 16 hash partitions. Finish
 // counts one partition at a time; a partition whose distinct keys outgrow
-// max(budget, kMinPartitionBytes) is split again on the next 4 hash bits, so the answer is exact
+// max(budget, kMinSplitBytes) is split again on the next 4 hash bits, so the answer is exact
 // at any budget. What stays in memory is one bit per row and key list (the duplicate marks) and
 // one 16-byte entry per input batch (its sequence and row count).
 //
@@ -31,10 +31,6 @@ namespace logidata {
 
 class DuplicateKeyFinder {
  public:
-  // A partition's key table may always grow to this size before it is split again, so a tiny
-  // budget does not shred the keys into ever smaller files.
-  static constexpr int64_t kMinPartitionBytes = int64_t{256} << 10;
-
   // `key_lists`: the key columns (indices into `schema`) of each key list.
   DuplicateKeyFinder(SchemaPtr schema, std::vector<std::vector<int>> key_lists);
   ~DuplicateKeyFinder();
@@ -61,8 +57,8 @@ class DuplicateKeyFinder {
   void EncodeAll(const Batch& batch, std::vector<EncodedKeys>* keys) const;
   Status FinishInMemory(const std::function<Status(const BatchPtr&, const Marks&)>& visit);
   Status FinishSpilled(const std::function<Status(const BatchPtr&, const Marks&)>& visit);
-  // Sets the mark of every entry in `paths` (one partition at `level`) whose key occurs twice.
-  Status MarkPartition(const std::vector<std::string>& paths, int level, std::vector<uint64_t>* marks);
+  // Sets the mark of every entry in `paths` (partition `id`) whose key occurs twice.
+  Status MarkPartition(SpillPartitionId id, const std::vector<std::string>& paths, std::vector<uint64_t>* marks);
 
   SchemaPtr schema_;
   std::vector<std::vector<int>> key_lists_;
