@@ -26,6 +26,7 @@ Status TestMysql(const ConnectionConfig& config) {
 // SELECT 1 checks the address (egress rules), the credentials and the database.
 Status TestClickhouse(const ConnectionConfig& config) {
   LD_ASSIGN_OR_RETURN(ClickhouseClient client, ClickhouseClient::Make(config));
+  client.set_timeout(10);
   return client.Execute("SELECT 1").status();
 }
 

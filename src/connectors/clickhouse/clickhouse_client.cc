@@ -186,7 +186,7 @@ Result<std::string> ClickhouseClient::Post(const std::string& sql, const std::st
   curl_easy_setopt(c, CURLOPT_POST, 1L);
   curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 0L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_seconds_ * 1000));
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/octet-stream");
   headers = curl_slist_append(headers, "Expect:");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);

@@ -42,6 +42,9 @@ class ClickhouseClient {
   // The URL for `sql` (the query as a URL parameter) and the extra `settings` ("k=v&…").
   std::string QueryUrl(const std::string& sql, const std::string& settings = "") const;
 
+  // Limits each request to `seconds` (0 = no limit, the default: a large INSERT may take long).
+  void set_timeout(double seconds) { timeout_seconds_ = seconds; }
+
   const ConnectionConfig& config() const { return config_; }
   const std::atomic<bool>* cancelled() const { return cancelled_; }
 
@@ -51,6 +54,7 @@ class ClickhouseClient {
   ConnectionConfig config_;
   std::string base_url_;
   const std::atomic<bool>* cancelled_ = nullptr;
+  double timeout_seconds_ = 0;
 };
 
 class ClickhouseStream {

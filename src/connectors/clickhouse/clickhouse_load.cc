@@ -290,6 +290,11 @@ ModuleDescriptor ClickhouseLoadModule() {
         return std::unique_ptr<Operator>(new ClickhouseLoadOperator(std::move(options), std::move(input)));
       });
   d.connection_types = {"clickhouse"};
+  // ClickHouse has no transactions: say what the ledger can promise here.
+  d.config_schema["properties"]["ledger"]["description"] =
+      "Record each published load in the table _logidata_loads of the connection's database, right after publishing "
+      "(ClickHouse has no transactions), so a retried run (same run id) skips a load that was published. Turn off "
+      "only where the loader may not create tables.";
   d.description += "\n\n";
   d.description += kClickhouseLoadDetails;
   return d;

@@ -357,6 +357,25 @@ TEST_F(ClickhouseTest, FaultsAndHostileInput) {
   EXPECT_TRUE(TestConnection(good).ok());
   EXPECT_EQ(TestConnection(wrong).code(), StatusCode::kUnauthenticated) << TestConnection(wrong).ToString();
   EXPECT_EQ(TestConnection(down).code(), StatusCode::kUnavailable);
+  // A server that accepts the connection and never answers: the connection test gives up.
+  {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    listen(fd, 4);  // never accepted: the kernel completes the handshake, nobody answers
+    ConnectionConfig silent = good;
+    silent.host = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+    auto start = std::chrono::steady_clock::now();
+    Status t = TestConnection(silent);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    close(fd);
+    EXPECT_EQ(t.code(), StatusCode::kUnavailable) << t.ToString();
+    EXPECT_LT(seconds, 20) << t.ToString();
+  }
   // URLs that are not a plain http(s) origin are refused before any request.
   for (const std::string host : {"file:///etc/passwd", "gopher://127.0.0.1:6379/_INFO", "http://user:pw@127.0.0.1:8123",
                                  "http://127.0.0.1:8123/path?x=1", "http://127.0.0.1:8123#frag", "ftp://example.com", ""}) {
