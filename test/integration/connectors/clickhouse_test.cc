@@ -414,6 +414,43 @@ TEST_F(ClickhouseTest, EgressRulesApplyToTheResolvedAddress) {
   EXPECT_TRUE(Tables("egress").empty());
 }
 
+// Binds load.sql on the ClickHouse connection and commits it like a run that succeeded.
+Status RunSqlTask(const std::string& script, ConnectionResolver* connections, const ParameterMap& params = {}) {
+  LD_ASSIGN_OR_RETURN(auto op, BindConnector("load.sql", {{"connection", "ch"}, {"sql", script}}, connections, {}, params));
+  ExecContext ctx;
+  ctx.connections = connections;
+  ctx.params = &params;
+  LD_RETURN_IF_ERROR(op->Open(ctx));
+  return op->Commit();
+}
+
+TEST_F(ClickhouseTest, TheSqlTaskRunsScriptsStatementByStatement) {
+  Sql("DROP TABLE IF EXISTS elt_src");
+  Sql("DROP TABLE IF EXISTS elt_daily");
+  Sql("CREATE TABLE elt_src (day Date, amount Int64) ENGINE = MergeTree ORDER BY day");
+  Sql("INSERT INTO elt_src VALUES ('2024-01-01', 5), ('2024-01-01', 7), ('2024-01-02', 1)");
+  Status s = RunSqlTask(
+      "CREATE TABLE elt_daily ENGINE = MergeTree ORDER BY day AS SELECT day, sum(amount) AS total FROM elt_src GROUP BY day;\n"
+      "-- a comment; with a semicolon\n"
+      "INSERT INTO elt_daily SELECT toDate('2024-01-03'), count() FROM elt_src WHERE amount > 100 OR 'x;y' = 'x;y';",
+      &connections_);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Sql("SELECT day, total FROM elt_daily ORDER BY day FORMAT TSV"),
+            (TextRows{{"2024-01-01", "12"}, {"2024-01-02", "1"}, {"2024-01-03", "3"}}));
+  // A failing statement fails the run with its number; ClickHouse has no transactions, so the
+  // statements before it stay (stated in docs).
+  Status bad = RunSqlTask("INSERT INTO elt_daily VALUES ('2024-01-04', 4); SELEC 1", &connections_);
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument) << bad.ToString();
+  EXPECT_NE(bad.message().find("statement 2"), std::string::npos) << bad.ToString();
+  EXPECT_EQ(Sql("SELECT count() FROM elt_daily FORMAT TSV"), (TextRows{{"4"}}));
+  // Run parameters cannot be bound on ClickHouse 18.16: refused before any statement runs.
+  Status params = RunSqlTask("INSERT INTO elt_daily VALUES ('2024-01-05', 5); DELETE FROM x WHERE day = :day",
+                             &connections_, {{"day", "2024-01-01"}});
+  EXPECT_EQ(params.code(), StatusCode::kInvalidArgument) << params.ToString();
+  EXPECT_NE(params.message().find("parameters"), std::string::npos) << params.ToString();
+  EXPECT_EQ(Sql("SELECT count() FROM elt_daily FORMAT TSV"), (TextRows{{"4"}}));
+}
+
 TEST_F(ClickhouseTest, ACutStreamFailsClearly) {
   TcpProxy proxy(port_);
   MemoryConnections via;
