@@ -451,6 +451,19 @@ TEST_F(ClickhouseTest, TheSqlTaskRunsScriptsStatementByStatement) {
   EXPECT_EQ(Sql("SELECT count() FROM elt_daily FORMAT TSV"), (TextRows{{"4"}}));
 }
 
+TEST_F(ClickhouseTest, AServerErrorAfterTheFirstRowsFailsTheRun) {
+  // The HTTP status (200) is sent with the first block; ClickHouse writes a later error into the
+  // body, which must fail the run rather than be read as a row.
+  auto out = RunExtract("extract.clickhouse",
+                        {{"connection", "ch"},
+                         {"query", "SELECT number, throwIf(number = 300000) AS boom FROM system.numbers LIMIT 1000000"},
+                         {"batch_rows", 10000}},
+                        &connections_);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kUnavailable) << out.status().ToString();
+  EXPECT_NE(out.status().message().find("throwIf"), std::string::npos) << out.status().ToString();
+}
+
 TEST_F(ClickhouseTest, ACutStreamFailsClearly) {
   TcpProxy proxy(port_);
   MemoryConnections via;
