@@ -89,12 +89,15 @@ class ClickhouseLoadOperator final : public Operator {
         "SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = " +
         ClickhouseStringLiteral(options_.table) + " FORMAT TSV"));
     const bool exists = !engine.empty();
+    while (!engine.empty() && engine.back() == '\n') engine.pop_back();
+    // Tables we create are MergeTrees; an existing Log/Memory/… table has no partitions to attach.
+    merge_tree_ = !exists || engine.find("MergeTree") != std::string::npos;
     if (!exists && !options_.create_table) {
       return Status::NotFound("load.clickhouse: table " + target_ + " does not exist (enable create_table to create it)");
     }
     if (exists && options_.mode == LoadMode::kUpsert && engine.rfind("ReplacingMergeTree", 0) != 0) {
       return ConfigError("/mode", "upsert needs a ReplacingMergeTree table with a " + std::string(kVersionColumn) +
-                                      " column; " + target_ + " is " + TsvRows(engine)[0][0]);
+                                      " column; " + target_ + " is " + engine);
     }
     // A staging table left by a killed run is stale.
     LD_RETURN_IF_ERROR(Exec("DROP TABLE IF EXISTS " + stage_));
@@ -182,6 +185,9 @@ class ClickhouseLoadOperator final : public Operator {
         LD_RETURN_IF_ERROR(Exec("RENAME TABLE " + stage_ + " TO " + target_));
         staged_ = false;
       }
+    } else if (!merge_tree_) {
+      // One INSERT … SELECT: not atomic if the server dies during it, the best these engines allow.
+      LD_RETURN_IF_ERROR(Exec("INSERT INTO " + target_ + " SELECT * FROM " + stage_));
     } else {
       LD_ASSIGN_OR_RETURN(std::string parts, client_->Execute(
           "SELECT DISTINCT partition_id FROM system.parts WHERE database = currentDatabase() AND table = " +
@@ -259,7 +265,7 @@ class ClickhouseLoadOperator final : public Operator {
   std::string recorded_state_;
   std::string target_, stage_, old_, insert_sql_;
   std::vector<RowBinaryEncoder> encoders_;
-  bool naive_utc_ = true, target_existed_ = false, created_target_ = false, staged_ = false;
+  bool naive_utc_ = true, target_existed_ = false, created_target_ = false, staged_ = false, merge_tree_ = true;
   uint64_t version_ = 0;
   std::atomic<int64_t> rows_{0};
 };
@@ -268,7 +274,7 @@ class ClickhouseLoadOperator final : public Operator {
 
 constexpr const char* kClickhouseLoadDetails = R"md(Each batch goes to the server as `INSERT INTO … FORMAT RowBinary` requests of up to 16 MiB, every cell encoded for the target column's own type (so existing tables keep their types; a value that does not fit fails the run naming its batch, row and column). ClickHouse has no transactions, so every mode fills a staging table `<table>__logidata_new` created `AS` the target and publishes it only when the run succeeds:
 
-- **append**: `ALTER TABLE target ATTACH PARTITION ID … FROM staging` for each partition of the staging table (one statement for an unpartitioned table);
+- **append**: `ALTER TABLE target ATTACH PARTITION ID … FROM staging` for each partition of the staging table (one statement for an unpartitioned table); an existing table of another engine family (Log, Memory, …) gets one `INSERT INTO target SELECT * FROM staging`, which the server runs at once but not atomically;
 - **replace** (and **truncate**, which is the same here): one `RENAME TABLE target TO <table>__logidata_old, staging TO target`, then the old table is dropped. ClickHouse 18.16 has no `EXCHANGE TABLES`;
 - **upsert**: the table is a `ReplacingMergeTree(_logidata_version)` ordered by the key columns; each run writes its rows with `_logidata_version` = its start time in microseconds, published like append. ClickHouse replaces older rows with the same key when it merges parts: read with `SELECT … FINAL` (or `OPTIMIZE TABLE … FINAL`) to see one row per key. An existing table must be a ReplacingMergeTree with a UInt64 `_logidata_version` column.
 

@@ -171,6 +171,15 @@ TEST_F(ClickhouseTest, LoadModesPublishOnlyOnSuccess) {
     EXPECT_EQ(Sql(read), c.expected);
     EXPECT_TRUE(Tables("m\\_\\_logidata%").empty());
   }
+  // An existing table without partitions (Memory) is appended to as well.
+  Sql("DROP TABLE IF EXISTS mem");
+  Sql("CREATE TABLE mem (id Int64, v String) ENGINE = Memory");
+  Sql("INSERT INTO mem VALUES (1, 'a')");
+  ASSERT_TRUE(RunLoad("load.clickhouse", {{"connection", "ch"}, {"table", "mem"}}, &connections_, {batch}, /*commit=*/false).ok());
+  EXPECT_EQ(Sql("SELECT count() FROM mem FORMAT TSV"), (TextRows{{"1"}}));
+  ASSERT_TRUE(RunLoad("load.clickhouse", {{"connection", "ch"}, {"table", "mem"}}, &connections_, {batch}).ok());
+  EXPECT_EQ(Sql("SELECT id, v FROM mem ORDER BY id FORMAT TSV"), (TextRows{{"1", "a"}, {"2", "B"}, {"3", "C"}}));
+  EXPECT_TRUE(Tables("mem\\_\\_logidata%").empty());
 }
 
 TEST_F(ClickhouseTest, FailedOrKilledLoadLeavesTargetUnchanged) {
