@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -74,7 +75,7 @@ class ClickhouseLoadOperator final : public Operator {
           " AND node_id = " + ClickhouseStringLiteral(ledger_key_.node_id) + " LIMIT 1 FORMAT TSV"));
       auto rows = TsvRows(found);
       if (!rows.empty() && rows[0].size() == 2) {
-        already_loaded_ = std::stoll(rows[0][0]);
+        already_loaded_ = std::strtoll(rows[0][0].c_str(), nullptr, 10);  // an Int64 column: digits
         recorded_state_ = rows[0][1];
         ctx.Log(LogLevel::kInfo, LoadLedger::SkipMessage(ledger_key_, target_, already_loaded_));
         return Status::OK();
