@@ -1,9 +1,15 @@
 // extract.clickhouse / load.clickhouse against a real ClickHouse (Debian's clickhouse-server
 // 18.16) started by scripts/servers/clickhouse.sh on 127.0.0.1. The server must start: a missing
 // server fails the suite (never a silent skip).
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 
 #include "connectors/clickhouse/clickhouse_client.h"
 #include "connectors/connection_tester.h"
@@ -260,6 +266,77 @@ TEST_F(ClickhouseTest, ARetriedRunDoesNotLoadTwice) {
   EXPECT_EQ(Sql("SELECT count() FROM once FORMAT TSV"), (TextRows{{"4"}}));
   EXPECT_EQ(Sql("SELECT run_id, rows FROM _logidata_loads WHERE target = '`once`' ORDER BY run_id FORMAT TSV"),
             (TextRows{{"run-1", "2"}, {"run-2", "2"}}));
+}
+
+// `logidata run` killed with SIGKILL while it streams 1M rows into ClickHouse leaves the target
+// unchanged (the rows sat in the staging table); rerun with the same --run-id it loads every row
+// once, and a third run with that id loads nothing more (the ledger).
+TEST_F(ClickhouseTest, KilledCliMidLoadThenRerunWithSameRunIdIsExact) {
+  const std::string logidata = std::string(LOGIDATA_BINARY_DIR) + "/logidata";
+  ASSERT_EQ(access(logidata.c_str(), X_OK), 0) << "build the logidata target first: " << logidata;
+  constexpr int64_t kRows = 1'000'000;
+  const std::string dir = dir_ + "-cli";
+  ASSERT_TRUE(Shell("mkdir -p " + dir).ok());
+  {
+    std::ofstream csv(dir + "/big.csv");
+    csv << "id,v\n";
+    for (int64_t i = 1; i <= kRows; ++i) csv << i << ",x" << i << "\n";
+  }
+  std::ofstream(dir + "/connections.json")
+      << nlohmann::json{{"connections", {{"ch", {{"type", "clickhouse"}, {"host", url_}, {"database", "logidata"},
+                                                 {"user", "logidata"}, {"secret_env", "LD_TEST_CH_PASSWORD"}}}}}}.dump();
+  std::ofstream(dir + "/pipeline.json")
+      << nlohmann::json{{"id", "kill-load"}, {"name", "kill-load"},
+                        {"nodes", {{{"id", "src"}, {"type", "extract"}, {"module", "csv"}, {"config", {{"path", "big.csv"}}}},
+                                   {{"id", "big"}, {"type", "load"}, {"module", "clickhouse"},
+                                    {"config", {{"connection", "ch"}, {"table", "big_load"}}}}}},
+                        {"edges", {{{"source", "src"}, {"target", "big"}}}}}.dump();
+  Sql("DROP TABLE IF EXISTS big_load");
+  Sql("CREATE TABLE big_load (id Int64, v String) ENGINE = MergeTree ORDER BY id");
+  setenv("LD_TEST_CH_PASSWORD", "logidata-test", 1);
+  auto run = [&](bool kill_mid_load) -> int {
+    pid_t child = fork();
+    if (child == 0) {
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      execl(logidata.c_str(), logidata.c_str(), "run", (dir + "/pipeline.json").c_str(), "--connections",
+            (dir + "/connections.json").c_str(), "--run-id", "kill-run-1", "--quiet", "--threads", "2",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    if (kill_mid_load) {
+      // Mid-load: some batches are in the staging table, not all.
+      bool loading = false;
+      for (int i = 0; i < 600 && !loading; ++i) {
+        auto staged = Sql("SELECT sum(rows) FROM system.parts WHERE database = 'logidata' AND table = 'big_load__logidata_new' AND active FORMAT TSV");
+        loading = !staged.empty() && !staged[0].empty() && staged[0][0] != "0" && staged[0][0] != "" && staged[0][0] != "\\N";
+        if (!loading) usleep(20'000);
+      }
+      EXPECT_TRUE(loading) << "the load never started";
+      int early = 0;
+      EXPECT_EQ(waitpid(child, &early, WNOHANG), 0) << "the run finished before it could be killed";
+      kill(child, SIGKILL);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
+  };
+  EXPECT_EQ(run(true), -SIGKILL);
+  EXPECT_EQ(Sql("SELECT count() FROM big_load FORMAT TSV"), (TextRows{{"0"}}));
+  const std::string checksum = "SELECT count(), uniqExact(id), sum(id), sum(length(v)) FROM big_load FORMAT TSV";
+  int64_t chars = 0;
+  for (int64_t i = 1; i <= kRows; ++i) chars += 1 + static_cast<int64_t>(std::to_string(i).size());
+  const TextRows expected = {{std::to_string(kRows), std::to_string(kRows), std::to_string(kRows * (kRows + 1) / 2),
+                              std::to_string(chars)}};
+  EXPECT_EQ(run(false), 0);
+  EXPECT_EQ(Sql(checksum), expected);
+  EXPECT_EQ(run(false), 0);
+  EXPECT_EQ(Sql(checksum), expected);
+  EXPECT_EQ(Sql("SELECT rows FROM _logidata_loads WHERE run_id = 'kill-run-1' AND node_id = 'big' FORMAT TSV"),
+            (TextRows{{std::to_string(kRows)}}));
+  EXPECT_TRUE(Tables("big\\_load\\_\\_logidata%").empty());
+  (void)Shell("rm -rf " + dir);
 }
 
 TEST_F(ClickhouseTest, StreamsAMillionRowsInBoundedMemory) {
