@@ -1,5 +1,6 @@
 #include "connectors/connection_tester.h"
 
+#include "connectors/clickhouse/clickhouse_client.h"
 #include "connectors/http/http_auth.h"
 #include "connectors/http/http_client.h"
 #include "connectors/mysql/mysql_connection.h"
@@ -20,6 +21,13 @@ Status TestMysql(const ConnectionConfig& config) {
   LD_ASSIGN_OR_RETURN(auto conn, MysqlConnection::Connect(config, /*retries=*/0));
   if (mysql_ping(conn->get()) != 0) return conn->Error("ping");
   return Status::OK();
+}
+
+// SELECT 1 checks the address (egress rules), the credentials and the database.
+Status TestClickhouse(const ConnectionConfig& config) {
+  LD_ASSIGN_OR_RETURN(ClickhouseClient client, ClickhouseClient::Make(config));
+  client.set_timeout(10);
+  return client.Execute("SELECT 1").status();
 }
 
 Status TestSqlite(const ConnectionConfig& config, const PathSandbox* sandbox) {
@@ -51,6 +59,7 @@ Status TestConnection(const ConnectionConfig& config, const PathSandbox* sandbox
   Status s;
   if (config.type == "postgres" || config.type == "postgresql") s = TestPostgres(config);
   else if (config.type == "mysql" || config.type == "mariadb") s = TestMysql(config);
+  else if (config.type == "clickhouse") s = TestClickhouse(config);
   else if (config.type == "sqlite") s = TestSqlite(config, sandbox);
   else if (config.type == "http" || config.type == "rest") s = TestHttp(config);
   else if (config.type == "s3") s = TestS3Connection(config);

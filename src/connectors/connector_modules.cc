@@ -1,5 +1,7 @@
 #include "connectors/connector_modules.h"
 
+#include "connectors/clickhouse/clickhouse_extract.h"
+#include "connectors/clickhouse/clickhouse_load.h"
 #include "connectors/http/lookup.h"
 #include "connectors/http/rest_extract.h"
 #include "connectors/http/rest_load.h"
@@ -21,6 +23,8 @@ Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(MysqlLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(SqliteExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(SqliteLoadModule()));
+  LD_RETURN_IF_ERROR(registry.Register(ClickhouseExtractModule()));
+  LD_RETURN_IF_ERROR(registry.Register(ClickhouseLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(RestExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(RestLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(LookupModule()));

@@ -12,11 +12,12 @@ namespace {
 
 // What LookupConnection accepts (the descriptor's connection_types say the same).
 Result<ConnectionConfig> LookupScriptConnection(ConnectionResolver* resolver, const std::string& name) {
-  return LookupConnection(resolver, name, {"postgres", "postgresql", "mysql", "mariadb", "sqlite"});
+  return LookupConnection(resolver, name, {"postgres", "postgresql", "mysql", "mariadb", "sqlite", "clickhouse"});
 }
 
 Result<std::unique_ptr<SqlScriptSession>> OpenSession(SqlDialect dialect, const ConnectionConfig& config,
-                                                      const PathSandbox* sandbox) {
+                                                      const PathSandbox* sandbox, const std::atomic<bool>* cancelled) {
+  if (config.type == "clickhouse") return OpenClickhouseScriptSession(config, cancelled);
   switch (dialect) {
     case SqlDialect::kPostgres: return OpenPostgresScriptSession(config);
     case SqlDialect::kMysql: return OpenMysqlScriptSession(config);
@@ -29,7 +30,21 @@ Result<SqlDialect> DialectOf(const std::string& type) {
   if (type == "postgres" || type == "postgresql") return SqlDialect::kPostgres;
   if (type == "mysql" || type == "mariadb") return SqlDialect::kMysql;
   if (type == "sqlite") return SqlDialect::kSqlite;
+  // Lexically ClickHouse SQL is MySQL's: backquoted identifiers, backslash escapes, same comments.
+  if (type == "clickhouse") return SqlDialect::kMysql;
   return Status::InvalidArgument("connection type '" + type + "' cannot run SQL scripts");
+}
+
+// ClickHouse cannot bind parameters: refuse a script that uses any before it runs at all.
+Status CheckParametersSupported(const ConnectionConfig& config, const std::vector<BoundQuery>& bound) {
+  if (config.type != "clickhouse") return Status::OK();
+  for (size_t i = 0; i < bound.size(); ++i) {
+    if (!bound[i].values.empty()) {
+      return Status::InvalidArgument("statement " + std::to_string(i + 1) + " uses :" + bound[i].names[0] + ": " +
+                                     kClickhouseNoParameters);
+    }
+  }
+  return Status::OK();
 }
 
 // Statement text shortened for the run log and errors (one line, at most 200 characters).
@@ -73,7 +88,9 @@ class SqlTaskOperator final : public Operator {
       if (!q.ok()) return Prefix(i, statements[i], q.status());
       bound.push_back(std::move(*q));
     }
-    LD_ASSIGN_OR_RETURN(std::unique_ptr<SqlScriptSession> session, OpenSession(dialect, config, ctx_->sandbox));
+    LD_RETURN_IF_ERROR(CheckParametersSupported(config, bound));
+    LD_ASSIGN_OR_RETURN(std::unique_ptr<SqlScriptSession> session,
+                        OpenSession(dialect, config, ctx_->sandbox, ctx_->cancelled));
     LD_RETURN_IF_ERROR(session->Begin());
     for (size_t i = 0; i < bound.size(); ++i) {
       LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
@@ -111,22 +128,27 @@ Result<std::unique_ptr<Operator>> MakeSqlTask(const BindContext& ctx) {
   std::string connection = cfg.value("connection", "");
   std::string script = cfg.value("sql", "");
   SqlDialect dialect = SqlDialect::kPostgres;
+  ConnectionConfig config;
   if (ctx.connections != nullptr) {
-    auto config = LookupScriptConnection(ctx.connections, connection);
-    if (!config.ok()) return config.status();
-    LD_ASSIGN_OR_RETURN(dialect, DialectOf(config->type));
+    auto found = LookupScriptConnection(ctx.connections, connection);
+    if (!found.ok()) return found.status();
+    config = std::move(found).value();
+    LD_ASSIGN_OR_RETURN(dialect, DialectOf(config.type));
   }
   auto statements = SplitSqlScript(script, dialect);
   if (!statements.ok()) return ConfigError("/sql", statements.status().message());
   if (statements->empty()) return ConfigError("/sql", "the script has no statements");
   // Every :parameter must have a value now, not halfway through the script.
+  std::vector<BoundQuery> bound;
   for (size_t i = 0; i < statements->size(); ++i) {
     auto q = BindNamedParameters(dialect, (*statements)[i].text, ctx.params);
     if (!q.ok()) {
       return ConfigError("/sql", "statement " + std::to_string(i + 1) + " (line " + std::to_string((*statements)[i].line) +
                                      "): " + q.status().message());
     }
+    bound.push_back(std::move(*q));
   }
+  if (Status s = CheckParametersSupported(config, bound); !s.ok()) return ConfigError("/sql", s.message());
   return std::unique_ptr<Operator>(new SqlTaskOperator(std::move(connection), std::move(script)));
 }
 
@@ -224,25 +246,27 @@ ModuleDescriptor SqlTaskModule() {
   d.name = "sql";
   d.summary = "Runs a parameterised SQL script in a database after its upstream loads committed.";
   d.description =
-      "The ELT step: a SQL script (statements separated by `;`) runs in the named PostgreSQL, MySQL/MariaDB "
-      "or SQLite connection once the run succeeded and every loader with an edge into this node has "
+      "The ELT step: a SQL script (statements separated by `;`) runs in the named PostgreSQL, MySQL/MariaDB, "
+      "SQLite or ClickHouse connection once the run succeeded and every loader with an edge into this node has "
       "published — e.g. `CREATE TABLE daily AS SELECT …` over the tables just loaded. The node has no data "
       "ports: an edge from a loader into it means \"after\". If a load fails the script never runs.\n\n"
       "Run parameters are written `:name` and bound as real query parameters, never spliced into the text "
       "(so they stand for values, not table names). The statements run in one transaction: on PostgreSQL and "
       "SQLite a failing statement leaves nothing behind; MySQL commits implicitly around DDL, so there only "
-      "DML is rolled back. The run log shows each statement and the rows it affected; a failing statement "
+      "DML is rolled back. ClickHouse has neither transactions nor bound parameters: each statement takes "
+      "effect on its own (those before a failing one stay), and a script using `:name` is refused before "
+      "anything runs. The run log shows each statement and the rows it affected; a failing statement "
       "fails the run with its number and line.";
   d.category = "databases";
   d.icon = "database";
-  d.connection_types = {"postgres", "postgresql", "mysql", "mariadb", "sqlite"};
+  d.connection_types = {"postgres", "postgresql", "mysql", "mariadb", "sqlite", "clickhouse"};
   d.config_schema = {
       {"type", "object"},
       {"required", {"connection", "sql"}},
       {"additionalProperties", false},
       {"properties",
        {{"connection", {{"type", "string"}, {"title", "Connection"}, {"minLength", 1},
-                        {"description", "A PostgreSQL, MySQL/MariaDB or SQLite connection."}}},
+                        {"description", "A PostgreSQL, MySQL/MariaDB, SQLite or ClickHouse connection."}}},
         {"sql", {{"type", "string"}, {"title", "SQL script"}, {"minLength", 1}, {"format", "sql"},
                  {"description", "Statements separated by ';'. Run parameters as :name."}}}}}};
   d.factory = MakeSqlTask;

@@ -1,9 +1,11 @@
 // SqlScriptSession: what the `load.sql` task needs from one database — a transaction and
 // statements with bound text parameters — with one implementation per dialect beside its
-// connector (postgres/pg_sql_task.cc, mysql/mysql_sql_task.cc, sqlite/sqlite_sql_task.cc).
+// connector (postgres/pg_sql_task.cc, mysql/mysql_sql_task.cc, sqlite/sqlite_sql_task.cc,
+// clickhouse/clickhouse_sql_task.cc).
 // Not thread-safe: one session serves one task's Commit().
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "common/result.h"
@@ -27,6 +29,11 @@ class SqlScriptSession {
 
 Result<std::unique_ptr<SqlScriptSession>> OpenPostgresScriptSession(const ConnectionConfig& config);
 Result<std::unique_ptr<SqlScriptSession>> OpenMysqlScriptSession(const ConnectionConfig& config);
+// No transactions and no parameters on ClickHouse: each statement takes effect on its own, and a
+// statement with parameters is refused with kClickhouseNoParameters.
+Result<std::unique_ptr<SqlScriptSession>> OpenClickhouseScriptSession(const ConnectionConfig& config,
+                                                                      const std::atomic<bool>* cancelled);
+extern const char kClickhouseNoParameters[];
 // `sandbox` (server mode) confines the database file like load.sqlite does.
 Result<std::unique_ptr<SqlScriptSession>> OpenSqliteScriptSession(const ConnectionConfig& config,
                                                                    const PathSandbox* sandbox);

@@ -146,6 +146,8 @@ TEST(ServerEgress, DatabaseHostsAreCheckedAfterResolution) {
       {"postgres", "127.0.0.1", "127.0.0.1"},   {"postgres", "localhost", "localhost"},
       {"postgres", "::1", "::1"},               {"postgres", "169.254.169.254", "169.254.169.254"},
       {"mysql", "127.0.0.1", "127.0.0.1"},      {"mysql", "localhost", "localhost"},
+      {"clickhouse", "127.0.0.1", "127.0.0.1"}, {"clickhouse", "http://localhost", "localhost"},
+      {"clickhouse", "169.254.169.254", "169.254.169.254"}, {"clickhouse", "https://[::1]", "::1"},
       {"postgres", "/var/run/postgresql", "Unix-socket"},
       {"postgres", "", ""},
   };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { connectionTypeOptions } from './connections_page';
+import { addressHint, connectionTypeOptions } from './connections_page';
 
 // What the server serves in GET /api/v1/modules (`connection_types`) for the built-in modules.
-const kServed = ['http', 'mysql', 'postgres', 's3', 'secret', 'sqlite'];
+const kServed = ['clickhouse', 'http', 'mysql', 'postgres', 's3', 'secret', 'sqlite'];
 
 describe('connection type options', () => {
   const cases: { name: string; served: string[] | undefined; current: string; want: string[] }[] = [
@@ -23,4 +23,16 @@ describe('connection type options', () => {
       for (const unusable of ['smtp', 'redis', 'rabbitmq', 'nats']) expect(got).not.toContain(unusable);
     });
   }
+});
+
+describe('address hints', () => {
+  it('ask for a URL where the connector takes one', () => {
+    expect(addressHint('clickhouse').host).toMatch(/^http:\/\/.*:8123/);
+    expect(addressHint('http').host).toMatch(/^https:\/\//);
+  });
+  it('ask for a host name and the default port for databases', () => {
+    expect(addressHint('postgres')).toEqual({ host: 'db.example.com', port: '5432' });
+    expect(addressHint('mysql').port).toBe('3306');
+    expect(addressHint('secret')).toEqual({ host: '', port: '' });
+  });
 });

@@ -43,6 +43,23 @@ export function connectionTypeOptions(served: readonly string[] | undefined, cur
   return types;
 }
 
+// What the Host and Port fields expect for a connection type, shown as placeholders so a user
+// knows whether to type a host name or a URL.
+export function addressHint(type: string): { host: string; port: string } {
+  switch (type) {
+    case 'clickhouse':
+      return { host: 'http://clickhouse:8123 (HTTP interface URL)', port: '' };
+    case 'http':
+      return { host: 'https://api.example.com', port: '' };
+    case 'postgres':
+      return { host: 'db.example.com', port: '5432' };
+    case 'mysql':
+      return { host: 'db.example.com', port: '3306' };
+    default:
+      return { host: '', port: '' };
+  }
+}
+
 interface FormState {
   name: string;
   type: string;
@@ -132,8 +149,8 @@ function ConnectionDialog({ open, connection, onClose }: { open: boolean; connec
             </MenuItem>
           ))}
         </TextField>
-        <TextField label="Host" value={form.host} onChange={set('host')} />
-        <TextField label="Port" type="number" value={form.port} onChange={set('port')} />
+        <TextField label="Host" value={form.host} onChange={set('host')} placeholder={addressHint(form.type).host} />
+        <TextField label="Port" type="number" value={form.port} onChange={set('port')} placeholder={addressHint(form.type).port} />
         <TextField label="Database" value={form.database} onChange={set('database')} />
         <TextField label="User" value={form.user} onChange={set('user')} autoComplete="off" />
         <TextField
