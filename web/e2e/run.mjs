@@ -20,6 +20,7 @@ import './orchestration.spec.mjs';
 import './window.spec.mjs';
 import './window_mask_validate.spec.mjs';
 import './profile.spec.mjs';
+import './suggestions.spec.mjs';
 import './scale.spec.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
