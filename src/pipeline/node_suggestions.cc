@@ -33,7 +33,10 @@ std::vector<CheckedSuggestion> SuggestForNode(const PipelineSpec& spec, const Mo
   std::vector<std::string> before;
   for (const ValidationIssue& issue : ValidatePipeline(spec, registry, options)) before.push_back(issue.ToString());
   std::vector<CheckedSuggestion> out;
-  for (profile::Suggestion& s : profile::Suggest(statistics)) {
+  std::vector<profile::Suggestion> suggestions = profile::Suggest(statistics);
+  // Each check binds the pipeline: wide tables keep the best kMaxCheckedSuggestions.
+  if (suggestions.size() > kMaxCheckedSuggestions) suggestions.resize(kMaxCheckedSuggestions);
+  for (profile::Suggestion& s : suggestions) {
     CheckedSuggestion checked;
     checked.node_id = s.node_id;
     for (int n = 2; spec.NodeIndex(checked.node_id) >= 0; ++n) checked.node_id = s.node_id + "_" + std::to_string(n);

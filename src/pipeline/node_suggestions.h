@@ -24,9 +24,11 @@ struct CheckedSuggestion {
 // REQUIRES: `after` names a node of `spec`; node.id is not taken.
 PipelineSpec InsertNodeAfter(const PipelineSpec& spec, const std::string& after, NodeSpec node);
 
-// Every suggestion for `statistics` (the profile of `profiled_node`'s output), best first, each
-// with the validator's errors once its node is inserted after `profiled_node` (errors the
-// pipeline had before are left out).
+inline constexpr size_t kMaxCheckedSuggestions = 40;
+
+// The best kMaxCheckedSuggestions suggestions for `statistics` (the profile of `profiled_node`'s
+// output), best first, each with the validator's errors once its node is inserted after
+// `profiled_node` (errors the pipeline had before are left out).
 std::vector<CheckedSuggestion> SuggestForNode(const PipelineSpec& spec, const ModuleRegistry& registry,
                                               const std::string& profiled_node,
                                               const profile::TableStatistics& statistics,

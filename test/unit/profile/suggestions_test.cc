@@ -247,6 +247,38 @@ TEST_F(SuggestionsTest, EachSuggestedNodeCleansTheRows) {
   }
 }
 
+// A wide table: each check binds the pipeline, so only the best kMaxCheckedSuggestions come back.
+TEST(SuggestForNode, AWideTableGetsTheBestFortyChecked) {
+  const std::string dir = testing::TempDir("ld-suggest-wide");
+  std::ofstream out(dir + "/wide.csv");
+  for (int c = 0; c < 60; ++c) out << (c ? "," : "") << "c" << c;
+  out << "\n";
+  for (int r = 0; r < 50; ++r) {
+    for (int c = 0; c < 60; ++c) out << (c ? "," : "") << "\"" << (r % 5 == 0 ? " v" : "v") << r << "x\"";
+    out << "\n";
+  }
+  out.close();
+  auto spec = ParsePipelineText(R"({"id": "w", "name": "w", "nodes": [
+      {"id": "src", "type": "extract", "module": "csv", "config": {"path": "wide.csv"}}], "edges": []})",
+                                "w.json");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  RunOptions run;
+  run.base_dir = dir;
+  NodeProfileOptions options;
+  options.node_id = "src";
+  auto profile = ProfileNode(*spec, BuiltinModules(), options, run);
+  ASSERT_TRUE(profile.ok()) << profile.status().ToString();
+  EXPECT_GE(profile::Suggest(profile->statistics).size(), 61u);  // a trim per column and the rules
+  ValidateOptions validate;
+  validate.base_dir = dir;
+  auto checked = SuggestForNode(*spec, BuiltinModules(), "src", profile->statistics, validate);
+  ASSERT_EQ(checked.size(), kMaxCheckedSuggestions);
+  for (const CheckedSuggestion& s : checked) {
+    EXPECT_EQ(s.suggestion.kind, "trim");
+    EXPECT_TRUE(s.issues.empty()) << s.issues[0].ToString();
+  }
+}
+
 // A tidy table: only the data-quality rules are proposed, and they hold.
 TEST(SuggestFromProfile, CleanDataGetsOnlyQualityRules) {
   auto schema = std::make_shared<Schema>(std::vector<Field>{{"order_id", DataType::Int64()},
