@@ -105,6 +105,15 @@ export interface Run {
   not_before?: string | null; // a retrying run waits until then
   worker?: string | null;
   attempts?: RunAttempt[]; // only in GET /runs/{id}
+  // Source columns changed since the last successful run (empty: none); null: not recorded.
+  schema_drift?: SchemaDrift[] | null;
+}
+
+export interface SchemaDrift {
+  node_id: string;
+  added: { name: string; type: string }[];
+  removed: { name: string; type: string }[];
+  retyped: { name: string; from: string; to: string }[];
 }
 
 export interface LogEntry {

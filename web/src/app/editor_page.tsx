@@ -117,9 +117,10 @@ function Editor({ pipelineId }: { pipelineId: string }) {
   const timeoutSeconds = useEditorStore((s) => s.doc.timeout_seconds);
   const concurrency = useEditorStore((s) => s.doc.concurrency);
   const priority = useEditorStore((s) => s.doc.priority);
+  const schemaDrift = useEditorStore((s) => s.doc.schema_drift);
   const runPolicy = useMemo(
-    () => runPolicyOf({ retry, timeout_seconds: timeoutSeconds, concurrency, priority }),
-    [retry, timeoutSeconds, concurrency, priority],
+    () => runPolicyOf({ retry, timeout_seconds: timeoutSeconds, concurrency, priority, schema_drift: schemaDrift }),
+    [retry, timeoutSeconds, concurrency, priority, schemaDrift],
   );
   const runPolicySummary = describeRunPolicy(runPolicy);
   const [loaded, setLoaded] = useState(false);
