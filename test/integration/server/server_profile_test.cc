@@ -32,6 +32,12 @@ class ProfileApiTest : public ::testing::Test {
     pipeline_ = p.Json()["id"];
   }
 
+  void TearDown() override {
+    server_.Stop();
+    std::error_code ec;
+    if (!HasFailure()) fs::remove_all(dir_, ec);
+  }
+
   static json Doc(const std::string& path) {
     return {{"name", Unique("people")},
             {"nodes", {{{"id", "src"}, {"type", "extract"}, {"module", "csv"}, {"config", {{"path", path}}}}}},

@@ -29,6 +29,12 @@ class SchemaDriftApiTest : public ::testing::TestWithParam<std::string> {
     pipeline_ = p.Json()["id"];
   }
 
+  void TearDown() override {
+    server_.Stop();
+    std::error_code ec;
+    if (!HasFailure()) fs::remove_all(dir_, ec);
+  }
+
   void WriteCsv(const std::string& text) { std::ofstream(files_ + "/in.csv") << text; }
 
   json Doc(const std::string& policy) const {
