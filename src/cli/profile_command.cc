@@ -10,6 +10,7 @@
 #include "cli/table_printer.h"
 #include "module/builtin_modules.h"
 #include "pipeline/node_profile.h"
+#include "pipeline/node_suggestions.h"
 #include "profile/profile_json.h"
 
 namespace logidata::cli {
@@ -22,6 +23,7 @@ struct ProfileArgs {
   int64_t rows = 0;
   int threads = 0;
   bool json = false;
+  bool suggest = false;
 };
 
 std::string Percent(int64_t part, int64_t whole) {
@@ -50,12 +52,24 @@ int Profile(const ProfileArgs& args) {
     PrintError(result.status().message());
     return result.status().IsInvalidArgument() || result.status().IsNotFound() ? kExitUsage : kExitFailed;
   }
+  std::vector<CheckedSuggestion> suggestions;
+  if (args.suggest) {
+    ValidateOptions validate;
+    validate.params = &loaded->params;
+    validate.connections = loaded->connections.get();
+    validate.base_dir = loaded->base_dir;
+    suggestions = SuggestForNode(loaded->spec, BuiltinModules(), result->profiled_node, result->statistics, validate);
+  }
   if (args.json) {
     nlohmann::json out = profile::TableStatisticsToJson(result->statistics, options.profile);
     out["node_id"] = args.node;
     out["profiled_node"] = result->profiled_node;
     out["limited"] = result->limited;
     out["seconds"] = result->seconds;
+    if (args.suggest) {
+      out["suggestions"] = nlohmann::json::array();
+      for (const CheckedSuggestion& s : suggestions) out["suggestions"].push_back(CheckedSuggestionToJson(s));
+    }
     std::cout << out.dump(2) << std::endl;
     return kExitOk;
   }
@@ -78,6 +92,15 @@ int Profile(const ProfileArgs& args) {
   std::cout << "\n" << FormatCount(result->statistics.rows) << " rows of '" << result->profiled_node << "' profiled in "
             << FormatSeconds(result->seconds) << (result->limited ? " (limited by --rows)" : " (all rows)")
             << "; ~ distinct counts are HyperLogLog estimates (±0.81 %), quantiles ±1.65 % in rank\n";
+  if (args.suggest) {
+    std::cout << "\n" << suggestions.size() << " suggestions, best first (--json gives each node's config):\n";
+    int rank = 0;
+    for (const CheckedSuggestion& s : suggestions) {
+      std::cout << "\n" << ++rank << ". " << s.suggestion.title << "  [" << s.suggestion.module << " '" << s.node_id
+                << "', score " << std::lround(s.suggestion.score * 100) << "]\n   " << s.suggestion.reason << "\n";
+      for (const ValidationIssue& issue : s.issues) std::cout << "   invalid here: " << issue.ToString() << "\n";
+    }
+  }
   return kExitOk;
 }
 
@@ -92,6 +115,8 @@ void AddProfileCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("-t,--threads", args->threads, "Threads (default: all cores)")->check(CLI::PositiveNumber);
   cmd->add_flag("--json", args->json, "Print every statistic, with its accuracy, as JSON");
+  cmd->add_flag("--suggest", args->suggest,
+                "Also propose cleaning steps (ranked, with reasons and node configs checked by the validator)");
   cmd->callback([args, exit_code] { *exit_code = Profile(*args); });
 }
 

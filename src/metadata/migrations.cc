@@ -160,6 +160,14 @@ const std::vector<Migration>& MetadataMigrations() {
            "ALTER TABLE node_metrics ADD COLUMN started_at TEXT",
            "ALTER TABLE node_metrics ADD COLUMN finished_at TEXT",
        }},
+      // Schema drift (pipeline/schema_drift.h): the sources' columns each run saw, and what changed
+      // since the previous successful run; NULL for runs before, and for runs that never bound.
+      {10,
+       "source schemas and schema drift of runs",
+       {
+           "ALTER TABLE runs ADD COLUMN source_schemas TEXT",
+           "ALTER TABLE runs ADD COLUMN schema_drift TEXT",
+       }},
   };
   return kMigrations;
 }

@@ -53,6 +53,13 @@ bool IsFinalRunStatus(const std::string& s) {
          s == "interrupted";
 }
 
+// The recorded drift (an array, empty when nothing changed), or null when the run recorded none.
+nlohmann::json SchemaDriftJson(const DbRow& r) {
+  if (r.IsNull("schema_drift")) return nullptr;
+  nlohmann::json drift = ParseJsonOrDiscarded(r.Str("schema_drift"));
+  return drift.is_array() ? drift : nlohmann::json(nullptr);
+}
+
 nlohmann::json RunRowJson(const DbRow& r) {
   nlohmann::json params = ParseJsonOrDiscarded(r.Str("parameters"));
   return {{"id", r.Str("id")},
@@ -73,7 +80,8 @@ nlohmann::json RunRowJson(const DbRow& r) {
           {"max_attempts", r.Int("max_attempts")},
           {"priority", r.Int("priority")},
           {"not_before", OptJson(r, "not_before")},
-          {"worker", OptJson(r, "worker")}};
+          {"worker", OptJson(r, "worker")},
+          {"schema_drift", SchemaDriftJson(r)}};
 }
 
 Result<std::string> CreateRunIn(DbConnection& c, const NewRun& run, const std::string& actor) {
@@ -246,6 +254,26 @@ Result<std::optional<bool>> RenewRunLease(Database& db, const RunLease& lease, i
   if (!r.ok()) return r.status();
   if (r->rows.empty()) return std::optional<bool>();
   return std::optional<bool>(r->rows[0].Int("cancel_requested") != 0);
+}
+
+Result<nlohmann::json> PreviousSourceSchemas(Database& db, const std::string& org_id, const std::string& pipeline_id) {
+  auto r = db.Query(
+      "SELECT source_schemas FROM runs WHERE org_id = ? AND pipeline_id = ? AND status = 'succeeded' AND "
+      "source_schemas IS NOT NULL ORDER BY finished_at DESC LIMIT 1",
+      {org_id, pipeline_id});
+  if (!r.ok()) return r.status();
+  if (r->rows.empty()) return nlohmann::json(nullptr);
+  nlohmann::json schemas = ParseJsonOrDiscarded(r->rows[0].Str("source_schemas"));
+  return schemas.is_object() ? schemas : nlohmann::json(nullptr);
+}
+
+Result<bool> SaveSchemaDrift(Database& db, const RunLease& lease, const nlohmann::json& source_schemas,
+                             const nlohmann::json& drift) {
+  auto r = db.Query("UPDATE runs SET source_schemas = ?, schema_drift = ? WHERE id = ? AND lease_token = ? AND status = "
+                    "'running'",
+                    {source_schemas.dump(), drift.dump(), lease.run_id, lease.token});
+  if (!r.ok()) return r.status();
+  return r->affected > 0;
 }
 
 Result<bool> AppendRunLog(Database& db, const RunLease& lease, int64_t seq, const std::string& ts,

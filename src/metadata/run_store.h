@@ -73,7 +73,8 @@ struct RecoveredRun {
 
 constexpr const char* kRunColumns =
     "id, org_id, pipeline_id, pipeline_version, status, trigger_kind, parameters, created_by, created_at, started_at, "
-    "finished_at, error, failed_node, rows_processed, retry_of, attempt, max_attempts, priority, not_before, worker";
+    "finished_at, error, failed_node, rows_processed, retry_of, attempt, max_attempts, priority, not_before, worker, "
+    "schema_drift";
 
 // Every status a run row may have (`interrupted` only on rows from before the state machine).
 const std::vector<std::string>& RunStatuses();
@@ -110,6 +111,14 @@ Result<bool> AppendRunLog(Database& db, const RunLease& lease, int64_t seq, cons
 
 // Stores how the attempt ended (a compare-and-set on the lease). false = refused: the run was
 // handed on or cancelled meanwhile and this executor's result is discarded.
+// The source schemas (pipeline/schema_drift.h) of the pipeline's latest successful run that
+// recorded them, or null.
+Result<nlohmann::json> PreviousSourceSchemas(Database& db, const std::string& org_id, const std::string& pipeline_id);
+// Records the attempt's source schemas and its drift against the previous successful run; false
+// when the lease no longer holds.
+Result<bool> SaveSchemaDrift(Database& db, const RunLease& lease, const nlohmann::json& source_schemas,
+                             const nlohmann::json& drift);
+
 Result<bool> FinishRunAttempt(Database& db, const RunLease& lease, int64_t attempt, const AttemptOutcome& outcome);
 
 // The orphan sweep: one UPDATE … RETURNING takes every running run whose lease expired before

@@ -93,6 +93,14 @@ RunResult RunPipeline(const PipelineSpec& original, const ModuleRegistry& regist
     }
     return result;
   }
+  if (options.observer != nullptr) {
+    Status checked = options.observer->OnBound(bound);
+    if (!checked.ok()) {
+      for (const auto& node : spec.nodes) result.nodes[node.id] = NodeMetrics{};
+      result.status = checked;
+      return result;
+    }
+  }
   // Loaders writing through the same connection find each other here and share a transaction.
   RunSharedObjects shared;
   ExecutorOptions eo = ExecutorOptionsFor(spec, options);

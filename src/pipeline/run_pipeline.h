@@ -14,6 +14,8 @@
 
 namespace logidata {
 
+struct BoundPipeline;
+
 enum class NodeStatus { kPending, kRunning, kSucceeded, kFailed, kCancelled, kSkipped };
 std::string_view NodeStatusName(NodeStatus status);
 
@@ -41,6 +43,9 @@ class RunObserver {
   // Called about every `progress_interval_ms` with a snapshot of all nodes.
   virtual void OnProgress(const std::map<std::string, NodeMetrics>& nodes) {}
   virtual void OnLog(LogLevel level, const std::string& node_id, const std::string& message) {}
+  // Called once, after every node is bound and before any runs; an error fails the run before
+  // any data moves (the schema drift policy uses this).
+  virtual Status OnBound(const BoundPipeline& bound) { return Status::OK(); }
 };
 
 struct RunOptions {

@@ -4,9 +4,10 @@
 //   "retry": {"max_attempts": 3, "backoff_seconds": 10, "max_backoff_seconds": 600},
 //   "timeout_seconds": 3600,
 //   "concurrency": {"limit": 1, "policy": "queue" | "skip" | "cancel_older"},
-//   "priority": 0
-// All are optional; the defaults are one attempt, no time limit, one run at a time (queued) and
-// priority 0.
+//   "priority": 0,
+//   "schema_drift": "ignore" | "fail"
+// All are optional; the defaults are one attempt, no time limit, one run at a time (queued),
+// priority 0 and schema drift recorded but ignored (pipeline/schema_drift.h).
 //
 // A node may carry its own "retry" and "timeout_seconds" (NodePolicy, same shapes). A node's retry
 // re-runs only work that has not reached any other node yet: opening the node (connecting to its
@@ -37,6 +38,9 @@ struct RunPolicy {
   int concurrency_limit = 1;         // runs of this pipeline executing at once
   std::string concurrency_policy = "queue";  // when the limit is reached: queue | skip | cancel_older
   int priority = 0;                  // higher runs are claimed first
+  // Sources whose columns were added, removed or retyped since the last successful run: always
+  // recorded with the run; "fail" also fails the run before any data moves.
+  std::string schema_drift = "ignore";
 };
 
 struct NodePolicy {

@@ -14,6 +14,7 @@ namespace logidata::profile {
 namespace {
 
 constexpr size_t kCacheSlots = 1024;
+constexpr size_t kMaxMojibakeFixes = 16;
 // Semantic kinds and patterns come from every non-empty value up to kClassifyAll per profiler,
 // then from every kClassifyEvery-th: the shares they feed settle long before, and classifying is
 // the costliest step per value. Everything else sees every value.
@@ -209,6 +210,14 @@ void ColumnProfiler::CountKinds(const ValueKinds& kinds) {
   for (uint32_t bits = kinds.formats; bits != 0; bits &= bits - 1) ++format_counts_[static_cast<size_t>(__builtin_ctz(bits))];
 }
 
+void ColumnProfiler::CountShape(const CacheSlot& slot) {
+  ++case_counts_[static_cast<size_t>(slot.letter_case)];
+  for (size_t d = 0; d < kSplitDelimiters.size(); ++d) {
+    if (slot.delimiters[d] == 1 || slot.delimiters[d] == 2) ++delimiter_counts_[d][slot.delimiters[d] - 1];
+  }
+  mojibake_ += slot.mojibake;
+}
+
 void ColumnProfiler::AddText(const Column& column) {
   const bool binary = type_.id == TypeId::kBinary;
   const int64_t n = column.length();
@@ -253,6 +262,9 @@ void ColumnProfiler::AddText(const Column& column) {
     if (slot.hash != hash || hash == 0) {
       slot.hash = hash;
       slot.kinds = ClassifyValue(trimmed);
+      slot.letter_case = LetterCaseOf(trimmed);
+      slot.delimiters = DelimiterCounts(trimmed);
+      slot.mojibake = FindMojibake(trimmed, &mojibake_fixes_, kMaxMojibakeFixes);
       ValuePattern(v, &pattern_buffer_);
       slot.pattern_hash = HashBytes(pattern_buffer_);
       patterns_.AddText(slot.pattern_hash, pattern_buffer_);
@@ -261,6 +273,7 @@ void ColumnProfiler::AddText(const Column& column) {
       patterns_.AddText(slot.pattern_hash, pattern_buffer_);
     }
     CountKinds(slot.kinds);
+    CountShape(slot);
   }
   numbers_.AddChunk(chunk_.data(), chunk_.size(), options_.extremes_kept);
 }
@@ -293,6 +306,16 @@ void ColumnProfiler::Merge(const ColumnProfiler& other) {
   non_empty_ += other.non_empty_;
   for (size_t i = 0; i < kind_counts_.size(); ++i) kind_counts_[i] += other.kind_counts_[i];
   for (size_t i = 0; i < format_counts_.size(); ++i) format_counts_[i] += other.format_counts_[i];
+  for (size_t i = 0; i < case_counts_.size(); ++i) case_counts_[i] += other.case_counts_[i];
+  for (size_t d = 0; d < delimiter_counts_.size(); ++d) {
+    delimiter_counts_[d][0] += other.delimiter_counts_[d][0];
+    delimiter_counts_[d][1] += other.delimiter_counts_[d][1];
+  }
+  mojibake_ += other.mojibake_;
+  for (const MojibakeFix& fix : other.mojibake_fixes_) {
+    const bool listed = std::find(mojibake_fixes_.begin(), mojibake_fixes_.end(), fix) != mojibake_fixes_.end();
+    if (!listed && mojibake_fixes_.size() < kMaxMojibakeFixes) mojibake_fixes_.push_back(fix);
+  }
   trues_ += other.trues_;
   falses_ += other.falses_;
 }
@@ -362,6 +385,21 @@ void ColumnProfiler::FinishSemantic(ColumnStatistics* out) const {
     return;
   }
   const double total = static_cast<double>(classified_);
+  const auto& layouts = TemporalFormats();
+  for (size_t i = 0; i < layouts.size(); ++i) {
+    if (format_counts_[i] > 0) {
+      out->format_rates.emplace_back(std::string(layouts[i].layout), static_cast<double>(format_counts_[i]) / total);
+    }
+  }
+  std::stable_sort(out->format_rates.begin(), out->format_rates.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  out->case_lower = case_counts_[static_cast<size_t>(LetterCase::kLower)];
+  out->case_upper = case_counts_[static_cast<size_t>(LetterCase::kUpper)];
+  out->case_title = case_counts_[static_cast<size_t>(LetterCase::kTitle)];
+  out->case_mixed = case_counts_[static_cast<size_t>(LetterCase::kMixed)];
+  for (const auto& counts : delimiter_counts_) out->delimiter_counts.emplace_back(counts[0], counts[1]);
+  out->mojibake = mojibake_;
+  out->mojibake_fixes = mojibake_fixes_;
   for (int k = 0; k < kSemanticKindCount; ++k) {
     if (kind_counts_[static_cast<size_t>(k)] > 0) {
       out->kind_rates.emplace_back(std::string(SemanticKindName(static_cast<SemanticKind>(k))),

@@ -15,6 +15,7 @@
 #include "profile/hyper_log_log.h"
 #include "profile/kll_sketch.h"
 #include "profile/profile_options.h"
+#include "profile/text_shape.h"
 #include "profile/value_classifier.h"
 #include "types/column.h"
 
@@ -74,14 +75,23 @@ class ColumnProfiler {
   int64_t classified_ = 0;    // of which classified (all at first, then a sample)
   std::array<int64_t, kSemanticKindCount> kind_counts_{};
   std::vector<int64_t> format_counts_;
+  // Text shape of the classified values.
+  std::array<int64_t, 5> case_counts_{};  // by LetterCase
+  std::array<std::array<int64_t, 2>, kSplitDelimiters.size()> delimiter_counts_{};  // once, twice
+  int64_t mojibake_ = 0;
+  std::vector<MojibakeFix> mojibake_fixes_;
   // Classification of recently seen values by hash: low-cardinality columns classify each
   // distinct value about once.
   struct CacheSlot {
     uint64_t hash = 0;
     ValueKinds kinds;
     uint64_t pattern_hash = 0;
+    LetterCase letter_case = LetterCase::kNone;
+    bool mojibake = false;
+    std::array<uint8_t, kSplitDelimiters.size()> delimiters{};
   };
   std::vector<CacheSlot> cache_;
+  void CountShape(const CacheSlot& slot);
   std::string pattern_buffer_;
   std::vector<double> chunk_;  // numbers parsed from text, added in chunks
 

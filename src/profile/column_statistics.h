@@ -33,6 +33,8 @@ struct ColumnStatistics {
   std::string format;               // date/time layout of a text column ("%d/%m/%Y"), else ""
   double semantic_confidence = 0;   // share of the non-empty values that fit semantic_type
   std::vector<std::pair<std::string, double>> kind_rates;  // every kind some values fit, with its share
+  // Text: every date/time layout some classified values fit, with its share, most common first.
+  std::vector<std::pair<std::string, double>> format_rates;
   // Text: how many values the semantic kinds and patterns were taken from (every non-empty value
   // up to 32768 per thread, then every 16th); the rates and pattern counts are over these.
   int64_t classified = 0;
@@ -73,6 +75,16 @@ struct ColumnStatistics {
   int64_t top_values_max_error = 0;
   std::vector<ValueCount> patterns;  // text only: "Aaaa 99"
   int64_t patterns_max_error = 0;
+
+  // Text shape, over the classified values (text_shape.h). Letter case of the values holding ASCII
+  // letters:
+  int64_t case_lower = 0, case_upper = 0, case_title = 0, case_mixed = 0;
+  // Per delimiter of kSplitDelimiters (by position): values holding it exactly once, twice.
+  std::vector<std::pair<int64_t, int64_t>> delimiter_counts;
+  // Values holding UTF-8 read as Windows-1252 or Latin-1, and the distinct sequences seen (at
+  // most 16) with their repair.
+  int64_t mojibake = 0;
+  std::vector<std::pair<std::string, std::string>> mojibake_fixes;
 
   // Personal data: the kind ("email", "phone", "iban", "card", "ip", "name_hint"), how likely
   // (0–1) and why. Empty kind: nothing suggests personal data.

@@ -4,6 +4,7 @@
 
 #include "profile/hyper_log_log.h"
 #include "profile/kll_sketch.h"
+#include "profile/text_shape.h"
 
 namespace logidata::profile {
 
@@ -79,6 +80,24 @@ nlohmann::json ColumnStatisticsToJson(const ColumnStatistics& c) {
   }
   out["patterns"] = Counts(c.patterns);
   out["patterns_max_error"] = c.patterns_max_error;
+  nlohmann::json formats = nlohmann::json::object();
+  for (const auto& [layout, rate] : c.format_rates) formats[layout] = rate;
+  out["format_rates"] = formats;
+  if (c.type.id == TypeId::kString && c.classified > 0) {
+    nlohmann::json delimiters = nlohmann::json::object();
+    for (size_t d = 0; d < c.delimiter_counts.size() && d < kSplitDelimiters.size(); ++d) {
+      const auto [once, twice] = c.delimiter_counts[d];
+      if (once + twice > 0) delimiters[std::string(1, kSplitDelimiters[d])] = {{"once", once}, {"twice", twice}};
+    }
+    nlohmann::json fixes = nlohmann::json::array();
+    for (const auto& [seen, fixed] : c.mojibake_fixes) fixes.push_back({{"seen", seen}, {"fixed", fixed}});
+    out["text_shape"] = {
+        {"case", {{"lower", c.case_lower}, {"upper", c.case_upper}, {"title", c.case_title}, {"mixed", c.case_mixed}}},
+        {"delimiters", delimiters},
+        {"mojibake", {{"values", c.mojibake}, {"sequences", fixes}}}};
+  } else {
+    out["text_shape"] = nullptr;
+  }
   out["pii"] = c.pii_kind.empty()
                    ? nlohmann::json(nullptr)
                    : nlohmann::json{{"kind", c.pii_kind}, {"likelihood", c.pii_likelihood}, {"reason", c.pii_reason}};

@@ -11,6 +11,7 @@
 #include "module/builtin_modules.h"
 #include "pipeline/run_pipeline.h"
 #include "pipeline/run_policy.h"
+#include "pipeline/schema_drift.h"
 
 namespace logidata {
 namespace {
@@ -74,6 +75,33 @@ class PersistingObserver final : public RunObserver {
     }
   }
 
+  // Compares the sources' schemas with the pipeline's last successful run at bind time.
+  void WatchSchemaDrift(std::string pipeline_id, std::string policy) {
+    pipeline_id_ = std::move(pipeline_id);
+    drift_policy_ = std::move(policy);
+  }
+
+  // Records the sources' schemas and their drift with the run, logs the drift, and under the
+  // "fail" policy fails the run before any data moves.
+  Status OnBound(const BoundPipeline& bound) override {
+    if (pipeline_id_.empty()) return Status::OK();
+    const nlohmann::json current = SourceSchemasJson(bound);
+    auto previous = PreviousSourceSchemas(*db_, org_id_, pipeline_id_);
+    if (!previous.ok()) {
+      // Unknown drift is not drift: the run goes on, and records its schemas for the next one.
+      spdlog::warn("run {}: cannot read the previous source schemas: {}", lease_.run_id, previous.status().ToString());
+    }
+    const nlohmann::json drift = previous.ok() ? DiffSourceSchemas(*previous, current) : nlohmann::json::array();
+    auto saved = SaveSchemaDrift(*db_, lease_, current, drift);
+    if (!saved.ok()) spdlog::warn("run {}: cannot record the source schemas: {}", lease_.run_id, saved.status().ToString());
+    if (drift.empty()) return Status::OK();
+    const std::string text = "schema drift since the last successful run: " + DescribeSchemaDrift(drift);
+    OnLog(LogLevel::kWarn, "", text + (drift_policy_ == "fail" ? "" : " (schema_drift: ignore, the run goes on)"));
+    if (drift_policy_ != "fail") return Status::OK();
+    return Status::DataError(text + " (schema_drift: fail). Review the change on the run page; to accept it, run "
+                                    "once with schema_drift set to ignore");
+  }
+
   Status Persist(const std::map<std::string, NodeMetrics>& nodes) {
     for (const auto& [id, m] : nodes) {
       // One fenced statement per node: written only while the lease holds.
@@ -107,6 +135,8 @@ class PersistingObserver final : public RunObserver {
   int64_t attempt_;
   std::atomic<int64_t> seq_;
   std::function<void()> fenced_;
+  std::string pipeline_id_;   // set: compare source schemas at bind time
+  std::string drift_policy_;  // ignore | fail
   std::mutex mu_;
   std::chrono::steady_clock::time_point last_write_{};
 };
@@ -291,6 +321,7 @@ void RunExecutor::Execute(const ClaimedRun& run) {
 
   PersistingObserver observer(db_, events_, run.org_id, active->lease, run.attempt, run.last_log_seq,
                               [active] { active->Stop(StopReason::kFenced); });
+  observer.WatchSchemaDrift(run.pipeline_id, effective.schema_drift);
   RunResult result;
   Result<PipelineSpec> spec = run.document.is_null() ? Result<PipelineSpec>(Status::NotFound("the pipeline was deleted"))
                                                      : ParsePipelineJson(run.document);

@@ -5,6 +5,7 @@
 #include "module/connection_types.h"
 #include "pipeline/bound_pipeline.h"
 #include "pipeline/node_profile.h"
+#include "pipeline/node_suggestions.h"
 #include "pipeline/run_pipeline.h"
 #include "pipeline/validator.h"
 #include "profile/profile_json.h"
@@ -158,6 +159,19 @@ Result<nlohmann::json> ProfileJson(const nlohmann::json& doc, const std::string&
   out["profiled_node"] = result.profiled_node;
   out["limited"] = result.limited;
   out["seconds"] = result.seconds;
+  // Suggestions are checked as the editor's validation checks a document.
+  ValidateOptions validate;
+  validate.connections = scope.connections;
+  validate.fs = scope.fs;
+  validate.sandbox = scope.sandbox;
+  validate.base_dir = scope.base_dir;
+  validate.can_touch_data = false;
+  nlohmann::json suggestions = nlohmann::json::array();
+  for (const CheckedSuggestion& s :
+       SuggestForNode(spec, BuiltinModules(), result.profiled_node, result.statistics, validate)) {
+    suggestions.push_back(CheckedSuggestionToJson(s));
+  }
+  out["suggestions"] = suggestions;
   return out;
 }
 

@@ -115,8 +115,10 @@ void RegisterEngineRoutes(Router& router, const ApiServices& s) {
   router.Add({"POST", "/api/v1/pipelines/{id}/profile", Access::kViewer, "pipelines",
               "Profiles every column of a node's output in one streaming pass (at most `rows` rows, default "
               "100000): semantic type, null and empty rates, distinct count, quantiles, top values, patterns, "
-              "lengths, outliers and PII likelihood, each estimate with its error bound. Profiles the stored "
-              "document; an unsaved `pipeline` may be sent by developers.",
+              "lengths, outliers and PII likelihood, each estimate with its error bound; and `suggestions`: "
+              "cleaning steps derived from the profile, best first, each with its reason and a node to insert "
+              "after the profiled node, checked by the validator. Profiles the stored document; an unsaved "
+              "`pipeline` may be sent by developers.",
               ObjSchema({{"node_id", StrSchema(1, 200)},
                          {"rows", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100000000}}},
                          {"pipeline", {{"type", "object"}}}},

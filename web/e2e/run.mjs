@@ -20,6 +20,8 @@ import './orchestration.spec.mjs';
 import './window.spec.mjs';
 import './window_mask_validate.spec.mjs';
 import './profile.spec.mjs';
+import './suggestions.spec.mjs';
+import './schema_drift.spec.mjs';
 import './scale.spec.mjs';
 import './clickhouse.spec.mjs';
 

@@ -96,6 +96,9 @@ class ChunkDecoder {
                const CsvChunk& chunk)
       : schema_(schema), index_(index), state_(state), chunk_(chunk) {}
 
+  // Fields of this chunk's records that are not columns (valid after Decode).
+  const UnknownKeys& unknown() const { return unknown_; }
+
   Result<BatchPtr> Decode() {
     const int n = schema_->num_fields();
     const int64_t expected_rows = std::max<int64_t>(16, static_cast<int64_t>(chunk_.size / 128));
@@ -170,7 +173,14 @@ class ChunkDecoder {
     size_t c = next_guess_;
     if (c >= builders_.size() || schema_->field(static_cast<int>(c)).name != name) {
       auto it = index_.find(name);
-      if (it == index_.end()) return Status::OK();
+      if (it == index_.end()) {
+        const uint64_t position = (static_cast<uint64_t>(chunk_.index) << 32) | static_cast<uint64_t>(line_begin);
+        unknown_.Add(name, position, [&] {
+          std::string where = Located(chunk_, line_begin);
+          return where.substr(0, where.rfind(':'));  // path:line
+        });
+        return Status::OK();
+      }
       c = static_cast<size_t>(it->second);
     }
     next_guess_ = c + 1;
@@ -196,6 +206,7 @@ class ChunkDecoder {
   std::vector<ColumnBuilder> builders_;
   int64_t rows_ = 0;
   size_t next_guess_ = 0;
+  UnknownKeys unknown_;
 };
 
 // The first records of the first file (whole lines, at most `infer_rows`) for type inference,
@@ -247,8 +258,8 @@ std::unique_ptr<CsvChunkPlanner> MakeNdjsonChunkPlanner(FileSystem* fs, std::vec
   return planner;
 }
 
-NdjsonExtractOperator::NdjsonExtractOperator(std::string pattern, SchemaPtr schema, int64_t chunk_bytes)
-    : pattern_(std::move(pattern)), chunk_bytes_(chunk_bytes) {
+NdjsonExtractOperator::NdjsonExtractOperator(std::string pattern, SchemaPtr schema, int64_t chunk_bytes, int64_t infer_rows)
+    : pattern_(std::move(pattern)), chunk_bytes_(chunk_bytes), infer_rows_(infer_rows) {
   output_schemas_.push_back(std::move(schema));
   for (int c = 0; c < output_schemas_[0]->num_fields(); ++c) index_.emplace(output_schemas_[0]->field(c).name, c);
 }
@@ -267,13 +278,32 @@ std::unique_ptr<OperatorState> NdjsonExtractOperator::MakeThreadState() { return
 
 Result<bool> NdjsonExtractOperator::Produce(OperatorState* state, Emitter& out) {
   if (ctx_ != nullptr) LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
+  {
+    std::lock_guard<std::mutex> lock(unknown_mu_);
+    ++producing_;
+  }
+  UnknownKeys unknown;
+  bool exhausted = false;
+  // The last thread to leave once the planner is exhausted reports the fields that were not read.
+  struct Leave {
+    NdjsonExtractOperator* op;
+    const UnknownKeys& unknown;
+    const bool& exhausted;
+    ~Leave() { op->LeaveProduce(unknown, exhausted); }
+  } leave{this, unknown, exhausted};
   LD_ASSIGN_OR_RETURN(std::optional<CsvChunk> chunk, planner_->Next());
-  if (!chunk) return false;
+  if (!chunk) {
+    exhausted = true;
+    return false;
+  }
   ThreadState local;
   ThreadState& ts = state != nullptr ? static_cast<ThreadState&>(*state) : local;
   Result<BatchPtr> batch = [&]() -> Result<BatchPtr> {
     try {
-      return ChunkDecoder(output_schemas_[0], index_, ts, *chunk).Decode();
+      ChunkDecoder decoder(output_schemas_[0], index_, ts, *chunk);
+      Result<BatchPtr> decoded = decoder.Decode();
+      unknown.Merge(decoder.unknown());
+      return decoded;
     } catch (const std::exception& e) {  // allocation failures inside simdjson
       return Status::DataError(*chunk->path + ": " + e.what());
     }
@@ -284,6 +314,17 @@ Result<bool> NdjsonExtractOperator::Produce(OperatorState* state, Emitter& out) 
   stamped->set_sequence(static_cast<uint64_t>(chunk->index));
   LD_RETURN_IF_ERROR(out.Emit(0, BatchPtr(std::move(stamped))));
   return true;
+}
+
+void NdjsonExtractOperator::LeaveProduce(const UnknownKeys& unknown, bool exhausted) {
+  std::lock_guard<std::mutex> lock(unknown_mu_);
+  unknown_.Merge(unknown);
+  --producing_;
+  exhausted_ = exhausted_ || exhausted;
+  if (exhausted_ && producing_ == 0 && !reported_ && !unknown_.empty()) {
+    reported_ = true;
+    if (ctx_ != nullptr) ctx_->Log(LogLevel::kWarn, unknown_.Message(infer_rows_));
+  }
 }
 
 Result<std::unique_ptr<Operator>> MakeNdjsonExtractOperator(const BindContext& ctx, const ArrayReaderFactory& array_reader) {
@@ -321,7 +362,8 @@ Result<std::unique_ptr<Operator>> MakeNdjsonExtractOperator(const BindContext& c
     sample.clear();
   }
   LD_ASSIGN_OR_RETURN(SchemaPtr schema, InferRecordSchema(sample, overrides));
-  return std::unique_ptr<Operator>(new NdjsonExtractOperator(std::move(pattern), std::move(schema), ChunkBytesFor(bytes_per_line)));
+  return std::unique_ptr<Operator>(
+      new NdjsonExtractOperator(std::move(pattern), std::move(schema), ChunkBytesFor(bytes_per_line), infer_rows));
 }
 
 }  // namespace logidata

@@ -3,17 +3,21 @@
 // CSV chunk planner (no quoting: JSON strings never hold a raw newline), and each chunk is parsed
 // with simdjson's document stream straight into column builders — no per-record objects — by up
 // to MaxProduceParallelism() threads at once. Memory stays at the chunks in flight.
-// Produce is thread-safe (the planner hands out chunks under its own lock).
+// Produce is thread-safe (the planner hands out chunks under its own lock). Fields that are not
+// columns of the inferred schema are collected (unknown_keys.h); the last Produce call to end once
+// the files are read logs them as one warning.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "formats/csv/csv_chunk_planner.h"
+#include "formats/json/unknown_keys.h"
 #include "module/module_descriptor.h"
 #include "module/operator.h"
 
@@ -21,7 +25,8 @@ namespace logidata {
 
 class NdjsonExtractOperator final : public Operator {
  public:
-  NdjsonExtractOperator(std::string pattern, SchemaPtr schema, int64_t chunk_bytes);
+  // `infer_rows`: how many records the schema was inferred from (named in the warning; 0: unknown).
+  NdjsonExtractOperator(std::string pattern, SchemaPtr schema, int64_t chunk_bytes, int64_t infer_rows = 0);
 
   Status Open(ExecContext& ctx) override;
   std::unique_ptr<OperatorState> MakeThreadState() override;
@@ -29,8 +34,16 @@ class NdjsonExtractOperator final : public Operator {
   int MaxProduceParallelism() const override { return 64; }
 
  private:
+  void LeaveProduce(const UnknownKeys& unknown, bool exhausted);
+
   std::string pattern_;
   int64_t chunk_bytes_;
+  int64_t infer_rows_;
+  std::mutex unknown_mu_;
+  UnknownKeys unknown_;        // merged from finished Produce calls; guarded by unknown_mu_
+  int producing_ = 0;          // Produce calls in progress; guarded
+  bool exhausted_ = false;     // some call found no chunk left; guarded
+  bool reported_ = false;      // guarded
   std::unordered_map<std::string_view, int> index_;  // column name → field index (names live in the schema)
   ExecContext* ctx_ = nullptr;
   std::unique_ptr<CsvChunkPlanner> planner_;

@@ -4,8 +4,9 @@
 
 namespace logidata {
 
-RecordExtractOperator::RecordExtractOperator(RecordReader reader, std::string pattern, SchemaPtr schema)
-    : reader_(std::move(reader)), pattern_(std::move(pattern)) {
+RecordExtractOperator::RecordExtractOperator(RecordReader reader, std::string pattern, SchemaPtr schema,
+                                             int64_t infer_rows)
+    : reader_(std::move(reader)), pattern_(std::move(pattern)), infer_rows_(infer_rows) {
   output_schemas_.push_back(std::move(schema));
 }
 
@@ -25,6 +26,8 @@ Result<bool> RecordExtractOperator::Produce(OperatorState* state, Emitter& out) 
     next_record_ = 0;
     if (next_file_ >= files_.size()) {
       progress_ = 1;
+      if (!unknown_.empty() && ctx_ != nullptr) ctx_->Log(LogLevel::kWarn, unknown_.Message(infer_rows_));
+      unknown_ = UnknownKeys();  // reported once
       return false;
     }
     current_path_ = files_[next_file_++];
@@ -34,7 +37,8 @@ Result<bool> RecordExtractOperator::Produce(OperatorState* state, Emitter& out) 
     progress_ = static_cast<double>(next_file_) / static_cast<double>(files_.size());
   }
   size_t end = std::min(records_.size(), next_record_ + static_cast<size_t>(kTargetBatchRows));
-  LD_ASSIGN_OR_RETURN(BatchPtr batch, BuildRecordBatch(output_schemas_[0], records_, next_record_, end, current_path_));
+  LD_ASSIGN_OR_RETURN(BatchPtr batch, BuildRecordBatch(output_schemas_[0], records_, next_record_, end, current_path_,
+                                                        &unknown_, static_cast<uint64_t>(next_file_) << 40));
   next_record_ = end;
   LD_RETURN_IF_ERROR(out.Emit(0, std::move(batch)));
   return true;
@@ -73,7 +77,7 @@ Result<std::unique_ptr<Operator>> MakeRecordExtractOperator(const BindContext& c
     sample.clear();
   }
   LD_ASSIGN_OR_RETURN(SchemaPtr schema, InferRecordSchema(sample, overrides));
-  return std::unique_ptr<Operator>(new RecordExtractOperator(std::move(reader), std::move(pattern), std::move(schema)));
+  return std::unique_ptr<Operator>(new RecordExtractOperator(std::move(reader), std::move(pattern), std::move(schema), infer_rows));
 }
 
 }  // namespace logidata

@@ -1,6 +1,8 @@
 // RecordExtractOperator: the source behind extract.json, extract.xml and extract.xlsx. Produce()
 // runs on one thread: each call reads the next file through ExecContext::fs, parses it with the
 // format's RecordReader and emits its records as batches of the schema fixed at bind time.
+// Fields that are not columns (first seen after the inference sample, or in a later file) are
+// collected and logged as one warning once every file is read.
 #pragma once
 
 #include <map>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "formats/json/record.h"
+#include "formats/json/unknown_keys.h"
 #include "module/module_descriptor.h"
 #include "module/operator.h"
 
@@ -16,7 +19,8 @@ namespace logidata {
 
 class RecordExtractOperator final : public Operator {
  public:
-  RecordExtractOperator(RecordReader reader, std::string pattern, SchemaPtr schema);
+  // `infer_rows`: how many records the schema was inferred from (named in the warning; 0: unknown).
+  RecordExtractOperator(RecordReader reader, std::string pattern, SchemaPtr schema, int64_t infer_rows = 0);
 
   Status Open(ExecContext& ctx) override;
   Result<bool> Produce(OperatorState* state, Emitter& out) override;
@@ -33,6 +37,8 @@ class RecordExtractOperator final : public Operator {
   std::string current_path_;
   size_t next_record_ = 0;
   std::atomic<double> progress_{0};
+  int64_t infer_rows_;
+  UnknownKeys unknown_;
 };
 
 // Binds an extract module: resolves `config.path` (file, glob or folder), reads a sample of

@@ -249,7 +249,7 @@ Result<SchemaPtr> InferRecordSchema(const std::vector<Record>& sample, const std
 }
 
 Result<BatchPtr> BuildRecordBatch(const SchemaPtr& schema, const std::vector<Record>& records, size_t begin, size_t end,
-                                  const std::string& path) {
+                                  const std::string& path, UnknownKeys* unknown, uint64_t position_base) {
   const int n = schema->num_fields();
   const auto rows = static_cast<int64_t>(end - begin);
   std::vector<ColumnBuilder> builders;
@@ -264,8 +264,16 @@ Result<BatchPtr> BuildRecordBatch(const SchemaPtr& schema, const std::vector<Rec
     std::fill(row.begin(), row.end(), nullptr);
     for (const auto& [name, cell] : records[r].fields) {
       auto it = index.find(name);
+      if (it == index.end()) {
+        if (unknown != nullptr) {
+          unknown->Add(name, position_base + r, [&] {
+            return records[r].line > 0 ? path + ":" + std::to_string(records[r].line) : path + " record " + std::to_string(r + 1);
+          });
+        }
+        continue;
+      }
       // A repeated key: the first one counts (the streaming NDJSON reader cannot take back a value).
-      if (it != index.end() && row[static_cast<size_t>(it->second)] == nullptr) row[static_cast<size_t>(it->second)] = &cell;
+      if (row[static_cast<size_t>(it->second)] == nullptr) row[static_cast<size_t>(it->second)] = &cell;
     }
     for (int c = 0; c < n; ++c) {
       const Cell* cell = row[static_cast<size_t>(c)];

@@ -32,6 +32,12 @@ class ProfileApiTest : public ::testing::Test {
     pipeline_ = p.Json()["id"];
   }
 
+  void TearDown() override {
+    server_.Stop();
+    std::error_code ec;
+    if (!HasFailure()) fs::remove_all(dir_, ec);
+  }
+
   static json Doc(const std::string& path) {
     return {{"name", Unique("people")},
             {"nodes", {{{"id", "src"}, {"type", "extract"}, {"module", "csv"}, {"config", {{"path", path}}}}}},
@@ -69,6 +75,58 @@ TEST_F(ProfileApiTest, AViewerProfilesTheStoredPipeline) {
   ASSERT_EQ(limited.status, 200) << limited.body;
   EXPECT_EQ(limited.Json()["rows"], 100);
   EXPECT_EQ(limited.Json()["limited"], true);
+}
+
+// The profile carries ranked suggestions, each with a node the server's validator accepts after
+// the profiled node; applying one (as the editor does) and previewing gives the cleaned values.
+TEST_F(ProfileApiTest, SuggestionsComeWithTheProfileAndTheirNodesRun) {
+  auto r = Profile(viewer_, {{"node_id", "src"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json p = r.Json();
+  ASSERT_TRUE(p["suggestions"].is_array()) << r.body;
+  std::map<std::string, json> by_kind_column;
+  double last_score = 2;
+  for (const json& s : p["suggestions"]) {
+    EXPECT_EQ(s["valid"], true) << s.dump();
+    EXPECT_TRUE(s["issues"].empty()) << s.dump();
+    EXPECT_FALSE(s["reason"].get<std::string>().empty());
+    EXPECT_LE(s["score"].get<double>(), last_score);
+    last_score = s["score"].get<double>();
+    EXPECT_EQ(s["node"]["type"], "transform");
+    by_kind_column[s["kind"].get<std::string>() + ":" + s["columns"][0].get<std::string>()] = s;
+  }
+  // joined: day-first dates as text; email: personal data; id: unique and never NULL.
+  ASSERT_TRUE(by_kind_column.count("cast:joined")) << r.body;
+  ASSERT_TRUE(by_kind_column.count("mask:email")) << r.body;
+  ASSERT_TRUE(by_kind_column.count("quality_rules:id")) << r.body;
+  // Clean columns get no fixes: no trim, case, email or dedupe suggestion.
+  for (const auto& [key, s] : by_kind_column) {
+    EXPECT_EQ(key.rfind("trim:", 0), std::string::npos) << key;
+    EXPECT_EQ(key.rfind("dedupe:", 0), std::string::npos) << key;
+    EXPECT_EQ(key.rfind("email:", 0), std::string::npos) << key;
+  }
+  const json cast = by_kind_column["cast:joined"]["node"];
+  EXPECT_EQ(cast["module"], "derive");
+
+  // Apply it: the node after src; a developer previews it.
+  json doc = Doc(files_ + "/people.csv");
+  doc["nodes"].push_back({{"id", cast["id"]}, {"type", "transform"}, {"module", cast["module"]}, {"config", cast["config"]}});
+  doc["edges"].push_back({{"source", "src"}, {"target", cast["id"]}});
+  auto preview = c_->Call("POST", "/api/v1/preview", json{{"pipeline", doc}, {"node_id", cast["id"]}, {"limit", 3}}.dump(),
+                          developer_.Auth(owner_.org_id));
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  json rows = preview.Json();
+  std::map<std::string, size_t> column;
+  for (size_t i = 0; i < rows["schema"].size(); ++i) column[rows["schema"][i]["name"]] = i;
+  EXPECT_EQ(rows["schema"][column["joined"]]["type"], "date") << preview.body;
+  // Row 1: "2/2/2024".
+  EXPECT_EQ(rows["rows"][1][column["joined"]], "2024-02-02") << preview.body;
+
+  // Another organization gets neither the profile nor its suggestions.
+  auto foreign = c_->Call("POST", "/api/v1/pipelines/" + pipeline_ + "/profile", json{{"node_id", "src"}}.dump(),
+                          foreign_.Auth(foreign_.org_id));
+  EXPECT_EQ(foreign.status, 404) << foreign.body;
+  EXPECT_EQ(foreign.body.find("suggestions"), std::string::npos);
 }
 
 TEST_F(ProfileApiTest, UnsavedDocumentsNeedTheDeveloperRole) {

@@ -105,6 +105,15 @@ export interface Run {
   not_before?: string | null; // a retrying run waits until then
   worker?: string | null;
   attempts?: RunAttempt[]; // only in GET /runs/{id}
+  // Source columns changed since the last successful run (empty: none); null: not recorded.
+  schema_drift?: SchemaDrift[] | null;
+}
+
+export interface SchemaDrift {
+  node_id: string;
+  added: { name: string; type: string }[];
+  removed: { name: string; type: string }[];
+  retyped: { name: string; from: string; to: string }[];
 }
 
 export interface LogEntry {
@@ -190,6 +199,25 @@ export interface ColumnStatistics {
   patterns: ValueCount[];
   patterns_max_error: number;
   pii: { kind: string; likelihood: number; reason: string } | null;
+  format_rates?: Record<string, number>;
+  text_shape?: {
+    case: { lower: number; upper: number; title: number; mixed: number };
+    delimiters: Record<string, { once: number; twice: number }>;
+    mojibake: { values: number; sequences: { seen: string; fixed: string }[] };
+  } | null;
+}
+
+// A cleaning step proposed from a profile, with a ready node to insert after the profiled node
+// (docs/api.md). `valid`: the validator accepts the pipeline with the node inserted.
+export interface ProfileSuggestion {
+  kind: string;
+  columns: string[];
+  title: string;
+  reason: string;
+  score: number;
+  node: { id: string; type: 'transform'; module: string; name: string; config: Record<string, unknown> };
+  valid: boolean;
+  issues: ValidationIssue[];
 }
 
 export interface NodeProfile {
@@ -199,6 +227,7 @@ export interface NodeProfile {
   limited: boolean;
   seconds: number;
   columns: ColumnStatistics[];
+  suggestions?: ProfileSuggestion[];
   accuracy: {
     distinct: { method: string; precision: number; relative_standard_error: number; exact_below: number };
     quantiles: { method: string; k: number; normalized_rank_error: number; confidence: number };

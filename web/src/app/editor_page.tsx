@@ -45,6 +45,9 @@ import { Palette } from '../canvas/palette/palette';
 import { ProblemAlert } from '../components/problem_alert';
 import { StatusChip } from '../components/status_chip';
 import { PreviewPanel } from '../components/preview_panel';
+import { BeforeAfterDialog } from '../components/before_after_dialog';
+import { suggestionChange } from '../model/suggestions';
+import type { ProfileSuggestion } from '../api/types';
 import { downloadText } from '../components/format';
 import { errorMessage } from '../api/problem';
 import { NodeConfigPanel } from './node_config_panel';
@@ -99,15 +102,25 @@ function Editor({ pipelineId }: { pipelineId: string }) {
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [previewNode, setPreviewNode] = useState<string | null>(null);
+  // The suggestion just applied: its node, shown before and after on the preview sample.
+  const [applied, setApplied] = useState<{ before: string; after: string; suggestion: ProfileSuggestion } | null>(null);
+  const applySuggestion = useCallback((profiledNode: string, s: ProfileSuggestion) => {
+    const st = useEditorStore.getState();
+    const change = suggestionChange(st.doc, profiledNode, s);
+    st.apply(change);
+    setPreviewNode(change.node.id);
+    setApplied({ before: profiledNode, after: change.node.id, suggestion: s });
+  }, []);
   const [dialog, setDialog] = useState<'schedule' | 'versions' | 'shortcuts' | 'params' | 'run-settings' | null>(null);
   // The run policy is read field by field: useDocStructure compares structure only.
   const retry = useEditorStore((s) => s.doc.retry);
   const timeoutSeconds = useEditorStore((s) => s.doc.timeout_seconds);
   const concurrency = useEditorStore((s) => s.doc.concurrency);
   const priority = useEditorStore((s) => s.doc.priority);
+  const schemaDrift = useEditorStore((s) => s.doc.schema_drift);
   const runPolicy = useMemo(
-    () => runPolicyOf({ retry, timeout_seconds: timeoutSeconds, concurrency, priority }),
-    [retry, timeoutSeconds, concurrency, priority],
+    () => runPolicyOf({ retry, timeout_seconds: timeoutSeconds, concurrency, priority, schema_drift: schemaDrift }),
+    [retry, timeoutSeconds, concurrency, priority, schemaDrift],
   );
   const runPolicySummary = describeRunPolicy(runPolicy);
   const [loaded, setLoaded] = useState(false);
@@ -511,6 +524,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
                 savedKey={savedPreviewKey}
                 pipelineId={doc.id}
                 onClose={() => setPreviewNode(null)}
+                onApplySuggestion={readOnly ? undefined : applySuggestion}
               />
             </Box>
           )}
@@ -528,6 +542,21 @@ function Editor({ pipelineId }: { pipelineId: string }) {
         )}
       </Box>
       <Snackbar open={!!message} autoHideDuration={4000} onClose={() => setMessage(null)} message={message ?? ''} />
+      {applied && doc.nodes.some((n) => n.id === applied.after) && (
+        <BeforeAfterDialog
+          pipeline={toServerJson(upstreamSubgraph(doc, applied.after))}
+          beforeNode={applied.before}
+          afterNode={applied.after}
+          title={applied.suggestion.title}
+          columns={applied.suggestion.columns}
+          onClose={() => setApplied(null)}
+          onUndo={() => {
+            useEditorStore.getState().undo();
+            setPreviewNode(applied.before);
+            setApplied(null);
+          }}
+        />
+      )}
       <ScheduleDialog
         open={dialog === 'schedule'}
         schedule={doc.schedule}

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { describeRunPolicy, formFromPolicy, policyFromForm, RunSettingsDialog, type RunSettingsForm } from './run_settings_dialog';
 
-const empty: RunSettingsForm = { max_attempts: '', backoff_seconds: '', max_backoff_seconds: '', timeout_seconds: '', limit: '', policy: '', priority: '' };
+const empty: RunSettingsForm = { max_attempts: '', backoff_seconds: '', max_backoff_seconds: '', timeout_seconds: '', limit: '', policy: '', priority: '', schema_drift: '' };
 
 afterEach(() => cleanup());
 
@@ -22,6 +22,7 @@ describe('policyFromForm', () => {
     ['timeout above a week', { timeout_seconds: '604801' }, {}, { timeout_seconds: 'must be between 0 and 604800' }],
     ['limit zero', { limit: '0' }, {}, { limit: 'must be between 1 and 10000' }],
     ['priority too low', { priority: '-1001' }, {}, { priority: 'must be between -1000 and 1000' }],
+    ['fail on schema drift', { schema_drift: 'fail' }, { schema_drift: 'fail' }, {}],
     [
       'cap below the first wait',
       { backoff_seconds: '60', max_backoff_seconds: '10' },
@@ -44,6 +45,7 @@ describe('policyFromForm', () => {
     [{ retry: { max_attempts: 1 }, concurrency: { limit: 1, policy: 'queue' as const } }, ''],
     [{ retry: { max_attempts: 3 }, timeout_seconds: 60 }, '3 attempts, timeout 60 s'],
     [{ concurrency: { limit: 2, policy: 'cancel_older' as const }, priority: 5 }, '2 at once, cancel older, priority 5'],
+    [{ schema_drift: 'fail' as const }, 'fail on schema drift'],
   ])('describeRunPolicy(%j) = %j', (policy, want) => {
     expect(describeRunPolicy(policy)).toBe(want);
   });

@@ -13,7 +13,7 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
-import { kConcurrencyPolicies, runPolicyNumberIssue, type ConcurrencyPolicy, type RunPolicy } from '../model/pipeline_document';
+import { kConcurrencyPolicies, runPolicyNumberIssue, type ConcurrencyPolicy, type RunPolicy, type SchemaDriftPolicy } from '../model/pipeline_document';
 
 export interface RunSettingsForm {
   max_attempts: string;
@@ -23,6 +23,7 @@ export interface RunSettingsForm {
   limit: string;
   policy: ConcurrencyPolicy | '';
   priority: string;
+  schema_drift: SchemaDriftPolicy | '';
 }
 
 export type RunSettingsErrors = Partial<Record<keyof RunSettingsForm, string>>;
@@ -38,6 +39,7 @@ export function formFromPolicy(p: RunPolicy): RunSettingsForm {
     limit: str(p.concurrency?.limit),
     policy: p.concurrency?.policy ?? '',
     priority: str(p.priority),
+    schema_drift: p.schema_drift ?? '',
   };
 }
 
@@ -68,6 +70,7 @@ export function policyFromForm(f: RunSettingsForm): { policy: RunPolicy; errors:
   if (limit !== undefined || f.policy) policy.concurrency = { ...(limit !== undefined ? { limit } : {}), ...(f.policy ? { policy: f.policy } : {}) };
   const priority = read('priority');
   if (priority !== undefined) policy.priority = priority;
+  if (f.schema_drift) policy.schema_drift = f.schema_drift;
   return { policy, errors };
 }
 
@@ -79,6 +82,7 @@ export function describeRunPolicy(p: RunPolicy): string {
   if (p.concurrency?.limit !== undefined && p.concurrency.limit !== 1) parts.push(`${p.concurrency.limit} at once`);
   if (p.concurrency?.policy && p.concurrency.policy !== 'queue') parts.push(p.concurrency.policy.replace('_', ' '));
   if (p.priority) parts.push(`priority ${p.priority}`);
+  if (p.schema_drift === 'fail') parts.push('fail on schema drift');
   return parts.join(', ');
 }
 
@@ -95,7 +99,7 @@ export function RunSettingsDialog(props: { open: boolean; policy: RunPolicy; rea
   }, [props.open, props.policy]);
   const { policy, errors } = policyFromForm(form);
   const invalid = Object.keys(errors).length > 0;
-  const field = (key: Exclude<keyof RunSettingsForm, 'policy'>, label: string, help: string, width = 200) => (
+  const field = (key: Exclude<keyof RunSettingsForm, 'policy' | 'schema_drift'>, label: string, help: string, width = 200) => (
     <TextField
       label={label}
       value={form[key]}
@@ -150,6 +154,20 @@ export function RunSettingsDialog(props: { open: boolean; policy: RunPolicy; rea
           </TextField>
         </Box>
         <Box sx={{ display: 'flex', gap: 2 }}>{field('priority', 'Priority', '-1000–1000; higher runs are claimed first', 260)}</Box>
+        <TextField
+          select
+          label="When source columns change"
+          value={form.schema_drift}
+          disabled={props.readOnly}
+          onChange={(e) => setForm({ ...form, schema_drift: e.target.value as SchemaDriftPolicy | '' })}
+          helperText="Columns added, removed or retyped since the last successful run are always recorded on the run page; fail also stops the run before any data moves"
+          sx={{ width: 520 }}
+          slotProps={{ select: { inputProps: { 'data-field': 'schema_drift' } } }}
+        >
+          <MenuItem value="">Default (ignore)</MenuItem>
+          <MenuItem value="ignore">ignore</MenuItem>
+          <MenuItem value="fail">fail</MenuItem>
+        </TextField>
         {invalid && <Alert severity="error">Fix the marked fields to apply the settings.</Alert>}
       </DialogContent>
       <DialogActions>

@@ -13,7 +13,7 @@ import CloseIcon from '@mui/icons-material/Close';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Preview } from '../api/endpoints';
 import { useQueryClient } from '@tanstack/react-query';
-import type { ColumnProfile, PreviewColumn, SavedPreview, SavedPreviewSummary } from '../api/types';
+import type { ColumnProfile, PreviewColumn, ProfileSuggestion, SavedPreview, SavedPreviewSummary } from '../api/types';
 import { pagesFor } from '../model/virtual_window';
 import { rowsToCsv, rowsToJson } from '../model/table_export';
 import { ProblemAlert } from './problem_alert';
@@ -75,6 +75,7 @@ export function PreviewPanel({
   savedKey,
   pipelineId,
   onClose,
+  onApplySuggestion,
 }: {
   pipeline: unknown;
   nodeId: string;
@@ -82,6 +83,7 @@ export function PreviewPanel({
   savedKey?: SavedPreviewKey;
   pipelineId?: string; // the stored pipeline, for the Profile tab
   onClose: () => void;
+  onApplySuggestion?: (profiledNode: string, s: ProfileSuggestion) => void; // the Profile tab's Apply
 }) {
   const [state, setState] = useState<PreviewState | null>(null);
   const [view, setView] = useState<'rows' | 'profile'>('rows');
@@ -227,7 +229,12 @@ export function PreviewPanel({
       {view === 'profile' && (
         <Box sx={{ flex: 1, minHeight: 0 }}>
           {/* Unsaved edits are profiled as edited; a saved, unchanged pipeline as stored. */}
-          <ProfilePanel pipelineId={pipelineId} nodeId={nodeId} unsavedPipeline={savedKey ? undefined : pipeline} />
+          <ProfilePanel
+            pipelineId={pipelineId}
+            nodeId={nodeId}
+            unsavedPipeline={savedKey ? undefined : pipeline}
+            onApplySuggestion={onApplySuggestion}
+          />
         </Box>
       )}
       <Box sx={{ display: view === 'rows' ? 'contents' : 'none' }}>

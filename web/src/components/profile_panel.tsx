@@ -1,7 +1,8 @@
 // Profile of one node: every row the node emits (up to a limit) profiled by the server in one
 // pass — per column the semantic type (with its date format), null and empty rates, distinct
 // count, range and quartiles, a histogram or top-values chart, the commonest pattern, outliers
-// and a PII flag. Estimates are marked "~" and the accuracy is stated under the table.
+// and a PII flag. Estimates are marked "~" and the accuracy is stated under the table. Above it,
+// the suggestions the server derived from the profile, each applicable in one click.
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
@@ -12,10 +13,11 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Profile } from '../api/endpoints';
-import type { NodeProfile } from '../api/types';
+import type { NodeProfile, ProfileSuggestion } from '../api/types';
 import { columnView } from '../model/profile_view';
 import { MiniHistogram } from './mini_histogram';
 import { ProblemAlert } from './problem_alert';
+import { SuggestionList } from './suggestion_list';
 import { formatCount } from './format';
 
 const kRowChoices = [10_000, 100_000, 1_000_000, 10_000_000];
@@ -26,9 +28,12 @@ export function ProfilePanel({
   pipelineId,
   nodeId,
   unsavedPipeline,
+  onApplySuggestion,
 }: {
   pipelineId?: string;
   nodeId: string;
+  // Inserts a suggestion's node after `profiledNode`; absent: suggestions are read-only.
+  onApplySuggestion?: (profiledNode: string, s: ProfileSuggestion) => void;
   // The edited document when it differs from the stored one (profiling it needs the developer role).
   unsavedPipeline?: unknown;
 }) {
@@ -89,6 +94,17 @@ export function ProfilePanel({
       {error ? <ProblemAlert error={error} /> : null}
       {profile && (
         <Box sx={{ flex: 1, minHeight: 0, overflow: 'auto', px: 1 }}>
+          {profile.suggestions && (
+            <Box component="section" aria-label="Suggestions from the profile" sx={{ mb: 1 }}>
+              <Typography variant="subtitle2" component="h3">
+                Suggestions ({profile.suggestions.length})
+              </Typography>
+              <SuggestionList
+                suggestions={profile.suggestions}
+                onApply={onApplySuggestion ? (s) => onApplySuggestion(profile.profiled_node, s) : undefined}
+              />
+            </Box>
+          )}
           <table style={{ borderCollapse: 'collapse', fontSize: 12 }} aria-label={`Column profile of ${nodeId}`}>
             <thead>
               <tr style={{ textAlign: 'left', color: '#555' }}>

@@ -15,6 +15,7 @@ export type Change =
   | { kind: 'moveNodes'; positions: Record<string, Position> }
   | { kind: 'renameNode'; id: string; name: string }
   | { kind: 'setConfig'; id: string; config: Record<string, unknown> }
+  | { kind: 'insertAfter'; after: string; node: PipelineNode }
   | { kind: 'addEdge'; edge: PipelineEdge }
   | { kind: 'removeEdges'; edges: PipelineEdge[] }
   | { kind: 'paste'; nodes: PipelineNode[]; edges: PipelineEdge[] }
@@ -46,6 +47,21 @@ export function applyChange(doc: PipelineDocument, change: Change): PipelineDocu
         edges: doc.edges.filter(
           (e) => !gone.has(e.source) && !gone.has(e.target) && !(change.edges ?? []).some((x) => sameEdge(e, x)),
         ),
+      };
+    }
+    case 'insertAfter': {
+      // The new node takes `after`'s main output; the edges that left it now leave the new node.
+      if (doc.nodes.some((n) => n.id === change.node.id)) throw new Error(`duplicate node id ${change.node.id}`);
+      if (!doc.nodes.some((n) => n.id === change.after)) throw new Error(`no node ${change.after}`);
+      const id = change.node.id;
+      const main = (e: PipelineEdge) => e.source === change.after && (e.source_port === 'out' || e.source_port === '');
+      return {
+        ...doc,
+        nodes: [...doc.nodes, change.node],
+        edges: [
+          ...doc.edges.map((e) => (main(e) ? { ...e, source: id, source_port: 'out' } : e)),
+          { source: change.after, target: id, source_port: 'out', target_port: 'in' },
+        ],
       };
     }
     case 'moveNodes':

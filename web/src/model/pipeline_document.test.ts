@@ -125,6 +125,7 @@ describe('run policy (retry, timeout, concurrency, priority)', () => {
     timeout_seconds: 90,
     concurrency: { limit: 2, policy: 'cancel_older' },
     priority: -5,
+    schema_drift: 'fail',
   };
 
   it('round-trips through parse, server JSON and export', () => {
@@ -134,15 +135,16 @@ describe('run policy (retry, timeout, concurrency, priority)', () => {
       timeout_seconds: 90,
       concurrency: { limit: 2, policy: 'cancel_older' },
       priority: -5,
+      schema_drift: 'fail',
     });
     const server = toServerJson(doc);
-    expect(server).toMatchObject({ retry: withPolicy.retry, timeout_seconds: 90, concurrency: withPolicy.concurrency, priority: -5 });
+    expect(server).toMatchObject({ retry: withPolicy.retry, timeout_seconds: 90, concurrency: withPolicy.concurrency, priority: -5, schema_drift: 'fail' });
     expect(parsePipelineText(toExportJson(doc))).toEqual(doc);
   });
 
   it('adds no fields to documents without a policy', () => {
     const server = toServerJson(parsePipelineDocument(v2));
-    for (const key of ['retry', 'timeout_seconds', 'concurrency', 'priority']) expect(server).not.toHaveProperty(key);
+    for (const key of ['retry', 'timeout_seconds', 'concurrency', 'priority', 'schema_drift']) expect(server).not.toHaveProperty(key);
   });
 
   it('keeps partial objects as written', () => {
@@ -164,6 +166,7 @@ describe('run policy (retry, timeout, concurrency, priority)', () => {
     ['concurrency unknown field', { concurrency: { max: 2 } }, '/concurrency/max: unknown field'],
     ['priority too high', { priority: 1001 }, '/priority: must be between -1000 and 1000'],
     ['priority fractional', { priority: 0.5 }, '/priority: must be an integer'],
+    ['schema drift evolve (not supported)', { schema_drift: 'evolve' }, '/schema_drift: must be ignore or fail'],
   ])('refuses %s with the JSON path', (_, extra, message) => {
     expect(() => parsePipelineDocument({ ...v2, ...extra })).toThrow(DocumentError);
     expect(() => parsePipelineDocument({ ...v2, ...extra })).toThrow(message);

@@ -59,11 +59,17 @@ export interface ConcurrencySettings {
   policy?: ConcurrencyPolicy; // when the limit is reached
 }
 
+// What a run does when its sources' columns changed since the last successful run
+// (src/pipeline/schema_drift.h): the change is always recorded; `fail` also fails the run.
+export type SchemaDriftPolicy = 'ignore' | 'fail';
+export const kSchemaDriftPolicies: SchemaDriftPolicy[] = ['ignore', 'fail'];
+
 export interface RunPolicy {
   retry?: RetrySettings;
   timeout_seconds?: number; // per attempt; 0 = no limit
   concurrency?: ConcurrencySettings;
   priority?: number; // higher runs are claimed first (-1000..1000)
+  schema_drift?: SchemaDriftPolicy; // absent: ignore
 }
 
 export interface PipelineDocument extends RunPolicy {
@@ -286,6 +292,12 @@ export function validateRunPolicy(doc: Json): RunPolicy {
   }
   const priority = policyNumber(doc, 'priority', '');
   if (priority !== undefined) out.priority = priority;
+  if (doc.schema_drift !== undefined && doc.schema_drift !== null) {
+    if (!kSchemaDriftPolicies.includes(doc.schema_drift as SchemaDriftPolicy)) {
+      throw new DocumentError('/schema_drift', 'must be ignore or fail');
+    }
+    out.schema_drift = doc.schema_drift as SchemaDriftPolicy;
+  }
   return out;
 }
 
@@ -296,12 +308,13 @@ export function runPolicyOf(doc: RunPolicy): RunPolicy {
   if (doc.timeout_seconds !== undefined) out.timeout_seconds = doc.timeout_seconds;
   if (doc.concurrency !== undefined) out.concurrency = doc.concurrency;
   if (doc.priority !== undefined) out.priority = doc.priority;
+  if (doc.schema_drift !== undefined) out.schema_drift = doc.schema_drift;
   return out;
 }
 
 // `doc` with its run policy replaced by `policy` (fields absent from `policy` are removed).
 export function withRunPolicy(doc: PipelineDocument, policy: RunPolicy): PipelineDocument {
-  const { retry: _r, timeout_seconds: _t, concurrency: _c, priority: _p, ...rest } = doc;
+  const { retry: _r, timeout_seconds: _t, concurrency: _c, priority: _p, schema_drift: _s, ...rest } = doc;
   return { ...rest, ...runPolicyOf(policy) };
 }
 

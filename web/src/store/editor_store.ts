@@ -63,6 +63,7 @@ export const useEditorStore = create<EditorState>((set, get) => ({
     let selection = get().selection;
     if (change.kind === 'removeNodes') selection = selection.filter((id) => !change.ids.includes(id));
     if (change.kind === 'paste') selection = change.nodes.map((n) => n.id);
+    if (change.kind === 'insertAfter') selection = [change.node.id];
     set({ doc: next, past: [...trimmed, doc], future: [], selection });
   },
   beginGesture: () => {
