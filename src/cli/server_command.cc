@@ -25,6 +25,9 @@ void AddServerCommand(CLI::App& app) {
   cmd->add_option("--web-root", config->web_root, "Folder of the built web UI")->capture_default_str();
   cmd->add_option("--max-body", config->max_body_bytes, "Largest request body in bytes")->capture_default_str();
   cmd->add_option("--cors-origin", *origins, "Browser origin allowed to call the API (repeatable)");
+  cmd->add_option("--run-memory", config->run_memory_bytes,
+                  "Engine memory budget of each run, e.g. 2G (default: half of RAM divided by --run-slots)")
+      ->transform(CLI::AsSizeValue(false));
   cmd->add_option("--run-slots", config->run_slots, "Runs executing at once in the server (0 = workers only)")
       ->capture_default_str();
   cmd->add_option("--lease-seconds", config->lease_seconds,

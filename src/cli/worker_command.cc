@@ -20,6 +20,9 @@ void AddWorkerCommand(CLI::App& app) {
   cmd->add_option("--data-dir", config->data_dir, "Folder of the master key file (unless LOGIDATA_MASTER_KEY is set)")
       ->capture_default_str();
   cmd->add_option("--slots", config->slots, "Runs executing at once")->capture_default_str();
+  cmd->add_option("--run-memory", config->run_memory_bytes,
+                  "Engine memory budget of each run, e.g. 2G (default: half of RAM divided by --slots)")
+      ->transform(CLI::AsSizeValue(false));
   cmd->add_option("--master-key-file", config->master_key_file, "Master key ring file (see `logidata server`)")
       ->envname("LOGIDATA_MASTER_KEY_FILE");
   cmd->add_option("--metrics-listen", config->metrics_listen,

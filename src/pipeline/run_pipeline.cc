@@ -23,13 +23,6 @@ std::string NewRunId() {
   return buf;
 }
 
-int64_t DefaultMemoryBudget() {
-  long pages = sysconf(_SC_PHYS_PAGES);
-  long page_size = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page_size <= 0) return int64_t{4} << 30;
-  return static_cast<int64_t>(pages) * page_size / 2;
-}
-
 Status IssuesToStatus(const std::vector<ValidationIssue>& issues, std::string* first_node) {
   std::string msg = "the pipeline is not valid:";
   int errors = 0;
@@ -42,6 +35,13 @@ Status IssuesToStatus(const std::vector<ValidationIssue>& issues, std::string* f
 }
 
 }  // namespace
+
+int64_t DefaultMemoryBudget() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return int64_t{4} << 30;
+  return static_cast<int64_t>(pages) * page_size / 2;
+}
 
 ExecutorOptions ExecutorOptionsFor(const PipelineSpec& spec, const RunOptions& options) {
   ExecutorOptions eo;

@@ -79,6 +79,9 @@ struct RunResult {
 
 RunResult RunPipeline(const PipelineSpec& spec, const ModuleRegistry& registry, const RunOptions& options);
 
+// The memory budget of a run that sets none: half of physical memory.
+int64_t DefaultMemoryBudget();
+
 // Statistics of one column over the preview sample.
 struct ColumnProfile {
   std::string name;

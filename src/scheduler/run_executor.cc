@@ -143,6 +143,11 @@ class PersistingObserver final : public RunObserver {
 
 }  // namespace
 
+int64_t MemoryPerRun(const RunExecutorOptions& options) {
+  if (options.memory_per_run > 0) return options.memory_per_run;
+  return DefaultMemoryBudget() / std::max(1, options.slots);
+}
+
 RunExecutor::RunExecutor(Database* db, const SecretBox* secrets, RunEvents* events, RunExecutorOptions options)
     : db_(db), secrets_(secrets), events_(events), options_(std::move(options)) {
   options_.lease_seconds = std::max(1, options_.lease_seconds);
@@ -340,6 +345,7 @@ void RunExecutor::Execute(const ClaimedRun& run) {
     options.run_id = run.id;
     for (const auto& [k, v] : run.parameters.items()) options.params[k] = v.is_string() ? v.get<std::string>() : v.dump();
     options.threads = options_.threads_per_run;
+    options.memory_budget_bytes = MemoryPerRun(options_);
     options.base_dir = files ? files->home() : options_.base_dir;
     if (files) {
       options.fs = files->fs();

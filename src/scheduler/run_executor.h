@@ -38,6 +38,9 @@ namespace logidata {
 struct RunExecutorOptions {
   int slots = 2;                 // runs executing at once
   int threads_per_run = 0;       // engine threads per run; 0 = all cores
+  // Engine memory budget of each run (--memory of `logidata run`). 0: half of physical memory
+  // divided by the slots, so the runs executing at once share what one CLI run would get.
+  int64_t memory_per_run = 0;
   std::string worker_id;         // recorded on claimed runs and attempts
   std::string base_dir;          // without `files`: relative paths in pipeline configs resolve against it
   // The server and workers: every run is confined to its organization's files (see TenantFiles).
@@ -58,6 +61,9 @@ struct RunExecutorOptions {
   // sweep took the run calls it, so the "run.interrupted" notification goes out once.
   std::function<void(const std::string& org_id, const std::string& run_id)> on_lost;
 };
+
+// The engine memory budget each run of this executor gets (see memory_per_run).
+int64_t MemoryPerRun(const RunExecutorOptions& options);
 
 class RunExecutor {
  public:

@@ -188,6 +188,7 @@ Status RunServer(const ServerConfig& config) {
   std::unique_ptr<RunExecutor> executor;
   RunExecutorOptions exec_options;
   exec_options.slots = config.run_slots;
+  exec_options.memory_per_run = config.run_memory_bytes;
   exec_options.worker_id = ProcessName("server");
   exec_options.files = files;
   exec_options.egress = &egress;
@@ -319,6 +320,7 @@ Status RunWorker(const WorkerConfig& config) {
   const SecretBox& secrets = *store.secrets;
   RunExecutorOptions options;
   options.slots = config.slots;
+  options.memory_per_run = config.run_memory_bytes;
   options.worker_id = ProcessName("worker");
   options.lease_seconds = config.lease_seconds;
   options.poll_ms = config.poll_ms;

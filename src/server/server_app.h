@@ -21,6 +21,7 @@ struct ServerConfig {
   int64_t max_body_bytes = 8 << 20;
   std::set<std::string> cors_origins;
   int run_slots = 2;                // runs executing at once in this process; 0 = workers only
+  int64_t run_memory_bytes = 0;     // engine memory budget of each run; 0 = half of RAM shared by the slots
   std::string access_log = "stdout";  // stdout | off | <file path>
   bool allow_registration = false;  // self-registration at /auth/register; admins invite otherwise
   std::string master_key_file;      // master key ring outside the data folder (see MasterKeySource)
@@ -52,6 +53,7 @@ struct WorkerConfig {
   std::string data_dir = "./var";   // for the master key file when LOGIDATA_MASTER_KEY is unset
   std::string master_key_file;      // master key ring outside the data folder (see MasterKeySource)
   int slots = 2;
+  int64_t run_memory_bytes = 0;     // as ServerConfig::run_memory_bytes
   std::string files_dir;
   std::vector<std::string> files_roots;
   std::vector<std::string> allow_egress;  // as ServerConfig::allow_egress
