@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -125,7 +126,13 @@ Result<PreviewResult> PreviewNode(const PipelineSpec& spec, const ModuleRegistry
   PreviewResult result;
   result.schema = observed.schema;
   std::mutex mu;
+  // The sample is the first `want` rows in input order. Parallel sources deliver out of order, so
+  // batches are counted only once every batch before them has arrived (output sequence numbers
+  // are contiguous from 0); the run stops when that prefix holds enough rows. Stopping at the
+  // first `want` rows to arrive would sample whichever thread ran fastest.
   std::vector<BatchPtr> sample;
+  std::map<uint64_t, BatchPtr> early;  // arrived ahead of a missing predecessor
+  uint64_t next_sequence = 0;
   int64_t rows = 0;
   const int64_t want = std::max<int64_t>(1, preview.sample_rows);
 
@@ -134,21 +141,29 @@ Result<PreviewResult> PreviewNode(const PipelineSpec& spec, const ModuleRegistry
   eo.source_row_limit = preview.source_rows;
   eo.capture_node = node;
   eo.capture_port = port;
-  eo.capture = [&](const BatchPtr& batch) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (rows >= want) return false;
+  auto add_to_sample = [&](const BatchPtr& batch) {
+    if (rows >= want) return;
     BatchPtr kept = batch;
     if (rows + batch->num_rows() > want) kept = SliceBatch(*batch, 0, want - rows);
     rows += kept->num_rows();
     sample.push_back(kept);
+  };
+  eo.capture = [&](const BatchPtr& batch) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (rows >= want) return false;
+    early.emplace(batch->sequence(), batch);
+    while (!early.empty() && early.begin()->first <= next_sequence) {
+      next_sequence = early.begin()->first + 1;
+      add_to_sample(early.begin()->second);
+      early.erase(early.begin());
+    }
     return rows < want;
   };
   Executor executor(bound, std::move(eo));
   RunResult run = executor.Run();
   if (!run.status.ok()) return run.status;
-  // Parallel sources deliver out of order: show the sample in input order.
-  std::stable_sort(sample.begin(), sample.end(),
-                   [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
+  // A gap that never filled (the run ended first): what came after it, still in input order.
+  for (const auto& [sequence, batch] : early) add_to_sample(batch);
   result.sample_rows = rows;
   result.exhausted = rows < want;
   result.profiles = ProfileColumns(*result.schema, sample);

@@ -311,5 +311,27 @@ TEST(PreviewTest, StopsEarlyAndProfiles) {
   EXPECT_FALSE(f.collected.committed["out"]);  // loaders never run in a preview
 }
 
+// The sample is the first rows in input order even when later batches arrive first: a preview
+// that stopped at the first 1000 rows to arrive showed whichever thread ran fastest.
+TEST(PreviewTest, SampleIsTheInputPrefixWhenTheFirstBatchIsSlow) {
+  Fixture f;
+  std::string doc = WithParallel(kChain, true);
+  doc.replace(doc.find("\"parallel\""), 0, "\"first_batch_delay_ms\": 300, ");
+  auto spec = ParsePipelineText(doc, "p.json");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  PreviewOptions preview;
+  preview.node_id = "src";
+  preview.limit = 3;
+  preview.sample_rows = 1000;
+  RunOptions options;
+  options.threads = 2;
+  auto result = PreviewNode(*spec, f.registry, preview, options);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_FALSE(result->rows.empty());
+  EXPECT_EQ(result->rows[0]->column(0)->Get<int64_t>(0), 0);
+  EXPECT_EQ(result->profiles[0].min, "0");
+  EXPECT_EQ(result->profiles[0].max, "999");
+}
+
 }  // namespace
 }  // namespace logidata

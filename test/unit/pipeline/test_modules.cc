@@ -35,7 +35,8 @@ BatchPtr Map(const Batch& in, const std::function<bool(int64_t, int64_t*)>& f) {
 
 class Numbers final : public Operator {
  public:
-  Numbers(int64_t count, int64_t batch, bool parallel) : count_(count), batch_(batch), parallel_(parallel) {
+  Numbers(int64_t count, int64_t batch, bool parallel, int64_t first_batch_delay_ms)
+      : count_(count), batch_(batch), parallel_(parallel), first_batch_delay_ms_(first_batch_delay_ms) {
     output_schemas_ = {NumberSchema()};
   }
   int MaxProduceParallelism() const override { return parallel_ ? 4 : 1; }
@@ -45,6 +46,8 @@ class Numbers final : public Operator {
     if (from >= count_) return false;
     auto b = std::make_shared<Batch>(*MakeNumbers(from, std::min(count_, from + batch_)));
     b->set_sequence(static_cast<uint64_t>(chunk));
+    // A slow first batch lets the other threads' later batches arrive first.
+    if (chunk == 0 && first_batch_delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(first_batch_delay_ms_));
     LD_RETURN_IF_ERROR(out.Emit(b));
     return true;
   }
@@ -52,6 +55,7 @@ class Numbers final : public Operator {
  private:
   int64_t count_, batch_;
   bool parallel_;
+  int64_t first_batch_delay_ms_;
   std::atomic<int64_t> next_{0};
 };
 
@@ -267,10 +271,12 @@ Status RegisterTestModules(ModuleRegistry& registry, Collected* collected) {
       ModuleKind::kExtract, "numbers", {}, out,
       ObjectSchema({{"count", {{"type", "integer"}, {"minimum", 0}}},
                     {"batch", {{"type", "integer"}, {"minimum", 1}, {"default", 1000}}},
-                    {"parallel", {{"type", "boolean"}, {"default", false}}}},
+                    {"parallel", {{"type", "boolean"}, {"default", false}}},
+                    {"first_batch_delay_ms", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}}},
                    {"count"}),
       [](const BindContext& ctx) -> Result<std::unique_ptr<Operator>> {
-        return std::unique_ptr<Operator>(new Numbers(ctx.cfg()["count"], ctx.cfg()["batch"], ctx.cfg()["parallel"]));
+        return std::unique_ptr<Operator>(new Numbers(ctx.cfg()["count"], ctx.cfg()["batch"], ctx.cfg()["parallel"],
+                                                     ctx.cfg().value("first_batch_delay_ms", int64_t{0})));
       })));
   LD_RETURN_IF_ERROR(registry.Register(Describe(
       ModuleKind::kExtract, "flaky", {}, out,

@@ -20,7 +20,7 @@ struct Collected {
   std::map<std::string, std::vector<int>> required_columns;  // SetRequiredColumns calls
 };
 
-// extract.numbers {count, batch, parallel, fail_at}: int64 column "n" = 0..count-1.
+// extract.numbers {count, batch, parallel, first_batch_delay_ms}: int64 column "n" = 0..count-1.
 // extract.flaky {open_failures, block_open, stall_ms, rows}: Open fails Unavailable
 //   `open_failures` times, or blocks until the run stops; each of `rows` rows waits `stall_ms`.
 // transform.double {}: n -> n * 2 (streaming).
