@@ -58,6 +58,18 @@ Result<PipelineSpec> Parse(const nlohmann::json& doc) {
   return spec;
 }
 
+// How the editor's checks validate a tenant's document: inside its connections, files and
+// sandbox, without touching data.
+ValidateOptions EditorValidateOptions(const EngineScope& scope) {
+  ValidateOptions options;
+  options.connections = scope.connections;
+  options.fs = scope.fs;
+  options.sandbox = scope.sandbox;
+  options.base_dir = scope.base_dir;
+  options.can_touch_data = false;
+  return options;
+}
+
 }  // namespace
 
 Status CheckPipelineShape(const nlohmann::json& doc) {
@@ -75,14 +87,8 @@ nlohmann::json ValidatePipelineJson(const nlohmann::json& doc, const EngineScope
     }
     return {{"valid", false}, {"issues", issues}};
   }
-  ValidateOptions options;
-  options.connections = scope.connections;
-  options.fs = scope.fs;
-  options.sandbox = scope.sandbox;
-  options.base_dir = scope.base_dir;
-  options.can_touch_data = false;
   bool valid = true;
-  for (const ValidationIssue& issue : ValidatePipeline(*spec, BuiltinModules(), options)) {
+  for (const ValidationIssue& issue : ValidatePipeline(*spec, BuiltinModules(), EditorValidateOptions(scope))) {
     issues.push_back(issue.ToJson());
     if (issue.severity == "error") valid = false;
   }
@@ -160,15 +166,9 @@ Result<nlohmann::json> ProfileJson(const nlohmann::json& doc, const std::string&
   out["limited"] = result.limited;
   out["seconds"] = result.seconds;
   // Suggestions are checked as the editor's validation checks a document.
-  ValidateOptions validate;
-  validate.connections = scope.connections;
-  validate.fs = scope.fs;
-  validate.sandbox = scope.sandbox;
-  validate.base_dir = scope.base_dir;
-  validate.can_touch_data = false;
   nlohmann::json suggestions = nlohmann::json::array();
   for (const CheckedSuggestion& s :
-       SuggestForNode(spec, BuiltinModules(), result.profiled_node, result.statistics, validate)) {
+       SuggestForNode(spec, BuiltinModules(), result.profiled_node, result.statistics, EditorValidateOptions(scope))) {
     suggestions.push_back(CheckedSuggestionToJson(s));
   }
   out["suggestions"] = suggestions;

@@ -147,6 +147,14 @@ Status DedupeCore::SpillRows(const Batch& batch) {
   return rows_spill_->WritePartitioned(batch, keys_.hashes.data());
 }
 
+RowHasher DedupeCore::KeyHasher() {
+  return [this](const Batch& batch, std::vector<uint64_t>* hashes) {
+    encoder_.Encode(Keys(batch), 0, batch.num_rows(), &keys_);
+    *hashes = keys_.hashes;
+    return Status::OK();
+  };
+}
+
 bool DedupeCore::OverBudget() const {
   // One key cannot be split further, so a single key is never "over": its rows stream.
   return budget_ >= 0 && table_.size() > 1 &&
@@ -271,12 +279,7 @@ Status DedupeCore::SplitFirst(const SpilledPartition& part, SpillFileStream* see
     }
     LD_RETURN_IF_ERROR(rows_out.Close(&rows_paths));
   } else {
-    LD_ASSIGN_OR_RETURN(rows_paths, RepartitionSpillFiles(spill_dir_.get(), part.rows, schema_, part.id,
-                                                          [&](const Batch& b, std::vector<uint64_t>* out) {
-                                                            encoder_.Encode(Keys(b), 0, b.num_rows(), &keys_);
-                                                            *out = keys_.hashes;
-                                                            return Status::OK();
-                                                          }));
+    LD_ASSIGN_OR_RETURN(rows_paths, RepartitionSpillFiles(spill_dir_.get(), part.rows, schema_, part.id, KeyHasher()));
   }
   RemoveFiles(part);
   seen_paths.resize(kSpillPartitions);
@@ -313,12 +316,7 @@ Status DedupeCore::FinishLast(const SpilledPartition& part, const EmitFn& emit) 
       if (!part.id.CanSplit()) return PartitionTooBig(part);
       table_.Clear();
       last_ = {};
-      LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(spill_dir_.get(), part.rows, schema_, part.id,
-                                                               [&](const Batch& batch, std::vector<uint64_t>* out) {
-                                                                 encoder_.Encode(Keys(batch), 0, batch.num_rows(), &keys_);
-                                                                 *out = keys_.hashes;
-                                                                 return Status::OK();
-                                                               }));
+      LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(spill_dir_.get(), part.rows, schema_, part.id, KeyHasher()));
       children.resize(kSpillPartitions);
       for (int c = 0; c < kSpillPartitions; ++c) {
         LD_RETURN_IF_ERROR(FinishLast({part.id.Child(c), {}, std::move(children[static_cast<size_t>(c)])}, emit));

@@ -72,6 +72,8 @@ class DedupeCore {
   Status FinishLast(const SpilledPartition& part, const EmitFn& emit);
   // Writes `keys` (with their hashes) to the seen-key files of `out`'s children.
   Status WriteSeenKeys(SpillPartitions& out, const std::vector<std::string_view>& keys, const std::vector<uint64_t>& hashes);
+  // The partitioning hash of rows: their encoded keys' hash, as SpillRows wrote them.
+  RowHasher KeyHasher();
   bool OverBudget() const;
   Status PartitionTooBig(const SpilledPartition& part) const;
   void RemoveFiles(const SpilledPartition& part) const;
