@@ -218,12 +218,13 @@ TEST_F(ExactlyOnceLoads, KilledCliMidLoadThenRerunWithSameRunIdIsExact) {
     if (kill_mid_load) {
       // Mid-load: the loader has sent at least one COPY batch in its (uncommitted) transaction.
       bool copying = false;
-      for (int i = 0; i < 600 && !copying; ++i) {
+      // Killed as soon as the COPY is seen: the whole load takes well under a second on a quiet
+      // machine, so waiting longer let it finish first.
+      for (int i = 0; i < 3000 && !copying; ++i) {
         copying = PgOne("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %big_load%'") != "0";
-        if (!copying) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (!copying) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
       EXPECT_TRUE(copying) << "the load never started";
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
       int early = 0;
       EXPECT_EQ(waitpid(child, &early, WNOHANG), 0) << "the run finished before it could be killed";
       kill(child, SIGKILL);
