@@ -87,10 +87,15 @@ ModuleDescriptor ParquetLoadModule() {
         {"compression_level", {{"type", "integer"}, {"title", "Compression level"},
                                {"description", "Codec level (zstd 1-22, gzip 1-9); 0 uses the codec default."},
                                {"minimum", 0}, {"maximum", 22}, {"default", 0}}},
+        // No schema default: the binder would fill it in, and an explicit value is kept even
+        // when the node's memory budget cannot hold it.
         {"row_group_size", {{"type", "integer"}, {"title", "Rows per row group"},
                             {"description", "Rows buffered and encoded together; larger groups compress better, "
-                                            "smaller ones allow finer skipping and parallel reads."},
-                            {"minimum", 1}, {"default", 1048576}}},
+                                            "smaller ones allow finer skipping and parallel reads. Default: "
+                                            "1048576, or fewer when the node's share of the memory budget "
+                                            "cannot hold that many (a row group is held whole until encoded); "
+                                            "a value given here is kept whatever the budget."},
+                            {"minimum", 1}}},
         {"page_size", {{"type", "integer"}, {"title", "Page size (bytes)"},
                        {"description", "Approximate uncompressed size of a data page."},
                        {"minimum", 1}, {"default", 1048576}}},
