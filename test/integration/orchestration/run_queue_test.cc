@@ -98,6 +98,7 @@ TEST(RunQueue, RetryPolicyTimeoutAndCancelAreHonouredByWorkers) {
   WriteIdCsv(csv, 1'500'000);
   auto long_load = [&](const std::string& name, const json& policy) {
     PgOne(cl.target_url(), "CREATE TABLE " + name + " (id bigint, v text)");
+    SlowDownLoadsInto(cl.target_url(), name);  // at least 1.5 s, so it is stopped mid-way
     json doc = Chain(name, {Node("src", "extract", "csv", {{"path", csv}}),
                             Node("load", "load", "postgres", {{"connection", "tgt"}, {"table", name}})});
     doc.update(policy);
@@ -111,7 +112,7 @@ TEST(RunQueue, RetryPolicyTimeoutAndCancelAreHonouredByWorkers) {
        "failed", 2, 30},
       // A 404 is the pipeline's mistake, not an outage: no second attempt.
       {"data_error_not_retried", rest("missing", "/no-such-route", retry3), "failed", 1, 30},
-      {"timeout_ends_timed_out", long_load("timed", {{"timeout_seconds", 0.2}}), "timed_out", 1, 8},  // the whole load takes ~1 s on a quiet machine
+      {"timeout_ends_timed_out", long_load("timed", {{"timeout_seconds", 0.2}}), "timed_out", 1, 8},  // the whole load takes over 1.5 s
       {"cancel_stops_within_two_seconds", long_load("cancelled", json::object()), "cancelled", 1, 2, true},
   };
   cl.StartWorker(3, 2);

@@ -45,6 +45,7 @@ TEST(WorkerFailure, KilledMidLoadTheOtherWorkerRetriesAndEveryRowLandsOnce) {
   std::string csv = cl.dir() + "/big.csv";
   WriteIdCsv(csv, kRows);
   PgOne(cl.target_url(), "CREATE TABLE big_load (id bigint, v text)");
+  SlowDownLoadsInto(cl.target_url(), "big_load");
   std::string pipeline = cl.CreatePipeline(CsvToPostgres("kill-load", csv, "big_load"));
   cl.StartWorker(3, 1);
   cl.StartWorker(3, 1);
