@@ -155,7 +155,6 @@ class SortOperator final : public SpillingOperator<SortState> {
     do {
       LD_ASSIGN_OR_RETURN(c.batch, c.reader->Next());
     } while (c.batch != nullptr && c.batch->num_rows() == 0);
-    c.reader->ReleaseEarlierBatches();  // merged rows were copied out: earlier pages are done
     return Status::OK();
   }
 

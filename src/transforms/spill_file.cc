@@ -1,8 +1,5 @@
 #include "transforms/spill_file.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstring>
 #include <random>
 
@@ -12,6 +9,9 @@ namespace {
 
 constexpr uint64_t kBatchMagic = 0x314c4c4950534c44ULL;  // "LDSPILL1"
 constexpr size_t kFlushBytes = 1 << 20;
+// A batch starts with {magic, rows, columns, the batch's length in bytes, header included}.
+constexpr size_t kBatchHeaderWords = 4;
+constexpr size_t kBatchHeaderBytes = kBatchHeaderWords * sizeof(uint64_t);
 
 // 16-byte alignment: decimal (int128) values are read in place and may use aligned SIMD loads.
 size_t Pad16(size_t n) { return (n + 15) & ~size_t{15}; }
@@ -74,7 +74,11 @@ Status SpillWriter::Flush() {
 
 Status SpillWriter::Write(const Batch& batch) {
   const int64_t n = batch.num_rows();
-  uint64_t head[4] = {kBatchMagic, static_cast<uint64_t>(n), static_cast<uint64_t>(batch.num_columns()), 0};
+  // head[3], the batch's whole length, is filled in below: a reader then fetches a batch with
+  // one read of exactly its bytes. buffer_ is flushed only between batches, so the batch being
+  // written is still all in it.
+  const size_t start = buffer_.size();
+  uint64_t head[kBatchHeaderWords] = {kBatchMagic, static_cast<uint64_t>(n), static_cast<uint64_t>(batch.num_columns()), 0};
   Put(head, sizeof(head));
   for (const auto& column : batch.columns()) {
     const Column& c = *column;
@@ -104,6 +108,8 @@ Status SpillWriter::Write(const Batch& batch) {
     Put(values, h.values_len);
     if (h.data_len > 0) Put(data, h.data_len);
   }
+  const uint64_t batch_bytes = buffer_.size() - start;
+  std::memcpy(buffer_.data() + start + 3 * sizeof(uint64_t), &batch_bytes, sizeof(batch_bytes));
   if (buffer_.size() >= kFlushBytes) return Flush();
   return Status::OK();
 }
@@ -119,48 +125,46 @@ Status SpillWriter::Close() {
 Result<std::unique_ptr<SpillReader>> SpillReader::Open(FileSystem& fs, const std::string& path, SchemaPtr schema) {
   auto file = fs.OpenRead(path);
   if (!file.ok()) return file.status().WithContext("opening spill file");
-  auto bytes = (*file)->ReadAll();
-  if (!bytes.ok()) return bytes.status().WithContext("reading spill file " + path);
-  return std::unique_ptr<SpillReader>(new SpillReader(std::move(bytes).value(), path, std::move(schema)));
-}
-
-void SpillReader::ReleaseEarlierBatches() {
-  // Only whole pages, and only in steps of a few MiB: one madvise per batch would cost more
-  // than it saves.
-  static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  constexpr size_t kReleaseStep = size_t{1} << 20;
-  const uintptr_t base = reinterpret_cast<uintptr_t>(file_->data());
-  const uintptr_t from = (base + released_ + page - 1) / page * page;
-  const uintptr_t to = (base + last_batch_start_) / page * page;
-  if (to <= from || to - from < kReleaseStep) return;
-  madvise(reinterpret_cast<void*>(from), to - from, MADV_PAGEOUT);  // advice: failure changes nothing
-  released_ = to - base;
+  auto size = (*file)->Size();
+  if (!size.ok()) return size.status().WithContext("reading spill file " + path);
+  return std::unique_ptr<SpillReader>(new SpillReader(std::move(file).value(), *size, path, std::move(schema)));
 }
 
 Result<BatchPtr> SpillReader::Next() {
-  const size_t size = file_->size();
-  if (pos_ >= size) return BatchPtr();
-  last_batch_start_ = pos_;
-  const uint8_t* base = file_->data();
-  auto corrupt = [&](const char* what) {
+  if (pos_ >= size_) return BatchPtr();
+  auto corrupt = [&](const std::string& what) {
     return Status::DataError("spill file " + path_ + " is corrupt at byte " + std::to_string(pos_) + ": " + what);
   };
+  auto read = [&](int64_t length) -> Result<BufferPtr> {
+    auto bytes = file_->ReadAt(pos_, length);
+    if (!bytes.ok()) return bytes.status().WithContext("reading spill file " + path_);
+    if (static_cast<int64_t>((*bytes)->size()) != length) return corrupt("truncated batch");
+    return std::move(bytes).value();
+  };
+  if (size_ - pos_ < static_cast<int64_t>(kBatchHeaderBytes)) return corrupt("truncated batch header");
+  LD_ASSIGN_OR_RETURN(BufferPtr header, read(kBatchHeaderBytes));
+  uint64_t head[kBatchHeaderWords];
+  std::memcpy(head, header->data(), sizeof(head));
+  if (head[0] != kBatchMagic) return corrupt("bad batch marker");
+  if (head[2] != static_cast<uint64_t>(schema_->num_fields())) return corrupt("column count differs from schema");
+  if (head[3] < kBatchHeaderBytes || head[3] > static_cast<uint64_t>(size_ - pos_)) {
+    return corrupt("batch length " + std::to_string(head[3]) + " outside the file");
+  }
+  // The batch's columns are views into this one buffer: it lives as long as the batch does.
+  LD_ASSIGN_OR_RETURN(BufferPtr bytes, read(static_cast<int64_t>(head[3])));
+  const int64_t n = static_cast<int64_t>(head[1]);
+  const uint8_t* base = bytes->data();
+  const size_t size = bytes->size();
+  size_t at = kBatchHeaderBytes;
   auto take = [&](size_t len, const uint8_t** out) -> bool {
-    if (len > size - pos_) return false;
-    *out = base + pos_;
-    pos_ += Pad16(len);
-    if (pos_ > size) pos_ = size;
+    if (len > size - at) return false;
+    *out = base + at;
+    at = std::min(size, at + Pad16(len));
     return true;
   };
-  const uint8_t* p;
-  if (!take(24, &p)) return corrupt("truncated batch header");
-  uint64_t head[3];
-  std::memcpy(head, p, sizeof(head));
-  if (head[0] != kBatchMagic) return corrupt("bad batch marker");
-  const int64_t n = static_cast<int64_t>(head[1]);
-  if (head[2] != static_cast<uint64_t>(schema_->num_fields())) return corrupt("column count differs from schema");
-  std::shared_ptr<void> owner = file_;
+  std::shared_ptr<void> owner = bytes;
   std::vector<ColumnPtr> columns;
+  const uint8_t* p;
   for (int c = 0; c < schema_->num_fields(); ++c) {
     const DataType& t = schema_->field(c).type;
     if (!take(sizeof(ColumnHeader), &p)) return corrupt("truncated column header");
@@ -175,6 +179,7 @@ Result<BatchPtr> SpillReader::Next() {
     BufferPtr db = t.IsVarLength() ? Buffer::Wrap(data != nullptr ? data : values, h.data_len, owner) : nullptr;
     columns.push_back(std::make_shared<const Column>(t, n, vb, xb, db));
   }
+  pos_ += static_cast<int64_t>(head[3]);
   return Batch::Make(schema_, std::move(columns), n);
 }
 
@@ -256,7 +261,6 @@ Result<BatchPtr> SpillFileStream::Next() {
       reader_.reset();
       continue;
     }
-    reader_->ReleaseEarlierBatches();
     if (b->num_rows() > 0) return b;
   }
 }

@@ -2,7 +2,10 @@
 //   SpillDirectory  a private folder under ExecContext::spill_dir, removed with the object.
 //   SpillWriter     appends batches in a compact binary format (per column: validity, values and
 //                   data buffers, 8-byte aligned) through the FileSystem seam.
-//   SpillReader     maps a spill file and returns its batches without copying.
+//   SpillReader     reads a spill file one batch at a time: a batch is one read of its own bytes,
+//                   and its columns are views into that buffer, freed with the batch. (Not a
+//                   mapping: a merge streaming through many runs would keep every page it had
+//                   touched resident, outside any budget.)
 //   SpillPartitions P writers keyed by hash partition (grace hash join, partitioned aggregation).
 // Thread-safety: SpillDirectory::NewPath is thread-safe; writers, readers and SpillPartitions are
 // used by one thread at a time.
@@ -101,34 +104,27 @@ class SpillReader {
   static Result<std::unique_ptr<SpillReader>> Open(FileSystem& fs, const std::string& path, SchemaPtr schema);
   // The next batch, or nullptr at the end. DataError when the file is corrupt.
   Result<BatchPtr> Next();
-  // The caller holds no batch before the one Next() returned last (nor any view into one): the
-  // pages they were read from are handed back to the kernel, so a merge that streams through
-  // many mapped runs keeps its resident size near one batch per run instead of every byte read.
-  // Non-destructive (MADV_PAGEOUT): a page touched again is read back from the file.
-  void ReleaseEarlierBatches();
 
  private:
-  SpillReader(BufferPtr file, std::string path, SchemaPtr schema)
-      : file_(std::move(file)), path_(std::move(path)), schema_(std::move(schema)) {}
-  BufferPtr file_;
+  SpillReader(std::unique_ptr<RandomAccessFile> file, int64_t size, std::string path, SchemaPtr schema)
+      : file_(std::move(file)), size_(size), path_(std::move(path)), schema_(std::move(schema)) {}
+  std::unique_ptr<RandomAccessFile> file_;
+  int64_t size_;
   std::string path_;
   SchemaPtr schema_;
-  size_t pos_ = 0;
-  size_t last_batch_start_ = 0;  // where the batch Next() returned last begins
-  size_t released_ = 0;          // [0, released_) has been handed back
+  int64_t pos_ = 0;
 };
 
 // Reads every batch of the given files, in order.
 Result<std::vector<BatchPtr>> ReadSpillFiles(FileSystem& fs, const std::vector<std::string>& paths, SchemaPtr schema);
 
 // Streams the batches of several spill files in order, one batch at a time: what a partition
-// costs to read is one batch, not the partition (pages already read are handed back).
+// costs to read is the batches the caller still holds, not the partition.
 class SpillFileStream {
  public:
   SpillFileStream(FileSystem& fs, std::vector<std::string> paths, SchemaPtr schema)
       : fs_(fs), paths_(std::move(paths)), schema_(std::move(schema)) {}
-  // The next non-empty batch, or nullptr after the last file. The caller must not keep views
-  // into batches older than the one before (see SpillReader::ReleaseEarlierBatches).
+  // The next non-empty batch, or nullptr after the last file.
   Result<BatchPtr> Next();
 
  private:

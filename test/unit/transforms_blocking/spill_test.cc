@@ -1,3 +1,4 @@
+#include <cstring>
 #include <filesystem>
 
 #include "blocking_test_util.h"
@@ -83,6 +84,49 @@ TEST(SpillTest, CorruptFileIsDataError) {
   auto back = ReadSpillFiles(LocalFileSystem(), {path}, ParseSchemaSpec("a:int64"));
   ASSERT_FALSE(back.ok());
   EXPECT_TRUE(back.status().IsDataError()) << back.status().ToString();
+}
+
+// A file cut short (a crash mid-write, a full disk) or a forged batch length is a DataError that
+// names the file and byte, never a read past the end.
+TEST(SpillTest, TruncatedOrForgedBatchLengthIsDataError) {
+  BatchPtr batch = MakeBatch("l:int64, s:string", {{"1", "one"}, {"2", "two"}, {"NULL", "three"}});
+  const std::string dir = TempDir("spill-truncated");
+  const std::string path = dir + "/f.spill";
+  auto writer = SpillWriter::Open(LocalFileSystem(), path);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write(*batch).ok());
+  ASSERT_TRUE((*writer)->Write(*batch).ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  std::string bytes;
+  {
+    auto f = LocalFileSystem().OpenRead(path);
+    ASSERT_TRUE(f.ok());
+    auto all = (*f)->ReadAll();
+    ASSERT_TRUE(all.ok());
+    bytes.assign(reinterpret_cast<const char*>((*all)->data()), (*all)->size());
+  }
+  auto rewrite = [&](const std::string& content) {
+    auto f = LocalFileSystem().OpenWrite(path, false);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append(content).ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  };
+  const size_t half = bytes.size() / 2;  // one batch: both are the same size
+  for (size_t cut : {bytes.size() - 1, half + 40, half + 8}) {
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    rewrite(bytes.substr(0, cut));
+    auto back = ReadSpillFiles(LocalFileSystem(), {path}, batch->schema());
+    ASSERT_FALSE(back.ok());
+    EXPECT_TRUE(back.status().IsDataError()) << back.status().ToString();
+    EXPECT_NE(back.status().message().find(path), std::string::npos) << back.status().ToString();
+  }
+  std::string forged = bytes;
+  const uint64_t huge = uint64_t{1} << 40;
+  std::memcpy(forged.data() + 24, &huge, sizeof(huge));  // the first batch's length
+  rewrite(forged);
+  auto back = ReadSpillFiles(LocalFileSystem(), {path}, batch->schema());
+  ASSERT_FALSE(back.ok());
+  EXPECT_NE(back.status().ToString().find("outside the file"), std::string::npos) << back.status().ToString();
 }
 
 }  // namespace
