@@ -151,7 +151,7 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
   // Joins one spilled partition: its build side in memory, its probe side streamed. A build side
   // over the budget is first split, with its probe side, by the next hash bits (recursive
   // partitioning). A child that keeps nearly all of its parent's build rows holds one heavy key,
-  // which no hash can split: it is joined in memory without splitting again.
+  // which no hash can split: it is joined in chunks (JoinInChunks) without splitting again.
   Status JoinPartition(JoinState& s, SpillPartitionId id, const std::vector<std::string>& build_paths,
                        const std::vector<std::string>& probe_paths, bool splittable, Emitter& out) {
     const bool unmatched = type_ == JoinType::kRight || type_ == JoinType::kFull;
@@ -169,6 +169,9 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
       }
       return Status::OK();
     }
+    if (bytes > std::max(budget_, kMinSplitBytes)) {
+      return JoinInChunks(s, build_paths, probe_paths, std::max(budget_, kMinSplitBytes), out);
+    }
     LD_ASSIGN_OR_RETURN(auto build_batches, ReadSpillFiles(*fs_, build_paths, right_));
     LD_ASSIGN_OR_RETURN(auto part, Build(build_batches));
     build_batches.clear();
@@ -183,6 +186,89 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
     build_side_bytes_.store(0);
     LD_RETURN_IF_ERROR(RemoveFiles(build_paths));
     return RemoveFiles(probe_paths);
+  }
+
+  // A partition whose build side is over the budget and cannot be split (one heavy key, or the
+  // deepest level): the build side is read in chunks of at most `limit` bytes, and each chunk is
+  // joined against the whole probe side, streamed again (a block nested loop over hash tables).
+  // What a probe row matched in any chunk is kept in a bit per probe row of the partition, so
+  // left, full and anti rows without a match, and semi rows, come out exactly once, after (or,
+  // for semi, at) their first match; a chunk's build rows that nothing matched (right, full) are
+  // final after its pass, since every probe row has been seen by then.
+  Status JoinInChunks(JoinState& s, const std::vector<std::string>& build_paths,
+                      const std::vector<std::string>& probe_paths, int64_t limit, Emitter& out) {
+    const bool unmatched_build = type_ == JoinType::kRight || type_ == JoinType::kFull;
+    const bool unmatched_probe = type_ == JoinType::kLeft || type_ == JoinType::kFull || type_ == JoinType::kAnti;
+    std::vector<bool> probe_matched;
+    SpillFileStream build(*fs_, build_paths, right_);
+    std::vector<BatchPtr> chunk;
+    int64_t chunk_bytes = 0;
+    bool build_done = false;
+    while (!build_done) {
+      LD_ASSIGN_OR_RETURN(BatchPtr b, build.Next());
+      if (b != nullptr) {
+        chunk_bytes += b->ByteSize();
+        chunk.push_back(std::move(b));
+        if (chunk_bytes < limit) continue;
+      } else {
+        build_done = true;
+        if (chunk.empty()) break;
+      }
+      LD_ASSIGN_OR_RETURN(auto part, Build(chunk));
+      chunk.clear();
+      chunk_bytes = 0;
+      build_side_bytes_.store(part->rows->ByteSize() + part->table.MemoryBytes());
+      SpillFileStream probe(*fs_, probe_paths, left_);
+      for (int64_t ordinal = 0;;) {
+        LD_ASSIGN_OR_RETURN(BatchPtr p, probe.Next());
+        if (p == nullptr) break;
+        LD_RETURN_IF_ERROR(ProbeChunk(s, *p, *part, ordinal, &probe_matched, out));
+        ordinal += p->num_rows();
+      }
+      if (unmatched_build) LD_RETURN_IF_ERROR(EmitUnmatched(*part, out));
+      build_side_bytes_.store(0);
+    }
+    if (unmatched_probe) {
+      SpillFileStream probe(*fs_, probe_paths, left_);
+      for (int64_t ordinal = 0;;) {
+        LD_ASSIGN_OR_RETURN(BatchPtr p, probe.Next());
+        if (p == nullptr) break;
+        s.left_idx.clear();
+        for (int64_t i = 0; i < p->num_rows(); ++i) {
+          const size_t o = static_cast<size_t>(ordinal + i);
+          if (o >= probe_matched.size() || !probe_matched[o]) s.left_idx.push_back(static_cast<int32_t>(i));
+        }
+        ordinal += p->num_rows();
+        if (s.left_idx.empty()) continue;
+        if (type_ == JoinType::kAnti) {
+          LD_RETURN_IF_ERROR(out.Emit(TakeBatch(*p, s.left_idx)));
+        } else {
+          s.right_idx.assign(s.left_idx.size(), -1);
+          LD_RETURN_IF_ERROR(EmitPairs(s, *p, nullptr, out));
+        }
+      }
+    }
+    LD_RETURN_IF_ERROR(RemoveFiles(build_paths));
+    return RemoveFiles(probe_paths);
+  }
+
+  // One probe batch (rows `ordinal`… of the partition) against one build chunk. Rows without a
+  // match are left to JoinInChunks' last pass; semi rows are emitted at their first match only.
+  Status ProbeChunk(JoinState& s, const Batch& batch, const BuildSide& build, int64_t ordinal,
+                    std::vector<bool>* probe_matched, Emitter& out) {
+    const int64_t n = batch.num_rows();
+    LD_RETURN_IF_ERROR(FindGroups(s, batch, build));
+    if (probe_matched->size() < static_cast<size_t>(ordinal + n)) probe_matched->resize(static_cast<size_t>(ordinal + n));
+    s.left_idx.clear();
+    for (int64_t i = 0; i < n; ++i) {
+      if (s.groups[static_cast<size_t>(i)] < 0) continue;
+      auto seen = (*probe_matched)[static_cast<size_t>(ordinal + i)];
+      if (type_ == JoinType::kSemi && !seen) s.left_idx.push_back(static_cast<int32_t>(i));
+      seen = true;
+    }
+    if (type_ == JoinType::kSemi) return s.left_idx.empty() ? Status::OK() : out.Emit(TakeBatch(batch, s.left_idx));
+    if (type_ == JoinType::kAnti) return Status::OK();
+    return EmitMatches(s, batch, build, /*keep_unmatched_left=*/false, out);
   }
 
   // The partitioning hash of spilled rows, by the given key columns (as SpillBuild/SpillProbe).
@@ -291,7 +377,8 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
     return side;
   }
 
-  Status Probe(JoinState& s, const Batch& batch, const BuildSide& build, Emitter& out) {
+  // s.groups[i] = the build key group probe row i matches, or -1.
+  Status FindGroups(JoinState& s, const Batch& batch, const BuildSide& build) const {
     const int64_t n = batch.num_rows();
     LD_ASSIGN_OR_RETURN(auto keys, KeyColumns(batch, left_keys_));
     encoder_.Encode(keys, 0, n, &s.keys);
@@ -300,6 +387,12 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
     for (int64_t i = 0; i < n; ++i) {
       if (!s.keys.all_valid[static_cast<size_t>(i)]) s.groups[static_cast<size_t>(i)] = -1;
     }
+    return Status::OK();
+  }
+
+  Status Probe(JoinState& s, const Batch& batch, const BuildSide& build, Emitter& out) {
+    const int64_t n = batch.num_rows();
+    LD_RETURN_IF_ERROR(FindGroups(s, batch, build));
     if (type_ == JoinType::kSemi || type_ == JoinType::kAnti) {
       const bool want = type_ == JoinType::kSemi;
       s.left_idx.clear();
@@ -312,7 +405,13 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
       }
       return out.Emit(TakeBatch(batch, s.left_idx));
     }
-    const bool keep_unmatched_left = type_ == JoinType::kLeft || type_ == JoinType::kFull;
+    return EmitMatches(s, batch, build, /*keep_unmatched_left=*/type_ == JoinType::kLeft || type_ == JoinType::kFull, out);
+  }
+
+  // Emits probe rows joined with their matches (s.groups, from FindGroups), and, when
+  // keep_unmatched_left, probe rows without one padded with nulls. Marks matched build rows.
+  Status EmitMatches(JoinState& s, const Batch& batch, const BuildSide& build, bool keep_unmatched_left, Emitter& out) {
+    const int64_t n = batch.num_rows();
     s.left_idx.clear();
     s.right_idx.clear();
     if (build.unique) {
