@@ -158,15 +158,40 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
       if (p >= static_cast<size_t>(kSpillPartitions)) return false;
     } while (rows_[p] == 0);
     std::vector<BatchPtr> batches = std::move(memory_[p]);
+    ChunkedOutput chunks{first_sequence_[p], nullptr};
+    if (!spilled_[p].empty() && !partition_by_.empty()) {
+      // The bucket's rows still in memory join its files, so the whole bucket can be split.
+      if (!batches.empty()) {
+        LD_ASSIGN_OR_RETURN(std::string path, spill_dir_->NewPath());
+        LD_ASSIGN_OR_RETURN(auto writer, SpillWriter::Open(*fs_, path));
+        for (const auto& b : batches) LD_RETURN_IF_ERROR(writer->Write(*b));
+        LD_RETURN_IF_ERROR(writer->Close());
+        batches.clear();
+        spilled_[p].push_back(path);
+      }
+      LD_RETURN_IF_ERROR(ProcessSpilled(SpillPartitionId{}.Child(static_cast<int>(p)), spilled_[p], true, chunks, out));
+      LD_RETURN_IF_ERROR(FlushChunk(chunks, out));
+      return true;
+    }
     if (!spilled_[p].empty()) {
+      // No partition_by: the whole input is one window partition, which no hash can split.
       LD_ASSIGN_OR_RETURN(auto read, ReadSpillFiles(*fs_, spilled_[p], stored_));
       for (auto& b : read) batches.push_back(std::move(b));
     }
-    LD_RETURN_IF_ERROR(ProcessBucket(batches, first_sequence_[p], out));
+    LD_RETURN_IF_ERROR(ProcessBucket(batches, chunks, out));
+    LD_RETURN_IF_ERROR(FlushChunk(chunks, out));
     return true;
   }
 
-  int64_t MemoryUsage() const override { return held_.load(std::memory_order_relaxed); }
+  Status Open(ExecContext& ctx) override {
+    LD_RETURN_IF_ERROR(SpillingOperator::Open(ctx));
+    threads_ = std::max(1, ctx.num_threads);
+    return Status::OK();
+  }
+
+  int64_t MemoryUsage() const override {
+    return held_.load(std::memory_order_relaxed) + processing_.load(std::memory_order_relaxed);
+  }
 
  private:
   std::vector<DataType> KeyTypes() const {
@@ -192,9 +217,61 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
     return Status::OK();
   }
 
-  // Sorts one bucket into partitions (by first input row) and order-key order, evaluates every
-  // function and emits the rows in chunks numbered from `first_sequence`.
-  Status ProcessBucket(const std::vector<BatchPtr>& batches, uint64_t first_sequence, Emitter& out) const {
+  // A bucket's output, cut into kTargetBatchRows chunks numbered from the bucket's first sequence
+  // number. A bucket split into pieces (ProcessSpilled) emits them through one ChunkedOutput: a
+  // piece's last partial chunk waits for the next piece, so the bucket still takes exactly the
+  // ceil(rows / kTargetBatchRows) sequence numbers FinishPort reserved for it.
+  struct ChunkedOutput {
+    uint64_t next_sequence;
+    BatchPtr pending;  // fewer than kTargetBatchRows rows, not yet emitted
+  };
+
+  Status FlushChunk(ChunkedOutput& chunks, Emitter& out) const {
+    if (chunks.pending == nullptr) return Status::OK();
+    BatchPtr last = std::move(chunks.pending);
+    chunks.pending = nullptr;
+    return out.Emit(blocking::WithSchema(output_schemas_[0], last->columns(), last->num_rows(), chunks.next_sequence++));
+  }
+
+  // One spilled piece of a bucket (`id`: the hash prefix of its window partitions). A piece over
+  // what a produce thread may hold is split by the next hash bits of the partition keys
+  // (recursive partitioning), so skewed but distinct keys end up in pieces that fit; a child that
+  // keeps nearly all of its parent's bytes holds one heavy window partition, which no hash can
+  // split: it is evaluated whole (a window function needs its partition's rows together).
+  Status ProcessSpilled(SpillPartitionId id, const std::vector<std::string>& paths, bool splittable,
+                        ChunkedOutput& chunks, Emitter& out) {
+    LD_ASSIGN_OR_RETURN(const int64_t bytes, SpillFilesBytes(*fs_, paths));
+    // A piece is held about twice over while it is evaluated (its rows, their order and the
+    // function results), by each produce thread at once.
+    const int64_t limit = std::max(budget_ / (2 * std::min(threads_, std::max(1, busy_buckets_))), kMinSplitBytes);
+    if (splittable && bytes > limit && id.CanSplit()) {
+      LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(spill_dir_.get(), paths, stored_, id,
+                                                               [this](const Batch& b, std::vector<uint64_t>* hashes) {
+                                                                 EncodedKeys keys;
+                                                                 encoder_.Encode(PartitionKeys(b), 0, b.num_rows(), &keys);
+                                                                 *hashes = std::move(keys.hashes);
+                                                                 return Status::OK();
+                                                               }));
+      children.resize(kSpillPartitions);
+      for (int c = 0; c < kSpillPartitions; ++c) {
+        const auto& child = children[static_cast<size_t>(c)];
+        if (child.empty()) continue;
+        LD_ASSIGN_OR_RETURN(const int64_t child_bytes, SpillFilesBytes(*fs_, child));
+        LD_RETURN_IF_ERROR(ProcessSpilled(id.Child(c), child, child_bytes < bytes / 10 * 9, chunks, out));
+      }
+      return Status::OK();
+    }
+    LD_ASSIGN_OR_RETURN(auto batches, ReadSpillFiles(*fs_, paths, stored_));
+    for (const auto& path : paths) (void)fs_->RemoveAll(path);  // best effort: read once
+    processing_.fetch_add(bytes);
+    Status st = ProcessBucket(batches, chunks, out);
+    processing_.fetch_sub(bytes);
+    return st;
+  }
+
+  // Sorts rows of one bucket into partitions (by first input row) and order-key order, evaluates
+  // every function and emits the rows through `chunks`.
+  Status ProcessBucket(const std::vector<BatchPtr>& batches, ChunkedOutput& chunks, Emitter& out) const {
     BatchPtr data = blocking::ConcatAll(stored_, batches);
     const int64_t n = data->num_rows();
     const int64_t* pos = data->column(in_->num_fields())->values<int64_t>();
@@ -250,14 +327,21 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
     }
     std::vector<ColumnPtr> results;
     for (auto& b : builders) results.push_back(b.Finish());
-    uint64_t seq = first_sequence;
-    for (int64_t at = 0; at < n; at += kTargetBatchRows) {
-      const int64_t len = std::min<int64_t>(kTargetBatchRows, n - at);
+    for (int64_t at = 0; at < n;) {
+      const int64_t waiting = chunks.pending != nullptr ? chunks.pending->num_rows() : 0;
+      const int64_t len = std::min<int64_t>(kTargetBatchRows - waiting, n - at);
       std::span<const int32_t> idx(order.data() + at, static_cast<size_t>(len));
       std::vector<ColumnPtr> cols;
       for (int c = 0; c < in_->num_fields(); ++c) cols.push_back(TakeColumn(*d.column(c), idx));
       for (const auto& r : results) cols.push_back(len == n ? r : SliceColumn(*r, at, len));
-      LD_RETURN_IF_ERROR(out.Emit(blocking::WithSchema(output_schemas_[0], std::move(cols), len, seq++)));
+      at += len;
+      BatchPtr chunk = Batch::Make(output_schemas_[0], std::move(cols), len);
+      if (chunks.pending != nullptr) {
+        chunk = blocking::ConcatAll(output_schemas_[0], {chunks.pending, chunk});
+        chunks.pending = nullptr;
+      }
+      chunks.pending = std::move(chunk);
+      if (chunks.pending->num_rows() == kTargetBatchRows) LD_RETURN_IF_ERROR(FlushChunk(chunks, out));
     }
     return Status::OK();
   }
@@ -278,7 +362,9 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
   std::array<int64_t, kSpillPartitions> rows_{};
   std::array<uint64_t, kSpillPartitions> first_sequence_{};
   int busy_buckets_ = 0;
+  int threads_ = 1;
   std::atomic<size_t> next_bucket_{0};
+  std::atomic<int64_t> processing_{0};  // bytes of the spilled pieces being evaluated
 };
 
 Result<std::vector<SortKey>> OrderKeys(const nlohmann::json& cfg, const Schema& in) {
@@ -359,9 +445,12 @@ ModuleDescriptor WindowModule() {
       "Aggregates skip nulls (a frame without values gives null; count gives 0); sums of integers "
       "are int64, of decimals decimal(38, s); avg is float64.\n\n"
       "Output: the input columns, then one column per function (named by `as`, default "
-      "`<function>_<column>`). Rows come out grouped by partition, in order within each. "
-      "Partitions are processed in parallel; past the memory budget the rows spill to disk by "
-      "partition hash and are read back one sixteenth at a time.";
+      "`<function>_<column>`). Rows come out grouped by partition, in order within each; the "
+      "order of the partitions themselves is not defined. Partitions are processed in parallel; "
+      "past the memory budget the rows spill to disk by partition hash, and a spilled piece too "
+      "big for the budget is split again by the next hash bits until it fits. One partition is "
+      "always evaluated whole, so a single partition (or no `partition_by`) larger than the "
+      "budget is held in memory.";
   nlohmann::json order_key = {
       {"type", "object"},
       {"title", "Order key"},
