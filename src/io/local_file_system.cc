@@ -67,7 +67,9 @@ class LocalReadFile final : public RandomAccessFile {
     mapping->size = static_cast<size_t>(size_);
     mapping->addr = mmap(nullptr, mapping->size, PROT_READ, MAP_PRIVATE, fd_, 0);
     if (mapping->addr == MAP_FAILED) return ReadAt(0, size_);
-    madvise(mapping->addr, mapping->size, MADV_SEQUENTIAL | MADV_WILLNEED);
+    // Two calls: the advice values are not flags (SEQUENTIAL | WILLNEED would be WILLNEED alone).
+    madvise(mapping->addr, mapping->size, MADV_SEQUENTIAL);
+    madvise(mapping->addr, mapping->size, MADV_WILLNEED);
     return Buffer::Wrap(mapping->addr, mapping->size, mapping);
   }
 
