@@ -10,6 +10,7 @@
 #include "transforms/blocking_config.h"
 #include "transforms/key_encoder.h"
 #include "transforms/key_table.h"
+#include "transforms/spill_file.h"
 #include "transforms/transform_descriptor.h"
 
 namespace logidata {
@@ -35,16 +36,6 @@ Result<std::string> ValueText(const nlohmann::json& v, const std::string& pointe
   return ConfigError(pointer, "must be a string, number or boolean");
 }
 
-// Collects the inner aggregate's output batches.
-class CollectingEmitter final : public Emitter {
- public:
-  Status Emit(int, BatchPtr batch) override {
-    if (batch->num_rows() > 0) batches.push_back(std::move(batch));
-    return Status::OK();
-  }
-  std::vector<BatchPtr> batches;
-};
-
 class PivotOperator final : public Operator {
  public:
   // `inner` aggregates the input grouped by index + column; its output is index columns, the
@@ -62,7 +53,12 @@ class PivotOperator final : public Operator {
     output_schemas_ = {std::move(output)};
   }
 
-  Status Open(ExecContext& ctx) override { return inner_->Open(ctx); }
+  Status Open(ExecContext& ctx) override {
+    budget_ = ctx.memory_budget_bytes;
+    fs_ = ctx.fs;
+    spill_dir_ = std::make_unique<SpillDirectory>(ctx.fs, ctx.spill_dir, "pivot-" + ctx.node_id);
+    return inner_->Open(ctx);
+  }
   std::unique_ptr<OperatorState> MakeThreadState() override { return inner_->MakeThreadState(); }
   bool EmitsOnConsume(int) const override { return false; }
   int64_t MemoryUsage() const override { return inner_->MemoryUsage() + reshape_bytes_.load(std::memory_order_relaxed); }
@@ -78,18 +74,130 @@ class PivotOperator final : public Operator {
     return inner_->FinishPort(port, states);
   }
 
+  // The aggregated rows (one per index group and pivot value) are reshaped in memory while they
+  // fit a third of the budget: the reshape holds them, its cell index and the output at once.
+  // Past that they go to spill files by hash of the index columns, so all rows of an index group
+  // land in one partition, and each partition is reshaped on its own (split again by the next
+  // hash bits while too big, as the other blocking operators do).
   Result<bool> Produce(OperatorState*, Emitter& out) override {
     if (produced_) return false;
     produced_ = true;
-    CollectingEmitter collected;
+    AggregatedRows collected(this);
     std::unique_ptr<OperatorState> state = inner_->MakeThreadState();
     while (true) {
       LD_ASSIGN_OR_RETURN(bool more, inner_->Produce(state.get(), collected));
       if (!more) break;
     }
-    std::stable_sort(collected.batches.begin(), collected.batches.end(),
-                     [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
-    if (collected.batches.empty()) return false;
+    if (collected.spill == nullptr) {
+      std::stable_sort(collected.batches.begin(), collected.batches.end(),
+                       [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
+      LD_RETURN_IF_ERROR(Reshape(std::move(collected.batches), out));
+      return false;
+    }
+    std::vector<std::vector<std::string>> paths;
+    LD_RETURN_IF_ERROR(collected.spill->Close(&paths));
+    paths.resize(kSpillPartitions);
+    for (int p = 0; p < kSpillPartitions; ++p) {
+      if (paths[static_cast<size_t>(p)].empty()) continue;
+      LD_RETURN_IF_ERROR(ReshapeSpilled(SpillPartitionId{}.Child(p), paths[static_cast<size_t>(p)], true, out));
+    }
+    return false;
+  }
+
+ private:
+  int64_t ReshapeLimit() const { return std::max(budget_ / 3, kMinSplitBytes); }
+
+  // Collects the inner aggregate's output: in memory, then, past ReshapeLimit(), in spill files
+  // partitioned by the index columns' hash. Without index columns there is one output row, and
+  // rows whose value is not listed add nothing to it but its existence: one of them is kept.
+  class AggregatedRows final : public Emitter {
+   public:
+    explicit AggregatedRows(PivotOperator* pivot) : pivot_(pivot) {}
+    Status Emit(int, BatchPtr batch) override {
+      if (batch->num_rows() == 0) return Status::OK();
+      if (pivot_->num_index_ == 0) {
+        batch = KeepListedValues(batch);
+        if (batch == nullptr) return Status::OK();
+      }
+      if (spill != nullptr) return Spill(*batch);
+      bytes_ += batch->ByteSize();
+      batches.push_back(std::move(batch));
+      if (bytes_ <= pivot_->ReshapeLimit() || pivot_->num_index_ == 0) return Status::OK();
+      spill = std::make_unique<SpillPartitions>(pivot_->spill_dir_.get());
+      for (const auto& b : batches) LD_RETURN_IF_ERROR(Spill(*b));
+      batches.clear();
+      pivot_->reshape_bytes_.store(0, std::memory_order_relaxed);
+      return Status::OK();
+    }
+
+    std::vector<BatchPtr> batches;
+    std::unique_ptr<SpillPartitions> spill;
+
+   private:
+    Status Spill(const Batch& batch) {
+      LD_ASSIGN_OR_RETURN(auto hashes, pivot_->IndexHashes(batch));
+      return spill->WritePartitioned(batch, hashes.data());
+    }
+    BatchPtr KeepListedValues(const BatchPtr& batch) {
+      const Column& values = *batch->column(0);
+      std::vector<int32_t> keep;
+      for (int64_t r = 0; r < batch->num_rows(); ++r) {
+        if (pivot_->ValueOf(values, r) >= 0 || !kept_unlisted_) {
+          kept_unlisted_ |= pivot_->ValueOf(values, r) < 0;
+          keep.push_back(static_cast<int32_t>(r));
+        }
+      }
+      if (keep.empty()) return nullptr;
+      return static_cast<int64_t>(keep.size()) == batch->num_rows() ? batch : TakeBatch(*batch, keep);
+    }
+
+    PivotOperator* pivot_;
+    int64_t bytes_ = 0;
+    bool kept_unlisted_ = false;
+  };
+
+  Result<std::vector<uint64_t>> IndexHashes(const Batch& batch) const {
+    std::vector<DataType> types;
+    std::vector<ColumnPtr> keys;
+    for (int c = 0; c < num_index_; ++c) {
+      types.push_back(batch.schema()->field(c).type);
+      keys.push_back(batch.column(c));
+    }
+    KeyEncoder encoder(std::move(types));
+    EncodedKeys encoded;
+    encoder.Encode(keys, 0, batch.num_rows(), &encoded);
+    return std::move(encoded.hashes);
+  }
+
+  // One partition of spilled aggregated rows; a child that keeps nearly all of its parent's bytes
+  // holds one index group's rows (at most one per listed value plus one), reshaped whole.
+  Status ReshapeSpilled(SpillPartitionId id, const std::vector<std::string>& paths, bool splittable, Emitter& out) {
+    const SchemaPtr& schema = inner_->output_schemas()[0];
+    LD_ASSIGN_OR_RETURN(const int64_t bytes, SpillFilesBytes(*fs_, paths));
+    if (splittable && bytes > ReshapeLimit() && id.CanSplit()) {
+      LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(spill_dir_.get(), paths, schema, id,
+                                                               [this](const Batch& b, std::vector<uint64_t>* hashes) {
+                                                                 LD_ASSIGN_OR_RETURN(*hashes, IndexHashes(b));
+                                                                 return Status::OK();
+                                                               }));
+      children.resize(kSpillPartitions);
+      for (int c = 0; c < kSpillPartitions; ++c) {
+        const auto& child = children[static_cast<size_t>(c)];
+        if (child.empty()) continue;
+        LD_ASSIGN_OR_RETURN(const int64_t child_bytes, SpillFilesBytes(*fs_, child));
+        LD_RETURN_IF_ERROR(ReshapeSpilled(id.Child(c), child, child_bytes < bytes / 10 * 9, out));
+      }
+      return Status::OK();
+    }
+    LD_ASSIGN_OR_RETURN(auto batches, ReadSpillFiles(*fs_, paths, schema));
+    for (const auto& path : paths) (void)fs_->RemoveAll(path);  // best effort: read once
+    return Reshape(std::move(batches), out);
+  }
+
+  // Reshapes aggregated rows into output rows, one per index group (groups numbered in order of
+  // appearance) and emits them.
+  Status Reshape(std::vector<BatchPtr> batches, Emitter& out) {
+    if (batches.empty()) return Status::OK();
     // One extra row at the end, the source of every empty cell: null, or 0 for counts (SQL's
     // count of no rows).
     const SchemaPtr& agg_schema = inner_->output_schemas()[0];
@@ -99,8 +207,9 @@ class PivotOperator final : public Operator {
       null_row.push_back(a >= 0 && is_count_[static_cast<size_t>(a)] ? Column::MakeConstant(Value::Int64(0), 1)
                                                                      : Column::MakeNull(agg_schema->field(c).type, 1));
     }
-    collected.batches.push_back(Batch::Make(agg_schema, std::move(null_row), 1));
-    BatchPtr agg = blocking::ConcatAll(agg_schema, collected.batches);
+    batches.push_back(Batch::Make(agg_schema, std::move(null_row), 1));
+    BatchPtr agg = blocking::ConcatAll(agg_schema, batches);
+    batches.clear();
     const int64_t n = agg->num_rows() - 1;
     const int32_t null_row_index = static_cast<int32_t>(n);
 
@@ -144,8 +253,8 @@ class PivotOperator final : public Operator {
         columns.push_back(TakeColumn(*agg->column(num_index_ + 1 + a), source[v * static_cast<size_t>(num_aggs_) + static_cast<size_t>(a)]));
       }
     }
-    // The reshape holds the aggregated rows and the whole output at once (not spilled): counted
-    // so the node's memory shows it.
+    // The reshape holds the aggregated rows and its output at once: counted so the node's memory
+    // shows it.
     int64_t reshape_bytes = agg->ByteSize() + static_cast<int64_t>(cells) * groups * 4;
     for (const auto& c : columns) reshape_bytes += c->ByteSize();
     reshape_bytes_.store(reshape_bytes, std::memory_order_relaxed);
@@ -156,10 +265,9 @@ class PivotOperator final : public Operator {
       LD_RETURN_IF_ERROR(out.Emit(Batch::Make(output_schemas_[0], std::move(chunk), len)));
     }
     reshape_bytes_.store(0, std::memory_order_relaxed);
-    return false;
+    return Status::OK();
   }
 
- private:
   // Index of row i's value in values_, or -1 (null or not listed).
   int ValueOf(const Column& col, int64_t i) const {
     if (col.IsNull(i)) return -1;
@@ -178,6 +286,9 @@ class PivotOperator final : public Operator {
   std::unique_ptr<Operator> inner_;
   bool produced_ = false;
   std::atomic<int64_t> reshape_bytes_{0};
+  int64_t budget_ = 0;
+  FileSystem* fs_ = nullptr;
+  std::unique_ptr<SpillDirectory> spill_dir_;
 };
 
 Result<std::unique_ptr<Operator>> BindPivot(const BindContext& ctx) {
@@ -334,8 +445,9 @@ ModuleDescriptor PivotModule() {
       "of the nodes after it make the first pass too. A value whose column name is already taken (an index column, or another value) is a "
       "config error at `/values/<j>`.\n\n"
       "Blocking: runs as a parallel aggregate that spills past the memory budget, then reshapes "
-      "in memory (the aggregated rows and the whole output, groups × values cells, at once; "
-      "counted in the node's memory, not spilled). "
+      "its rows into output rows: in memory while they fit a third of the budget, past that "
+      "from spill files partitioned (and split again while too big) by the index columns, so "
+      "each index group is reshaped whole and the memory stays bounded. "
       "Output rows come in no particular order; add a sort if it matters.";
   nlohmann::json scalar = {{"type", {"string", "number", "boolean"}}, {"title", "Value"}};
   d.config_schema = {

@@ -140,6 +140,44 @@ TEST(PivotTest, LargeInputIsIdenticalInEveryMode) {
   }
 }
 
+// Aggregated rows past a third of the budget go to spill files by the index columns' hash and are
+// reshaped a partition at a time (split again while too big): ~250k aggregated rows here against
+// 256 KiB pieces. Same rows as in memory, at every thread count.
+TEST(PivotTest, SpilledAggregatedRowsAreReshapedByPartitionAndStayExact) {
+  BatchPtr input = RandomBatch("k:int64, p:int32, v:int64", 300000, 60000, 12, 0.05);
+  nlohmann::json values = nlohmann::json::array();
+  for (int i = 0; i < 40; ++i) values.push_back(i);
+  nlohmann::json config = {{"index", {"k"}},
+                           {"column", "p"},
+                           {"values", values},
+                           {"aggregates", {{{"function", "sum"}, {"column", "v"}}, {{"function", "count"}}}}};
+  auto in_memory = RunAnalytic("transform.pivot", config, Split(input, 4096), RunMode{"memory", 1, int64_t{1} << 30});
+  ASSERT_TRUE(in_memory.ok()) << in_memory.status().ToString();
+  Rows2 expected = Rows(*in_memory);
+  std::sort(expected.begin(), expected.end());
+  ASSERT_GT(expected.size(), 50000u);
+  for (int threads : {1, 2, 8}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    auto out = RunAnalytic("transform.pivot", config, Split(input, 4096), RunMode{"spill", threads, 256 * 1024});
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    Rows2 got = Rows(*out);
+    std::sort(got.begin(), got.end());
+    EXPECT_TRUE(got == expected) << "differs from the in-memory run";
+  }
+}
+
+// Without index columns there is one output row, however many distinct unlisted values feed it.
+TEST(PivotTest, NoIndexManyUnlistedValuesGiveOneRowAtATinyBudget) {
+  BatchPtr input = RandomBatch("p:int64, v:int64", 200000, 150000, 13, 0.0);
+  nlohmann::json config = {{"column", "p"}, {"values", {1, 2, 3}}, {"aggregates", {{{"function", "count"}}}}};
+  auto in_memory = RunAnalytic("transform.pivot", config, Split(input, 4096), RunMode{"memory", 1, int64_t{1} << 30});
+  ASSERT_TRUE(in_memory.ok()) << in_memory.status().ToString();
+  auto tiny = RunAnalytic("transform.pivot", config, Split(input, 4096), RunMode{"tiny", 2, 1});
+  ASSERT_TRUE(tiny.ok()) << tiny.status().ToString();
+  ASSERT_EQ(Rows(*tiny).size(), 1u);
+  EXPECT_EQ(Rows(*tiny), Rows(*in_memory));
+}
+
 const char* kWide = "id:int64, q1:int32, q2:int64, note:string, q3:float64";
 const Rows2 kWideRows = {{"1", "10", "20", "a", "1.5"}, {"2", "NULL", "5", "b", "NULL"}};
 
