@@ -6,6 +6,7 @@
 
 #include "expression/expression.h"
 #include "transforms/config_fields.h"
+#include "transforms/distinct_key_counter.h"
 #include "transforms/duplicate_key_finder.h"
 #include "transforms/key_encoder.h"
 #include "transforms/key_table.h"
@@ -44,7 +45,7 @@ struct ValidateState final : OperatorState {
   std::vector<int64_t> failed;    // row rules: rows failing the rule (each rule counted on its own)
   std::vector<int64_t> nulls;     // null_share: null values; unique_key: rows with a null key part
   std::vector<int64_t> max_time;  // freshness: latest value, microseconds since the epoch
-  std::vector<KeyTable> keys;     // unique_key: distinct keys seen
+  std::vector<DistinctKeyCounter> keys;  // unique_key: distinct keys seen (spilling past the budget)
   EncodedKeys scratch;
 };
 
@@ -66,9 +67,16 @@ class ValidateOperator final : public Operator {
   Status Open(ExecContext& ctx) override {
     ctx_ = &ctx;
     if (blocking_) finder_->EnableSpill(ctx.fs, ctx.spill_dir, ctx.node_id, ctx.memory_budget_bytes);
+    // unique_key counts distinct keys: each thread's counter of each such rule gets a share of the
+    // budget and spills its keys past it, so a key column of any cardinality stays bounded.
+    const int64_t unique_key_rules = std::count_if(rules_.begin(), rules_.end(), [](const Rule& r) { return r.type == RuleType::kUniqueKey; });
+    if (unique_key_rules > 0 && ctx.memory_budget_bytes >= 0) {
+      key_spill_ = std::make_unique<SpillDirectory>(ctx.fs, ctx.spill_dir, "validate-keys-" + ctx.node_id);
+      key_budget_ = ctx.memory_budget_bytes / std::max(1, ctx.num_threads) / unique_key_rules;
+    }
     return Status::OK();
   }
-  std::unique_ptr<OperatorState> MakeThreadState() override { return std::make_unique<ValidateState>(rules_.size()); }
+  std::unique_ptr<OperatorState> MakeThreadState() override { return NewState(); }
   bool EmitsOnConsume(int) const override { return !blocking_; }
   int64_t MemoryUsage() const override { return blocking_ ? finder_->MemoryUsage() : 0; }
 
@@ -78,10 +86,10 @@ class ValidateOperator final : public Operator {
   }
 
   Status FinishPort(int, const std::vector<OperatorState*>& states) override {
-    total_ = std::make_unique<ValidateState>(rules_.size());
+    total_ = NewState();
     if (blocking_) return Status::OK();
     for (OperatorState* s : states) {
-      if (s != nullptr) Merge(*static_cast<ValidateState*>(s));
+      if (s != nullptr) LD_RETURN_IF_ERROR(Merge(*static_cast<ValidateState*>(s)));
     }
     return Report();
   }
@@ -100,6 +108,14 @@ class ValidateOperator final : public Operator {
   }
 
  private:
+  std::unique_ptr<ValidateState> NewState() const {
+    auto state = std::make_unique<ValidateState>(rules_.size());
+    if (key_spill_ != nullptr) {
+      for (auto& counter : state->keys) counter.EnableSpill(key_spill_.get(), key_budget_);
+    }
+    return state;
+  }
+
   void Encode(const Rule& r, const Batch& b, EncodedKeys* keys) const {
     std::vector<DataType> types;
     std::vector<ColumnPtr> cols;
@@ -154,7 +170,9 @@ class ValidateOperator final : public Operator {
             if (st->scratch.all_valid[static_cast<size_t>(i)]) valid_rows.push_back(static_cast<int32_t>(i));
             else ++st->nulls[r];
           }
-          for (int32_t i : valid_rows) st->keys[r].FindOrInsert(st->scratch.key(i), st->scratch.hashes[static_cast<size_t>(i)]);
+          for (int32_t i : valid_rows) {
+            LD_RETURN_IF_ERROR(st->keys[r].Add(st->scratch.key(i), st->scratch.hashes[static_cast<size_t>(i)]));
+          }
           break;
         }
         case RuleType::kFreshness: {
@@ -181,15 +199,16 @@ class ValidateOperator final : public Operator {
     return Status::OK();
   }
 
-  void Merge(ValidateState& s) {
+  Status Merge(ValidateState& s) {
     total_->rows += s.rows;
     total_->rejected += s.rejected;
     for (size_t r = 0; r < rules_.size(); ++r) {
       total_->failed[r] += s.failed[r];
       total_->nulls[r] += s.nulls[r];
       total_->max_time[r] = std::max(total_->max_time[r], s.max_time[r]);
-      for (int64_t g = 0; g < s.keys[r].size(); ++g) total_->keys[r].FindOrInsert(s.keys[r].key(g), s.keys[r].hash(g));
+      LD_RETURN_IF_ERROR(total_->keys[r].Merge(s.keys[r]));
     }
+    return Status::OK();
   }
 
   // Judges the dataset rules, logs the quality report, and fails the run when a `fail` rule failed.
@@ -215,11 +234,12 @@ class ValidateOperator final : public Operator {
           break;
         case RuleType::kUniqueKey: {
           const int64_t keyed = t.rows - t.nulls[r];
-          const int64_t extra = keyed - t.keys[r].size();
+          LD_ASSIGN_OR_RETURN(const int64_t distinct, total_->keys[r].Finish());
+          const int64_t extra = keyed - distinct;
           j["checked"] = keyed;
           j["failed"] = extra;
           failed = extra > 0;
-          detail = std::to_string(extra) + " rows repeat a key already seen (" + std::to_string(t.keys[r].size()) + " distinct keys)";
+          detail = std::to_string(extra) + " rows repeat a key already seen (" + std::to_string(distinct) + " distinct keys)";
           break;
         }
         case RuleType::kNullShare: {
@@ -277,6 +297,8 @@ class ValidateOperator final : public Operator {
   ExecContext* ctx_ = nullptr;
   std::vector<size_t> unique_rules_;             // indices of the unique rules, in order
   std::unique_ptr<DuplicateKeyFinder> finder_;  // with unique rules: holds or spills the input
+  std::unique_ptr<SpillDirectory> key_spill_;   // unique_key rules' spilled keys
+  int64_t key_budget_ = -1;
   bool produced_ = false;
   std::unique_ptr<ValidateState> total_;
   nlohmann::json report_;
@@ -471,7 +493,8 @@ ModuleDescriptor ValidateModule() {
       "anywhere — anchor with `^…$`): nulls pass these three (use not_null for them);\n"
       "- `expression`: any boolean expression; false or NULL fails.\n\n"
       "Dataset rules judge the whole input once it has ended: `row_count` (`min`, `max`), "
-      "`unique_key` (`columns`: no two rows share a non-null key), `freshness` (`column`, a date "
+      "`unique_key` (`columns`: no two rows share a non-null key; its distinct keys spill to disk "
+      "past the memory budget and are counted exactly), `freshness` (`column`, a date "
       "or timestamp: its latest value is at most `max_age_hours` old) and `null_share` "
       "(`column`: nulls / rows ≤ `max`).\n\n"
       "`severity`: `fail` fails the run when the rule fails (loaders then publish nothing); `warn` "

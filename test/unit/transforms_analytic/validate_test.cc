@@ -3,6 +3,7 @@
 // every run mode; config errors at their JSON pointers.
 #include <filesystem>
 #include <mutex>
+#include <set>
 
 #include "analytic_test_util.h"
 #include "types/column_builder.h"
@@ -240,6 +241,65 @@ TEST(ValidateTest, UniqueSpillsPastTheBudgetWithTheExactAnswer) {
     EXPECT_EQ(report["rejected_rows"], static_cast<int64_t>(expected_rules.size()));
     EXPECT_EQ(report["rules"][0]["failed"], dup_ids);
     EXPECT_EQ(report["rules"][1]["failed"], dup_tags);
+    std::filesystem::remove_all(dir);
+  }
+}
+
+// `unique_key` (a dataset rule: how many rows repeat a key) over the same construction: past the
+// budget each thread's distinct keys spill by hash partition and are counted a partition at a
+// time (split again while too many), and the count is exact on 1, 2 and 8 threads.
+TEST(ValidateTest, UniqueKeyCountsDistinctKeysExactlyPastTheBudget) {
+  constexpr int64_t kRows = 300000;
+  ColumnBuilder ids(DataType::Int64(), kRows), tags(DataType::String(), kRows);
+  int64_t null_ids = 0;
+  for (int64_t i = 0; i < kRows; ++i) {
+    if (i % 1000 == 7) {
+      ids.AppendNull();
+      ++null_ids;
+    } else {
+      ids.AppendInt64(i % 250000);
+    }
+    tags.AppendString("tag-" + std::to_string(i % 280000));
+  }
+  // id = i mod 250,000, null on rows ≡ 7 mod 1000: the distinct non-null ids, by enumeration.
+  std::set<int64_t> distinct_ids;
+  for (int64_t i = 0; i < kRows; ++i) {
+    if (i % 1000 != 7) distinct_ids.insert(i % 250000);
+  }
+  const int64_t id_repeats = kRows - null_ids - static_cast<int64_t>(distinct_ids.size());
+  const int64_t tag_repeats = kRows - 280000;
+  BatchPtr input = Batch::Make(ParseSchemaSpec("id:int64, tag:string"), {ids.Finish(), tags.Finish()}, kRows);
+  const nlohmann::json config = {{"rules",
+                                  {{{"type", "unique_key"}, {"columns", {"id"}}, {"severity", "warn"}},
+                                   {{"type", "unique_key"}, {"columns", {"tag"}}, {"severity", "warn"}}}}};
+  struct Mode {
+    int threads;
+    int64_t budget;
+    bool spills;
+  };
+  for (const Mode& mode : std::vector<Mode>{{1, int64_t{1} << 30, false}, {1, 1, true}, {2, 1, true}, {8, 1, true},
+                                            {2, int64_t{2} << 20, true}}) {
+    SCOPED_TRACE(std::to_string(mode.threads) + " threads, budget " + std::to_string(mode.budget));
+    auto op = BindModule(AnalyticRegistry(), "transform.validate", config, {input->schema()});
+    ASSERT_TRUE(op.ok()) << op.status().ToString();
+    CapturingLogger logger;
+    LoggedOperator logged(std::move(*op), &logger);
+    const std::string dir = TempDir("validate-unique-key-spill");
+    HarnessOptions options;
+    options.threads = mode.threads;
+    options.memory_budget_bytes = mode.budget;
+    options.spill_dir = dir;
+    auto out = RunOperator(logged, {Split(input, 4096)}, options);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    // The keys' spill folder lives as long as the operator: made only when keys were spilled.
+    const bool spilled = std::filesystem::exists(dir) && !std::filesystem::is_empty(dir);
+    EXPECT_EQ(spilled, mode.spills);
+    EXPECT_EQ(Rows((*out)[0]).size(), static_cast<size_t>(kRows));
+    const nlohmann::json report = logger.Report();
+    ASSERT_TRUE(report.is_object());
+    EXPECT_EQ(report["rules"][0]["failed"], id_repeats);
+    EXPECT_EQ(report["rules"][0]["checked"], kRows - null_ids);
+    EXPECT_EQ(report["rules"][1]["failed"], tag_repeats);
     std::filesystem::remove_all(dir);
   }
 }
