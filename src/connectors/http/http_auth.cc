@@ -27,6 +27,20 @@ std::string HttpBaseUrl(const ConnectionConfig& config) {
   return url;
 }
 
+Result<HttpClientResponse> SendWithAuth(HttpClient& client, HttpAuth& auth, HttpClientRequest request) {
+  const HttpClientRequest plain = request;
+  LD_RETURN_IF_ERROR(auth.Apply(client, request));
+  auto response = client.Send(request);
+  const bool rejected = response.ok() ? response->status == 401 : response.status().code() == StatusCode::kUnauthenticated;
+  if (rejected && auth.refreshable() && auth.SameOrigin(plain.url)) {
+    auth.Invalidate();
+    request = plain;
+    LD_RETURN_IF_ERROR(auth.Apply(client, request));
+    response = client.Send(request);
+  }
+  return response;
+}
+
 Result<HttpAuth> HttpAuth::FromConnection(const ConnectionConfig& config) {
   HttpAuth a;
   const auto& o = config.options;

@@ -36,6 +36,12 @@ class HttpAuth {
   std::chrono::steady_clock::time_point expires_{};
 };
 
+// Sends `request` with `auth` applied; when the answer is 401 (an error, or a response the request
+// asked for in answered_statuses) and the auth is OAuth2 on its own origin, drops the token and
+// sends once more with a fresh one (an expired or revoked token). The REST, GraphQL and lookup
+// modules all send this way.
+Result<HttpClientResponse> SendWithAuth(HttpClient& client, HttpAuth& auth, HttpClientRequest request);
+
 // The base URL of an http connection: option "base_url", else host ("https://api.example.com"),
 // with the port appended when set. No trailing slash.
 std::string HttpBaseUrl(const ConnectionConfig& config);

@@ -229,6 +229,10 @@ Result<HttpClientResponse> HttpClient::Send(const HttpClientRequest& request) {
       last_problem = "HTTP " + std::to_string(r.status) + (excerpt.empty() ? "" : ": " + excerpt);
       bool retryable = r.status == 429 || r.status >= 500;
       if (!retryable) {
+        if (std::find(request.answered_statuses.begin(), request.answered_statuses.end(), r.status) !=
+            request.answered_statuses.end()) {
+          return result;
+        }
         std::string msg = where + " failed: " + last_problem;
         if (r.status == 401) return Status::Unauthenticated(msg);
         if (r.status == 403) return Status::PermissionDenied(msg);

@@ -34,6 +34,10 @@ struct HttpClientRequest {
   std::vector<std::string> connect_to;
   // Overrides the client's max_response_bytes for this request when > 0 (token responses).
   int64_t max_response_bytes = 0;
+  // Statuses (of the 4xx that are never retried) returned as responses instead of errors, for a
+  // protocol whose error bodies the caller reads itself: GraphQL answers a bad query with 400 and
+  // an `errors` array that says more than a body excerpt.
+  std::vector<long> answered_statuses;
 };
 
 struct HttpClientResponse {

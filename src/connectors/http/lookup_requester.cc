@@ -57,16 +57,7 @@ Result<std::unique_ptr<LookupRequester>> LookupRequester::Make(const LookupConfi
 }
 
 Result<HttpClientResponse> LookupRequester::Send(Slot& slot, HttpClientRequest& request) {
-  const size_t plain_headers = request.headers.size();
-  if (slot.auth) LD_RETURN_IF_ERROR(slot.auth->Apply(*slot.client, request));
-  auto response = slot.client->Send(request);
-  if (!response.ok() && response.status().code() == StatusCode::kUnauthenticated && slot.auth &&
-      slot.auth->refreshable() && slot.auth->SameOrigin(request.url)) {
-    slot.auth->Invalidate();  // an expired or revoked token: fetch a new one once
-    request.headers.resize(plain_headers);
-    LD_RETURN_IF_ERROR(slot.auth->Apply(*slot.client, request));
-    response = slot.client->Send(request);
-  }
+  auto response = slot.auth ? SendWithAuth(*slot.client, *slot.auth, request) : slot.client->Send(request);
   requests_.fetch_add(1);
   attempts_.fetch_add(slot.client->attempts() - slot.counted_attempts);
   slot.counted_attempts = slot.client->attempts();

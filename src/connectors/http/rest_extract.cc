@@ -65,14 +65,7 @@ class Pager {
     // A next link elsewhere gets neither the connection's credentials (HttpAuth checks the
     // origin) nor credential headers typed into the node's config.
     if (!home) std::erase_if(req.headers, IsCredentialHeader);
-    LD_RETURN_IF_ERROR(auth_.Apply(client_, req));
-    auto response = client_.Send(req);
-    if (!response.ok() && response.status().code() == StatusCode::kUnauthenticated && auth_.refreshable() && home) {
-      auth_.Invalidate();  // an expired or revoked token: fetch a new one once
-      req.headers.pop_back();
-      LD_RETURN_IF_ERROR(auth_.Apply(client_, req));
-      response = client_.Send(req);
-    }
+    auto response = SendWithAuth(client_, auth_, req);
     if (!response.ok()) return response.status().WithContext("extract.http page " + std::to_string(pages_ + 1));
     // A remote API is untrusted input too: records are walked recursively, so a response nested
     // 100,000 levels deep would overflow a run thread's stack (and end the server).
