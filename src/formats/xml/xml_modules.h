@@ -1,4 +1,4 @@
-// The XML module: extract.xml.
+// The XML modules: extract.xml and load.xml.
 #pragma once
 
 #include "module/module_registry.h"
