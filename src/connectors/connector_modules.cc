@@ -2,6 +2,7 @@
 
 #include "connectors/clickhouse/clickhouse_extract.h"
 #include "connectors/clickhouse/clickhouse_load.h"
+#include "connectors/http/graphql_extract.h"
 #include "connectors/http/lookup.h"
 #include "connectors/http/rest_extract.h"
 #include "connectors/http/rest_load.h"
@@ -26,6 +27,7 @@ Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(ClickhouseExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(ClickhouseLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(RestExtractModule()));
+  LD_RETURN_IF_ERROR(registry.Register(GraphqlExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(RestLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(LookupModule()));
   LD_RETURN_IF_ERROR(registry.Register(S3ExtractModule()));
