@@ -4,6 +4,7 @@
 #include "connectors/s3/s3_file_system.h"
 #include "formats/csv/csv_modules.h"
 #include "formats/parquet/parquet_modules.h"
+#include "formats/xml/xml_load_operator.h"
 
 namespace logidata {
 
@@ -65,7 +66,8 @@ Result<std::unique_ptr<Operator>> BindOnS3(const BindContext& ctx, bool extract)
   Result<std::unique_ptr<Operator>> op = Status::Internal("unset");
   if (format == "csv") op = extract ? MakeCsvExtractOperator(inner) : MakeCsvLoadOperator(inner);
   else if (format == "parquet") op = extract ? MakeParquetExtractOperator(inner) : MakeParquetLoadOperator(inner);
-  else return ConfigError("/format", "unsupported format '" + format + "' (csv or parquet)");
+  else if (format == "xml" && !extract) op = MakeXmlLoadOperator(inner);
+  else return ConfigError("/format", "unsupported format '" + format + "' (" + (extract ? "csv or parquet" : "csv, parquet or xml") + ")");
   if (!op.ok()) {
     const std::string& m = op.status().message();
     // Point inner config errors at our "options" object.
@@ -85,15 +87,16 @@ nlohmann::json S3ConfigSchema(bool extract) {
             {"path", {{"type", "string"}, {"title", "Path"}, {"minLength", 1},
                       {"description", extract ? "s3://bucket/key, a prefix (every object below it) or a glob such as s3://bucket/logs/**/*.csv."
                                               : "s3://bucket/key of the file (or the folder of a partitioned dataset)."}}},
-            {"format", {{"type", "string"}, {"title", "Format"}, {"enum", {"csv", "parquet"}}, {"default", "csv"},
-                        {"description", "File format of the objects."}}},
+            {"format", {{"type", "string"}, {"title", "Format"}, {"enum", extract ? nlohmann::json{"csv", "parquet"} : nlohmann::json{"csv", "parquet", "xml"}},
+                        {"default", "csv"}, {"description", "File format of the objects."}}},
             {"options", {{"type", "object"}, {"title", "Format options"}, {"default", nlohmann::json::object()},
-                         {"description", "Options of the format module (as in extract.csv / load.parquet, without path)."}}}}}};
+                         {"description", extract ? "Options of the format module (as in extract.csv / extract.parquet, without path)."
+                                                 : "Options of the format module (as in load.csv / load.parquet / load.xml, without path)."}}}}}};
 }
 
 }  // namespace
 
-constexpr const char* kS3Details = R"md(**How it works.** The objects are read through an S3 file system (`s3://bucket/key`): ranged GETs for reads, ListObjectsV2 for listings and globs, 8 MiB multipart uploads for writes completed only when the file is closed (nothing is visible before), copy + delete for renames. Requests are signed with AWS Signature V4 and the payload SHA-256 is sent as `x-amz-content-sha256`; path-style addressing with a custom endpoint (MinIO, s3rver…), virtual-host style on AWS (or anywhere with `addressing: virtual`: `https://bucket.endpoint/key`). The module binds the CSV or Parquet module's own reader or writer on that file system, so every format option works the same; `path` may be a key, a prefix or a glob. Loads finish atomically because the format loaders complete their files (or move a staging prefix into place) only when the run succeeds.
+constexpr const char* kS3Details = R"md(**How it works.** The objects are read through an S3 file system (`s3://bucket/key`): ranged GETs for reads, ListObjectsV2 for listings and globs, 8 MiB multipart uploads for writes completed only when the file is closed (nothing is visible before), copy + delete for renames. Requests are signed with AWS Signature V4 and the payload SHA-256 is sent as `x-amz-content-sha256`; path-style addressing with a custom endpoint (MinIO, s3rver…), virtual-host style on AWS (or anywhere with `addressing: virtual`: `https://bucket.endpoint/key`). The module binds the CSV or Parquet module's own reader or writer (or load.xml's writer) on that file system, so every format option works the same; `path` may be a key, a prefix or a glob. Loads finish atomically because the format loaders complete their files (or move a staging prefix into place) only when the run succeeds.
 
 **Connection** (type `s3`): the access key id as `user`, the secret access key as secret; options `endpoint`, `region`, `addressing` (path, virtual), `connect_to` (curl `CONNECT_TO` entries `HOST:PORT:CONNECT-HOST:CONNECT-PORT`: connect elsewhere while keeping the name in `Host`, the signature and TLS — private endpoints), `bucket` (for "Test connection"). In a CLI connections file:
 
@@ -127,7 +130,7 @@ ModuleDescriptor S3LoadModule() {
   d.kind = ModuleKind::kLoad;
   d.name = "s3";
   d.connection_types = {"s3"};
-  d.summary = "Writes rows as CSV or Parquet objects to S3-compatible storage.";
+  d.summary = "Writes rows as CSV, Parquet or XML objects to S3-compatible storage.";
   d.description =
       "Writes a file or a partitioned dataset with multipart uploads. Nothing appears under the final key or prefix "
       "until the run succeeds: uploads complete (or staged objects are moved into place) only at commit.";

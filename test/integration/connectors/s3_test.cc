@@ -1,4 +1,4 @@
-// S3FileSystem, extract.s3 and load.s3 against s3rver behind a SigV4-verifying proxy
+// S3FileSystem, extract.s3 and load.s3 (CSV, Parquet, XML) against s3rver behind a SigV4-verifying proxy
 // (scripts/servers/s3.sh), so wrong signatures are really rejected.
 #include "connectors/connection_tester.h"
 #include "connectors/s3/s3_file_system.h"
@@ -159,6 +159,29 @@ TEST_F(S3Test, LoadAndExtractCsvAndParquetWithAtomicFinish) {
     EXPECT_EQ(SortedRows(*out), SortedRows({batch}));
     ASSERT_TRUE(fs.RemoveAll("s3://test-bucket/out").ok());
   }
+}
+
+TEST_F(S3Test, LoadXmlPublishesOnlyWhenTheRunSucceeds) {
+  const std::string path = "s3://test-bucket/xml/orders.xml";
+  nlohmann::json cfg = {{"connection", "s3"}, {"path", path}, {"format", "xml"},
+                        {"options", {{"root_element", "orders"}, {"row_element", "order"}}}};
+  auto batch = MakeBatch("id:int64, customer.city:string", {{"1", "Köln & Co"}, {"2", "NULL"}});
+  S3FileSystem fs = Fs();
+  ASSERT_TRUE(RunLoad("load.s3", cfg, &connections_, {batch}, /*commit=*/false).ok());
+  EXPECT_TRUE(fs.Stat(path).status().IsNotFound()) << "an aborted load left an object behind";
+  // A row XML cannot hold fails the run: nothing is published either.
+  Status bad = RunLoad("load.s3", cfg, &connections_, {MakeBatch("id:int64, customer.city:string", {{"3", "bell\x07"}})});
+  EXPECT_EQ(bad.code(), StatusCode::kDataError) << bad.ToString();
+  EXPECT_TRUE(fs.Stat(path).status().IsNotFound());
+  Status s = RunLoad("load.s3", cfg, &connections_, {batch});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ReadText(fs, path),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<orders>\n"
+            "<order><id>1</id><customer><city>Köln &amp; Co</city></customer></order>\n<order><id>2</id></order>\n</orders>\n");
+  ASSERT_TRUE(fs.RemoveAll("s3://test-bucket/xml").ok());
+  // Extract stays CSV and Parquet.
+  auto extract = BindConnector("extract.s3", cfg, &connections_);
+  EXPECT_FALSE(extract.ok());
 }
 
 }  // namespace
