@@ -35,6 +35,7 @@ const kIcons: Record<string, SvgIconComponent> = {
   sigma: FunctionsIcon,
   'file-excel': TableChartIcon,
   'file-parquet': LayersIcon,
+  'file-xml': CodeIcon,
   description: DescriptionIcon,
   filter: FilterAltIcon,
   aggregate: FunctionsIcon,
