@@ -1,6 +1,7 @@
 // The server stores and tests only connections of a type some module can use (the registry's
 // connection types plus `secret`), answers 400 naming /type for any other, and serves the list
 // the connections page offers in GET /api/v1/modules. Against a real `logidata server`.
+#include <map>
 #include <set>
 
 #include "server_harness.h"
@@ -82,6 +83,15 @@ TEST_F(ConnectionTypesTest, ModulesListTheTypesThePageOffers) {
   }
   declared.insert("secret");  // keys for transforms, whether or not a module declares it
   EXPECT_EQ(declared, body["connection_types"].get<std::set<std::string>>());
+  // The palette and its forms are built from these items: the GraphQL extract (on http
+  // connections) and the XML load are among them, with their config schemas.
+  std::map<std::string, json> by_key;
+  for (const json& m : body["items"]) by_key[m["key"].get<std::string>()] = m;
+  ASSERT_TRUE(by_key.count("extract.graphql")) << r.body.substr(0, 500);
+  EXPECT_EQ(by_key["extract.graphql"]["connection_types"][0], "http");
+  EXPECT_TRUE(by_key["extract.graphql"]["config_schema"]["properties"].contains("query"));
+  ASSERT_TRUE(by_key.count("load.xml"));
+  EXPECT_TRUE(by_key["load.xml"]["config_schema"]["properties"].contains("row_element"));
 }
 
 }  // namespace
