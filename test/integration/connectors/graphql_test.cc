@@ -1,7 +1,7 @@
 // extract.graphql against a real GraphQL server: Apollo Server + graphql-js from npm
 // (scripts/servers/graphql.sh, scripts/servers/graphql_test_server.cjs) on 127.0.0.1, which
 // requires a bearer token, pages orders as a relay connection, fails a field for one order and
-// answers 503 / 429 once per `flakyKey`.
+// answers 503 / 429 once per `flakyKey`; OAuth2 tokens come from scripts/servers/http_test_server.py.
 #include <filesystem>
 
 #include "connectors/http/http_client.h"
@@ -15,7 +15,9 @@ namespace {
 
 constexpr int kOrders = 2345;        // the server's data set (graphql_test_server.cjs)
 constexpr int kOpenOrders = 1564;    // ids not divisible by 3
-constexpr const char* kToken = "gql-token-7";
+// The access token scripts/servers/http_test_server.py's /oauth/token issues: the GraphQL server
+// accepts it, so bearer and OAuth2 connections both reach it.
+constexpr const char* kToken = "tok-123";
 
 const char* kOrdersQuery =
     "query Orders($first: Int!, $after: String, $status: String) {"
@@ -32,8 +34,19 @@ class GraphqlTest : public ::testing::Test {
     url_ = *url;
     connections_.Add(Connection("gql", kToken));
     connections_.Add(Connection("wrong", "not-the-token"));
+    auto line = token_server_.Start({"/usr/bin/python3", SourceDir() + "/scripts/servers/http_test_server.py", "0"});
+    ASSERT_TRUE(line.ok()) << line.status().ToString();
+    for (const auto& [name, secret] : {std::pair{"oauth", "csecret"}, std::pair{"oauth_wrong", "not-the-secret"}}) {
+      ConnectionConfig c = Connection(name, secret);
+      c.user = "client";
+      c.options = {{"auth", "oauth2"}, {"token_url", "http://127.0.0.1:" + line->substr(6) + "/oauth/token"}};
+      connections_.Add(c);
+    }
   }
-  static void TearDownTestSuite() { (void)Shell(SourceDir() + "/scripts/servers/graphql.sh stop " + dir_); }
+  static void TearDownTestSuite() {
+    (void)Shell(SourceDir() + "/scripts/servers/graphql.sh stop " + dir_);
+    token_server_.Stop();
+  }
 
   static ConnectionConfig Connection(const std::string& name, const std::string& token) {
     ConnectionConfig c;
@@ -68,6 +81,7 @@ class GraphqlTest : public ::testing::Test {
 
   static inline std::string dir_, url_;
   static inline MemoryConnections connections_;
+  static inline ChildProcess token_server_;  // the OAuth2 token endpoint
 };
 
 int64_t Rows(const std::vector<BatchPtr>& batches) {
@@ -131,6 +145,19 @@ TEST_F(GraphqlTest, BearerTokenFromTheConnectionIsSentAndAWrongOneFails) {
   EXPECT_EQ(out.status().code(), StatusCode::kUnauthenticated) << out.status().ToString();
   EXPECT_NE(out.status().message().find("not authenticated: a valid bearer token is required"), std::string::npos)
       << out.status().ToString();
+}
+
+TEST_F(GraphqlTest, OAuth2ClientCredentialsTokenIsFetchedAndSent) {
+  nlohmann::json config = Config({{"first", 10}}, false);
+  config["connection"] = "oauth";
+  auto out = RunExtract("extract.graphql", config, &connections_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Rows(*out), 10);
+  config["connection"] = "oauth_wrong";
+  auto refused = RunExtract("extract.graphql", config, &connections_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("OAuth2 token request"), std::string::npos) << refused.status().ToString();
 }
 
 TEST_F(GraphqlTest, Retries503And429AndFailsWhenRetriesRunOut) {
