@@ -66,7 +66,8 @@ class SortOperator final : public SpillingOperator<SortState> {
   Status FinishPort(int, const std::vector<OperatorState*>&) override {
     if (!run_paths_.empty()) {
       for (SortState* s : thread_states_) LD_RETURN_IF_ERROR(WriteRun(*s, threads_));
-      return OpenRuns();
+      LD_RETURN_IF_ERROR(NarrowRuns());
+      return OpenRuns(run_paths_, &merge_);
     }
     std::vector<BatchPtr> batches;
     for (SortState* s : thread_states_) {
@@ -105,7 +106,7 @@ class SortOperator final : public SpillingOperator<SortState> {
   }
 
   // Counters only: called from the monitoring thread while FinishPort may be sorting.
-  int64_t MemoryUsage() const override { return total_bytes_.load() + sorted_bytes_.load(); }
+  int64_t MemoryUsage() const override { return total_bytes_.load() + sorted_bytes_.load() + merge_bytes_.load(); }
 
  private:
   // Sorts a thread's buffered batches into one run file; each row carries its input position
@@ -135,6 +136,8 @@ class SortOperator final : public SpillingOperator<SortState> {
       LD_RETURN_IF_ERROR(writer->Write(*Batch::Make(run_schema_, std::move(cols), e - b)));
     }
     LD_RETURN_IF_ERROR(writer->Close());
+    run_batches_.fetch_add((sorted->size() + kRunBatchRows - 1) / kRunBatchRows);
+    run_bytes_.fetch_add(writer->bytes_written());
     total_bytes_.fetch_sub(s.bytes);
     s.bytes = 0;
     s.batches.clear();
@@ -148,13 +151,22 @@ class SortOperator final : public SpillingOperator<SortState> {
     BatchPtr batch;
     int64_t row = 0;
   };
+  // A k-way merge of run files: one cursor per run, a min-heap of cursor indices.
+  struct RunMerge {
+    std::vector<Cursor> cursors;
+    std::vector<size_t> heap;
+  };
 
+  // Moves `c` to its next row, reading the run's next batch when the current one is used up; the
+  // batches the cursors hold are what the merge costs in memory (merge_bytes_).
   Status Advance(Cursor& c) {
     if (c.batch != nullptr && ++c.row < c.batch->num_rows()) return Status::OK();
     c.row = 0;
+    if (c.batch != nullptr) merge_bytes_.fetch_sub(c.batch->ByteSize());
     do {
       LD_ASSIGN_OR_RETURN(c.batch, c.reader->Next());
     } while (c.batch != nullptr && c.batch->num_rows() == 0);
+    if (c.batch != nullptr) merge_bytes_.fetch_add(c.batch->ByteSize());
     return Status::OK();
   }
 
@@ -166,16 +178,80 @@ class SortOperator final : public SpillingOperator<SortState> {
     return a.batch->column(stamp)->Get<int64_t>(a.row) > b.batch->column(stamp)->Get<int64_t>(b.row);
   }
 
-  Status OpenRuns() {
-    for (const auto& path : run_paths_) {
+  Status OpenRuns(const std::vector<std::string>& paths, RunMerge* m) {
+    for (const auto& path : paths) {
       Cursor c;
       LD_ASSIGN_OR_RETURN(c.reader, SpillReader::Open(*fs_, path, run_schema_));
       LD_RETURN_IF_ERROR(Advance(c));
-      if (c.batch != nullptr) cursors_.push_back(std::move(c));
+      if (c.batch != nullptr) m->cursors.push_back(std::move(c));
     }
-    for (size_t i = 0; i < cursors_.size(); ++i) heap_.push_back(i);
-    std::make_heap(heap_.begin(), heap_.end(), [&](size_t a, size_t b) { return After(cursors_[a], cursors_[b]); });
+    for (size_t i = 0; i < m->cursors.size(); ++i) m->heap.push_back(i);
+    std::make_heap(m->heap.begin(), m->heap.end(), [&](size_t a, size_t b) { return After(m->cursors[a], m->cursors[b]); });
     return Status::OK();
+  }
+
+  // Appends up to `max_rows` rows in merge order to `builders` (one per leading column of the
+  // run schema: the output columns, and the stamp too when there is a builder for it).
+  Result<int64_t> MergeRows(RunMerge& m, std::vector<ColumnBuilder>& builders, int64_t max_rows) {
+    auto cmp = [&](size_t a, size_t b) { return After(m.cursors[a], m.cursors[b]); };
+    int64_t rows = 0;
+    while (!m.heap.empty() && rows < max_rows) {
+      std::pop_heap(m.heap.begin(), m.heap.end(), cmp);
+      Cursor& c = m.cursors[m.heap.back()];
+      for (size_t col = 0; col < builders.size(); ++col) builders[col].AppendFrom(*c.batch->column(static_cast<int>(col)), c.row);
+      ++rows;
+      LD_RETURN_IF_ERROR(Advance(c));
+      if (c.batch == nullptr) {
+        m.heap.pop_back();
+      } else {
+        std::push_heap(m.heap.begin(), m.heap.end(), cmp);
+      }
+    }
+    return rows;
+  }
+
+  // The final merge holds one batch of every run at once. With more runs than half the budget
+  // holds in run batches (a big input against a small budget), groups of runs are first merged
+  // into longer runs, oldest first, until few enough are left: a multi-pass external sort, so
+  // the merge stays within the budget however large the input. Stamps make any grouping stable.
+  Status NarrowRuns() {
+    const int64_t batches = std::max<int64_t>(1, run_batches_.load());
+    const int64_t batch_bytes = std::max<int64_t>(1, run_bytes_.load() / batches);
+    const size_t fan_in = static_cast<size_t>(std::max<int64_t>(2, budget_ / 2 / batch_bytes));
+    while (run_paths_.size() > fan_in) {
+      std::vector<std::string> next;
+      for (size_t at = 0; at < run_paths_.size(); at += fan_in) {
+        const size_t end = std::min(run_paths_.size(), at + fan_in);
+        std::vector<std::string> group(run_paths_.begin() + static_cast<long>(at), run_paths_.begin() + static_cast<long>(end));
+        if (group.size() == 1) {
+          next.push_back(group[0]);
+          continue;
+        }
+        LD_ASSIGN_OR_RETURN(std::string merged, MergeIntoRun(group));
+        next.push_back(std::move(merged));
+      }
+      run_paths_ = std::move(next);
+    }
+    return Status::OK();
+  }
+
+  // Merges run files into one new run (stamps kept) and removes them.
+  Result<std::string> MergeIntoRun(const std::vector<std::string>& paths) {
+    RunMerge m;
+    LD_RETURN_IF_ERROR(OpenRuns(paths, &m));
+    LD_ASSIGN_OR_RETURN(std::string path, spill_dir_->NewPath());
+    LD_ASSIGN_OR_RETURN(auto writer, SpillWriter::Open(*fs_, path));
+    while (!m.heap.empty()) {
+      std::vector<ColumnBuilder> builders;
+      for (const auto& f : run_schema_->fields()) builders.emplace_back(f.type, kRunBatchRows);
+      LD_ASSIGN_OR_RETURN(const int64_t rows, MergeRows(m, builders, kRunBatchRows));
+      std::vector<ColumnPtr> cols;
+      for (auto& b : builders) cols.push_back(b.Finish());
+      LD_RETURN_IF_ERROR(writer->Write(*Batch::Make(run_schema_, std::move(cols), rows)));
+    }
+    LD_RETURN_IF_ERROR(writer->Close());
+    for (const auto& p : paths) (void)fs_->RemoveAll(p);  // best effort: read once
+    return path;
   }
 
   // Emits the next merged chunk of up to kTargetBatchRows rows, numbered in merge order. Safe on
@@ -186,23 +262,10 @@ class SortOperator final : public SpillingOperator<SortState> {
     std::vector<ColumnBuilder> builders;
     for (const auto& f : schema->fields()) builders.emplace_back(f.type, kTargetBatchRows);
     std::unique_lock<std::mutex> lock(merge_mu_);
-    if (heap_.empty()) return false;
-    auto cmp = [&](size_t a, size_t b) { return After(cursors_[a], cursors_[b]); };
-    int64_t rows = 0;
-    while (!heap_.empty() && rows < kTargetBatchRows) {
-      std::pop_heap(heap_.begin(), heap_.end(), cmp);
-      Cursor& c = cursors_[heap_.back()];
-      for (int col = 0; col < schema->num_fields(); ++col) builders[static_cast<size_t>(col)].AppendFrom(*c.batch->column(col), c.row);
-      ++rows;
-      LD_RETURN_IF_ERROR(Advance(c));
-      if (c.batch == nullptr) {
-        heap_.pop_back();
-      } else {
-        std::push_heap(heap_.begin(), heap_.end(), cmp);
-      }
-    }
+    if (merge_.heap.empty()) return false;
+    LD_ASSIGN_OR_RETURN(const int64_t rows, MergeRows(merge_, builders, kTargetBatchRows));
     const uint64_t sequence = next_merge_chunk_++;
-    const bool more = !heap_.empty();
+    const bool more = !merge_.heap.empty();
     lock.unlock();
     std::vector<ColumnPtr> cols;
     for (auto& b : builders) cols.push_back(b.Finish());
@@ -228,9 +291,10 @@ class SortOperator final : public SpillingOperator<SortState> {
 
   // Spilled: the merge state, shared by the produce threads.
   std::mutex merge_mu_;
-  std::vector<Cursor> cursors_;  // guarded by merge_mu_ once producing
-  std::vector<size_t> heap_;     // guarded by merge_mu_ once producing
+  RunMerge merge_;                 // guarded by merge_mu_ once producing
   uint64_t next_merge_chunk_ = 0;  // guarded by merge_mu_
+  std::atomic<int64_t> run_batches_{0}, run_bytes_{0};  // what the run files hold, for the fan-in
+  std::atomic<int64_t> merge_bytes_{0};  // the run batches the merge's cursors hold
 };
 
 Result<std::unique_ptr<Operator>> BindSort(const BindContext& ctx) {

@@ -128,5 +128,45 @@ TEST(RecursiveSpillTest, JoinSplitsItsBuildSideAndJoinsAHeavyKeyInChunks) {
   }
 }
 
+// A sort far bigger than its budget writes many runs; the final merge would hold a batch of each.
+// Groups of runs are merged into longer runs first (a multi-pass merge) until the final merge's
+// batches fit half the budget: the order is exactly the in-memory sort's (stable), and the sort's
+// own accounting, merge included, stays near the budget.
+TEST(RecursiveSpillTest, SortMergesRunsInPassesToStayWithinTheBudget) {
+  const BatchPtr input = SkewedBatch(400000, 100000, 50, 23);
+  const nlohmann::json config = {{"keys", {{{"column", "s"}, {"order", "desc"}}, {{"column", "k"}}}}};
+  constexpr int64_t kBudget = 256 * 1024;
+  auto run = [&](int threads, int64_t budget) {
+    auto op = BindModule(BlockingRegistry(), "transform.sort", config, {input->schema()});
+    EXPECT_TRUE(op.ok()) << op.status().ToString();
+    HarnessOptions options;
+    options.threads = threads;
+    options.memory_budget_bytes = budget;
+    std::atomic<bool> done{false};
+    std::atomic<int64_t> peak{0};
+    std::thread sampler([&] {
+      while (!done.load()) {
+        peak.store(std::max(peak.load(), (*op)->MemoryUsage()));
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+    });
+    auto out = RunOperator(**op, {Split(input, 4096)}, options);
+    done.store(true);
+    sampler.join();
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    std::vector<std::vector<std::string>> rows;
+    if (out.ok()) rows = Rows((*out)[0]);
+    return std::make_pair(rows, peak.load());
+  };
+  const auto expected = run(1, int64_t{1} << 30).first;
+  ASSERT_EQ(expected.size(), 400000u);
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    const auto [rows, peak] = run(threads, kBudget);
+    EXPECT_TRUE(rows == expected) << "differs from the in-memory sort";
+    EXPECT_LT(peak, 3 * kBudget) << "peak " << peak;
+  }
+}
+
 }  // namespace
 }  // namespace logidata::testing
