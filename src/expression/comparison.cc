@@ -129,8 +129,6 @@ void CompareTextValues(CompareOp op, const Datum& l, const Datum& r, int64_t n, 
     return;
   }
   const std::string_view c = r.scalar.string_value();
-  const int32_t* off = a.offsets;
-  const char* data = a.data;
   if (op == CompareOp::kEq || op == CompareOp::kNe) {
     StringEqualsConstant(*l.column, c, op == CompareOp::kEq, out);
     return;
