@@ -84,6 +84,9 @@ struct ExecContext {
   // it; modules that open files without `fs` (SQLite) resolve through it themselves.
   const PathSandbox* sandbox = nullptr;
   const ParameterMap* params = nullptr;
+  // The pipeline's schema_drift policy is `evolve`: a database loader whose target table exists
+  // adds the input columns the table lacks (ALTER TABLE … ADD COLUMN) before loading.
+  bool evolve_target_columns = false;
   // Shared by the nodes of this run (null when an operator runs alone, as in unit tests).
   RunSharedObjects* shared = nullptr;
 

@@ -217,6 +217,7 @@ Status Executor::Prepare() {
     rt->bound = &node;
     rt->op = node.op.get();
     rt->ctx.run_id = options_.run_id;
+    rt->ctx.evolve_target_columns = options_.evolve_target_columns;
     rt->ctx.pipeline_id = options_.pipeline_id;
     rt->ctx.node_id = node.spec->id;
     if (rt->op == nullptr) {

@@ -49,6 +49,7 @@ struct ExecutorOptions {
   bool commit = true;
   // Objects the nodes of this run share (loaders' common transactions); may be null.
   RunSharedObjects* shared = nullptr;
+  bool evolve_target_columns = false;  // ExecContext::evolve_target_columns for every node
 };
 
 class Executor {

@@ -56,6 +56,7 @@ nlohmann::json PipelineSpec::ToJson() const {
   doc["edges"] = std::move(edges_json);
   if (!schedule.is_null()) doc["schedule"] = schedule;
   if (!notifications.empty()) doc["notifications"] = notifications;
+  if (schema_drift != "ignore") doc["schema_drift"] = schema_drift;
   return doc;
 }
 
@@ -125,6 +126,7 @@ Result<PipelineSpec> ParsePipelineJson(const nlohmann::json& input) {
   const nlohmann::json doc = CanonicalizePipelineDocument(input, &errors);
   CheckKnownKeys(doc, kTopLevelKeys, "", r);
   CheckRunPolicy(doc, &errors);
+  if (auto d = doc.find("schema_drift"); d != doc.end() && d->is_string()) spec.schema_drift = d->get<std::string>();
   spec.id = r.String(doc, "id", "", /*required=*/false);
   spec.name = r.String(doc, "name", "", /*required=*/true);
   spec.description = r.String(doc, "description", "", false);

@@ -65,6 +65,9 @@ struct PipelineSpec {
   nlohmann::json schedule = nullptr;       // {"cron", "timezone", "enabled"} or null
   // [{"on": ["success"|"failure"…], "channel": "email", "to": [addresses]}], checked by the parser.
   nlohmann::json notifications = nlohmann::json::array();
+  // The run policy's schema_drift (run_policy.h), kept here because it changes what loaders do:
+  // "evolve" lets database loaders add new input columns to their targets, in the CLI too.
+  std::string schema_drift = "ignore";
 
   // Index of node `id`, or -1.
   int NodeIndex(std::string_view id) const;

@@ -58,6 +58,7 @@ ExecutorOptions ExecutorOptionsFor(const PipelineSpec& spec, const RunOptions& o
   eo.sandbox = options.sandbox;
   eo.observer = options.observer;
   eo.progress_interval_ms = options.progress_interval_ms;
+  eo.evolve_target_columns = spec.schema_drift == "evolve";
   return eo;
 }
 

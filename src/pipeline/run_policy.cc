@@ -79,8 +79,8 @@ RunPolicy Read(const nlohmann::json& doc, std::vector<std::string>* errors) {
   ReadNumber(doc, "priority", "", -1000, 1000, &p.priority, errors);
   if (auto d = doc.find("schema_drift"); d != doc.end() && !d->is_null()) {
     std::string v = d->is_string() ? d->get<std::string>() : "";
-    if (v != "ignore" && v != "fail") {
-      errors->push_back("/schema_drift: must be ignore or fail");
+    if (v != "ignore" && v != "fail" && v != "evolve") {
+      errors->push_back("/schema_drift: must be ignore, fail or evolve");
     } else {
       p.schema_drift = v;
     }

@@ -5,7 +5,7 @@
 //   "timeout_seconds": 3600,
 //   "concurrency": {"limit": 1, "policy": "queue" | "skip" | "cancel_older"},
 //   "priority": 0,
-//   "schema_drift": "ignore" | "fail"
+//   "schema_drift": "ignore" | "fail" | "evolve"
 // All are optional; the defaults are one attempt, no time limit, one run at a time (queued),
 // priority 0 and schema drift recorded but ignored (pipeline/schema_drift.h).
 //
@@ -39,7 +39,8 @@ struct RunPolicy {
   std::string concurrency_policy = "queue";  // when the limit is reached: queue | skip | cancel_older
   int priority = 0;                  // higher runs are claimed first
   // Sources whose columns were added, removed or retyped since the last successful run: always
-  // recorded with the run; "fail" also fails the run before any data moves.
+  // recorded with the run; "fail" also fails the run before any data moves; "evolve" lets the
+  // database loaders add the input's new columns to their existing target tables.
   std::string schema_drift = "ignore";
 };
 

@@ -96,7 +96,9 @@ class PersistingObserver final : public RunObserver {
     if (!saved.ok()) spdlog::warn("run {}: cannot record the source schemas: {}", lease_.run_id, saved.status().ToString());
     if (drift.empty()) return Status::OK();
     const std::string text = "schema drift since the last successful run: " + DescribeSchemaDrift(drift);
-    OnLog(LogLevel::kWarn, "", text + (drift_policy_ == "fail" ? "" : " (schema_drift: ignore, the run goes on)"));
+    OnLog(LogLevel::kWarn, "", text + (drift_policy_ == "fail"     ? ""
+                                       : drift_policy_ == "evolve" ? " (schema_drift: evolve, database targets get the new columns)"
+                                                                   : " (schema_drift: ignore, the run goes on)"));
     if (drift_policy_ != "fail") return Status::OK();
     return Status::DataError(text + " (schema_drift: fail). Review the change on the run page; to accept it, run "
                                     "once with schema_drift set to ignore");

@@ -75,6 +75,7 @@ Result<std::vector<std::vector<BatchPtr>>> RunOperator(Operator& op, const std::
   ctx.spill_dir = options.spill_dir.empty() ? TempDir("spill") : options.spill_dir;
   ctx.cancelled = &cancelled;
   ctx.connections = options.connections;
+  ctx.evolve_target_columns = options.evolve_target_columns;
   ctx.state = options.state;
   ctx.fs = &LocalFileSystem();
   ctx.params = &options.params;

@@ -23,6 +23,7 @@ struct HarnessOptions {
   StateStore* state = nullptr;
   bool commit = true;              // false: call Abort() instead of Commit() at the end
   RunLogger* logger = nullptr;     // receives the operator's run log lines
+  bool evolve_target_columns = false;  // ExecContext::evolve_target_columns (schema_drift: evolve)
 };
 
 // Binds module `key` ("transform.filter") with `config` and the input schemas, like the

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "connectors/connection_lookup.h"
 #include "connectors/load_ledger.h"
@@ -75,6 +76,7 @@ class MysqlLoadOperator final : public Operator {
     }
     std::string insert_into = target_;
     // DDL first: it commits implicitly, so it must precede the data transaction.
+    if (exists && ctx.evolve_target_columns) LD_RETURN_IF_ERROR(AddMissingColumns());
     if (options_.mode == LoadMode::kReplace) {
       LD_RETURN_IF_ERROR(conn_->Exec("DROP TABLE IF EXISTS " + stage_));
       if (exists) {
@@ -203,6 +205,33 @@ class MysqlLoadOperator final : public Operator {
     MYSQL_RES* r = mysql_store_result(conn_->get());
     *exists = r != nullptr && mysql_num_rows(r) > 0;
     if (r) mysql_free_result(r);
+    return Status::OK();
+  }
+
+  // schema_drift: evolve. The input columns the existing target lacks are added (nullable, the
+  // type CREATE TABLE would give them). MySQL commits DDL implicitly, so this happens before the
+  // data transaction and stays if the load then fails: new nullable columns, no rows.
+  Status AddMissingColumns() {
+    std::string escaped(options_.table.size() * 2 + 1, '\0');
+    escaped.resize(mysql_real_escape_string(conn_->get(), escaped.data(), options_.table.data(), options_.table.size()));
+    const std::string sql = "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '" +
+                            escaped + "'";
+    if (mysql_real_query(conn_->get(), sql.data(), sql.size()) != 0) return conn_->Error("load.mysql");
+    MYSQL_RES* r = mysql_store_result(conn_->get());
+    std::set<std::string> present;
+    if (r != nullptr) {
+      while (MYSQL_ROW row = mysql_fetch_row(r)) {
+        if (row[0] != nullptr) present.insert(row[0]);
+      }
+      mysql_free_result(r);
+    }
+    for (const auto& f : input_->fields()) {
+      if (present.count(f.name) != 0) continue;
+      LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kMy, f.name, "column name"));
+      const std::string alter = "ALTER TABLE " + target_ + " ADD COLUMN " + q + " " + MysqlDdlType(f.type, false);
+      ctx_->Log(LogLevel::kInfo, "schema_drift evolve: " + alter);
+      LD_RETURN_IF_ERROR(conn_->Exec(alter));
+    }
     return Status::OK();
   }
 

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "connectors/connection_lookup.h"
 #include "connectors/load_ledger.h"
@@ -53,6 +54,7 @@ class PostgresLoadOperator final : public Operator {
     if (!target_exists_ && !options_.create_table) {
       return Status::NotFound("load.postgres: table " + target_ + " does not exist (enable create_table to create it)");
     }
+    if (target_exists_ && ctx.evolve_target_columns) LD_RETURN_IF_ERROR(AddMissingColumns());
     copy_target_ = target_;
     switch (options_.mode) {
       case LoadMode::kAppend:
@@ -185,6 +187,25 @@ class PostgresLoadOperator final : public Operator {
     sql += ")";
     ctx_->Log(LogLevel::kInfo, "creating table: " + sql);
     return conn_->Exec(sql);
+  }
+
+  // schema_drift: evolve. The input columns the existing target lacks are added, nullable and of
+  // the type CREATE TABLE would give them, inside the load's transaction: a failed run adds none.
+  // Before the mode's own statements, so replace's stage and upsert's temp table inherit them.
+  Status AddMissingColumns() {
+    LD_ASSIGN_OR_RETURN(PgResultPtr cols, conn_->Query("SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass "
+                                                       "AND attnum > 0 AND NOT attisdropped",
+                                                       {target_}));
+    std::set<std::string> present;
+    for (int i = 0; i < PQntuples(cols.get()); ++i) present.insert(PQgetvalue(cols.get(), i, 0));
+    for (const auto& f : input_->fields()) {
+      if (present.count(f.name) != 0) continue;
+      LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kPg, f.name, "column name"));
+      const std::string sql = "ALTER TABLE " + target_ + " ADD COLUMN " + q + " " + PgDdlType(f.type);
+      ctx_->Log(LogLevel::kInfo, "schema_drift evolve: " + sql);
+      LD_RETURN_IF_ERROR(conn_->Exec(sql));
+    }
+    return Status::OK();
   }
 
   Status PrepareEncoders(const std::string& table) {

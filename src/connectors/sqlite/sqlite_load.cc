@@ -49,6 +49,9 @@ class SqliteLoadOperator final : public Operator {
     if (!target_exists && !options_.create_table) {
       return Status::NotFound("load.sqlite: table " + target_ + " does not exist (enable create_table to create it)");
     }
+    if (target_exists && ctx.evolve_target_columns && options_.mode != LoadMode::kReplace) {
+      LD_RETURN_IF_ERROR(AddMissingColumns());
+    }
     if (options_.mode == LoadMode::kReplace && target_exists) {
       LD_RETURN_IF_ERROR(db_->Exec("DROP TABLE " + target_));
       target_exists = false;
@@ -143,6 +146,27 @@ class SqliteLoadOperator final : public Operator {
         return;
       }
     }
+  }
+
+  // schema_drift: evolve. The input columns the existing target lacks are added (nullable, the
+  // type CREATE TABLE would give them) inside the load's transaction: a failed run adds none.
+  // (replace recreates the table from the input anyway.)
+  Status AddMissingColumns() {
+    LD_ASSIGN_OR_RETURN(SqliteStmt info, db_->Prepare("SELECT name FROM pragma_table_info(?)"));
+    sqlite3_bind_text(info.get(), 1, options_.table.c_str(), -1, SQLITE_TRANSIENT);
+    std::set<std::string> present;
+    while (sqlite3_step(info.get()) == SQLITE_ROW) {
+      present.insert(reinterpret_cast<const char*>(sqlite3_column_text(info.get(), 0)));
+    }
+    info.reset();
+    for (const auto& f : input_->fields()) {
+      if (present.count(f.name) != 0) continue;
+      LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kLite, f.name, "column name"));
+      const std::string sql = "ALTER TABLE " + target_ + " ADD COLUMN " + q + " " + SqliteDdlType(f.type);
+      ctx_->Log(LogLevel::kInfo, "schema_drift evolve: " + sql);
+      LD_RETURN_IF_ERROR(db_->Exec(sql));
+    }
+    return Status::OK();
   }
 
   Status CreateTable() {

@@ -128,12 +128,13 @@ inline Result<std::vector<BatchPtr>> RunExtract(const std::string& key, const nl
 
 // Binds and runs a load module over `batches` (commit = false aborts at the end instead).
 inline Status RunLoad(const std::string& key, const nlohmann::json& config, ConnectionResolver* connections,
-                      const std::vector<BatchPtr>& batches, bool commit = true, int threads = 1) {
+                      const std::vector<BatchPtr>& batches, bool commit = true, int threads = 1, bool evolve = false) {
   LD_ASSIGN_OR_RETURN(auto op, BindConnector(key, config, connections, {batches.at(0)->schema()}));
   HarnessOptions options;
   options.connections = connections;
   options.commit = commit;
   options.threads = threads;
+  options.evolve_target_columns = evolve;
   auto out = RunOperator(*op, {batches}, options);
   return out.status();
 }

@@ -98,6 +98,30 @@ TEST_F(MysqlTest, LoadModesAndAbort) {
   EXPECT_TRUE(Sql("SHOW TABLES LIKE 'm\\_\\_logidata%'").empty());
 }
 
+// schema_drift: evolve adds the input's new column to the existing table (before the data
+// transaction: MySQL commits DDL implicitly, so the column stays even if the load then fails);
+// without evolve the new column is refused.
+TEST_F(MysqlTest, EvolveAddsNewInputColumnsToTheTarget) {
+  auto batch = MakeBatch("id:int64, v:string, coupon:string", {{"2", "B", "X"}, {"3", "C", "NULL"}});
+  for (const std::string mode : {"append", "upsert", "replace"}) {
+    SCOPED_TRACE(mode);
+    Sql("DROP TABLE IF EXISTS e");
+    Sql("CREATE TABLE e (id BIGINT PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB");
+    Sql("INSERT INTO e VALUES (1, 'a')");
+    nlohmann::json cfg = {{"connection", "my"}, {"table", "e"}, {"mode", mode}, {"keys", {"id"}}};
+    Status refused = RunLoad("load.mysql", cfg, &connections_, {batch});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.ToString().find("coupon"), std::string::npos) << refused.ToString();
+    Status s = RunLoad("load.mysql", cfg, &connections_, {batch}, true, 1, /*evolve=*/true);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    std::vector<std::vector<std::string>> expected;
+    if (mode != "replace") expected.push_back({"1", "a", "NULL"});
+    expected.push_back({"2", "B", "X"});
+    expected.push_back({"3", "C", "NULL"});
+    EXPECT_EQ(Sql("SELECT id, v, coupon FROM e ORDER BY id"), expected);
+  }
+}
+
 TEST_F(MysqlTest, ParametersAndIdentifiersResistInjection) {
   Sql("DROP TABLE IF EXISTS p");
   Sql("CREATE TABLE p (id INT, name VARCHAR(40))");

@@ -112,6 +112,35 @@ TEST_F(PostgresTest, LoadModes) {
   EXPECT_TRUE(Sql("SELECT relname FROM pg_class WHERE relname LIKE '%logidata_new%'").empty());
 }
 
+// schema_drift: evolve. The input's new column is added to the existing table (nullable, earlier
+// rows NULL) in every mode; an aborted load adds nothing (the ALTER is in its transaction);
+// without evolve the new column is refused by name.
+TEST_F(PostgresTest, EvolveAddsNewInputColumnsToTheTarget) {
+  auto batch = MakeBatch("id:int64, v:string, coupon:string", {{"2", "B", "X"}, {"3", "C", "NULL"}});
+  for (const std::string mode : {"append", "upsert", "truncate", "replace"}) {
+    SCOPED_TRACE(mode);
+    Sql("DROP TABLE IF EXISTS evolving");
+    Sql("CREATE TABLE evolving (id bigint PRIMARY KEY, v text)");
+    Sql("INSERT INTO evolving VALUES (1, 'a')");
+    nlohmann::json cfg = {{"connection", "pg"}, {"table", "evolving"}, {"mode", mode}};
+    if (mode == "upsert") cfg["keys"] = {"id"};
+    Status refused = RunLoad("load.postgres", cfg, &connections_, {batch});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.ToString().find("'coupon'"), std::string::npos) << refused.ToString();
+    ASSERT_TRUE(RunLoad("load.postgres", cfg, &connections_, {batch}, /*commit=*/false, 1, /*evolve=*/true).ok());
+    EXPECT_EQ(Sql("SELECT count(*) FROM information_schema.columns WHERE table_name = 'evolving'"),
+              (std::vector<std::vector<std::string>>{{"2"}}));
+    Status s = RunLoad("load.postgres", cfg, &connections_, {batch}, true, 1, /*evolve=*/true);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    const bool keeps_old = mode == "append" || mode == "upsert";
+    std::vector<std::vector<std::string>> expected;
+    if (keeps_old) expected.push_back({"1", "a", "NULL"});
+    expected.push_back({"2", "B", "X"});
+    expected.push_back({"3", "C", "NULL"});
+    EXPECT_EQ(Sql("SELECT id, v, coupon FROM evolving ORDER BY id"), expected);
+  }
+}
+
 TEST_F(PostgresTest, UpsertCreatesTableWithPrimaryKey) {
   Sql("DROP TABLE IF EXISTS upsert_new");
   nlohmann::json cfg = {{"connection", "pg"}, {"table", "upsert_new"}, {"mode", "upsert"}, {"keys", {"id"}}};

@@ -6,6 +6,8 @@
 
 #include "connectors/sqlite/sqlite_database.h"
 #include "integration/connectors/connector_test_support.h"
+#include "module/builtin_modules.h"
+#include "pipeline/run_pipeline.h"
 
 namespace logidata::testing {
 namespace {
@@ -84,6 +86,57 @@ TEST_F(SqliteTest, LoadModesAndAbort) {
     ASSERT_TRUE(s.ok()) << s.ToString();
     EXPECT_EQ(Sql("SELECT id, v FROM m ORDER BY id, v"), c.expected);
   }
+}
+
+// schema_drift: evolve adds the input's new column to the existing table inside the load's
+// transaction (an aborted load adds nothing); without evolve the new column is refused by name.
+TEST_F(SqliteTest, EvolveAddsNewInputColumnsToTheTarget) {
+  auto batch = MakeBatch("id:int64, v:string, coupon:string", {{"2", "B", "X"}, {"3", "C", "NULL"}});
+  for (const std::string mode : {"append", "upsert", "truncate"}) {
+    SCOPED_TRACE(mode);
+    Exec("DROP TABLE IF EXISTS e; CREATE TABLE e (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO e VALUES (1, 'a')");
+    nlohmann::json cfg = {{"connection", "lite"}, {"table", "e"}, {"mode", mode}, {"keys", {"id"}}};
+    Status refused = RunLoad("load.sqlite", cfg, &connections_, {batch});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.ToString().find("coupon"), std::string::npos) << refused.ToString();
+    ASSERT_TRUE(RunLoad("load.sqlite", cfg, &connections_, {batch}, /*commit=*/false, 1, /*evolve=*/true).ok());
+    EXPECT_EQ(Sql("SELECT count(*) FROM pragma_table_info('e')"), (std::vector<std::vector<std::string>>{{"2"}}));
+    Status s = RunLoad("load.sqlite", cfg, &connections_, {batch}, true, 1, /*evolve=*/true);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    std::vector<std::vector<std::string>> expected;
+    if (mode != "truncate") expected.push_back({"1", "a", "NULL"});
+    expected.push_back({"2", "B", "X"});
+    expected.push_back({"3", "C", "NULL"});
+    EXPECT_EQ(Sql("SELECT id, v, coupon FROM e ORDER BY id"), expected);
+  }
+}
+
+// The whole path: a pipeline document's `schema_drift: evolve` reaches the loader through the
+// executor (as in the CLI and the server); without it the same run is refused.
+TEST_F(SqliteTest, PipelineWithEvolvePolicyAddsTheNewCsvColumn) {
+  Exec("CREATE TABLE orders (id INTEGER PRIMARY KEY, amount REAL); INSERT INTO orders VALUES (1, 9.5)");
+  const std::string csv = TempDir("evolve-csv") + "/orders.csv";
+  std::ofstream(csv) << "id,amount,coupon\n2,3.25,SPRING\n";
+  auto doc = [&](const char* policy) {
+    nlohmann::json d = {{"name", "evolve"},
+                        {"nodes", {{{"id", "src"}, {"type", "extract"}, {"module", "csv"}, {"config", {{"path", csv}}}},
+                                   {{"id", "db"}, {"type", "load"}, {"module", "sqlite"},
+                                    {"config", {{"connection", "lite"}, {"table", "orders"}, {"mode", "append"}}}}}},
+                        {"edges", {{{"source", "src"}, {"target", "db"}}}}};
+    if (policy != nullptr) d["schema_drift"] = policy;
+    auto spec = ParsePipelineJson(d);
+    EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    return *spec;
+  };
+  RunOptions options;
+  options.connections = &connections_;
+  RunResult refused = RunPipeline(doc(nullptr), BuiltinModules(), options);
+  ASSERT_FALSE(refused.status.ok());
+  EXPECT_NE(refused.status.ToString().find("coupon"), std::string::npos) << refused.status.ToString();
+  RunResult evolved = RunPipeline(doc("evolve"), BuiltinModules(), options);
+  ASSERT_TRUE(evolved.status.ok()) << evolved.status.ToString();
+  EXPECT_EQ(Sql("SELECT id, amount, coupon FROM orders ORDER BY id"),
+            (std::vector<std::vector<std::string>>{{"1", "9.5", "NULL"}, {"2", "3.25", "SPRING"}}));
 }
 
 TEST_F(SqliteTest, ParametersAndIdentifiersResistInjection) {

@@ -122,7 +122,7 @@ TEST_P(SchemaDriftApiTest, DriftIsRecordedAndThePolicyApplied) {
   EXPECT_EQ(foreign.body.find("extra"), std::string::npos);
 
   // A document with an unknown policy is refused with the field named.
-  json bad = Doc("evolve");
+  json bad = Doc("adapt");
   auto refused = c_->Call("POST", "/api/v1/pipelines", bad.dump(), owner_.Auth());
   EXPECT_EQ(refused.status, 400) << refused.body;
   EXPECT_NE(refused.body.find("/schema_drift"), std::string::npos) << refused.body;

@@ -23,6 +23,7 @@ describe('policyFromForm', () => {
     ['limit zero', { limit: '0' }, {}, { limit: 'must be between 1 and 10000' }],
     ['priority too low', { priority: '-1001' }, {}, { priority: 'must be between -1000 and 1000' }],
     ['fail on schema drift', { schema_drift: 'fail' }, { schema_drift: 'fail' }, {}],
+    ['evolve on schema drift', { schema_drift: 'evolve' }, { schema_drift: 'evolve' }, {}],
     [
       'cap below the first wait',
       { backoff_seconds: '60', max_backoff_seconds: '10' },
@@ -46,6 +47,7 @@ describe('policyFromForm', () => {
     [{ retry: { max_attempts: 3 }, timeout_seconds: 60 }, '3 attempts, timeout 60 s'],
     [{ concurrency: { limit: 2, policy: 'cancel_older' as const }, priority: 5 }, '2 at once, cancel older, priority 5'],
     [{ schema_drift: 'fail' as const }, 'fail on schema drift'],
+    [{ schema_drift: 'evolve' as const }, 'evolve database targets on schema drift'],
   ])('describeRunPolicy(%j) = %j', (policy, want) => {
     expect(describeRunPolicy(policy)).toBe(want);
   });

@@ -83,6 +83,7 @@ export function describeRunPolicy(p: RunPolicy): string {
   if (p.concurrency?.policy && p.concurrency.policy !== 'queue') parts.push(p.concurrency.policy.replace('_', ' '));
   if (p.priority) parts.push(`priority ${p.priority}`);
   if (p.schema_drift === 'fail') parts.push('fail on schema drift');
+  if (p.schema_drift === 'evolve') parts.push('evolve database targets on schema drift');
   return parts.join(', ');
 }
 
@@ -160,13 +161,14 @@ export function RunSettingsDialog(props: { open: boolean; policy: RunPolicy; rea
           value={form.schema_drift}
           disabled={props.readOnly}
           onChange={(e) => setForm({ ...form, schema_drift: e.target.value as SchemaDriftPolicy | '' })}
-          helperText="Columns added, removed or retyped since the last successful run are always recorded on the run page; fail also stops the run before any data moves"
+          helperText="Columns added, removed or retyped since the last successful run are always recorded on the run page; fail also stops the run before any data moves; evolve adds new columns to existing database target tables"
           sx={{ width: 520 }}
           slotProps={{ select: { inputProps: { 'data-field': 'schema_drift' } } }}
         >
           <MenuItem value="">Default (ignore)</MenuItem>
           <MenuItem value="ignore">ignore</MenuItem>
           <MenuItem value="fail">fail</MenuItem>
+          <MenuItem value="evolve">evolve</MenuItem>
         </TextField>
         {invalid && <Alert severity="error">Fix the marked fields to apply the settings.</Alert>}
       </DialogContent>

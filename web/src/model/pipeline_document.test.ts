@@ -166,7 +166,7 @@ describe('run policy (retry, timeout, concurrency, priority)', () => {
     ['concurrency unknown field', { concurrency: { max: 2 } }, '/concurrency/max: unknown field'],
     ['priority too high', { priority: 1001 }, '/priority: must be between -1000 and 1000'],
     ['priority fractional', { priority: 0.5 }, '/priority: must be an integer'],
-    ['schema drift evolve (not supported)', { schema_drift: 'evolve' }, '/schema_drift: must be ignore or fail'],
+    ['unknown schema drift policy', { schema_drift: 'adapt' }, '/schema_drift: must be ignore, fail or evolve'],
   ])('refuses %s with the JSON path', (_, extra, message) => {
     expect(() => parsePipelineDocument({ ...v2, ...extra })).toThrow(DocumentError);
     expect(() => parsePipelineDocument({ ...v2, ...extra })).toThrow(message);

@@ -61,8 +61,8 @@ export interface ConcurrencySettings {
 
 // What a run does when its sources' columns changed since the last successful run
 // (src/pipeline/schema_drift.h): the change is always recorded; `fail` also fails the run.
-export type SchemaDriftPolicy = 'ignore' | 'fail';
-export const kSchemaDriftPolicies: SchemaDriftPolicy[] = ['ignore', 'fail'];
+export type SchemaDriftPolicy = 'ignore' | 'fail' | 'evolve';
+export const kSchemaDriftPolicies: SchemaDriftPolicy[] = ['ignore', 'fail', 'evolve'];
 
 export interface RunPolicy {
   retry?: RetrySettings;
@@ -294,7 +294,7 @@ export function validateRunPolicy(doc: Json): RunPolicy {
   if (priority !== undefined) out.priority = priority;
   if (doc.schema_drift !== undefined && doc.schema_drift !== null) {
     if (!kSchemaDriftPolicies.includes(doc.schema_drift as SchemaDriftPolicy)) {
-      throw new DocumentError('/schema_drift', 'must be ignore or fail');
+      throw new DocumentError('/schema_drift', 'must be ignore, fail or evolve');
     }
     out.schema_drift = doc.schema_drift as SchemaDriftPolicy;
   }
