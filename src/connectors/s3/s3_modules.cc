@@ -1,48 +1,12 @@
 #include "connectors/s3/s3_modules.h"
 
 #include "connectors/connection_lookup.h"
+#include "connectors/object_store_format.h"
 #include "connectors/s3/s3_file_system.h"
-#include "formats/csv/csv_modules.h"
-#include "formats/parquet/parquet_modules.h"
-#include "formats/xml/xml_load_operator.h"
 
 namespace logidata {
 
 namespace {
-
-// Runs `inner` with `fs` as its file system; forwards every call.
-class OnFileSystemOperator final : public Operator {
- public:
-  OnFileSystemOperator(std::unique_ptr<S3FileSystem> fs, std::unique_ptr<Operator> inner)
-      : fs_(std::move(fs)), inner_(std::move(inner)) {
-    output_schemas_ = inner_->output_schemas();
-  }
-
-  Status Open(ExecContext& ctx) override {
-    ctx_ = ctx;
-    ctx_.fs = fs_.get();
-    return inner_->Open(ctx_);
-  }
-  std::unique_ptr<OperatorState> MakeThreadState() override { return inner_->MakeThreadState(); }
-  Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override {
-    return inner_->Consume(port, batch, state, out);
-  }
-  Status FinishPort(int port, const std::vector<OperatorState*>& states) override { return inner_->FinishPort(port, states); }
-  bool EmitsOnConsume(int port) const override { return inner_->EmitsOnConsume(port); }
-  std::vector<int> PortsRequiredBefore(int port) const override { return inner_->PortsRequiredBefore(port); }
-  bool RequiresOrderedInput(int port) const override { return inner_->RequiresOrderedInput(port); }
-  Result<bool> Produce(OperatorState* state, Emitter& out) override { return inner_->Produce(state, out); }
-  int MaxProduceParallelism() const override { return inner_->MaxProduceParallelism(); }
-  void SetRequiredColumns(const std::vector<int>& columns) override { inner_->SetRequiredColumns(columns); }
-  Status Commit() override { return inner_->Commit(); }
-  void Abort() override { inner_->Abort(); }
-  int64_t MemoryUsage() const override { return inner_->MemoryUsage(); }
-
- private:
-  std::unique_ptr<S3FileSystem> fs_;
-  std::unique_ptr<Operator> inner_;
-  ExecContext ctx_;
-};
 
 Result<std::unique_ptr<Operator>> BindOnS3(const BindContext& ctx, bool extract) {
   const auto& cfg = ctx.cfg();
@@ -51,30 +15,13 @@ Result<std::unique_ptr<Operator>> BindOnS3(const BindContext& ctx, bool extract)
   std::string path = cfg.value("path", std::string());
   auto loc = ParseS3Path(path);
   if (!loc.ok()) return ConfigError("/path", loc.status().message());
-  std::string format = cfg.value("format", std::string("csv"));
   LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, connection, {"s3"}));
   auto options = S3Options::FromConnection(config);
   if (!options.ok()) return ConfigError("/connection", options.status().message());
-  auto fs = std::make_unique<S3FileSystem>(*options);
-  nlohmann::json inner_cfg = cfg.value("options", nlohmann::json::object());
-  inner_cfg["path"] = path.rfind("s3://", 0) == 0 ? path : "s3://" + path;
-  BindContext inner = ctx;
-  inner.config = &inner_cfg;
-  inner.fs = fs.get();
-  inner.base_dir.clear();
-  inner.sandbox = nullptr;  // paths here are keys in the bucket, not files on the server
-  Result<std::unique_ptr<Operator>> op = Status::Internal("unset");
-  if (format == "csv") op = extract ? MakeCsvExtractOperator(inner) : MakeCsvLoadOperator(inner);
-  else if (format == "parquet") op = extract ? MakeParquetExtractOperator(inner) : MakeParquetLoadOperator(inner);
-  else if (format == "xml" && !extract) op = MakeXmlLoadOperator(inner);
-  else return ConfigError("/format", "unsupported format '" + format + "' (" + (extract ? "csv or parquet" : "csv, parquet or xml") + ")");
-  if (!op.ok()) {
-    const std::string& m = op.status().message();
-    // Point inner config errors at our "options" object.
-    if (!m.empty() && m.front() == '/') return Status(op.status().code(), "/options" + m);
-    return op.status();
-  }
-  return std::unique_ptr<Operator>(new OnFileSystemOperator(std::move(fs), std::move(op).value()));
+  const std::vector<std::string> formats = extract ? std::vector<std::string>{"csv", "parquet"}
+                                                   : std::vector<std::string>{"csv", "parquet", "xml"};
+  return BindFormatOnObjectStore(ctx, std::make_unique<S3FileSystem>(*options), path.rfind("s3://", 0) == 0 ? path : "s3://" + path,
+                                 cfg.value("format", std::string("csv")), formats, extract);
 }
 
 nlohmann::json S3ConfigSchema(bool extract) {
