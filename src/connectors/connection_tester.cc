@@ -1,5 +1,6 @@
 #include "connectors/connection_tester.h"
 
+#include "connectors/azure/azure_blob_client.h"
 #include "connectors/clickhouse/clickhouse_client.h"
 #include "connectors/http/http_auth.h"
 #include "connectors/http/http_client.h"
@@ -63,6 +64,7 @@ Status TestConnection(const ConnectionConfig& config, const PathSandbox* sandbox
   else if (config.type == "sqlite") s = TestSqlite(config, sandbox);
   else if (config.type == "http" || config.type == "rest") s = TestHttp(config);
   else if (config.type == "s3") s = TestS3Connection(config);
+  else if (config.type == "azure_blob") s = TestAzureBlobConnection(config);
   else return Status::InvalidArgument("connection '" + config.name + "' has unknown type '" + config.type + "'");
   if (!s.ok()) return s.WithContext("connection test failed");
   return s;

@@ -1,5 +1,6 @@
 #include "connectors/connector_modules.h"
 
+#include "connectors/azure/azure_blob_modules.h"
 #include "connectors/clickhouse/clickhouse_extract.h"
 #include "connectors/clickhouse/clickhouse_load.h"
 #include "connectors/http/graphql_extract.h"
@@ -32,6 +33,8 @@ Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(LookupModule()));
   LD_RETURN_IF_ERROR(registry.Register(S3ExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(S3LoadModule()));
+  LD_RETURN_IF_ERROR(registry.Register(AzureBlobExtractModule()));
+  LD_RETURN_IF_ERROR(registry.Register(AzureBlobLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(SqlTaskModule()));
   return Status::OK();
 }
