@@ -214,6 +214,33 @@ TEST_F(AzureBlobTest, MultiBlockLoadCommitsAllBlocksInOrder) {
   ASSERT_TRUE(fs.RemoveAll("az://lake/blocks").ok());
 }
 
+// A partitioned dataset is written under a staging prefix and moved into place at commit
+// (Copy Blob + Delete Blob); a second run replaces the first.
+TEST_F(AzureBlobTest, PartitionedParquetLoadMovesItsStagingPrefixIntoPlace) {
+  AzureBlobFileSystem fs = Fs();
+  nlohmann::json cfg = {{"connection", "az"}, {"path", "az://lake/parts"}, {"format", "parquet"},
+                        {"options", {{"partition_by", {"k"}}}}};
+  auto first = MakeBatch("k:string, v:int64", {{"a", "1"}, {"b", "2"}, {"a", "3"}});
+  ASSERT_TRUE(RunLoad("load.azure_blob", cfg, &connections_, {first}).ok());
+  auto second = MakeBatch("k:string, v:int64", {{"b", "20"}, {"c", "30"}});
+  ASSERT_TRUE(RunLoad("load.azure_blob", cfg, &connections_, {second}, /*commit=*/false).ok());
+  auto listed = fs.ListRecursive("az://lake/");
+  ASSERT_TRUE(listed.ok());
+  std::vector<std::string> names;
+  for (const auto& f : *listed) names.push_back(f.path);
+  for (const auto& n : names) EXPECT_EQ(n.find(".tmp-"), std::string::npos) << "an aborted load left " << n;
+  Status s = RunLoad("load.azure_blob", cfg, &connections_, {second});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto out = RunExtract("extract.azure_blob", {{"connection", "az"}, {"path", "az://lake/parts/**/*.parquet"}, {"format", "parquet"}},
+                        &connections_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  // The partition column comes back from the hive-style names.
+  EXPECT_EQ(SortedRows(*out), SortedRows({MakeBatch("v:int64, k:string", {{"20", "b"}, {"30", "c"}})}));
+  EXPECT_TRUE(fs.Stat("az://lake/parts/k=c").value().is_directory);
+  EXPECT_TRUE(fs.Stat("az://lake/parts/k=a").status().IsNotFound());
+  ASSERT_TRUE(fs.RemoveAll("az://lake/parts").ok());
+}
+
 TEST_F(AzureBlobTest, FailedAbortedOrKilledLoadLeavesTargetUnchanged) {
   AzureBlobFileSystem fs = Fs();
   const std::string path = "az://lake/atomic/current.csv";
