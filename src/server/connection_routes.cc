@@ -108,6 +108,11 @@ Status CheckSecretFollows(const nlohmann::json& old, const nlohmann::json& b) {
                                      "again; send `secret` too");
     }
   }
+  // An Azure Blob connection without an endpoint goes to https://USER.blob.core.windows.net: its
+  // account name says where the key or SAS token is sent.
+  if (old.value("type", "") == "azure_blob" && b.contains("user") && b["user"] != old["user"]) {
+    return Status::InvalidArgument("/user: changing the storage account needs its secret again; send `secret` too");
+  }
   if (!b.contains("options")) return Status::OK();
   const nlohmann::json& was = old["options"].is_object() ? old["options"] : nlohmann::json::object();
   const nlohmann::json& now = b["options"].is_object() ? b["options"] : nlohmann::json::object();

@@ -46,7 +46,7 @@ TEST_F(ConnectionTypesTest, AcceptsOnlyTypesSomeModuleUses) {
     if (c.status != 400) continue;
     json error = r.Json()["errors"][0];
     EXPECT_EQ(error["field"], "/type") << r.body;
-    EXPECT_NE(r.body.find("use one of: clickhouse, http, mysql, postgres, s3, secret, sqlite"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("use one of: azure_blob, clickhouse, http, mysql, postgres, s3, secret, sqlite"), std::string::npos) << r.body;
   }
   // The unsaved-connection test refuses the same types before trying anything.
   auto test = C().Call("POST", "/api/v1/connections/test", json{{"name", "x"}, {"type", "kafka"}}.dump(), s.Auth());
@@ -75,7 +75,7 @@ TEST_F(ConnectionTypesTest, ModulesListTheTypesThePageOffers) {
   auto r = C().Call("GET", "/api/v1/modules", "", s.Auth());
   ASSERT_EQ(r.status, 200) << r.body;
   json body = r.Json();
-  EXPECT_EQ(body["connection_types"], json({"clickhouse", "http", "mysql", "postgres", "s3", "secret", "sqlite"}));
+  EXPECT_EQ(body["connection_types"], json({"azure_blob", "clickhouse", "http", "mysql", "postgres", "s3", "secret", "sqlite"}));
   // Each connector says which types it accepts; the list above is made of their canonical names.
   std::set<std::string> declared;
   for (const json& m : body["items"]) {

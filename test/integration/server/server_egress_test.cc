@@ -227,6 +227,14 @@ TEST(ServerEgress, ChangingWhereASecretGoesNeedsTheSecretAgain) {
   auto cleared = server.C().Call("PUT", "/api/v1/connections/" + id,
                                  json{{"host", "https://api3.example.com"}, {"secret", nullptr}}.dump(), s.Auth());
   EXPECT_EQ(cleared.status, 200) << cleared.body;
+  // An Azure Blob connection without an endpoint goes to its account's host: a new account name
+  // is a new destination.
+  std::string az = server.Connection(s, "blob", {{"type", "azure_blob"}, {"user", "ouraccount"}, {"secret", "c2VjcmV0LWtleQ=="}});
+  auto other_account = server.C().Call("PUT", "/api/v1/connections/" + az, json{{"user", "theiraccount"}}.dump(), s.Auth());
+  EXPECT_EQ(other_account.status, 400) << other_account.body;
+  EXPECT_NE(other_account.body.find("/user"), std::string::npos) << other_account.body;
+  EXPECT_EQ(server.C().Call("PUT", "/api/v1/connections/" + az, json{{"user", "theiraccount"}, {"secret", "bmV3LWtleQ=="}}.dump(),
+                            s.Auth()).status, 200);
   EXPECT_TRUE(server.Alive());
 }
 
@@ -359,7 +367,7 @@ TEST(ServerEgress, OrganizationAllowListIsAdminOnlyAndAudited) {
   EXPECT_TRUE(server.Alive());
 }
 
-TEST(ServerEgress, S3EndpointsConnectToTokenUrlsAndRunsAreChecked) {
+TEST(ServerEgress, StorageEndpointsConnectToTokenUrlsAndRunsAreChecked) {
   EgressServer server;
   ASSERT_TRUE(server.ok()) << server.Err();
   JsonApiServer api([](const JsonApiServer::Request&) { return JsonApiServer::Reply{200, json{{"items", Records(1, 2)}}.dump()}; });
@@ -370,6 +378,9 @@ TEST(ServerEgress, S3EndpointsConnectToTokenUrlsAndRunsAreChecked) {
       // CONNECT_TO keeps the public name in the URL but would connect to loopback.
       {{"name", "b"}, {"type", "s3"}, {"user", "AK"}, {"secret", "SK"},
        {"options", {{"endpoint", "http://s3.amazonaws.com"}, {"bucket", "b"}, {"connect_to", "s3.amazonaws.com:80:127.0.0.1:" + port}}}},
+      // An Azure Blob endpoint is checked like an S3 one.
+      {{"name", "d"}, {"type", "azure_blob"}, {"user", "acct"}, {"secret", "c2VjcmV0LWtleQ=="},
+       {"options", {{"endpoint", api.Base() + "/acct"}, {"container", "c"}}}},
       // The OAuth2 token request goes to the token URL first.
       {{"name", "c"}, {"type", "http"}, {"host", "https://api.example.com"}, {"user", "client"}, {"secret", "csecret"},
        {"options", {{"auth", "oauth2"}, {"token_url", api.Base() + "/oauth/token"}}}},

@@ -159,10 +159,10 @@ TEST(BuiltinConnectionTypes, AreExactlyWhatTheConnectorsOpen) {
   // The connection tester and the connectors' LookupConnection accept these spellings; a type
   // missing here could not be saved, an extra one would be a connection nothing can use.
   EXPECT_EQ(AcceptedConnectionTypes(BuiltinModules().All()),
-            (std::vector<std::string>{"clickhouse", "http", "mariadb", "mysql", "postgres", "postgresql", "rest", "s3",
-                                      "secret", "sqlite"}));
+            (std::vector<std::string>{"azure_blob", "clickhouse", "http", "mariadb", "mysql", "postgres", "postgresql",
+                                      "rest", "s3", "secret", "sqlite"}));
   EXPECT_EQ(CanonicalConnectionTypes(BuiltinModules().All()),
-            (std::vector<std::string>{"clickhouse", "http", "mysql", "postgres", "s3", "secret", "sqlite"}));
+            (std::vector<std::string>{"azure_blob", "clickhouse", "http", "mysql", "postgres", "s3", "secret", "sqlite"}));
 }
 
 std::string ReadWhole(const std::filesystem::path& path) {

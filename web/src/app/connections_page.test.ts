@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addressHint, connectionTypeOptions } from './connections_page';
 
 // What the server serves in GET /api/v1/modules (`connection_types`) for the built-in modules.
-const kServed = ['clickhouse', 'http', 'mysql', 'postgres', 's3', 'secret', 'sqlite'];
+const kServed = ['azure_blob', 'clickhouse', 'http', 'mysql', 'postgres', 's3', 'secret', 'sqlite'];
 
 describe('connection type options', () => {
   const cases: { name: string; served: string[] | undefined; current: string; want: string[] }[] = [
@@ -29,6 +29,7 @@ describe('address hints', () => {
   it('ask for a URL where the connector takes one', () => {
     expect(addressHint('clickhouse').host).toMatch(/^http:\/\/.*:8123/);
     expect(addressHint('http').host).toMatch(/^https:\/\//);
+    expect(addressHint('azure_blob').host).toMatch(/^https:\/\/.*\.blob\.core\.windows\.net/);
   });
   it('ask for a host name and the default port for databases', () => {
     expect(addressHint('postgres')).toEqual({ host: 'db.example.com', port: '5432' });

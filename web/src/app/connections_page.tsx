@@ -51,6 +51,9 @@ export function addressHint(type: string): { host: string; port: string } {
       return { host: 'http://clickhouse:8123 (HTTP interface URL)', port: '' };
     case 'http':
       return { host: 'https://api.example.com', port: '' };
+    case 'azure_blob':
+      // The account name goes in User; azurite and private endpoints go in options.endpoint.
+      return { host: 'https://ACCOUNT.blob.core.windows.net (optional)', port: '' };
     case 'postgres':
       return { host: 'db.example.com', port: '5432' };
     case 'mysql':
