@@ -75,7 +75,7 @@ class AzureBlobClient {
   const AzureBlobOptions& options() const { return options_; }
 
  private:
-  // `query`: decoded names and values. `what` names the target in errors.
+  // `query`: decoded names and values. Errors name the connection and "az://container/blob".
   Result<HttpClientResponse> Call(const std::string& method, const std::string& container, const std::string& blob,
                                   std::vector<std::pair<std::string, std::string>> query,
                                   std::vector<std::string> headers, const std::string& body);

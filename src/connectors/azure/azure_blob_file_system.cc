@@ -109,6 +109,11 @@ class AzureWriteFile final : public WritableFile {
 
  private:
   Status StageBlock(size_t bytes) {
+    if (staged_.size() >= AzureBlobFileSystem::kMaxBlocks) {
+      return Status::InvalidArgument("az://" + container_ + "/" + blob_ + " would need more than " +
+                                     std::to_string(AzureBlobFileSystem::kMaxBlocks) +
+                                     " blocks, Azure's limit for one blob; raise block_size_kb");
+    }
     std::string id = ids_.Next();
     LD_RETURN_IF_ERROR(client_->PutBlock(container_, blob_, id, buffer_.substr(0, bytes)));
     staged_.push_back(std::move(id));

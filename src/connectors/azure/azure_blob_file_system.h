@@ -17,6 +17,8 @@ class AzureBlobFileSystem final : public FileSystem {
  public:
   // Bytes per staged block unless the load says otherwise.
   static constexpr size_t kDefaultBlockBytes = 8 << 20;
+  // Azure commits at most this many blocks into one blob (8 MiB blocks: about 390 GiB).
+  static constexpr size_t kMaxBlocks = 50000;
 
   explicit AzureBlobFileSystem(AzureBlobOptions options, size_t block_bytes = kDefaultBlockBytes)
       : client_(std::move(options)), block_bytes_(block_bytes) {}
