@@ -1,8 +1,8 @@
 #include "connectors/azure/azure_blob_client.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <thread>
 
