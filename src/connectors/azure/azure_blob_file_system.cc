@@ -1,6 +1,8 @@
 #include "connectors/azure/azure_blob_file_system.h"
 
 #include <cstdio>
+#include <deque>
+#include <future>
 #include <mutex>
 #include <random>
 
@@ -79,6 +81,7 @@ class AzureWriteFile final : public WritableFile {
   }
 
   Status Append(const void* data, size_t size) override {
+    LD_RETURN_IF_ERROR(failed_);
     buffer_.append(static_cast<const char*>(data), size);
     written_ += static_cast<int64_t>(size);
     while (buffer_.size() >= block_bytes_) LD_RETURN_IF_ERROR(StageBlock(block_bytes_));
@@ -88,11 +91,12 @@ class AzureWriteFile final : public WritableFile {
 
   Status Close() override {
     if (closed_) return Status::OK();
-    Status s;
-    if (staged_.empty()) {
+    Status s = failed_;
+    if (s.ok() && staged_.empty()) {
       s = client_->PutBlob(container_, blob_, buffer_);  // small file: one request, atomic by nature
-    } else {
-      s = buffer_.empty() ? Status::OK() : StageBlock(buffer_.size());
+    } else if (s.ok()) {
+      if (!buffer_.empty()) s = StageBlock(buffer_.size());
+      if (s.ok()) s = WaitForUploads(0);
       if (s.ok()) s = client_->PutBlockList(container_, blob_, staged_);
     }
     Abort();  // drops the buffer and the ids; nothing is left to undo after a commit
@@ -100,32 +104,54 @@ class AzureWriteFile final : public WritableFile {
   }
 
   // Uncommitted blocks are invisible and Azure deletes them after a week; there is no call to
-  // discard them sooner, so dropping the list is the whole abort.
+  // discard them sooner, so waiting for the uploads in flight and dropping the list is the
+  // whole abort.
   void Abort() override {
+    (void)WaitForUploads(0);
     staged_.clear();
     buffer_.clear();
     closed_ = true;
   }
 
  private:
+  // Put Blocks running while the writer fills the next block, so the network overlaps the
+  // formatting; a file holds at most this many blocks in flight plus the one it fills.
+  static constexpr size_t kBlocksInFlight = 2;
+
   Status StageBlock(size_t bytes) {
     if (staged_.size() >= AzureBlobFileSystem::kMaxBlocks) {
       return Status::InvalidArgument("az://" + container_ + "/" + blob_ + " would need more than " +
                                      std::to_string(AzureBlobFileSystem::kMaxBlocks) +
                                      " blocks, Azure's limit for one blob; raise block_size_kb");
     }
+    LD_RETURN_IF_ERROR(WaitForUploads(kBlocksInFlight - 1));
     std::string id = ids_.Next();
-    LD_RETURN_IF_ERROR(client_->PutBlock(container_, blob_, id, buffer_.substr(0, bytes)));
+    in_flight_.push_back(std::async(std::launch::async,
+                                    [client = client_, container = container_, blob = blob_, id,
+                                     block = buffer_.substr(0, bytes)] { return client->PutBlock(container, blob, id, block); }));
     staged_.push_back(std::move(id));
     buffer_.erase(0, bytes);
     return Status::OK();
+  }
+
+  // Waits until at most `keep` uploads are running. The first failure sticks: every later
+  // Append and Close returns it.
+  Status WaitForUploads(size_t keep) {
+    while (in_flight_.size() > keep) {
+      Status s = in_flight_.front().get();
+      in_flight_.pop_front();
+      if (failed_.ok() && !s.ok()) failed_ = s;
+    }
+    return failed_;
   }
 
   AzureBlobClient* client_;
   std::string container_, blob_;
   size_t block_bytes_;
   BlockIds ids_;
-  std::vector<std::string> staged_;
+  std::vector<std::string> staged_;   // every block id, in order, uploaded or in flight
+  std::deque<std::future<Status>> in_flight_;
+  Status failed_;
   std::string buffer_;
   int64_t written_ = 0;
   bool closed_ = false;

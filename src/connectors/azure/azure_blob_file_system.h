@@ -1,11 +1,13 @@
 // AzureBlobFileSystem: the FileSystem interface over Azure Blob Storage, so every file format
 // reads and writes blobs as it does local files. Paths are "az://container/blob". Reads are ranged
 // Get Blob calls (ReadAt is thread-safe, so readers run in parallel); listing uses List Blobs (so
-// globs work). Writes buffer blocks and stage each with Put Block; only Close() commits them with
-// Put Block List (or, for a file smaller than one block, a single Put Blob), which is when the
-// blob appears or changes. Until then the previous content stays visible, and an aborted or killed
-// write leaves only uncommitted blocks, which no reader sees and Azure discards after a week.
-// "Directories" are name prefixes; Rename copies and deletes. Thread-safe.
+// globs work). Writes buffer blocks and stage each with Put Block, at most two in flight in the
+// background while the writer fills the next (a failed upload fails the following Append or
+// Close). Only Close() commits them, with Put Block List (or, for a file smaller than one block,
+// a single Put Blob): that is when the blob appears or changes. Until then the previous content
+// stays visible, and an aborted or killed write leaves only uncommitted blocks, which no reader
+// sees and Azure discards after a week. "Directories" are name prefixes; Rename copies and
+// deletes. Thread-safe; each open file is used by one thread at a time.
 #pragma once
 
 #include "connectors/azure/azure_blob_client.h"
