@@ -102,7 +102,8 @@ class ShapeReader {
 const char* const kTopLevelKeys[] = {"id", "name", "version", "release", "description", "parameters", "nodes", "edges",
                                      "schedule", "notifications", "$schema", "tags", "metadata",
                                      // Run policy (pipeline/run_policy.h): checked by CheckRunPolicy.
-                                     "retry", "timeout_seconds", "concurrency", "priority", "schema_drift"};
+                                     "retry", "timeout_seconds", "concurrency", "priority", "schema_drift",
+                                     "anomalies"};
 const char* const kNodeKeys[] = {"id", "type", "module", "name", "config", "position", "description", "disabled",
                                  "retry", "timeout_seconds"};
 const char* const kEdgeKeys[] = {"id", "source", "target", "source_port", "target_port"};

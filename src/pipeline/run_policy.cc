@@ -55,6 +55,38 @@ void ReadRetry(const nlohmann::json& obj, const std::string& path, RetryPolicy* 
   ReadNumber(*r, "max_backoff_seconds", where, 0, 86400, &retry->max_backoff_seconds, errors);
 }
 
+// Reads an optional string field that must be one of `allowed`.
+void ReadChoice(const nlohmann::json& obj, const char* key, const std::string& path,
+                std::initializer_list<const char*> allowed, std::string* out, std::vector<std::string>* errors) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return;
+  const std::string v = it->is_string() ? it->get<std::string>() : "";
+  if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; })) {
+    std::string list;
+    size_t i = 0;
+    for (const char* a : allowed) {
+      if (i > 0) list += i + 1 == allowed.size() ? " or " : ", ";
+      list += a;
+      ++i;
+    }
+    errors->push_back(path + "/" + key + ": must be " + list);
+    return;
+  }
+  *out = v;
+}
+
+void ReadAnomalies(const nlohmann::json& doc, RunPolicy* p, std::vector<std::string>* errors) {
+  auto a = doc.find("anomalies");
+  if (a == doc.end() || a->is_null()) return;
+  if (!a->is_object()) {
+    errors->push_back("/anomalies: must be an object {policy, sensitivity}");
+    return;
+  }
+  CheckKeys(*a, {"policy", "sensitivity"}, "/anomalies", errors);
+  ReadChoice(*a, "policy", "/anomalies", {"warn", "fail", "off"}, &p->anomaly_policy, errors);
+  ReadChoice(*a, "sensitivity", "/anomalies", {"low", "medium", "high"}, &p->anomaly_sensitivity, errors);
+}
+
 RunPolicy Read(const nlohmann::json& doc, std::vector<std::string>* errors) {
   RunPolicy p;
   if (!doc.is_object()) return p;
@@ -85,6 +117,7 @@ RunPolicy Read(const nlohmann::json& doc, std::vector<std::string>* errors) {
       p.schema_drift = v;
     }
   }
+  ReadAnomalies(doc, &p, errors);
   return p;
 }
 

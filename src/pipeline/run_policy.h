@@ -5,9 +5,11 @@
 //   "timeout_seconds": 3600,
 //   "concurrency": {"limit": 1, "policy": "queue" | "skip" | "cancel_older"},
 //   "priority": 0,
-//   "schema_drift": "ignore" | "fail" | "evolve"
+//   "schema_drift": "ignore" | "fail" | "evolve",
+//   "anomalies": {"policy": "warn" | "fail" | "off", "sensitivity": "low" | "medium" | "high"}
 // All are optional; the defaults are one attempt, no time limit, one run at a time (queued),
-// priority 0 and schema drift recorded but ignored (pipeline/schema_drift.h).
+// priority 0, schema drift recorded but ignored (pipeline/schema_drift.h) and anomalies against
+// the run history recorded and notified, at medium sensitivity (anomaly/anomaly_detector.h).
 //
 // A node may carry its own "retry" and "timeout_seconds" (NodePolicy, same shapes). A node's retry
 // re-runs only work that has not reached any other node yet: opening the node (connecting to its
@@ -42,6 +44,11 @@ struct RunPolicy {
   // recorded with the run; "fail" also fails the run before any data moves; "evolve" lets the
   // database loaders add the input's new columns to their existing target tables.
   std::string schema_drift = "ignore";
+  // Measurements far from the pipeline's run history: "warn" records them with the run and sends
+  // the run.anomaly notification; "fail" also fails the run before its loaders publish; "off"
+  // neither measures nor checks.
+  std::string anomaly_policy = "warn";
+  std::string anomaly_sensitivity = "medium";  // low | medium | high: the detector's threshold
 };
 
 struct NodePolicy {
