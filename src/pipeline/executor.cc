@@ -497,6 +497,9 @@ Status Executor::Deliver(WorkerContext& w, int node, int port, const BatchPtr& b
   if (n.op == nullptr) return Status::OK();  // preview: unbound downstream nodes
   if (ShouldStop()) return Status::Cancelled("stopping");
   n.rows_in.fetch_add(batch->num_rows(), std::memory_order_relaxed);
+  if (watch_loader_input_ && n.bound->module->kind == ModuleKind::kLoad) {
+    options_.observer->OnLoaderInput(n.ctx.node_id, *batch);
+  }
   if (auto* parked = n.parked[static_cast<size_t>(port)].get()) {
     std::lock_guard<std::mutex> lock(parked->mu);
     if (!parked->open) {
@@ -816,6 +819,8 @@ RunResult Executor::Run() {
   ObserverLogger logger(options_.observer);
   Status prepared = Prepare();
   for (auto& n : nodes_) n->ctx.logger = &logger;
+  // Previews (no commit) are not measured: they see a sample, not a run.
+  watch_loader_input_ = options_.observer != nullptr && options_.commit && options_.observer->WantsLoaderInput();
   if (!prepared.ok()) {
     for (auto& n : nodes_) {
       if (n->op != nullptr) n->op->Abort();
@@ -881,6 +886,9 @@ RunResult Executor::Run() {
     result.timed_out = timed_out_;
   } else if (cancelled && (!finished_ || stopped_while_opening || failed_.load())) {
     status = Status::Cancelled("run cancelled");
+  }
+  if (status.ok() && options_.commit && options_.observer != nullptr) {
+    status = options_.observer->OnBeforePublish(Snapshot());
   }
   if (status.ok() && options_.commit) {
     // Publish in topological order. Loaders sharing a transaction publish as one; across

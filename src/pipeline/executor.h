@@ -116,6 +116,9 @@ class Executor {
   std::atomic<bool> failed_{false};
   bool timed_out_ = false;              // a node exceeded its timeout_seconds (under mu_)
   std::atomic<bool> stop_early_{false};
+  // The observer wants every loader's input batches (RunObserver::WantsLoaderInput); set once
+  // before the workers start.
+  bool watch_loader_input_ = false;
   Status first_error_;
   std::string failed_node_;
   std::chrono::steady_clock::time_point start_;

@@ -46,6 +46,15 @@ class RunObserver {
   // Called once, after every node is bound and before any runs; an error fails the run before
   // any data moves (the schema drift policy uses this).
   virtual Status OnBound(const BoundPipeline& bound) { return Status::OK(); }
+  // Whether OnLoaderInput is wanted; asked once, before any data moves.
+  virtual bool WantsLoaderInput() const { return false; }
+  // Called with every batch delivered to a loader, from any executor thread and concurrently
+  // (the anomaly check measures loaders' input columns here). Runs on the hot path: keep it
+  // bounded in work per row and in memory.
+  virtual void OnLoaderInput(const std::string& node_id, const Batch& batch) {}
+  // Called once when every node has finished without error, before the loaders publish: an
+  // error fails the run and nothing is published (the anomaly policy "fail" uses this).
+  virtual Status OnBeforePublish(const std::map<std::string, NodeMetrics>& nodes) { return Status::OK(); }
 };
 
 struct RunOptions {
