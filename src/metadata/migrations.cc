@@ -168,6 +168,16 @@ const std::vector<Migration>& MetadataMigrations() {
            "ALTER TABLE runs ADD COLUMN source_schemas TEXT",
            "ALTER TABLE runs ADD COLUMN schema_drift TEXT",
        }},
+      // Anomaly detection (anomaly/anomaly_detector.h): what each run measured per node and column,
+      // the history later runs compare with, and the anomaly report of the run; NULL for runs
+      // before, and for runs with the check off. The history query (a pipeline's latest runs) is
+      // served by runs_pipeline.
+      {11,
+       "run measurements and anomaly reports",
+       {
+           "ALTER TABLE runs ADD COLUMN measurements TEXT",
+           "ALTER TABLE runs ADD COLUMN anomalies TEXT",
+       }},
   };
   return kMigrations;
 }

@@ -60,6 +60,13 @@ nlohmann::json SchemaDriftJson(const DbRow& r) {
   return drift.is_array() ? drift : nlohmann::json(nullptr);
 }
 
+// The anomaly report (anomaly/anomaly_detector.h) recorded with the run, or null.
+nlohmann::json AnomaliesJson(const DbRow& r) {
+  if (r.IsNull("anomalies")) return nullptr;
+  nlohmann::json report = ParseJsonOrDiscarded(r.Str("anomalies"));
+  return report.is_object() ? report : nlohmann::json(nullptr);
+}
+
 nlohmann::json RunRowJson(const DbRow& r) {
   nlohmann::json params = ParseJsonOrDiscarded(r.Str("parameters"));
   return {{"id", r.Str("id")},
@@ -81,7 +88,8 @@ nlohmann::json RunRowJson(const DbRow& r) {
           {"priority", r.Int("priority")},
           {"not_before", OptJson(r, "not_before")},
           {"worker", OptJson(r, "worker")},
-          {"schema_drift", SchemaDriftJson(r)}};
+          {"schema_drift", SchemaDriftJson(r)},
+          {"anomalies", AnomaliesJson(r)}};
 }
 
 Result<std::string> CreateRunIn(DbConnection& c, const NewRun& run, const std::string& actor) {
@@ -272,6 +280,33 @@ Result<bool> SaveSchemaDrift(Database& db, const RunLease& lease, const nlohmann
   auto r = db.Query("UPDATE runs SET source_schemas = ?, schema_drift = ? WHERE id = ? AND lease_token = ? AND status = "
                     "'running'",
                     {source_schemas.dump(), drift.dump(), lease.run_id, lease.token});
+  if (!r.ok()) return r.status();
+  return r->affected > 0;
+}
+
+Result<std::vector<MeasuredRun>> PreviousRunMeasurements(Database& db, const std::string& org_id,
+                                                          const std::string& pipeline_id, const std::string& run_id,
+                                                          int limit) {
+  auto r = db.Query(
+      "SELECT started_at, created_at, measurements FROM runs WHERE org_id = ? AND pipeline_id = ? AND status = "
+      "'succeeded' AND measurements IS NOT NULL AND id <> ? ORDER BY created_at DESC LIMIT ?",
+      {org_id, pipeline_id, run_id, static_cast<int64_t>(limit)});
+  if (!r.ok()) return r.status();
+  std::vector<MeasuredRun> out;
+  for (const DbRow& row : r->rows) {
+    auto at = UnixMillisFromIso(row.IsNull("started_at") ? row.Str("created_at") : row.Str("started_at"));
+    nlohmann::json measurements = ParseJsonOrDiscarded(row.Str("measurements"));
+    if (!at.ok() || !measurements.is_object()) continue;  // one bad row must not stop the check
+    out.push_back({*at, std::move(measurements)});
+  }
+  return out;
+}
+
+Result<bool> SaveRunAnomalies(Database& db, const RunLease& lease, const nlohmann::json& measurements,
+                              const nlohmann::json& report) {
+  auto r = db.Query("UPDATE runs SET measurements = ?, anomalies = ? WHERE id = ? AND lease_token = ? AND status = "
+                    "'running'",
+                    {measurements.dump(), report.dump(), lease.run_id, lease.token});
   if (!r.ok()) return r.status();
   return r->affected > 0;
 }

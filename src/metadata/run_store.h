@@ -74,7 +74,7 @@ struct RecoveredRun {
 constexpr const char* kRunColumns =
     "id, org_id, pipeline_id, pipeline_version, status, trigger_kind, parameters, created_by, created_at, started_at, "
     "finished_at, error, failed_node, rows_processed, retry_of, attempt, max_attempts, priority, not_before, worker, "
-    "schema_drift";
+    "schema_drift, anomalies";
 
 // Every status a run row may have (`interrupted` only on rows from before the state machine).
 const std::vector<std::string>& RunStatuses();
@@ -118,6 +118,22 @@ Result<nlohmann::json> PreviousSourceSchemas(Database& db, const std::string& or
 // when the lease no longer holds.
 Result<bool> SaveSchemaDrift(Database& db, const RunLease& lease, const nlohmann::json& source_schemas,
                              const nlohmann::json& drift);
+
+// One earlier run's measurements (anomaly/run_measurements.h: MeasurementsJson) and when it
+// started.
+struct MeasuredRun {
+  int64_t started_at_ms = 0;
+  nlohmann::json measurements;
+};
+// The measurements of the pipeline's latest `limit` successful runs other than `run_id`, newest
+// first. Runs that failed — the anomaly policy "fail" included — are not history: what failed is
+// not the normal to compare with. Unreadable rows are skipped.
+Result<std::vector<MeasuredRun>> PreviousRunMeasurements(Database& db, const std::string& org_id,
+                                                          const std::string& pipeline_id, const std::string& run_id,
+                                                          int limit);
+// Records the attempt's measurements and anomaly report; false when the lease no longer holds.
+Result<bool> SaveRunAnomalies(Database& db, const RunLease& lease, const nlohmann::json& measurements,
+                              const nlohmann::json& report);
 
 Result<bool> FinishRunAttempt(Database& db, const RunLease& lease, int64_t attempt, const AttemptOutcome& outcome);
 
