@@ -12,6 +12,7 @@
 #include "pipeline/run_pipeline.h"
 #include "pipeline/run_policy.h"
 #include "pipeline/schema_drift.h"
+#include "scheduler/run_anomaly_check.h"
 
 namespace logidata {
 namespace {
@@ -83,7 +84,18 @@ class PersistingObserver final : public RunObserver {
 
   // Records the sources' schemas and their drift with the run, logs the drift, and under the
   // "fail" policy fails the run before any data moves.
+  // Checks the run's measurements against its history before the loaders publish.
+  void WatchAnomalies(RunAnomalyCheck* check) { anomaly_check_ = check; }
+
+  bool WantsLoaderInput() const override { return anomaly_check_ != nullptr && anomaly_check_->enabled(); }
+  void OnLoaderInput(const std::string& node_id, const Batch& batch) override { anomaly_check_->Measure(node_id, batch); }
+  Status OnBeforePublish(const std::map<std::string, NodeMetrics>& nodes) override {
+    if (anomaly_check_ == nullptr) return Status::OK();
+    return anomaly_check_->Check(nodes, [this](const std::string& text) { OnLog(LogLevel::kWarn, "", text); });
+  }
+
   Status OnBound(const BoundPipeline& bound) override {
+    if (anomaly_check_ != nullptr) anomaly_check_->OnBound(bound);
     if (pipeline_id_.empty()) return Status::OK();
     const nlohmann::json current = SourceSchemasJson(bound);
     auto previous = PreviousSourceSchemas(*db_, org_id_, pipeline_id_);
@@ -139,6 +151,7 @@ class PersistingObserver final : public RunObserver {
   std::function<void()> fenced_;
   std::string pipeline_id_;   // set: compare source schemas at bind time
   std::string drift_policy_;  // ignore | fail
+  RunAnomalyCheck* anomaly_check_ = nullptr;  // set: measure and check anomalies
   std::mutex mu_;
   std::chrono::steady_clock::time_point last_write_{};
 };
@@ -329,6 +342,10 @@ void RunExecutor::Execute(const ClaimedRun& run) {
   PersistingObserver observer(db_, events_, run.org_id, active->lease, run.attempt, run.last_log_seq,
                               [active] { active->Stop(StopReason::kFenced); });
   observer.WatchSchemaDrift(run.pipeline_id, effective.schema_drift);
+  const int64_t started_at_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  RunAnomalyCheck anomaly_check(db_, run.org_id, run.pipeline_id, active->lease, effective, started_at_ms);
+  observer.WatchAnomalies(&anomaly_check);
   RunResult result;
   Result<PipelineSpec> spec = run.document.is_null() ? Result<PipelineSpec>(Status::NotFound("the pipeline was deleted"))
                                                      : ParsePipelineJson(run.document);
@@ -453,6 +470,7 @@ void RunExecutor::Execute(const ClaimedRun& run) {
   publish();
   if (out.run_status != "queued") Wake();  // the pipeline's next run may wait for this slot
   if (IsFinalRunStatus(out.run_status) && options_.on_finished) options_.on_finished(run.org_id, run.id);
+  if (anomaly_check.found_anomalies() && options_.on_anomaly) options_.on_anomaly(run.org_id, run.id);
 }
 
 }  // namespace logidata

@@ -60,6 +60,9 @@ struct RunExecutorOptions {
   // restarted), after the sweep re-queued it as a new attempt or failed it. Only the process whose
   // sweep took the run calls it, so the "run.interrupted" notification goes out once.
   std::function<void(const std::string& org_id, const std::string& run_id)> on_lost;
+  // Called after on_finished for a run whose measurements were anomalies against its history
+  // (scheduler/run_anomaly_check.h), for the "run.anomaly" notification; must return quickly.
+  std::function<void(const std::string& org_id, const std::string& run_id)> on_anomaly;
 };
 
 // The engine memory budget each run of this executor gets (see memory_per_run).

@@ -201,6 +201,9 @@ Status RunServer(const ServerConfig& config) {
   exec_options.on_lost = [n = notifier.get()](const std::string& org_id, const std::string& run_id) {
     n->RunEnded(org_id, run_id, "run.interrupted");
   };
+  exec_options.on_anomaly = [n = notifier.get()](const std::string& org_id, const std::string& run_id) {
+    n->RunEnded(org_id, run_id, "run.anomaly");
+  };
   // With PostgreSQL, workers and other servers execute runs too: poll them for live updates.
   std::unique_ptr<RemoteRunWatcher> watcher;
   if (postgres) {
@@ -337,6 +340,9 @@ Status RunWorker(const WorkerConfig& config) {
   };
   options.on_lost = [&notifier](const std::string& org_id, const std::string& run_id) {
     notifier.RunEnded(org_id, run_id, "run.interrupted");
+  };
+  options.on_anomaly = [&notifier](const std::string& org_id, const std::string& run_id) {
+    notifier.RunEnded(org_id, run_id, "run.anomaly");
   };
   // Block the stop signals before threads start so only sigwait below sees them.
   sigset_t set;
