@@ -42,6 +42,7 @@ std::string Summary(const RunNotice& n) {
     text += buf;
   }
   if (p.contains("error") && p["error"].is_string()) text += "\nError: " + p["error"].get<std::string>();
+  if (p.contains("anomalies") && p["anomalies"].is_string()) text += "\nAnomalies: " + p["anomalies"].get<std::string>();
   if (p.contains("link") && p["link"].is_string()) text += "\n" + p["link"].get<std::string>();
   return text;
 }

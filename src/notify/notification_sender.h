@@ -37,8 +37,10 @@ struct DeliveryOptions {
 
 // What a notification says about a run.
 struct RunNotice {
-  std::string event;  // run.succeeded | run.failed | run.interrupted | test
-  nlohmann::json payload;  // {event, run_id, pipeline_id, pipeline, status, rows, duration_seconds, error, link}
+  std::string event;  // run.succeeded | run.failed | run.interrupted | run.anomaly | test
+  // {event, run_id, pipeline_id, pipeline, status, rows, duration_seconds, error, link}, and for
+  // run.anomaly: anomalies (one line per anomaly, see DescribeAnomalies)
+  nlohmann::json payload;
 };
 
 // The header carrying "sha256=<hex HMAC-SHA256 of the body under the secret>".

@@ -8,7 +8,7 @@ namespace logidata {
 namespace {
 
 const std::vector<std::string>& KnownEvents() {
-  static const std::vector<std::string> kEvents = {"run.succeeded", "run.failed", "run.interrupted"};
+  static const std::vector<std::string> kEvents = {"run.succeeded", "run.failed", "run.interrupted", "run.anomaly"};
   return kEvents;
 }
 
@@ -73,7 +73,7 @@ nlohmann::json NotificationBodySchema(bool create) {
       {"name", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
       {"channel", {{"type", "string"}, {"enum", {"email", "webhook", "slack"}}}},
       {"pipeline_id", {{"type", {"string", "null"}}, {"maxLength", 100}}},
-      {"events", {{"type", "array"}, {"items", event}, {"minItems", 1}, {"maxItems", 3}}},
+      {"events", {{"type", "array"}, {"items", event}, {"minItems", 1}, {"maxItems", KnownEvents().size()}}},
       {"to", {{"type", "array"}, {"items", {{"type", "string"}, {"maxLength", 320}}}, {"maxItems", 50}}},
       {"url", {{"type", "string"}, {"minLength", 1}, {"maxLength", 2048}}},
       {"secret", {{"type", {"string", "null"}}, {"maxLength", 1024}}},

@@ -1,6 +1,6 @@
 // NotificationSetting: who to tell when a run ends — for a whole organization or one pipeline,
 // over email, a signed webhook or a Slack incoming webhook, for some of the events run.succeeded,
-// run.failed and run.interrupted. Webhook and Slack URLs and signing secrets are secrets: they are
+// run.failed, run.interrupted and run.anomaly. Webhook and Slack URLs and signing secrets are secrets: they are
 // stored encrypted (SecretBox, the setting id as associated data), decrypted only in memory to
 // send, and shown by the API in a masked form. Plain data plus stateless functions; thread-safe.
 #pragma once
@@ -25,7 +25,9 @@ struct NotificationSetting {
   std::string url;                   // webhook / Slack URL (plaintext in memory only)
   std::string secret;                // webhook signing secret; empty: unsigned
   // run.succeeded | run.failed (timed_out included) | run.interrupted (the run's executor was lost:
-  // the run was re-queued as a new attempt, or failed when it had none left)
+  // the run was re-queued as a new attempt, or failed when it had none left) | run.anomaly (the
+  // run's measurements were far from the pipeline's history: anomaly/anomaly_detector.h; sent
+  // besides run.succeeded or run.failed)
   std::vector<std::string> events;
   bool enabled = true;
 

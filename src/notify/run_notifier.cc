@@ -98,7 +98,8 @@ void RunNotifier::Loop() {
 
 void RunNotifier::Deliver(const Job& job) {
   auto r = db_->Query(
-      "SELECT r.pipeline_id, r.status, r.rows_processed, r.error, r.started_at, r.finished_at, r.created_at, p.name, "
+      "SELECT r.pipeline_id, r.status, r.rows_processed, r.error, r.started_at, r.finished_at, r.created_at, "
+      "r.anomalies, p.name, "
       "v.document FROM runs r LEFT JOIN pipelines p ON p.id = r.pipeline_id LEFT JOIN pipeline_versions v ON "
       "v.pipeline_id = r.pipeline_id AND v.version = r.pipeline_version WHERE r.id = ? AND r.org_id = ?",
       {job.run_id, job.org_id});
@@ -137,6 +138,10 @@ void RunNotifier::Deliver(const Job& job) {
                     {"error", row.IsNull("error") ? nlohmann::json(nullptr) : nlohmann::json(row.Str("error"))},
                     {"finished_at", row.Str("finished_at")},
                     {"link", options_.public_url + "/runs/" + job.run_id}}};
+  if (event == "run.anomaly" && !row.IsNull("anomalies")) {
+    nlohmann::json report = nlohmann::json::parse(row.Str("anomalies"), nullptr, false);
+    if (report.is_object() && report.contains("summary")) notice.payload["anomalies"] = report["summary"];
+  }
   auto egress = PolicyFor(job.org_id);
   for (const NotificationSetting& s : *settings) {
     Status st = sender_.Send(s, notice, egress.get());
