@@ -107,6 +107,33 @@ export interface Run {
   attempts?: RunAttempt[]; // only in GET /runs/{id}
   // Source columns changed since the last successful run (empty: none); null: not recorded.
   schema_drift?: SchemaDrift[] | null;
+  // The run's measurements against the pipeline's history (src/anomaly); null: not checked.
+  anomalies?: AnomalyReport | null;
+}
+
+export interface AnomalyReport {
+  history_runs: number; // earlier successful runs compared with
+  checked: number; // metrics judged
+  not_enough_history: number; // metrics not judged yet
+  min_history: number;
+  threshold: number;
+  policy?: 'warn' | 'fail';
+  summary: string;
+  items: AnomalyItem[]; // largest |score| first
+}
+
+export interface AnomalyItem {
+  node_id: string;
+  column: string | null; // null: a node-level metric (rows, duration_seconds)
+  metric: 'rows' | 'duration_seconds' | 'null_rate' | 'distinct' | 'min' | 'max';
+  observed: number;
+  expected_low: number;
+  expected_high: number;
+  median: number;
+  score: number;
+  baseline: 'weekday_hour' | 'hour' | 'all';
+  baseline_runs: number;
+  history: number[]; // the baseline's values, oldest first
 }
 
 export interface SchemaDrift {
@@ -252,7 +279,7 @@ export interface SavedPreview extends SavedPreviewSummary {
 }
 
 export type NotificationChannel = 'email' | 'webhook' | 'slack';
-export type NotificationEvent = 'run.succeeded' | 'run.failed' | 'run.interrupted';
+export type NotificationEvent = 'run.succeeded' | 'run.failed' | 'run.interrupted' | 'run.anomaly';
 
 // URLs and signing secrets are write-only: the server answers url_masked / has_secret only.
 export interface NotificationSetting {

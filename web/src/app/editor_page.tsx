@@ -118,9 +118,10 @@ function Editor({ pipelineId }: { pipelineId: string }) {
   const concurrency = useEditorStore((s) => s.doc.concurrency);
   const priority = useEditorStore((s) => s.doc.priority);
   const schemaDrift = useEditorStore((s) => s.doc.schema_drift);
+  const anomalies = useEditorStore((s) => s.doc.anomalies);
   const runPolicy = useMemo(
-    () => runPolicyOf({ retry, timeout_seconds: timeoutSeconds, concurrency, priority, schema_drift: schemaDrift }),
-    [retry, timeoutSeconds, concurrency, priority, schemaDrift],
+    () => runPolicyOf({ retry, timeout_seconds: timeoutSeconds, concurrency, priority, schema_drift: schemaDrift, anomalies }),
+    [retry, timeoutSeconds, concurrency, priority, schemaDrift, anomalies],
   );
   const runPolicySummary = describeRunPolicy(runPolicy);
   const [loaded, setLoaded] = useState(false);

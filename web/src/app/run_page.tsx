@@ -38,6 +38,7 @@ import { kStatusColors } from './theme';
 import { navigate } from './router';
 import { layoutRunTimeline, retryNotice } from './run_timeline';
 import { AttemptsTable, RunTimelineView } from './run_timeline_view';
+import { AnomalyPanel } from './anomaly_panel';
 import { SchemaDriftPanel } from './schema_drift_panel';
 
 const kTerminal = kFinalRunStatuses;
@@ -283,6 +284,7 @@ export function RunPage({ runId }: { runId: string }) {
         </Alert>
       )}
       <SchemaDriftPanel drift={r.schema_drift} failed={r.status === 'failed' && !!r.error?.includes('schema drift')} />
+      <AnomalyPanel report={r.anomalies} failed={r.status === 'failed' && !!r.error?.includes('anomalies: fail')} />
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', lg: '3fr 2fr' }, gap: 2 }}>
         <Paper variant="outlined" sx={{ height: 380 }}>
           {doc ? (

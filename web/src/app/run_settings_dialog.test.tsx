@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { describeRunPolicy, formFromPolicy, policyFromForm, RunSettingsDialog, type RunSettingsForm } from './run_settings_dialog';
 
-const empty: RunSettingsForm = { max_attempts: '', backoff_seconds: '', max_backoff_seconds: '', timeout_seconds: '', limit: '', policy: '', priority: '', schema_drift: '' };
+const empty: RunSettingsForm = { max_attempts: '', backoff_seconds: '', max_backoff_seconds: '', timeout_seconds: '', limit: '', policy: '', priority: '', schema_drift: '', anomaly_policy: '', anomaly_sensitivity: '' };
 
 afterEach(() => cleanup());
 
@@ -24,6 +24,8 @@ describe('policyFromForm', () => {
     ['priority too low', { priority: '-1001' }, {}, { priority: 'must be between -1000 and 1000' }],
     ['fail on schema drift', { schema_drift: 'fail' }, { schema_drift: 'fail' }, {}],
     ['evolve on schema drift', { schema_drift: 'evolve' }, { schema_drift: 'evolve' }, {}],
+    ['fail on anomalies, high', { anomaly_policy: 'fail', anomaly_sensitivity: 'high' }, { anomalies: { policy: 'fail', sensitivity: 'high' } }, {}],
+    ['sensitivity alone', { anomaly_sensitivity: 'low' }, { anomalies: { sensitivity: 'low' } }, {}],
     [
       'cap below the first wait',
       { backoff_seconds: '60', max_backoff_seconds: '10' },
@@ -48,6 +50,7 @@ describe('policyFromForm', () => {
     [{ concurrency: { limit: 2, policy: 'cancel_older' as const }, priority: 5 }, '2 at once, cancel older, priority 5'],
     [{ schema_drift: 'fail' as const }, 'fail on schema drift'],
     [{ schema_drift: 'evolve' as const }, 'evolve database targets on schema drift'],
+    [{ anomalies: { policy: 'fail' as const, sensitivity: 'high' as const } }, 'fail on anomalies, high anomaly sensitivity'],
   ])('describeRunPolicy(%j) = %j', (policy, want) => {
     expect(describeRunPolicy(policy)).toBe(want);
   });

@@ -13,7 +13,17 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
-import { kConcurrencyPolicies, runPolicyNumberIssue, type ConcurrencyPolicy, type RunPolicy, type SchemaDriftPolicy } from '../model/pipeline_document';
+import {
+  kAnomalyPolicies,
+  kAnomalySensitivities,
+  kConcurrencyPolicies,
+  runPolicyNumberIssue,
+  type AnomalyPolicy,
+  type AnomalySensitivity,
+  type ConcurrencyPolicy,
+  type RunPolicy,
+  type SchemaDriftPolicy,
+} from '../model/pipeline_document';
 
 export interface RunSettingsForm {
   max_attempts: string;
@@ -24,6 +34,8 @@ export interface RunSettingsForm {
   policy: ConcurrencyPolicy | '';
   priority: string;
   schema_drift: SchemaDriftPolicy | '';
+  anomaly_policy: AnomalyPolicy | '';
+  anomaly_sensitivity: AnomalySensitivity | '';
 }
 
 export type RunSettingsErrors = Partial<Record<keyof RunSettingsForm, string>>;
@@ -40,6 +52,8 @@ export function formFromPolicy(p: RunPolicy): RunSettingsForm {
     policy: p.concurrency?.policy ?? '',
     priority: str(p.priority),
     schema_drift: p.schema_drift ?? '',
+    anomaly_policy: p.anomalies?.policy ?? '',
+    anomaly_sensitivity: p.anomalies?.sensitivity ?? '',
   };
 }
 
@@ -71,6 +85,9 @@ export function policyFromForm(f: RunSettingsForm): { policy: RunPolicy; errors:
   const priority = read('priority');
   if (priority !== undefined) policy.priority = priority;
   if (f.schema_drift) policy.schema_drift = f.schema_drift;
+  if (f.anomaly_policy || f.anomaly_sensitivity) {
+    policy.anomalies = { ...(f.anomaly_policy ? { policy: f.anomaly_policy } : {}), ...(f.anomaly_sensitivity ? { sensitivity: f.anomaly_sensitivity } : {}) };
+  }
   return { policy, errors };
 }
 
@@ -84,6 +101,9 @@ export function describeRunPolicy(p: RunPolicy): string {
   if (p.priority) parts.push(`priority ${p.priority}`);
   if (p.schema_drift === 'fail') parts.push('fail on schema drift');
   if (p.schema_drift === 'evolve') parts.push('evolve database targets on schema drift');
+  if (p.anomalies?.policy === 'fail') parts.push('fail on anomalies');
+  if (p.anomalies?.policy === 'off') parts.push('no anomaly check');
+  if (p.anomalies?.sensitivity && p.anomalies.sensitivity !== 'medium') parts.push(`${p.anomalies.sensitivity} anomaly sensitivity`);
   return parts.join(', ');
 }
 
@@ -100,7 +120,7 @@ export function RunSettingsDialog(props: { open: boolean; policy: RunPolicy; rea
   }, [props.open, props.policy]);
   const { policy, errors } = policyFromForm(form);
   const invalid = Object.keys(errors).length > 0;
-  const field = (key: Exclude<keyof RunSettingsForm, 'policy' | 'schema_drift'>, label: string, help: string, width = 200) => (
+  const field = (key: Exclude<keyof RunSettingsForm, 'policy' | 'schema_drift' | 'anomaly_policy' | 'anomaly_sensitivity'>, label: string, help: string, width = 200) => (
     <TextField
       label={label}
       value={form[key]}
@@ -170,6 +190,42 @@ export function RunSettingsDialog(props: { open: boolean; policy: RunPolicy; rea
           <MenuItem value="fail">fail</MenuItem>
           <MenuItem value="evolve">evolve</MenuItem>
         </TextField>
+        <Box sx={{ display: 'flex', gap: 2 }}>
+          <TextField
+            select
+            label="When a run is far from its history"
+            value={form.anomaly_policy}
+            disabled={props.readOnly}
+            onChange={(e) => setForm({ ...form, anomaly_policy: e.target.value as AnomalyPolicy | '' })}
+            helperText="Row counts, durations, null rates, distinct counts, min and max against earlier runs at the same weekday and hour; warn records and notifies, fail also stops the loaders from publishing"
+            sx={{ width: 330 }}
+            slotProps={{ select: { inputProps: { 'data-field': 'anomaly_policy' } } }}
+          >
+            <MenuItem value="">Default (warn)</MenuItem>
+            {kAnomalyPolicies.map((p) => (
+              <MenuItem key={p} value={p}>
+                {p}
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            select
+            label="Sensitivity"
+            value={form.anomaly_sensitivity}
+            disabled={props.readOnly}
+            onChange={(e) => setForm({ ...form, anomaly_sensitivity: e.target.value as AnomalySensitivity | '' })}
+            helperText="high flags smaller changes"
+            sx={{ width: 170 }}
+            slotProps={{ select: { inputProps: { 'data-field': 'anomaly_sensitivity' } } }}
+          >
+            <MenuItem value="">Default (medium)</MenuItem>
+            {kAnomalySensitivities.map((v) => (
+              <MenuItem key={v} value={v}>
+                {v}
+              </MenuItem>
+            ))}
+          </TextField>
+        </Box>
         {invalid && <Alert severity="error">Fix the marked fields to apply the settings.</Alert>}
       </DialogContent>
       <DialogActions>

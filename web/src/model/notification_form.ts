@@ -3,7 +3,7 @@
 import type { NotificationChannel, NotificationEvent, NotificationInput, NotificationSetting } from '../api/types';
 
 export const kChannels: NotificationChannel[] = ['webhook', 'slack', 'email'];
-export const kEvents: NotificationEvent[] = ['run.succeeded', 'run.failed', 'run.interrupted'];
+export const kEvents: NotificationEvent[] = ['run.succeeded', 'run.failed', 'run.interrupted', 'run.anomaly'];
 
 export interface NotificationForm {
   name: string;

@@ -126,6 +126,7 @@ describe('run policy (retry, timeout, concurrency, priority)', () => {
     concurrency: { limit: 2, policy: 'cancel_older' },
     priority: -5,
     schema_drift: 'fail',
+    anomalies: { policy: 'fail', sensitivity: 'high' },
   };
 
   it('round-trips through parse, server JSON and export', () => {
@@ -136,15 +137,16 @@ describe('run policy (retry, timeout, concurrency, priority)', () => {
       concurrency: { limit: 2, policy: 'cancel_older' },
       priority: -5,
       schema_drift: 'fail',
+      anomalies: { policy: 'fail', sensitivity: 'high' },
     });
     const server = toServerJson(doc);
-    expect(server).toMatchObject({ retry: withPolicy.retry, timeout_seconds: 90, concurrency: withPolicy.concurrency, priority: -5, schema_drift: 'fail' });
+    expect(server).toMatchObject({ retry: withPolicy.retry, timeout_seconds: 90, concurrency: withPolicy.concurrency, priority: -5, schema_drift: 'fail', anomalies: { policy: 'fail', sensitivity: 'high' } });
     expect(parsePipelineText(toExportJson(doc))).toEqual(doc);
   });
 
   it('adds no fields to documents without a policy', () => {
     const server = toServerJson(parsePipelineDocument(v2));
-    for (const key of ['retry', 'timeout_seconds', 'concurrency', 'priority', 'schema_drift']) expect(server).not.toHaveProperty(key);
+    for (const key of ['retry', 'timeout_seconds', 'concurrency', 'priority', 'schema_drift', 'anomalies']) expect(server).not.toHaveProperty(key);
   });
 
   it('keeps partial objects as written', () => {
@@ -167,6 +169,10 @@ describe('run policy (retry, timeout, concurrency, priority)', () => {
     ['priority too high', { priority: 1001 }, '/priority: must be between -1000 and 1000'],
     ['priority fractional', { priority: 0.5 }, '/priority: must be an integer'],
     ['unknown schema drift policy', { schema_drift: 'adapt' }, '/schema_drift: must be ignore, fail or evolve'],
+    ['anomalies not an object', { anomalies: 'warn' }, '/anomalies: must be an object {policy, sensitivity}'],
+    ['anomalies unknown policy', { anomalies: { policy: 'stop' } }, '/anomalies/policy: must be warn, fail or off'],
+    ['anomalies unknown sensitivity', { anomalies: { sensitivity: 2 } }, '/anomalies/sensitivity: must be low, medium or high'],
+    ['anomalies unknown field', { anomalies: { threshold: 2 } }, '/anomalies/threshold: unknown field'],
   ])('refuses %s with the JSON path', (_, extra, message) => {
     expect(() => parsePipelineDocument({ ...v2, ...extra })).toThrow(DocumentError);
     expect(() => parsePipelineDocument({ ...v2, ...extra })).toThrow(message);

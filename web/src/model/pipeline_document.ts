@@ -64,12 +64,25 @@ export interface ConcurrencySettings {
 export type SchemaDriftPolicy = 'ignore' | 'fail' | 'evolve';
 export const kSchemaDriftPolicies: SchemaDriftPolicy[] = ['ignore', 'fail', 'evolve'];
 
+// Anomalies against the pipeline's run history (src/anomaly/anomaly_detector.h): `warn` records
+// them and notifies (run.anomaly), `fail` also fails the run before its loaders publish, `off`
+// does not measure. Sensitivity sets the detector's threshold (low 7, medium 4.5, high 3).
+export type AnomalyPolicy = 'warn' | 'fail' | 'off';
+export const kAnomalyPolicies: AnomalyPolicy[] = ['warn', 'fail', 'off'];
+export type AnomalySensitivity = 'low' | 'medium' | 'high';
+export const kAnomalySensitivities: AnomalySensitivity[] = ['low', 'medium', 'high'];
+export interface AnomalySettings {
+  policy?: AnomalyPolicy; // absent: warn
+  sensitivity?: AnomalySensitivity; // absent: medium
+}
+
 export interface RunPolicy {
   retry?: RetrySettings;
   timeout_seconds?: number; // per attempt; 0 = no limit
   concurrency?: ConcurrencySettings;
   priority?: number; // higher runs are claimed first (-1000..1000)
   schema_drift?: SchemaDriftPolicy; // absent: ignore
+  anomalies?: AnomalySettings; // absent: warn, medium
 }
 
 export interface PipelineDocument extends RunPolicy {
@@ -298,6 +311,25 @@ export function validateRunPolicy(doc: Json): RunPolicy {
     }
     out.schema_drift = doc.schema_drift as SchemaDriftPolicy;
   }
+  if (doc.anomalies !== undefined && doc.anomalies !== null) {
+    if (typeof doc.anomalies !== 'object' || Array.isArray(doc.anomalies)) {
+      throw new DocumentError('/anomalies', 'must be an object {policy, sensitivity}');
+    }
+    const a = doc.anomalies as Json;
+    knownKeys(a, ['policy', 'sensitivity'], '/anomalies');
+    const anomalies: AnomalySettings = {};
+    if (a.policy !== undefined && a.policy !== null) {
+      if (!kAnomalyPolicies.includes(a.policy as AnomalyPolicy)) throw new DocumentError('/anomalies/policy', 'must be warn, fail or off');
+      anomalies.policy = a.policy as AnomalyPolicy;
+    }
+    if (a.sensitivity !== undefined && a.sensitivity !== null) {
+      if (!kAnomalySensitivities.includes(a.sensitivity as AnomalySensitivity)) {
+        throw new DocumentError('/anomalies/sensitivity', 'must be low, medium or high');
+      }
+      anomalies.sensitivity = a.sensitivity as AnomalySensitivity;
+    }
+    out.anomalies = anomalies;
+  }
   return out;
 }
 
@@ -309,12 +341,13 @@ export function runPolicyOf(doc: RunPolicy): RunPolicy {
   if (doc.concurrency !== undefined) out.concurrency = doc.concurrency;
   if (doc.priority !== undefined) out.priority = doc.priority;
   if (doc.schema_drift !== undefined) out.schema_drift = doc.schema_drift;
+  if (doc.anomalies !== undefined) out.anomalies = doc.anomalies;
   return out;
 }
 
 // `doc` with its run policy replaced by `policy` (fields absent from `policy` are removed).
 export function withRunPolicy(doc: PipelineDocument, policy: RunPolicy): PipelineDocument {
-  const { retry: _r, timeout_seconds: _t, concurrency: _c, priority: _p, schema_drift: _s, ...rest } = doc;
+  const { retry: _r, timeout_seconds: _t, concurrency: _c, priority: _p, schema_drift: _s, anomalies: _a, ...rest } = doc;
   return { ...rest, ...runPolicyOf(policy) };
 }
 
