@@ -22,6 +22,7 @@ import './window_mask_validate.spec.mjs';
 import './profile.spec.mjs';
 import './suggestions.spec.mjs';
 import './schema_drift.spec.mjs';
+import './anomalies.spec.mjs';
 import './scale.spec.mjs';
 import './clickhouse.spec.mjs';
 
