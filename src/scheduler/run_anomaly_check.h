@@ -6,6 +6,7 @@
 // Thread-safe: Measure is called from executor threads; the other calls come once each, in order.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>

@@ -82,8 +82,6 @@ class PersistingObserver final : public RunObserver {
     drift_policy_ = std::move(policy);
   }
 
-  // Records the sources' schemas and their drift with the run, logs the drift, and under the
-  // "fail" policy fails the run before any data moves.
   // Checks the run's measurements against its history before the loaders publish.
   void WatchAnomalies(RunAnomalyCheck* check) { anomaly_check_ = check; }
 
@@ -94,6 +92,8 @@ class PersistingObserver final : public RunObserver {
     return anomaly_check_->Check(nodes, [this](const std::string& text) { OnLog(LogLevel::kWarn, "", text); });
   }
 
+  // Records the sources' schemas and their drift with the run, logs the drift, and under the
+  // "fail" policy fails the run before any data moves.
   Status OnBound(const BoundPipeline& bound) override {
     if (anomaly_check_ != nullptr) anomaly_check_->OnBound(bound);
     if (pipeline_id_.empty()) return Status::OK();
