@@ -7,50 +7,13 @@
 #include <random>
 
 #include "connectors/azure/azure_shared_key.h"
+#include "connectors/object_read_file.h"
 
 namespace logidata {
 
 namespace {
 
-class AzureReadFile final : public RandomAccessFile {
- public:
-  AzureReadFile(AzureBlobClient* client, std::string container, std::string blob, std::string path)
-      : client_(client), container_(std::move(container)), blob_(std::move(blob)), path_(std::move(path)) {}
-
-  Result<int64_t> Size() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (size_ < 0) {
-      LD_ASSIGN_OR_RETURN(size_, client_->GetBlobSize(container_, blob_));
-    }
-    return size_;
-  }
-
-  Result<BufferPtr> ReadAt(int64_t offset, int64_t length) override {
-    if (offset < 0 || length < 0) return Status::InvalidArgument("negative read range in '" + path_ + "'");
-    LD_ASSIGN_OR_RETURN(int64_t size, Size());
-    if (offset >= size || length == 0) return std::make_shared<Buffer>();
-    length = std::min(length, size - offset);
-    LD_ASSIGN_OR_RETURN(std::string bytes, client_->GetBlob(container_, blob_, offset, length));
-    return Buffer::CopyOf(bytes.data(), bytes.size());
-  }
-
-  Result<BufferPtr> ReadAll() override {
-    LD_ASSIGN_OR_RETURN(std::string bytes, client_->GetBlob(container_, blob_));
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      size_ = static_cast<int64_t>(bytes.size());
-    }
-    return Buffer::CopyOf(bytes.data(), bytes.size());
-  }
-
-  const std::string& path() const override { return path_; }
-
- private:
-  AzureBlobClient* client_;
-  std::string container_, blob_, path_;
-  std::mutex mu_;
-  int64_t size_ = -1;
-};
+using AzureReadFile = ObjectReadFile<AzureBlobClient, &AzureBlobClient::GetBlobSize, &AzureBlobClient::GetBlob>;
 
 // Block ids: base64 of "<8 random hex digits>-<6-digit index>", the same length for every block
 // of a blob as Azure requires. The random part keeps two writers of the same name from committing

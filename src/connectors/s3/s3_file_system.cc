@@ -2,49 +2,13 @@
 
 #include <mutex>
 
+#include "connectors/object_read_file.h"
+
 namespace logidata {
 
 namespace {
 
-class S3ReadFile final : public RandomAccessFile {
- public:
-  S3ReadFile(S3Client* client, std::string bucket, std::string key, std::string path)
-      : client_(client), bucket_(std::move(bucket)), key_(std::move(key)), path_(std::move(path)) {}
-
-  Result<int64_t> Size() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (size_ < 0) {
-      LD_ASSIGN_OR_RETURN(size_, client_->HeadObject(bucket_, key_));
-    }
-    return size_;
-  }
-
-  Result<BufferPtr> ReadAt(int64_t offset, int64_t length) override {
-    if (offset < 0 || length < 0) return Status::InvalidArgument("negative read range in '" + path_ + "'");
-    LD_ASSIGN_OR_RETURN(int64_t size, Size());
-    if (offset >= size || length == 0) return std::make_shared<Buffer>();
-    length = std::min(length, size - offset);
-    LD_ASSIGN_OR_RETURN(std::string bytes, client_->GetObject(bucket_, key_, offset, length));
-    return Buffer::CopyOf(bytes.data(), bytes.size());
-  }
-
-  Result<BufferPtr> ReadAll() override {
-    LD_ASSIGN_OR_RETURN(std::string bytes, client_->GetObject(bucket_, key_));
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      size_ = static_cast<int64_t>(bytes.size());
-    }
-    return Buffer::CopyOf(bytes.data(), bytes.size());
-  }
-
-  const std::string& path() const override { return path_; }
-
- private:
-  S3Client* client_;
-  std::string bucket_, key_, path_;
-  std::mutex mu_;
-  int64_t size_ = -1;
-};
+using S3ReadFile = ObjectReadFile<S3Client, &S3Client::HeadObject, &S3Client::GetObject>;
 
 class S3WriteFile final : public WritableFile {
  public:
