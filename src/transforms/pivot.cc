@@ -99,7 +99,7 @@ class PivotOperator final : public Operator {
     paths.resize(kSpillPartitions);
     for (int p = 0; p < kSpillPartitions; ++p) {
       if (paths[static_cast<size_t>(p)].empty()) continue;
-      LD_RETURN_IF_ERROR(ReshapeSpilled(SpillPartitionId{}.Child(p), paths[static_cast<size_t>(p)], true, out));
+      LD_RETURN_IF_ERROR(ReshapeSpilled(SpillPartitionId{}.Child(p), paths[static_cast<size_t>(p)], out));
     }
     return false;
   }
@@ -169,29 +169,21 @@ class PivotOperator final : public Operator {
     return std::move(encoded.hashes);
   }
 
-  // One partition of spilled aggregated rows; a child that keeps nearly all of its parent's bytes
-  // holds one index group's rows (at most one per listed value plus one), reshaped whole.
-  Status ReshapeSpilled(SpillPartitionId id, const std::vector<std::string>& paths, bool splittable, Emitter& out) {
+  // One partition of spilled aggregated rows, split by the index columns' next hash bits while
+  // too big; a piece that keeps one index group's rows (at most one per listed value plus one) is
+  // reshaped whole.
+  Status ReshapeSpilled(SpillPartitionId id, const std::vector<std::string>& paths, Emitter& out) {
     const SchemaPtr& schema = inner_->output_schemas()[0];
-    LD_ASSIGN_OR_RETURN(const int64_t bytes, SpillFilesBytes(*fs_, paths));
-    if (splittable && bytes > ReshapeLimit() && id.CanSplit()) {
-      LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(spill_dir_.get(), paths, schema, id,
-                                                               [this](const Batch& b, std::vector<uint64_t>* hashes) {
-                                                                 LD_ASSIGN_OR_RETURN(*hashes, IndexHashes(b));
-                                                                 return Status::OK();
-                                                               }));
-      children.resize(kSpillPartitions);
-      for (int c = 0; c < kSpillPartitions; ++c) {
-        const auto& child = children[static_cast<size_t>(c)];
-        if (child.empty()) continue;
-        LD_ASSIGN_OR_RETURN(const int64_t child_bytes, SpillFilesBytes(*fs_, child));
-        LD_RETURN_IF_ERROR(ReshapeSpilled(id.Child(c), child, child_bytes < bytes / 10 * 9, out));
-      }
+    auto index_hashes = [this](const Batch& b, std::vector<uint64_t>* hashes) {
+      LD_ASSIGN_OR_RETURN(*hashes, IndexHashes(b));
       return Status::OK();
-    }
-    LD_ASSIGN_OR_RETURN(auto batches, ReadSpillFiles(*fs_, paths, schema));
-    for (const auto& path : paths) (void)fs_->RemoveAll(path);  // best effort: read once
-    return Reshape(std::move(batches), out);
+    };
+    return ForEachSpilledPiece(spill_dir_.get(), id, paths, schema, ReshapeLimit(), index_hashes,
+                               [&](const std::vector<std::string>& piece, int64_t) -> Status {
+                                 LD_ASSIGN_OR_RETURN(auto batches, ReadSpillFiles(*fs_, piece, schema));
+                                 for (const auto& path : piece) (void)fs_->RemoveAll(path);  // best effort: read once
+                                 return Reshape(std::move(batches), out);
+                               });
   }
 
   // Reshapes aggregated rows into output rows, one per index group (groups numbered in order of

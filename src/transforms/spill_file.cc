@@ -293,4 +293,29 @@ Result<std::vector<std::vector<std::string>>> RepartitionSpillFiles(SpillDirecto
   return out;
 }
 
+namespace {
+
+Status VisitSpilledPiece(SpillDirectory* dir, SpillPartitionId id, const std::vector<std::string>& paths, bool splittable,
+                         const SchemaPtr& schema, int64_t limit, const RowHasher& hash_rows, const SpilledPieceVisitor& visit) {
+  LD_ASSIGN_OR_RETURN(const int64_t bytes, SpillFilesBytes(*dir->fs(), paths));
+  if (!splittable || bytes <= limit || !id.CanSplit()) return visit(paths, bytes);
+  LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(dir, paths, schema, id, hash_rows));
+  children.resize(kSpillPartitions);
+  for (int c = 0; c < kSpillPartitions; ++c) {
+    const auto& child = children[static_cast<size_t>(c)];
+    if (child.empty()) continue;
+    LD_ASSIGN_OR_RETURN(const int64_t child_bytes, SpillFilesBytes(*dir->fs(), child));
+    LD_RETURN_IF_ERROR(VisitSpilledPiece(dir, id.Child(c), child, child_bytes < bytes / 10 * 9, schema, limit, hash_rows, visit));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ForEachSpilledPiece(SpillDirectory* dir, SpillPartitionId id, const std::vector<std::string>& paths,
+                           const SchemaPtr& schema, int64_t limit, const RowHasher& hash_rows,
+                           const SpilledPieceVisitor& visit) {
+  return VisitSpilledPiece(dir, id, paths, /*splittable=*/true, schema, limit, hash_rows, visit);
+}
+
 }  // namespace logidata

@@ -169,4 +169,14 @@ Result<std::vector<std::vector<std::string>>> RepartitionSpillFiles(SpillDirecto
                                                                     const SchemaPtr& schema, SpillPartitionId parent,
                                                                     const RowHasher& hash_rows);
 
+// Recursive partitioning for an operator that processes a spilled partition whole once it fits:
+// while the files `paths` of partition `id` hold more than `limit` bytes, they are split into
+// id's children by `hash_rows` and each child is taken in turn; a child that keeps nearly all of
+// its parent's bytes holds one heavy key, which no hash can split, and is taken whole. `visit`
+// gets every piece that fits (or cannot be split), with its size in bytes.
+using SpilledPieceVisitor = std::function<Status(const std::vector<std::string>& paths, int64_t bytes)>;
+Status ForEachSpilledPiece(SpillDirectory* dir, SpillPartitionId id, const std::vector<std::string>& paths,
+                           const SchemaPtr& schema, int64_t limit, const RowHasher& hash_rows,
+                           const SpilledPieceVisitor& visit);
+
 }  // namespace logidata

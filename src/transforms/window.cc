@@ -169,7 +169,7 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
         batches.clear();
         spilled_[p].push_back(path);
       }
-      LD_RETURN_IF_ERROR(ProcessSpilled(SpillPartitionId{}.Child(static_cast<int>(p)), spilled_[p], true, chunks, out));
+      LD_RETURN_IF_ERROR(ProcessSpilled(SpillPartitionId{}.Child(static_cast<int>(p)), spilled_[p], chunks, out));
       LD_RETURN_IF_ERROR(FlushChunk(chunks, out));
       return true;
     }
@@ -233,40 +233,30 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
     return out.Emit(blocking::WithSchema(output_schemas_[0], last->columns(), last->num_rows(), chunks.next_sequence++));
   }
 
-  // One spilled piece of a bucket (`id`: the hash prefix of its window partitions). A piece over
-  // what a produce thread may hold is split by the next hash bits of the partition keys
-  // (recursive partitioning), so skewed but distinct keys end up in pieces that fit; a child that
-  // keeps nearly all of its parent's bytes holds one heavy window partition, which no hash can
-  // split: it is evaluated whole (a window function needs its partition's rows together).
-  Status ProcessSpilled(SpillPartitionId id, const std::vector<std::string>& paths, bool splittable,
-                        ChunkedOutput& chunks, Emitter& out) {
-    LD_ASSIGN_OR_RETURN(const int64_t bytes, SpillFilesBytes(*fs_, paths));
+  // One spilled bucket (`id`: the hash prefix of its window partitions), split by the next hash
+  // bits of the partition keys while a piece is over what a produce thread may hold (recursive
+  // partitioning, so skewed but distinct keys end up in pieces that fit); a piece holding one
+  // heavy window partition, which no hash can split, is evaluated whole (a window function needs
+  // its partition's rows together).
+  Status ProcessSpilled(SpillPartitionId id, const std::vector<std::string>& paths, ChunkedOutput& chunks, Emitter& out) {
     // A piece is held about twice over while it is evaluated (its rows, their order and the
     // function results), by each produce thread at once.
     const int64_t limit = std::max(budget_ / (2 * std::min(threads_, std::max(1, busy_buckets_))), kMinSplitBytes);
-    if (splittable && bytes > limit && id.CanSplit()) {
-      LD_ASSIGN_OR_RETURN(auto children, RepartitionSpillFiles(spill_dir_.get(), paths, stored_, id,
-                                                               [this](const Batch& b, std::vector<uint64_t>* hashes) {
-                                                                 EncodedKeys keys;
-                                                                 encoder_.Encode(PartitionKeys(b), 0, b.num_rows(), &keys);
-                                                                 *hashes = std::move(keys.hashes);
-                                                                 return Status::OK();
-                                                               }));
-      children.resize(kSpillPartitions);
-      for (int c = 0; c < kSpillPartitions; ++c) {
-        const auto& child = children[static_cast<size_t>(c)];
-        if (child.empty()) continue;
-        LD_ASSIGN_OR_RETURN(const int64_t child_bytes, SpillFilesBytes(*fs_, child));
-        LD_RETURN_IF_ERROR(ProcessSpilled(id.Child(c), child, child_bytes < bytes / 10 * 9, chunks, out));
-      }
+    auto partition_hashes = [this](const Batch& b, std::vector<uint64_t>* hashes) {
+      EncodedKeys keys;
+      encoder_.Encode(PartitionKeys(b), 0, b.num_rows(), &keys);
+      *hashes = std::move(keys.hashes);
       return Status::OK();
-    }
-    LD_ASSIGN_OR_RETURN(auto batches, ReadSpillFiles(*fs_, paths, stored_));
-    for (const auto& path : paths) (void)fs_->RemoveAll(path);  // best effort: read once
-    processing_.fetch_add(bytes);
-    Status st = ProcessBucket(batches, chunks, out);
-    processing_.fetch_sub(bytes);
-    return st;
+    };
+    return ForEachSpilledPiece(spill_dir_.get(), id, paths, stored_, limit, partition_hashes,
+                               [&](const std::vector<std::string>& piece, int64_t bytes) -> Status {
+                                 LD_ASSIGN_OR_RETURN(auto batches, ReadSpillFiles(*fs_, piece, stored_));
+                                 for (const auto& path : piece) (void)fs_->RemoveAll(path);  // best effort: read once
+                                 processing_.fetch_add(bytes);
+                                 Status st = ProcessBucket(batches, chunks, out);
+                                 processing_.fetch_sub(bytes);
+                                 return st;
+                               });
   }
 
   // Sorts rows of one bucket into partitions (by first input row) and order-key order, evaluates

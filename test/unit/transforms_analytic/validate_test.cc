@@ -181,6 +181,37 @@ int64_t CountSpillFiles(const std::string& dir) {
   return n;
 }
 
+// A validate run over `input` (4096-row batches) with a spill folder of its own, looked at while
+// the operator still lives (it removes its folders with itself).
+struct SpillingRun {
+  Result<std::vector<std::vector<BatchPtr>>> out = Status::Internal("not run");
+  nlohmann::json report;
+  int64_t spill_files = 0;  // regular files left in the folder
+  bool spilled = false;     // anything was made in it (files, or folders emptied after use)
+};
+
+SpillingRun RunValidateSpilling(const nlohmann::json& config, const BatchPtr& input, int threads, int64_t budget) {
+  SpillingRun run;
+  auto op = BindModule(AnalyticRegistry(), "transform.validate", config, {input->schema()});
+  if (!op.ok()) {
+    run.out = op.status();
+    return run;
+  }
+  CapturingLogger logger;
+  LoggedOperator logged(std::move(*op), &logger);
+  const std::string dir = TempDir("validate-spill");
+  HarnessOptions options;
+  options.threads = threads;
+  options.memory_budget_bytes = budget;
+  options.spill_dir = dir;
+  run.out = RunOperator(logged, {Split(input, 4096)}, options);
+  run.report = logger.Report();
+  run.spill_files = CountSpillFiles(dir);
+  run.spilled = !std::filesystem::is_empty(dir);
+  std::filesystem::remove_all(dir);
+  return run;
+}
+
 // `unique` over 200,000 rows whose duplicates are known by construction: id = i mod 150,000 (rows
 // below 50,000 and from 150,000 repeat; every row ≡ 7 mod 1000 has a null id, which is never a
 // duplicate) and tag = "t<i mod 190,000>" (rows below 10,000 and from 190,000 repeat). With a tiny
@@ -218,30 +249,21 @@ TEST(ValidateTest, UniqueSpillsPastTheBudgetWithTheExactAnswer) {
   for (const Mode& mode : std::vector<Mode>{{1, int64_t{1} << 30, false}, {1, 1, true}, {2, 1, true},
                                             {8, 1, true}, {2, int64_t{2} << 20, true}, {8, int64_t{2} << 20, true}}) {
     SCOPED_TRACE(std::to_string(mode.threads) + " threads, budget " + std::to_string(mode.budget));
-    auto op = BindModule(AnalyticRegistry(), "transform.validate", config, {input->schema()});
-    ASSERT_TRUE(op.ok()) << op.status().ToString();
-    CapturingLogger logger;
-    LoggedOperator logged(std::move(*op), &logger);
-    const std::string dir = TempDir("validate-unique-spill");
-    HarnessOptions options;
-    options.threads = mode.threads;
-    options.memory_budget_bytes = mode.budget;
-    options.spill_dir = dir;
-    auto out = RunOperator(logged, {Split(input, 4096)}, options);
+    SpillingRun run = RunValidateSpilling(config, input, mode.threads, mode.budget);
+    auto& out = run.out;
     ASSERT_TRUE(out.ok()) << out.status().ToString();
-    EXPECT_EQ(CountSpillFiles(dir) > 0, mode.spills);
+    EXPECT_EQ(run.spill_files > 0, mode.spills);
     std::vector<std::string> got_out, got_rules;
     for (const auto& row : Rows((*out)[0])) got_out.push_back(row[0]);
     for (const auto& row : Rows((*out)[1])) got_rules.push_back(row[2]);
     EXPECT_EQ(got_out, expected_out);
     EXPECT_EQ(got_rules, expected_rules);
-    const nlohmann::json report = logger.Report();
+    const nlohmann::json& report = run.report;
     ASSERT_TRUE(report.is_object());
     EXPECT_EQ(report["rows"], kRows);
     EXPECT_EQ(report["rejected_rows"], static_cast<int64_t>(expected_rules.size()));
     EXPECT_EQ(report["rules"][0]["failed"], dup_ids);
     EXPECT_EQ(report["rules"][1]["failed"], dup_tags);
-    std::filesystem::remove_all(dir);
   }
 }
 
@@ -280,27 +302,17 @@ TEST(ValidateTest, UniqueKeyCountsDistinctKeysExactlyPastTheBudget) {
   for (const Mode& mode : std::vector<Mode>{{1, int64_t{1} << 30, false}, {1, 1, true}, {2, 1, true}, {8, 1, true},
                                             {2, int64_t{2} << 20, true}}) {
     SCOPED_TRACE(std::to_string(mode.threads) + " threads, budget " + std::to_string(mode.budget));
-    auto op = BindModule(AnalyticRegistry(), "transform.validate", config, {input->schema()});
-    ASSERT_TRUE(op.ok()) << op.status().ToString();
-    CapturingLogger logger;
-    LoggedOperator logged(std::move(*op), &logger);
-    const std::string dir = TempDir("validate-unique-key-spill");
-    HarnessOptions options;
-    options.threads = mode.threads;
-    options.memory_budget_bytes = mode.budget;
-    options.spill_dir = dir;
-    auto out = RunOperator(logged, {Split(input, 4096)}, options);
+    SpillingRun run = RunValidateSpilling(config, input, mode.threads, mode.budget);
+    auto& out = run.out;
     ASSERT_TRUE(out.ok()) << out.status().ToString();
-    // The keys' spill folder lives as long as the operator: made only when keys were spilled.
-    const bool spilled = std::filesystem::exists(dir) && !std::filesystem::is_empty(dir);
-    EXPECT_EQ(spilled, mode.spills);
+    // The keys' spill folder is made only when keys are spilled (their files go once counted).
+    EXPECT_EQ(run.spilled, mode.spills);
     EXPECT_EQ(Rows((*out)[0]).size(), static_cast<size_t>(kRows));
-    const nlohmann::json report = logger.Report();
+    const nlohmann::json& report = run.report;
     ASSERT_TRUE(report.is_object());
     EXPECT_EQ(report["rules"][0]["failed"], id_repeats);
     EXPECT_EQ(report["rules"][0]["checked"], kRows - null_ids);
     EXPECT_EQ(report["rules"][1]["failed"], tag_repeats);
-    std::filesystem::remove_all(dir);
   }
 }
 
