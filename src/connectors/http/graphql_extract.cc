@@ -5,6 +5,7 @@
 #include "connectors/connection_lookup.h"
 #include "connectors/http/graphql_pager.h"
 #include "connectors/http/graphql_response.h"
+#include "connectors/http/json_api_bind.h"
 #include "connectors/http/json_records.h"
 
 namespace logidata {
@@ -102,27 +103,7 @@ Result<GraphqlPlan> ReadPlan(const nlohmann::json& cfg) {
 
 Result<std::unique_ptr<Operator>> BindGraphqlExtract(const BindContext& ctx) {
   LD_ASSIGN_OR_RETURN(GraphqlPlan plan, ReadPlan(ctx.cfg()));
-  const auto& cfg = ctx.cfg();
-  if (cfg.contains("columns") && cfg["columns"].is_object() && !cfg["columns"].empty()) {
-    std::vector<Field> fields;
-    for (const auto& [name, type] : cfg["columns"].items()) {
-      auto t = DataType::Parse(type.is_string() ? type.get<std::string>() : "");
-      if (!t.ok()) return ConfigError("/columns/" + name, t.status().message());
-      fields.push_back({name, *t, true});
-    }
-    return std::unique_ptr<Operator>(new GraphqlExtractOperator(std::move(plan), MakeSchema(std::move(fields))));
-  }
-  if (ctx.connections == nullptr || !ctx.can_touch_data) {
-    return std::unique_ptr<Operator>(new GraphqlExtractOperator(std::move(plan), MakeSchema({})));
-  }
-  // Infer the schema from the first page (fetched again by the run).
-  LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, plan.connection, {"http", "rest"}));
-  LD_ASSIGN_OR_RETURN(HttpAuth auth, HttpAuth::FromConnection(config));
-  GraphqlPager pager(plan, config, std::move(auth), nullptr);
-  LD_ASSIGN_OR_RETURN(auto records, pager.Next());
-  SchemaPtr schema = InferJsonSchema(records);
-  if (schema->num_fields() == 0) return ConfigError("/columns", "the first page has no records to infer columns from; set 'columns'");
-  return std::unique_ptr<Operator>(new GraphqlExtractOperator(std::move(plan), std::move(schema)));
+  return BindJsonApiExtract<GraphqlExtractOperator, GraphqlPager>(ctx, std::move(plan));
 }
 
 nlohmann::json PaginationSchema() {
