@@ -16,6 +16,9 @@
 //                             Returns false when this thread has nothing more to produce. Called
 //                             concurrently from up to MaxProduceParallelism() threads.
 //   Commit()                  loaders only, once, after the whole run succeeded: publish.
+//   AfterCommit()             once, after every node's Commit returned OK: sources confirm what
+//                             they read (a replication slot's position), so input is only
+//                             consumed once the loads that carry it are durable.
 //   Abort()                   on failure or cancellation, instead of Commit: leave targets as
 //                             they were. Must be safe to call at any point after Open.
 //
@@ -104,6 +107,10 @@ class Operator {
   }
 
   virtual Status Commit() { return Status::OK(); }
+  // Called once, single-threaded, after every node of the run committed. A source confirms its
+  // input here (and only here), so a run that fails or dies before its loads commit reads the
+  // same input again. An error fails the run but cannot undo the loads already published.
+  virtual Status AfterCommit() { return Status::OK(); }
   virtual void Abort() {}
 
   // Bytes of state currently held (hash tables, buffered rows), for metrics and budgets.

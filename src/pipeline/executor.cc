@@ -921,6 +921,18 @@ RunResult Executor::Run() {
         break;
       }
     }
+    // Sources confirm their input only now that every load is durable (at-least-once input).
+    for (int v : pipeline_.topo_order) {
+      if (!status.ok()) break;
+      NodeRuntime& n = *nodes_[static_cast<size_t>(v)];
+      if (n.op == nullptr) continue;
+      Status st = n.op->AfterCommit();
+      if (!st.ok()) {
+        status = st.WithContext("node '" + n.ctx.node_id + "' could not confirm its input after the loads committed "
+                                "(the loads are published; the next run reads that input again)");
+        failed_node_ = n.ctx.node_id;
+      }
+    }
   }
   if (!status.ok() || !options_.commit) {
     for (auto it = pipeline_.topo_order.rbegin(); it != pipeline_.topo_order.rend(); ++it) {

@@ -196,6 +196,8 @@ Result<std::vector<std::vector<BatchPtr>>> RunOperator(Operator& op, const std::
   if (options.commit) {
     Status s = op.Commit();
     if (!s.ok()) return fail(s);
+    s = op.AfterCommit();
+    if (!s.ok()) return fail(s);
   } else {
     op.Abort();
   }
