@@ -83,6 +83,16 @@ Result<DatabaseLoadOptions> ReadDatabaseLoadOptions(const nlohmann::json& cfg,
   if (o.mode == LoadMode::kUpsert && o.keys.empty()) {
     return ConfigError("/keys", "upsert needs at least one key column");
   }
+  o.op_column = cfg.value("op_column", std::string());
+  if (!o.op_column.empty()) {
+    if (o.mode != LoadMode::kUpsert) return ConfigError("/op_column", "applies to mode upsert only");
+    if (std::find(input_columns.begin(), input_columns.end(), o.op_column) == input_columns.end()) {
+      return ConfigError("/op_column", "column '" + o.op_column + "' is not in the input");
+    }
+    if (std::find(o.keys.begin(), o.keys.end(), o.op_column) != o.keys.end()) {
+      return ConfigError("/op_column", "the operation column cannot be a key");
+    }
+  }
   o.create_table = cfg.value("create_table", true);
   o.ledger = cfg.value("ledger", true);
   return o;

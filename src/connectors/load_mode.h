@@ -36,6 +36,10 @@ struct DatabaseLoadOptions {
   bool create_table = true;
   // Keep the exactly-once ledger (connectors/load_ledger.h); only runs with a run id use it.
   bool ledger = true;
+  // Upsert only, where the loader supports it (load.postgres): the input column naming each
+  // row's operation, as extract.postgres in mode cdc writes it. Rows whose value is "delete"
+  // delete the row with their key; the others upsert. The column itself is not loaded.
+  std::string op_column;
 };
 // Reads and checks the options (upsert needs keys; keys must be input columns).
 Result<DatabaseLoadOptions> ReadDatabaseLoadOptions(const nlohmann::json& cfg, const std::vector<std::string>& input_columns);

@@ -27,6 +27,8 @@ class PostgresLoadOperator final : public Operator {
   PostgresLoadOperator(DatabaseLoadOptions options, SchemaPtr input) : options_(std::move(options)), input_(std::move(input)) {}
 
   bool EmitsOnConsume(int) const override { return false; }
+  // Changes (op_column) must apply in their order: a delete then a re-insert is not the reverse.
+  bool RequiresOrderedInput(int) const override { return !options_.op_column.empty(); }
   std::unique_ptr<OperatorState> MakeThreadState() override { return std::make_unique<EncodeState>(); }
 
   Status Open(ExecContext& ctx) override {
@@ -70,6 +72,10 @@ class PostgresLoadOperator final : public Operator {
         LD_ASSIGN_OR_RETURN(std::string stage_name, QuoteIdentifier(kPg, "ld_stage_" + std::to_string(session_->members())));
         copy_target_ = "pg_temp." + stage_name;
         LD_RETURN_IF_ERROR(conn_->Exec("CREATE TEMP TABLE " + stage_name + " (LIKE " + target_ + " INCLUDING DEFAULTS) ON COMMIT DROP"));
+        if (!options_.op_column.empty()) {
+          LD_ASSIGN_OR_RETURN(std::string op, QuoteIdentifier(kPg, options_.op_column, "column name"));
+          LD_RETURN_IF_ERROR(conn_->Exec("ALTER TABLE " + stage_name + " ADD COLUMN IF NOT EXISTS " + op + " text"));
+        }
         break;
       }
       case LoadMode::kReplace: {
@@ -91,6 +97,11 @@ class PostgresLoadOperator final : public Operator {
       columns += (columns.empty() ? "" : ", ") + q;
     }
     column_list_ = columns;
+    for (const auto& f : input_->fields()) {
+      if (f.name == options_.op_column) continue;
+      LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kPg, f.name, "column name"));
+      target_column_list_ += (target_column_list_.empty() ? "" : ", ") + q;
+    }
     session_->Join(ctx.node_id, [this] { return PublishInTransaction(); });
     return Status::OK();
   }
@@ -171,10 +182,12 @@ class PostgresLoadOperator final : public Operator {
 
   Status CreateTable(const std::string& name) {
     std::string sql = "CREATE TABLE " + name + " (";
-    for (int i = 0; i < input_->num_fields(); ++i) {
-      const Field& f = input_->field(i);
+    bool first = true;
+    for (const Field& f : input_->fields()) {
+      if (f.name == options_.op_column) continue;  // says what to do with a row, is not data
       LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kPg, f.name, "column name"));
-      sql += (i ? ", " : "") + q + " " + PgDdlType(f.type);
+      sql += (first ? "" : ", ") + q + " " + PgDdlType(f.type);
+      first = false;
     }
     if (!options_.keys.empty()) {
       sql += ", PRIMARY KEY (";
@@ -239,13 +252,28 @@ class PostgresLoadOperator final : public Operator {
     }
     for (const auto& f : input_->fields()) {
       if (std::find(options_.keys.begin(), options_.keys.end(), f.name) != options_.keys.end()) continue;
+      if (f.name == options_.op_column) continue;
       LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kPg, f.name));
       updates += (updates.empty() ? "" : ", ") + q + " = EXCLUDED." + q;
     }
     // The last row of each key wins (rows are in load order in the fresh staging heap).
-    std::string sql = "INSERT INTO " + target_ + " (" + column_list_ + ") SELECT " + column_list_ +
-                      " FROM (SELECT DISTINCT ON (" + keys + ") * FROM " + copy_target_ + " ORDER BY " + keys +
-                      ", ctid DESC) AS s ON CONFLICT (" + keys + ") DO " +
+    const std::string last_per_key = "(SELECT DISTINCT ON (" + keys + ") * FROM " + copy_target_ + " ORDER BY " +
+                                     keys + ", ctid DESC) AS s";
+    std::string upsert_filter;
+    if (!options_.op_column.empty()) {
+      // A key whose last change is a delete goes; the operation literal is ours, not input.
+      LD_ASSIGN_OR_RETURN(std::string op, QuoteIdentifier(kPg, options_.op_column));
+      std::string match;
+      for (const auto& k : options_.keys) {
+        LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kPg, k));
+        match += " AND t." + q + " = s." + q;
+      }
+      LD_RETURN_IF_ERROR(conn_->Exec("DELETE FROM " + target_ + " AS t USING " + last_per_key + " WHERE s." + op +
+                                     " = 'delete'" + match));
+      upsert_filter = " WHERE s." + op + " IS DISTINCT FROM 'delete'";
+    }
+    std::string sql = "INSERT INTO " + target_ + " (" + target_column_list_ + ") SELECT " + target_column_list_ +
+                      " FROM " + last_per_key + upsert_filter + " ON CONFLICT (" + keys + ") DO " +
                       (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
     return conn_->Exec(sql);
   }
@@ -256,6 +284,7 @@ class PostgresLoadOperator final : public Operator {
   std::shared_ptr<PgLoadSession> session_;
   PgConnection* conn_ = nullptr;  // the session's; use under session_->mu()
   std::string target_, stage_, copy_target_, column_list_;
+  std::string target_column_list_;  // column_list_ without the op column
   bool target_exists_ = false;
   std::vector<PgFieldEncoder> encoders_;
   LoadLedgerKey ledger_key_;
@@ -274,6 +303,7 @@ constexpr const char* kPostgresLoadDetails = R"md(Everything happens in one tran
 | append | binary `COPY target FROM STDIN` |
 | truncate | `TRUNCATE target` then COPY (readers wait on the table lock until commit) |
 | upsert | COPY into a temp staging table, then `INSERT … SELECT DISTINCT ON (keys) … ON CONFLICT (keys) DO UPDATE` (last row per key wins; needs a unique key — a created table gets `PRIMARY KEY (keys)`) |
+| upsert + `op_column` | as upsert, but the staging table also holds the operation column; per key the last row wins, and a key whose last row says `delete` is removed (`DELETE … USING` the last row per key) instead of upserted. Batches are applied in input order. This replays a change stream from extract.postgres in mode cdc: applying the same changes twice gives the same table. |
 | replace | COPY into `<table>__logidata_new` (`LIKE target INCLUDING ALL`), then `DROP target; ALTER … RENAME` |
 
 Input columns are matched to table columns by name (table columns missing from the input get their defaults); each cell is encoded in the target column's binary format, widening or parsing where that is exact, and a value that does not fit fails with its batch, row and column. Strings load into uuid, json and jsonb columns.
@@ -295,6 +325,12 @@ ModuleDescriptor PostgresLoadModule() {
         return std::unique_ptr<Operator>(new PostgresLoadOperator(std::move(options), std::move(input)));
       });
   d.connection_types = {"postgres", "postgresql"};  // what LookupConnection accepts
+  d.config_schema["properties"]["op_column"] = {
+      {"type", "string"}, {"title", "Operation column"}, {"default", ""},
+      {"description", "Upsert only: the input column saying what each row is (as extract.postgres in mode cdc "
+                      "writes _op). Rows whose value is 'delete' delete the row with their key, the others are "
+                      "upserted; the last change per key wins, batches apply in order, and the column itself is "
+                      "not loaded."}};
   d.description += "\n\n";
   d.description += kPostgresLoadDetails;
   return d;
