@@ -2,6 +2,7 @@
 
 
 #include "connectors/connection_lookup.h"
+#include "connectors/postgres/pg_cdc_extract.h"
 #include "connectors/postgres/pg_connection.h"
 #include "connectors/postgres/pg_copy_decoder.h"
 #include "connectors/postgres/pg_table_scan.h"
@@ -211,9 +212,25 @@ Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
   plan.connections = cfg.value("connections", int64_t{4});
   if (plan.connections < 1 || plan.connections > 64) return ConfigError("/connections", "must be between 1 and 64");
   ParameterMap params = ctx.params != nullptr ? *ctx.params : ParameterMap{};
+  const std::string mode = cfg.value("mode", std::string("read"));
+  const bool cdc = mode == "cdc";
+  PgCdcPlan cdc_plan;
+  if (cdc) {
+    if (plan.table.empty()) return ConfigError("/table", "mode 'cdc' reads the changes of one table, not a query");
+    if (!plan.incremental_column.empty()) return ConfigError("/incremental_column", "not used with mode 'cdc'");
+    cdc_plan.slot = cfg.value("slot", std::string());
+    if (!IsValidSlotName(cdc_plan.slot)) return ConfigError("/slot", "mode 'cdc' needs a slot name of 1-63 of a-z, 0-9, _");
+    cdc_plan.create_slot = cfg.value("create_slot", true);
+    cdc_plan.max_changes = cfg.value("max_changes", int64_t{100'000});
+    if (cdc_plan.max_changes < 1 || cdc_plan.max_changes > INT32_MAX) return ConfigError("/max_changes", "must be between 1 and 2147483647");
+    cdc_plan.connection = plan.connection;
+    cdc_plan.table = plan.table;
+    cdc_plan.fetch_rows = plan.fetch_rows;
+  }
 
   if (ctx.connections == nullptr || !ctx.can_touch_data) {
     // Without the server the output schema is unknown; the node binds but cannot run.
+    if (cdc) return MakePgCdcExtract(std::move(cdc_plan), MakeSchema({}));
     return std::unique_ptr<Operator>(new PostgresExtractOperator(std::move(plan), MakeSchema({}), std::move(params)));
   }
   LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, plan.connection, {"postgres", "postgresql"}));
@@ -240,6 +257,26 @@ Result<std::unique_ptr<Operator>> BindPostgresExtract(const BindContext& ctx) {
   }
   if (fields.empty()) return ConfigError("/query", "the query returns no columns");
   auto schema = MakeSchema(std::move(fields));
+  if (cdc) {
+    // test_decoding names tables by schema and name; resolve the configured one the same way.
+    LD_ASSIGN_OR_RETURN(PgResultPtr names, conn->Query("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n "
+                                                       "ON n.oid = c.relnamespace WHERE c.oid = $1::regclass",
+                                                       {plan.table}));
+    if (PQntuples(names.get()) != 1) return ConfigError("/table", "table " + plan.table + " not found");
+    cdc_plan.schema_name = PQgetvalue(names.get(), 0, 0);
+    cdc_plan.table_name = PQgetvalue(names.get(), 0, 1);
+    LD_ASSIGN_OR_RETURN(PgResultPtr keys, conn->Query("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
+                                                      "a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE "
+                                                      "i.indrelid = $1::regclass AND i.indisprimary ORDER BY a.attnum",
+                                                      {plan.table}));
+    for (int i = 0; i < PQntuples(keys.get()); ++i) cdc_plan.key_columns.push_back(PQgetvalue(keys.get(), i, 0));
+    cdc_plan.select_list = plan.select_list;
+    cdc_plan.decode_oids = plan.decode_oids;
+    for (const char* reserved : {kCdcOpColumn, kCdcLsnColumn}) {
+      if (schema->FieldIndex(reserved) >= 0) return ConfigError("/table", std::string("the table has a column named ") + reserved + ", which mode 'cdc' adds");
+    }
+    return MakePgCdcExtract(std::move(cdc_plan), std::move(schema));
+  }
   if (!plan.incremental_column.empty() && schema->FieldIndex(plan.incremental_column) < 0) {
     return ConfigError("/incremental_column", schema->RequireField(plan.incremental_column).status().message());
   }
@@ -259,6 +296,14 @@ constexpr const char* kPostgresExtractDetails = R"md(**How rows are read.** With
 **Parallel table scan.** A whole `table` (an ordinary table or materialized view, not incremental, PostgreSQL 14+) is read in parallel: the node starts a REPEATABLE READ transaction, exports its snapshot (`pg_export_snapshot()`) and measures the heap (`pg_relation_size`); the pages are cut into ranges of about `fetch_rows` rows (rows per page from `pg_class` statistics, or counted on the first 32 pages of a table never analysed). Up to `connections` reader threads, each on its own connection that imported the snapshot (`SET TRANSACTION SNAPSHOT`), read the ranges in order with `COPY (SELECT … WHERE ctid >= '(a,0)' AND ctid < '(b,0)') TO STDOUT (FORMAT binary)` — a TID range scan — and run at most 2 × `connections` ranges ahead of the consumer. Range *i* is the batch with sequence *i*, so the rows come out in the table's physical order, exactly once, from one consistent snapshot even while other sessions write. The first and last ranges are open ended. `connections: 1`, queries, views, partitioned tables and incremental reads use one stream.
 
 **Incremental reads.** With `incremental_column` the query is wrapped as `SELECT … FROM (query) WHERE col > $n ORDER BY col`; the last value is remembered in the run's state store (`<node>/watermark`, published only when the run succeeds) and the first run starts from `initial_watermark`.
+
+**Change data capture (`mode: "cdc"`).** Reads one `table`: on the first run a snapshot of it, then on every run its inserts, updates and deletes from the logical replication slot `slot` (plugin `test_decoding`; created with `pg_create_logical_replication_slot` when `create_slot` is on; the server needs `wal_level = logical`, the user the REPLICATION attribute or superuser). The output has the table's columns plus `_op` (`snapshot`, `insert`, `update` or `delete`) and `_lsn` (the change's WAL position; the slot's position for snapshot rows). A delete carries the key columns (all columns with `REPLICA IDENTITY FULL`), the others null; an update that changes the key is a `delete` of the old key followed by an `update`. Changes come through the SQL function `pg_logical_slot_peek_changes(slot, NULL, max_changes, …)`: whole transactions in commit order, at most about `max_changes` per run (counted over the database), other tables' changes skipped. Pair it with load.postgres in mode upsert with `op_column: "_op"` and the table's key as `keys` to keep a replica.
+
+*Nothing lost, nothing skipped.* Peeking consumes nothing. The slot is advanced (`pg_replication_slot_advance` to the end of the last transaction read) only after every load of the run committed (the operator's `AfterCommit`); a run that fails, is cancelled or is killed before that leaves the slot where it was and the next run reads the same changes again. So delivery is at least once: the same change can reach the target twice (after a run that died between its loads' commit and the slot's advance), and the keyed upsert/delete makes the second application a no-op.
+
+*Snapshot and stream meet without a gap.* The slot exists before the snapshot starts (a single `COPY`, hence one MVCC snapshot), so every transaction the snapshot misses commits after the slot's position and is in the stream. Transactions committed between the slot's position and the snapshot are in both; replaying them over the snapshot is harmless because every change carries the whole new row (or the key, for a delete) and the load keeps the last change per key, applied in order. After a run that read everything, the replica equals the source as of the last transaction read; a run cut short by `max_changes` right after a snapshot may leave a mix of older and newer rows until the next run catches up. Whether the snapshot was taken is remembered in the run's state (`<node>/cdc_snapshot` = the slot name, published only when the run succeeds, and recorded in the load ledger); without a state store the snapshot is taken only by the run that creates the slot. A run that died before publishing takes the snapshot again, which the upsert absorbs.
+
+*Limits.* TRUNCATE of the table and a change without a row (a table without a primary key and without `REPLICA IDENTITY FULL`) fail the run instead of diverging silently. A large (TOASTed) value an update left unchanged is taken from the old row, which only `REPLICA IDENTITY FULL` provides; otherwise the run fails naming the column. Values are converted from their text form to the table's column types (bytea from hex); a column added to the table after the pipeline was bound fails the run until it is validated again. One run at a time per slot (a second concurrent peek fails). No publication is needed or created: `test_decoding` decodes every table and the extract filters.
 
 **Parameters and names.** Run parameters written `:name` are bound as `$1`, `$2`, …; `::casts`, string literals, quoted identifiers, comments and dollar-quoted strings are left alone. Pipeline parameters written `${name}` are a different thing: they are substituted as text into the config's strings when the pipeline is bound. Table, schema and column names are always quoted (`"…"`, the quote doubled), so a name is only ever a name.
 
@@ -301,6 +346,20 @@ ModuleDescriptor PostgresExtractModule() {
       {"description", "A whole table (not a query, not incremental) is read in page ranges by up to this many "
                       "connections sharing one snapshot (PostgreSQL 14+); batches then hold about 'Rows per batch' "
                       "rows. 1 = one COPY stream."}};
+  properties["mode"] = {
+      {"type", "string"}, {"title", "Mode"}, {"enum", {"read", "cdc"}}, {"default", "read"},
+      {"description", "read: the table or query as it is now. cdc: change data capture of one table — a snapshot "
+                      "on the first run, then its inserts, updates and deletes from a logical replication slot, "
+                      "with _op and _lsn columns; the slot advances only after the run's loads commit."}};
+  properties["slot"] = {{"type", "string"}, {"title", "Replication slot"}, {"default", ""}, {"pattern", "^[a-z0-9_]{0,63}$"},
+                        {"description", "cdc: the logical replication slot (plugin test_decoding) to read changes from."}};
+  properties["create_slot"] = {{"type", "boolean"}, {"title", "Create the slot"}, {"default", true},
+                               {"description", "cdc: create the slot when it does not exist (needs wal_level = logical "
+                                               "and the REPLICATION attribute or superuser)."}};
+  properties["max_changes"] = {{"type", "integer"}, {"title", "Changes per run"}, {"default", 100000}, {"minimum", 1},
+                               {"maximum", 2147483647},
+                               {"description", "cdc: read at most about this many changes per run (whole transactions, "
+                                               "counted over the whole database); the rest wait for the next run."}};
   ModuleDescriptor d = SqlExtractDescriptor(
       "postgres", "Reads a table or a query from PostgreSQL.",
       "Streams rows from PostgreSQL with bounded memory (binary COPY, or a cursor when the query has parameters). "

@@ -1,0 +1,249 @@
+// extract.postgres in mode cdc feeding load.postgres (upsert with op_column) against a real
+// PostgreSQL 15 (wal_level=logical) started by scripts/servers/postgres.sh for this suite. The
+// source table is changed between runs and while a run is in progress (before its snapshot and
+// after its changes were read); one run is cancelled and one process is killed with SIGKILL
+// before its loads commit; after every successful run the replica equals the source, and after
+// a failed one the slot has not moved and the next run applies the same changes.
+// A server that cannot start fails the suite (never a silent skip).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <functional>
+#include <mutex>
+
+#include "connectors/postgres/pg_connection.h"
+#include "integration/connectors/connector_test_support.h"
+#include "integration/connectors/pg_test_query.h"
+#include "module/builtin_modules.h"
+#include "pipeline/run_pipeline.h"
+
+namespace logidata::testing {
+namespace {
+
+// Calls `on_log` for every log line of the run (on the executor's threads).
+class LogHook final : public RunObserver {
+ public:
+  explicit LogHook(std::function<void(const std::string& node, const std::string& message)> on_log)
+      : on_log_(std::move(on_log)) {}
+  void OnLog(LogLevel, const std::string& node_id, const std::string& message) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    lines_ += node_id + ": " + message + "\n";
+    if (on_log_) on_log_(node_id, message);
+  }
+  std::string Lines() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return lines_;
+  }
+
+ private:
+  std::function<void(const std::string&, const std::string&)> on_log_;
+  std::mutex mu_;
+  std::string lines_;
+};
+
+class PostgresCdcTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = "/tmp/logidata-pgcdc-" + std::to_string(getpid());
+    int port = FreePort();
+    auto url = Shell(SourceDir() + "/scripts/servers/postgres.sh start " + dir_ + " " + std::to_string(port));
+    ASSERT_TRUE(url.ok()) << url.status().ToString();
+    ConnectionConfig c;
+    c.name = "pg";
+    c.type = "postgres";
+    c.host = "127.0.0.1";
+    c.port = port;
+    c.database = "logidata";
+    c.user = "postgres";
+    connections_.Add(c);
+    ASSERT_EQ(One("SHOW wal_level"), "logical");
+  }
+  static void TearDownTestSuite() {
+    (void)Shell(SourceDir() + "/scripts/servers/postgres.sh stop " + dir_);
+    (void)Shell("rm -rf " + dir_);
+  }
+
+  static PgRowsText Sql(const std::string& sql) { return QueryTestPg(connections_, sql); }
+  static std::string One(const std::string& sql) {
+    auto rows = Sql(sql);
+    return rows.empty() || rows[0].empty() ? "<none>" : rows[0][0];
+  }
+
+  // source table -> extract.postgres (cdc) -> load.postgres (upsert by id, deletes by _op).
+  static PipelineSpec CdcPipeline(int64_t max_changes = 100'000) {
+    nlohmann::json doc = {{"id", "cdc"}, {"name", "cdc"}, {"nodes", nlohmann::json::array()},
+                          {"edges", nlohmann::json::array()}};
+    doc["nodes"].push_back({{"id", "changes"}, {"type", "extract"}, {"module", "postgres"},
+                            {"config", {{"connection", "pg"}, {"table", "src"}, {"mode", "cdc"}, {"slot", "ld_cdc_test"},
+                                        {"max_changes", max_changes}, {"fetch_rows", 7}}}});
+    doc["nodes"].push_back({{"id", "replica"}, {"type", "load"}, {"module", "postgres"},
+                            {"config", {{"connection", "pg"}, {"table", "replica"}, {"mode", "upsert"},
+                                        {"keys", {"id"}}, {"op_column", "_op"}}}});
+    doc["edges"].push_back({{"source", "changes"}, {"target", "replica"}});
+    auto spec = ParsePipelineJson(doc);
+    EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    return *spec;
+  }
+
+  // Runs the pipeline like the scheduler: a fresh run id, state published only on success.
+  static RunResult Run(const PipelineSpec& spec, RunObserver* observer = nullptr,
+                       const std::atomic<bool>* cancel = nullptr) {
+    RunOptions options;
+    options.run_id = "cdc-" + std::to_string(++runs_);
+    options.threads = 2;
+    options.connections = &connections_;
+    options.state = &state_;
+    options.observer = observer;
+    options.cancel = cancel;
+    RunResult result = RunPipeline(spec, BuiltinModules(), options);
+    if (result.status.ok()) state_.Publish();
+    else state_.Discard();
+    return result;
+  }
+
+  static std::string SlotLsn() {
+    return One("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'ld_cdc_test'");
+  }
+  static PgRowsText Rows(const std::string& table) {
+    return Sql("SELECT id, name, amount, note, ts, data, md5(big) FROM " + table + " ORDER BY id");
+  }
+  static void ExpectReplicaEqualsSource() {
+    const std::string cols = "id, name, amount, note, ts, data, md5(big)";
+    EXPECT_EQ(Rows("src"), Rows("replica"));
+    // The difference both ways, readable when the comparison above fails.
+    EXPECT_EQ(Sql("SELECT " + cols + " FROM src EXCEPT SELECT " + cols + " FROM replica"), PgRowsText{});
+    EXPECT_EQ(Sql("SELECT " + cols + " FROM replica EXCEPT SELECT " + cols + " FROM src"), PgRowsText{});
+  }
+
+  static inline std::string dir_;
+  static inline MemoryConnections connections_;
+  static inline MemoryState state_;
+  static inline int runs_ = 0;
+};
+
+TEST_F(PostgresCdcTest, ReplicaFollowsInsertsUpdatesDeletesAcrossRunsFailuresAndKill) {
+  Sql("CREATE TABLE src (id integer PRIMARY KEY, name text, amount numeric(10,2), note text, ts timestamptz, "
+      "data bytea, big text)");
+  // FULL: an update that leaves a TOASTed value alone still carries it (in the old row).
+  Sql("ALTER TABLE src REPLICA IDENTITY FULL");
+  Sql("INSERT INTO src SELECT g, 'name ' || g, g * 1.25, CASE WHEN g % 3 = 0 THEN NULL ELSE 'n''' || g END, "
+      "'2024-01-01 00:00:00+00'::timestamptz + g * interval '1 hour', decode(lpad(to_hex(g), 4, '0'), 'hex'), NULL "
+      "FROM generate_series(1, 40) g");
+
+  // Run 1 creates the slot and takes the snapshot. Just before the snapshot, another session
+  // changes rows: those changes are in the snapshot and in the stream (the overlap). After the
+  // changes were read, more changes: those belong to the next run.
+  LogHook during([](const std::string& node, const std::string& message) {
+    if (node != "changes") return;
+    if (message.rfind("initial snapshot", 0) == 0) {
+      Sql("INSERT INTO src VALUES (41, 'during snapshot', 1.00, 'x', now(), '\\x00ff', NULL); "
+          "UPDATE src SET name = 'updated before snapshot' WHERE id = 2; DELETE FROM src WHERE id = 3");
+    }
+    if (message.rfind("read ", 0) == 0) {
+      Sql("INSERT INTO src VALUES (42, 'after read', 2.00, NULL, NULL, NULL, NULL); UPDATE src SET amount = 99.99 WHERE id = 4");
+    }
+  });
+  RunResult first = Run(CdcPipeline(), &during);
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString() << "\n" << during.Lines();
+  EXPECT_NE(during.Lines().find("created logical replication slot ld_cdc_test"), std::string::npos) << during.Lines();
+  EXPECT_EQ(One("SELECT count(*) FROM replica WHERE id IN (41, 2) OR id = 3"), "2");
+  EXPECT_EQ(One("SELECT count(*) FROM replica WHERE id = 42"), "0");  // changed after the read: next run
+
+  // Between runs: every kind of change, including a key that moves, quotes, nulls, a row
+  // inserted and deleted in one transaction, and a TOASTed value kept by a later update.
+  Sql("INSERT INTO src VALUES (50, 'it''s \"quoted\" null', -0.01, E'line1\\nline2', '1999-12-31 23:59:59.5+00', "
+      "'\\x5c27', (SELECT string_agg(md5(g::text), '') FROM generate_series(1, 400) g))");
+  Sql("UPDATE src SET name = NULL, note = 'was null' WHERE id = 6");
+  Sql("UPDATE src SET id = 1000 WHERE id = 7");
+  Sql("DELETE FROM src WHERE id BETWEEN 10 AND 14");
+  Sql("BEGIN; INSERT INTO src (id, name) VALUES (60, 'gone'); DELETE FROM src WHERE id = 60; COMMIT");
+  Sql("UPDATE src SET name = 'toast kept' WHERE id = 50");
+  RunResult second = Run(CdcPipeline());
+  ASSERT_TRUE(second.status.ok()) << second.status.ToString();
+  ExpectReplicaEqualsSource();
+  EXPECT_EQ(One("SELECT count(*) FROM replica WHERE id = 7"), "0");
+  EXPECT_EQ(One("SELECT name FROM replica WHERE id = 50"), "toast kept");
+
+  // A run cancelled after its changes were read (the load then fails on its next batch, before
+  // anything commits) confirms nothing.
+  Sql("UPDATE src SET amount = amount + 1 WHERE id <= 20; DELETE FROM src WHERE id = 21; "
+      "INSERT INTO src (id, name) VALUES (70, 'seventy')");
+  std::string lsn_before = SlotLsn();
+  PgRowsText replica_before = Rows("replica");
+  std::atomic<bool> cancel{false};
+  LogHook cancel_after_read([&](const std::string& node, const std::string& message) {
+    if (node == "changes" && message.rfind("read ", 0) == 0) cancel = true;
+  });
+  RunResult cancelled = Run(CdcPipeline(), &cancel_after_read, &cancel);
+  ASSERT_FALSE(cancelled.status.ok()) << cancel_after_read.Lines();
+  EXPECT_EQ(SlotLsn(), lsn_before);
+  EXPECT_EQ(Rows("replica"), replica_before);
+
+  // A process killed with SIGKILL after its load staged the rows, before commit: same.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    LogHook kill_after_copy([](const std::string& node, const std::string& message) {
+      if (node == "replica" && message.rfind("copied ", 0) == 0) raise(SIGKILL);
+    });
+    (void)Run(CdcPipeline(), &kill_after_copy);
+    _exit(0);  // not reached when the kill happened
+  }
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL) << "the run was not killed";
+  EXPECT_EQ(SlotLsn(), lsn_before);
+  EXPECT_EQ(Rows("replica"), replica_before);
+
+  // The next run reads the same changes again and catches up.
+  RunResult after_failures = Run(CdcPipeline());
+  ASSERT_TRUE(after_failures.status.ok()) << after_failures.status.ToString();
+  ExpectReplicaEqualsSource();
+  EXPECT_NE(SlotLsn(), lsn_before);
+
+  // max_changes cuts a run at a transaction boundary; the rest comes next run. (The slot also
+  // holds the previous run's own load transaction, into replica, which the extract skips.)
+  for (int i = 0; i < 5; ++i) Sql("INSERT INTO src (id, name) VALUES (" + std::to_string(200 + i) + ", 'batch')");
+  RunResult cut = Run(CdcPipeline(1));
+  ASSERT_TRUE(cut.status.ok()) << cut.status.ToString();
+  EXPECT_LT(std::stoi(One("SELECT count(*) FROM replica WHERE id >= 200")), 5);
+  RunResult rest = Run(CdcPipeline());
+  ASSERT_TRUE(rest.status.ok()) << rest.status.ToString();
+  ExpectReplicaEqualsSource();
+
+  // A run with nothing new changes nothing and succeeds.
+  RunResult idle = Run(CdcPipeline());
+  ASSERT_TRUE(idle.status.ok()) << idle.status.ToString();
+  ExpectReplicaEqualsSource();
+}
+
+TEST_F(PostgresCdcTest, ConfigErrorsNameTheSetting) {
+  Sql("CREATE TABLE IF NOT EXISTS cfg_src (id integer PRIMARY KEY, v text)");
+  struct Case {
+    nlohmann::json config;
+    std::string pointer;
+  };
+  const std::vector<Case> cases = {
+      {{{"connection", "pg"}, {"query", "SELECT 1"}, {"mode", "cdc"}, {"slot", "s"}}, "/table"},
+      {{{"connection", "pg"}, {"table", "cfg_src"}, {"mode", "cdc"}}, "/slot"},
+      {{{"connection", "pg"}, {"table", "cfg_src"}, {"mode", "cdc"}, {"slot", "Bad-Name"}}, "/slot"},
+      {{{"connection", "pg"}, {"table", "cfg_src"}, {"mode", "cdc"}, {"slot", "s"}, {"max_changes", 0}}, "/max_changes"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.config.dump());
+    auto op = BindConnector("extract.postgres", c.config, &connections_);
+    ASSERT_FALSE(op.ok());
+    EXPECT_NE(op.status().message().find(c.pointer), std::string::npos) << op.status().ToString();
+  }
+  // Without create_slot a missing slot is an error, not a silent empty read.
+  auto missing = RunExtract("extract.postgres",
+                            {{"connection", "pg"}, {"table", "cfg_src"}, {"mode", "cdc"}, {"slot", "no_such_slot"},
+                             {"create_slot", false}},
+                            &connections_);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.status().IsNotFound()) << missing.status().ToString();
+}
+
+}  // namespace
+}  // namespace logidata::testing
