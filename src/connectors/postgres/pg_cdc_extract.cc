@@ -108,8 +108,19 @@ class PgCdcExtractOperator final : public Operator {
   }
 
   Status AfterCommit() override {
-    if (confirm_lsn_.empty() || conn_ == nullptr) return Status::OK();
-    auto r = conn_->Query("SELECT pg_replication_slot_advance($1, $2::pg_lsn)", {plan_.slot, confirm_lsn_});
+    if (conn_ == nullptr) return Status::OK();
+    if (ctx_->state != nullptr) {
+      // A retry (same run id) whose load was skipped by the ledger got back the state that load
+      // committed with: confirm what that load carried, not what this attempt read since.
+      auto staged = ctx_->state->Staged();
+      auto it = staged.find(ConfirmKey());
+      if (it != staged.end()) confirm_lsn_ = it->second;
+    }
+    if (confirm_lsn_.empty()) return Status::OK();
+    // greatest(): never ask to move backwards (an error), e.g. after another run confirmed more.
+    auto r = conn_->Query("SELECT pg_replication_slot_advance(slot_name, greatest($2::pg_lsn, confirmed_flush_lsn)) "
+                          "FROM pg_replication_slots WHERE slot_name = $1",
+                          {plan_.slot, confirm_lsn_});
     if (!r.ok()) return r.status().WithContext("confirming slot " + plan_.slot + " at " + confirm_lsn_);
     ctx_->Log(LogLevel::kInfo, "confirmed slot " + plan_.slot + " up to " + confirm_lsn_);
     conn_.reset();
@@ -120,6 +131,7 @@ class PgCdcExtractOperator final : public Operator {
 
  private:
   std::string SnapshotKey() const { return ctx_->node_id + "/cdc_snapshot"; }
+  std::string ConfirmKey() const { return ctx_->node_id + "/cdc_confirm_lsn"; }
 
   void ResetBuilders() {
     builders_.clear();
@@ -178,6 +190,8 @@ class PgCdcExtractOperator final : public Operator {
       ++changes;
       if (op_builder_.length() >= plan_.fetch_rows) LD_RETURN_IF_ERROR(EmitBuilders(out));
     }
+    // Staged with the run's state, hence recorded in the load ledger with the rows it produced.
+    if (ctx_->state != nullptr && !confirm_lsn_.empty()) LD_RETURN_IF_ERROR(ctx_->state->Put(ConfirmKey(), confirm_lsn_));
     ctx_->Log(LogLevel::kInfo, "read " + std::to_string(changes) + " changes of " + plan_.table + " in " +
                                    std::to_string(transactions) + " transactions from slot " + plan_.slot +
                                    (confirm_lsn_.empty() ? "" : " (up to " + confirm_lsn_ + ")"));

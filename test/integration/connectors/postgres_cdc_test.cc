@@ -88,9 +88,9 @@ class PostgresCdcTest : public ::testing::Test {
 
   // Runs the pipeline like the scheduler: a fresh run id, state published only on success.
   static RunResult Run(const PipelineSpec& spec, RunObserver* observer = nullptr,
-                       const std::atomic<bool>* cancel = nullptr) {
+                       const std::atomic<bool>* cancel = nullptr, const std::string& run_id = "") {
     RunOptions options;
-    options.run_id = "cdc-" + std::to_string(++runs_);
+    options.run_id = run_id.empty() ? "cdc-" + std::to_string(++runs_) : run_id;
     options.threads = 2;
     options.connections = &connections_;
     options.state = &state_;
@@ -211,6 +211,32 @@ TEST_F(PostgresCdcTest, ReplicaFollowsInsertsUpdatesDeletesAcrossRunsFailuresAnd
   RunResult rest = Run(CdcPipeline());
   ASSERT_TRUE(rest.status.ok()) << rest.status.ToString();
   ExpectReplicaEqualsSource();
+
+  // Killed after its load committed but before the slot was confirmed; more changes arrive; the
+  // retry (same run id) skips the committed load through the ledger and must confirm only what
+  // that load carried, so the newer changes come with the next run instead of being skipped.
+  Sql("UPDATE src SET note = 'committed, not confirmed' WHERE id = 1; INSERT INTO src (id, name) VALUES (300, 'c')");
+  pid_t committer = fork();
+  ASSERT_GE(committer, 0);
+  if (committer == 0) {
+    LogHook kill_after_publish([](const std::string& node, const std::string& message) {
+      if (node == "replica" && message.rfind("published ", 0) == 0) raise(SIGKILL);
+    });
+    (void)Run(CdcPipeline(), &kill_after_publish, nullptr, "cdc-retried");
+    _exit(0);
+  }
+  ASSERT_EQ(waitpid(committer, &wait_status, 0), committer);
+  ASSERT_TRUE(WIFSIGNALED(wait_status)) << "the run was not killed";
+  EXPECT_EQ(One("SELECT note FROM replica WHERE id = 1"), "committed, not confirmed");
+  Sql("UPDATE src SET note = 'after the kill' WHERE id = 1; DELETE FROM src WHERE id = 300");
+  LogHook retry_log(nullptr);
+  RunResult retry = Run(CdcPipeline(), &retry_log, nullptr, "cdc-retried");
+  ASSERT_TRUE(retry.status.ok()) << retry.status.ToString();
+  EXPECT_NE(retry_log.Lines().find("skipping"), std::string::npos) << retry_log.Lines();
+  RunResult after_retry = Run(CdcPipeline());
+  ASSERT_TRUE(after_retry.status.ok()) << after_retry.status.ToString();
+  ExpectReplicaEqualsSource();
+  EXPECT_EQ(One("SELECT note FROM replica WHERE id = 1"), "after the kill");
 
   // A run with nothing new changes nothing and succeeds.
   RunResult idle = Run(CdcPipeline());
