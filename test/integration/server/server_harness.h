@@ -366,6 +366,34 @@ struct Session {
   }
 };
 
+// Starts a run of `pipeline_id` and polls it until it is no longer live (30 s at most); the run's
+// last JSON ({} when it did not start).
+inline json RunAndWait(const HttpClient& c, const Session& s, const std::string& pipeline_id) {
+  auto started = c.Call("POST", "/api/v1/pipelines/" + pipeline_id + "/runs", "{}", s.Auth());
+  EXPECT_EQ(started.status, 202) << started.body;
+  const std::string id = started.Json().value("id", "");
+  json run = json::object();
+  for (int i = 0; i < 600 && !id.empty(); ++i) {
+    run = c.Call("GET", "/api/v1/runs/" + id, "", s.Auth()).Json();
+    if (!IsLiveRunStatus(run.value("status", ""))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return run;
+}
+
+// A run's log lines as the API returns them (the first 500).
+inline std::string RunLogs(const HttpClient& c, const Session& s, const std::string& run_id) {
+  return c.Call("GET", "/api/v1/runs/" + run_id + "/logs?after=0&limit=500", "", s.Auth()).body;
+}
+
+// Replaces a stored pipeline's document (with the stored version, as the API requires).
+inline void ReplacePipelineDocument(const HttpClient& c, const Session& s, const std::string& pipeline_id, json doc) {
+  json stored = c.Call("GET", "/api/v1/pipelines/" + pipeline_id, "", s.Auth()).Json();
+  doc["version"] = stored["version"];
+  auto r = c.Call("PUT", "/api/v1/pipelines/" + pipeline_id, doc.dump(), s.Auth());
+  ASSERT_EQ(r.status, 200) << r.body;
+}
+
 inline Session FromTokens(const HttpClient& c, const json& tokens, const std::string& email, const std::string& pw) {
   Session s;
   s.email = email;

@@ -46,30 +46,9 @@ class SchemaDriftApiTest : public ::testing::TestWithParam<std::string> {
             {"edges", {{{"source", "src"}, {"target", "out"}}}}};
   }
 
-  void SetPolicy(const std::string& policy) {
-    json stored = c_->Call("GET", "/api/v1/pipelines/" + pipeline_, "", owner_.Auth()).Json();
-    json doc = Doc(policy);
-    doc["version"] = stored["version"];
-    auto r = c_->Call("PUT", "/api/v1/pipelines/" + pipeline_, doc.dump(), owner_.Auth());
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-
-  json RunOnce() {
-    auto started = c_->Call("POST", "/api/v1/pipelines/" + pipeline_ + "/runs", "{}", owner_.Auth());
-    EXPECT_EQ(started.status, 202) << started.body;
-    const std::string id = started.Json().value("id", "");
-    json run;
-    for (int i = 0; i < 600; ++i) {
-      run = c_->Call("GET", "/api/v1/runs/" + id, "", owner_.Auth()).Json();
-      if (!IsLiveRunStatus(run.value("status", ""))) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return run;
-  }
-
-  std::string Logs(const std::string& run_id) {
-    return c_->Call("GET", "/api/v1/runs/" + run_id + "/logs?after=0&limit=500", "", owner_.Auth()).body;
-  }
+  void SetPolicy(const std::string& policy) { ReplacePipelineDocument(*c_, owner_, pipeline_, Doc(policy)); }
+  json RunOnce() { return RunAndWait(*c_, owner_, pipeline_); }
+  std::string Logs(const std::string& run_id) { return RunLogs(*c_, owner_, run_id); }
 
   std::string dir_, files_, pipeline_, database_url_;
   ServerProcess server_;
