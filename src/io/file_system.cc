@@ -80,4 +80,12 @@ Result<std::vector<FileInfo>> FileSystem::Expand(const std::string& pattern) {
   return out;
 }
 
+Status AppendAndPublish(std::unique_ptr<WritableFile>& file, std::string_view tail) {
+  Status st = file->Append(tail);
+  if (st.ok()) st = file->Close();
+  if (!st.ok()) file->Abort();
+  file.reset();
+  return st;
+}
+
 }  // namespace logidata

@@ -41,6 +41,10 @@ class WritableFile {
   virtual void Abort() = 0;
 };
 
+// Appends `tail` (what a loader still buffers) and publishes `file`; on any failure the file is
+// aborted instead, so the final path keeps its old content. `file` is released either way.
+Status AppendAndPublish(std::unique_ptr<WritableFile>& file, std::string_view tail);
+
 struct FileInfo {
   std::string path;
   int64_t size = 0;

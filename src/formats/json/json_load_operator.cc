@@ -124,11 +124,8 @@ Status JsonLoadOperator::Commit() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!file_) return Status::Internal("load.json: Commit without Open");
   if (array_) buffer_.append(rows_ == 0 ? "]\n" : "\n]\n");
-  Status st = file_->Append(buffer_);
+  Status st = AppendAndPublish(file_, buffer_);
   buffer_.clear();
-  if (st.ok()) st = file_->Close();
-  if (!st.ok()) file_->Abort();
-  file_.reset();
   return st;
 }
 

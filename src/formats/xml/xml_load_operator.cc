@@ -42,11 +42,8 @@ Status XmlLoadOperator::Commit() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!file_) return Status::Internal("load.xml: Commit without Open");
   buffer_.append(writer_.Epilogue());
-  Status st = file_->Append(buffer_);
+  Status st = AppendAndPublish(file_, buffer_);
   buffer_.clear();
-  if (st.ok()) st = file_->Close();
-  if (!st.ok()) file_->Abort();
-  file_.reset();
   return st;
 }
 
