@@ -9,6 +9,7 @@
 #include <pugixml.hpp>
 
 #include "connectors/azure/azure_shared_key.h"
+#include "connectors/object_path.h"
 
 namespace logidata {
 
@@ -79,11 +80,7 @@ Result<AzureBlobOptions> AzureBlobOptions::FromConnection(const ConnectionConfig
 }
 
 Result<std::pair<std::string, std::string>> ParseAzurePath(const std::string& path) {
-  std::string rest = path.rfind("az://", 0) == 0 ? path.substr(5) : path;
-  size_t slash = rest.find('/');
-  std::string container = rest.substr(0, slash);
-  if (container.empty()) return Status::InvalidArgument("'" + path + "' names no container (expected az://container/blob)");
-  return std::make_pair(container, slash == std::string::npos ? "" : rest.substr(slash + 1));
+  return SplitObjectPath(path, "az", "container", "blob");
 }
 
 Status AzureBlobClient::ErrorStatus(const std::string& method, const std::string& container, const std::string& blob,

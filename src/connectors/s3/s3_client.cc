@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "connectors/object_path.h"
+
 namespace logidata {
 
 namespace {
@@ -114,11 +116,7 @@ Result<S3Options> S3Options::FromConnection(const ConnectionConfig& config) {
 }
 
 Result<std::pair<std::string, std::string>> ParseS3Path(const std::string& path) {
-  std::string rest = path.rfind("s3://", 0) == 0 ? path.substr(5) : path;
-  size_t slash = rest.find('/');
-  std::string bucket = rest.substr(0, slash);
-  if (bucket.empty()) return Status::InvalidArgument("'" + path + "' names no bucket (expected s3://bucket/key)");
-  return std::make_pair(bucket, slash == std::string::npos ? "" : rest.substr(slash + 1));
+  return SplitObjectPath(path, "s3", "bucket", "key");
 }
 
 Result<HttpClientResponse> S3Client::Call(const std::string& method, const std::string& bucket, const std::string& key,
