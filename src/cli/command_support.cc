@@ -46,4 +46,23 @@ void PrintError(const std::string& message) {
   std::fprintf(stderr, "%serror:%s %s\n", tty ? "\033[1;31m" : "", tty ? "\033[0m" : "", message.c_str());
 }
 
+Result<int64_t> ParseMemoryOption(const std::string& text) {
+  if (text.empty()) return int64_t{0};
+  size_t pos = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &pos);
+  } catch (...) {
+    return Status::InvalidArgument("--memory '" + text + "' is not a size like 512M or 4G");
+  }
+  std::string unit = text.substr(pos);
+  double mul = 1;
+  if (unit == "K" || unit == "KB" || unit == "k") mul = 1024.0;
+  else if (unit == "M" || unit == "MB" || unit == "m") mul = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GB" || unit == "g") mul = 1024.0 * 1024 * 1024;
+  else if (!unit.empty() && unit != "B") return Status::InvalidArgument("--memory unit must be K, M or G");
+  if (value <= 0) return Status::InvalidArgument("--memory must be positive");
+  return static_cast<int64_t>(value * mul);
+}
+
 }  // namespace logidata::cli

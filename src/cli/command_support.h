@@ -31,6 +31,9 @@ struct LoadedPipeline {
 
 Result<LoadedPipeline> LoadForCommand(const CommonOptions& options);
 
+// The value of a --memory option ("512M", "4G", a byte count); 0 when empty.
+Result<int64_t> ParseMemoryOption(const std::string& text);
+
 // Prints "error: …" in red on a terminal.
 void PrintError(const std::string& message);
 

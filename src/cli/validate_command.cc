@@ -5,8 +5,11 @@
 
 #include "cli/command_support.h"
 #include "cli/commands.h"
+#include "cli/table_printer.h"
 #include "module/builtin_modules.h"
 #include "pipeline/bound_pipeline.h"
+#include "pipeline/physical_plan.h"
+#include "pipeline/run_pipeline.h"
 #include "pipeline/validator.h"
 
 namespace logidata::cli {
@@ -18,10 +21,13 @@ struct ValidateArgs {
   bool json = false;
   bool offline = false;
   bool explain = false;
+  std::string memory;
 };
 
 // The query each database extractor will run after pushdown (src/pipeline/pushdown.h).
-nlohmann::json ExplainPushdown(const LoadedPipeline& loaded, bool offline) {
+// The query each database extractor runs (pushdown), and, into `plan`, the physical plan: each
+// node's share of the memory budget, what it waits for, parked inputs and the columns read.
+nlohmann::json ExplainPushdown(const LoadedPipeline& loaded, bool offline, int64_t memory_budget_bytes, nlohmann::json* plan) {
   BindOptions bind;
   bind.params = &loaded.params;
   bind.connections = loaded.connections.get();
@@ -30,6 +36,12 @@ nlohmann::json ExplainPushdown(const LoadedPipeline& loaded, bool offline) {
   std::vector<ValidationIssue> ignored;  // already reported by the validation itself
   BoundPipeline bound = BindPipeline(loaded.spec, BuiltinModules(), bind, ignored);
   nlohmann::json out = nlohmann::json::array();
+  if (plan != nullptr) {
+    PhysicalPlanOptions planning;
+    planning.memory_budget_bytes = memory_budget_bytes;
+    auto physical = PlanPhysical(bound, planning);
+    *plan = physical.ok() ? PhysicalPlanToJson(*physical, bound) : nlohmann::json(physical.status().message());
+  }
   for (const BoundNode& node : bound.nodes) {
     if (node.module == nullptr || node.spec == nullptr || node.module->kind != ModuleKind::kExtract) continue;
     const std::string& name = node.module->name;
@@ -52,6 +64,30 @@ nlohmann::json ExplainPushdown(const LoadedPipeline& loaded, bool offline) {
   return out;
 }
 
+void PrintPhysicalPlan(const nlohmann::json& plan) {
+  if (plan.is_string()) {
+    std::cout << "plan: " << plan.get<std::string>() << std::endl;
+    return;
+  }
+  auto joined = [](const nlohmann::json& list) {
+    std::string text;
+    for (const auto& item : list) text += (text.empty() ? "" : ", ") + item.get<std::string>();
+    return text;
+  };
+  for (const auto& n : plan) {
+    std::cout << "plan: node '" << n["node"].get<std::string>() << "' (" << n["module"].get<std::string>() << ")";
+    if (n.contains("memory_budget_bytes")) std::cout << ", memory " << FormatBytes(n["memory_budget_bytes"].get<int64_t>());
+    if (!n["produces_after"].empty()) std::cout << ", produces after " << joined(n["produces_after"]);
+    if (!n["ordered_inputs"].empty()) std::cout << ", ordered input " << joined(n["ordered_inputs"]);
+    for (const auto& p : n["parked_inputs"]) {
+      std::cout << ", holds input '" << p["input"].get<std::string>() << "' until " << joined(p["held_until"])
+                << " finished (" << FormatBytes(p["memory_budget_bytes"].get<int64_t>()) << " in memory, then on disk)";
+    }
+    if (n.contains("columns_read_by_consumers")) std::cout << ", consumers read " << joined(n["columns_read_by_consumers"]);
+    std::cout << std::endl;
+  }
+}
+
 int Validate(const ValidateArgs& args) {
   auto loaded = LoadForCommand(args.common);
   if (!loaded.ok()) {
@@ -71,11 +107,21 @@ int Validate(const ValidateArgs& args) {
   auto issues = ValidatePipeline(loaded->spec, BuiltinModules(), options);
   bool valid = true;
   for (const auto& i : issues) valid &= i.severity != "error";
-  nlohmann::json explain = args.explain ? ExplainPushdown(*loaded, args.offline) : nlohmann::json::array();
+  auto memory = ParseMemoryOption(args.memory);
+  if (!memory.ok()) {
+    PrintError(memory.status().message());
+    return kExitUsage;
+  }
+  nlohmann::json plan = nlohmann::json::array();
+  nlohmann::json explain = args.explain ? ExplainPushdown(*loaded, args.offline, *memory > 0 ? *memory : DefaultMemoryBudget(), &plan)
+                                        : nlohmann::json::array();
   if (args.json) {
     nlohmann::json out = {{"valid", valid}, {"issues", nlohmann::json::array()}};
     for (const auto& i : issues) out["issues"].push_back(i.ToJson());
-    if (args.explain) out["explain"] = explain;
+    if (args.explain) {
+      out["explain"] = explain;
+      out["plan"] = plan;
+    }
     std::cout << out.dump(2) << std::endl;
   } else if (issues.empty()) {
     std::cout << args.common.pipeline_path << ": valid (" << loaded->spec.nodes.size() << " nodes, "
@@ -95,6 +141,7 @@ int Validate(const ValidateArgs& args) {
       }
       std::cout << std::endl;
     }
+    PrintPhysicalPlan(plan);
   }
   return valid ? kExitOk : kExitFailed;
 }
@@ -108,7 +155,9 @@ void AddValidateCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--json", args->json, "Print the result as JSON");
   cmd->add_flag("--offline", args->offline, "Do not open input files or servers");
   cmd->add_flag("--explain", args->explain,
-                "Print the query each database extractor runs, with the filter/select/limit pushed into it");
+                "Print the query each database extractor runs, with the filter/select/limit pushed into it, "
+                "and the physical plan: each node's memory share, what it waits for, and the columns it reads");
+  cmd->add_option("--memory", args->memory, "The memory budget to plan with, as for run (default: half of RAM)");
   cmd->callback([args, exit_code] { *exit_code = Validate(*args); });
 }
 

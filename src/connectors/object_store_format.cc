@@ -39,6 +39,7 @@ class OnFileSystemOperator final : public Operator {
   Status Commit() override { return inner_->Commit(); }
   void Abort() override { inner_->Abort(); }
   int64_t MemoryUsage() const override { return inner_->MemoryUsage(); }
+  bool UsesMemoryBudget() const override { return inner_->UsesMemoryBudget(); }
 
  private:
   std::unique_ptr<FileSystem> fs_;

@@ -113,6 +113,11 @@ class Operator {
   virtual Status AfterCommit() { return Status::OK(); }
   virtual void Abort() {}
 
+  // True for operators that hold data up to ExecContext::memory_budget_bytes (and spill past it):
+  // the planner divides the run's budget among these nodes only, so streaming nodes (filter,
+  // derive, CSV writers) do not dilute the share of the ones that need it.
+  virtual bool UsesMemoryBudget() const { return false; }
+
   // Bytes of state currently held (hash tables, buffered rows), for metrics and budgets.
   // Called from a monitoring thread: must be thread-safe (an atomic counter is enough).
   virtual int64_t MemoryUsage() const { return 0; }

@@ -1,11 +1,11 @@
 #include "pipeline/executor.h"
+#include "pipeline/executor_node_runtime.h"
 
 #include <algorithm>
 #include <cmath>
 #include <condition_variable>
 #include <filesystem>
 #include <random>
-#include <set>
 #include <thread>
 
 namespace logidata {
@@ -56,62 +56,6 @@ std::string_view NodeStatusName(NodeStatus status) {
   }
   return "unknown";
 }
-
-struct Executor::NodeRuntime {
-  struct Reorder {
-    std::mutex mu;
-    uint64_t next = 0;
-    std::map<uint64_t, BatchPtr> pending;
-  };
-
-  int index = 0;
-  BoundNode* bound = nullptr;
-  Operator* op = nullptr;
-  ExecContext ctx;
-  std::vector<bool> port_finished;
-  int ports_unfinished = 0;
-  std::vector<std::pair<int, int>> required_before_produce;  // (node, port)
-  int parallelism = 1;  // produce slots; decided when produce is scheduled (MaybeScheduleProduce)
-  bool produce_scheduled = false;
-  int produce_slots_active = 0;
-  bool output_done = false;
-  bool is_source = false;
-  bool multi_emitting_inputs = false;
-  std::vector<bool> emits_on_consume;  // per input port
-  std::vector<std::unique_ptr<Reorder>> reorder;  // per input port; null when unordered
-  // An input port whose batches are held until `waits_for` (other input ports of this node) have
-  // finished: it is fed, directly or not, by the same node as a port it waits for.
-  struct ParkedPort {
-    std::mutex mu;
-    std::vector<int> waits_for;
-    bool open = false;
-    bool finish_pending = false;  // the port's feeder finished while it was closed
-    std::vector<BatchPtr> batches;
-  };
-  std::vector<std::unique_ptr<ParkedPort>> parked;  // per input port; null when delivered directly
-  std::atomic<int64_t> parked_bytes{0};             // held by parked ports, shown as the node's memory
-  std::unique_ptr<OperatorState> ordered_state;
-  std::vector<std::unique_ptr<std::atomic<uint64_t>>> next_seq;  // per output port
-  std::vector<uint64_t> produce_seq_base;                         // per output port
-  std::mutex finish_mu;
-  std::mutex states_mu;
-  std::vector<OperatorState*> all_states;
-
-  std::atomic<int64_t> rows_in{0}, rows_out{0}, batches_out{0}, bytes_out{0}, busy_ns{0};
-  std::atomic<int64_t> first_ns{-1}, done_ns{-1}, peak_memory{0};
-  std::atomic<int64_t> opening_ns{-1};  // while Open runs: when it began (the timeout clock before first_ns)
-  std::atomic<int> status{static_cast<int>(NodeStatus::kPending)};
-  std::mutex error_mu;
-  std::string error;
-};
-
-struct Executor::WorkerContext {
-  int index = 0;
-  std::vector<std::unique_ptr<OperatorState>> states;  // per node, created lazily
-  std::vector<bool> state_made;
-  std::vector<int> timer_stack;
-  int64_t timer_mark = 0;
-};
 
 // Collects (Consume) or forwards (Produce) one node's output batches.
 class Executor::NodeEmitter final : public Emitter {
@@ -201,21 +145,22 @@ OperatorState* Executor::StateFor(WorkerContext& w, int node) {
 }
 
 Status Executor::Prepare() {
-  const size_t count = pipeline_.nodes.size();
-  std::filesystem::path spill_root = options_.spill_dir.empty()
-                                         ? std::filesystem::temp_directory_path() / ("logidata-spill-" + options_.run_id)
-                                         : std::filesystem::path(options_.spill_dir);
-  int stateful = 0;
-  for (const auto& node : pipeline_.nodes) stateful += node.op != nullptr && !node.input_edges.empty();
-  // The budget is shared, not multiplied: a floor per node would let N nodes hold N floors.
-  int64_t per_node_budget = std::max<int64_t>(1, options_.memory_budget_bytes / std::max(1, stateful));
+  PhysicalPlanOptions planning;
+  planning.memory_budget_bytes = options_.memory_budget_bytes;
+  planning.spill_root = options_.spill_dir.empty()
+                            ? std::filesystem::temp_directory_path() / ("logidata-spill-" + options_.run_id)
+                            : std::filesystem::path(options_.spill_dir);
+  planning.capture_node = options_.capture_node;
+  LD_ASSIGN_OR_RETURN(plan_, PlanPhysical(pipeline_, planning));
 
-  for (size_t i = 0; i < count; ++i) {
+  for (size_t i = 0; i < pipeline_.nodes.size(); ++i) {
     auto rt = std::make_unique<NodeRuntime>();
     BoundNode& node = pipeline_.nodes[i];
+    const PhysicalNode& plan = plan_.nodes[i];
     rt->index = static_cast<int>(i);
     rt->bound = &node;
     rt->op = node.op.get();
+    rt->plan = &plan;
     rt->ctx.run_id = options_.run_id;
     rt->ctx.evolve_target_columns = options_.evolve_target_columns;
     rt->ctx.pipeline_id = options_.pipeline_id;
@@ -224,9 +169,10 @@ Status Executor::Prepare() {
       nodes_.push_back(std::move(rt));
       continue;
     }
+    if (plan.required_columns) rt->op->SetRequiredColumns(*plan.required_columns);
     rt->ctx.num_threads = options_.threads;
-    rt->ctx.memory_budget_bytes = per_node_budget;
-    rt->ctx.spill_dir = spill_root / node.spec->id;
+    rt->ctx.memory_budget_bytes = plan.memory_budget_bytes;
+    rt->ctx.spill_dir = plan.spill_dir;
     rt->ctx.cancelled = &stop_;
     rt->ctx.connections = options_.connections;
     rt->ctx.state = options_.state;
@@ -237,26 +183,21 @@ Status Executor::Prepare() {
     const size_t ports = node.input_edges.size();
     rt->port_finished.assign(ports, false);
     rt->ports_unfinished = static_cast<int>(ports);
-    rt->is_source = ports == 0;
     rt->reorder.resize(ports);
     rt->parked.resize(ports);
-    int emitting = 0;
     for (size_t p = 0; p < ports; ++p) {
-      bool emits = rt->op->EmitsOnConsume(static_cast<int>(p));
-      rt->emits_on_consume.push_back(emits);
-      emitting += emits;
-      if (rt->op->RequiresOrderedInput(static_cast<int>(p))) rt->reorder[p] = std::make_unique<NodeRuntime::Reorder>();
+      if (plan.ordered_input[p]) rt->reorder[p] = std::make_unique<NodeRuntime::Reorder>();
+      if (!plan.parked_until[p]) continue;
+      if (rt->parked_spill == nullptr) rt->parked_spill = std::make_unique<SpillDirectory>(rt->ctx.fs, plan.spill_dir, "parked");
+      rt->parked[p] = std::make_unique<NodeRuntime::ParkedPort>();
+      rt->parked[p]->held = std::make_unique<ParkedInput>(rt->parked_spill.get(), node.input_schemas[p], plan.parked_budget_bytes);
     }
-    rt->multi_emitting_inputs = emitting > 1;
-    for (size_t p = 0; p < rt->op->output_schemas().size(); ++p) {
+    for (int p = 0; p < plan.output_ports; ++p) {
       rt->next_seq.push_back(std::make_unique<std::atomic<uint64_t>>(0));
       rt->produce_seq_base.push_back(0);
     }
     nodes_.push_back(std::move(rt));
   }
-
-  LD_RETURN_IF_ERROR(PlanProduceOrder());
-  PushDownProjections();
   return Status::OK();
 }
 
@@ -330,136 +271,11 @@ void Executor::CheckStopsAndTimeouts() {
   }
 }
 
-// Which (node, port) pairs must finish before each node may produce: walk the streaming paths.
-// A node that would wait for a port it feeds itself (a self-join: orders → aggregate → join
-// build, orders → join probe) would wait forever; the waiting input port is parked instead: its
-// batches are held until the ports it needs have finished, then delivered (ParkedPort).
-Status Executor::PlanProduceOrder() {
-  const size_t count = pipeline_.nodes.size();
-  auto is_parked = [&](int node, int port) {
-    const auto& parked = nodes_[static_cast<size_t>(node)]->parked;
-    return static_cast<size_t>(port) < parked.size() && parked[static_cast<size_t>(port)] != nullptr;
-  };
-  auto is_ancestor = [&](int a, int b) {  // a reaches b
-    std::vector<int> stack = {a};
-    std::set<int> seen;
-    while (!stack.empty()) {
-      int x = stack.back();
-      stack.pop_back();
-      if (x == b) return true;
-      if (!seen.insert(x).second) continue;
-      for (const auto& edges : pipeline_.nodes[static_cast<size_t>(x)].output_edges) {
-        for (int e : edges) stack.push_back(pipeline_.edges[static_cast<size_t>(e)].target_node);
-      }
-    }
-    return false;
-  };
-  while (true) {
-    std::vector<std::set<std::pair<int, int>>> memo(count);
-    for (auto it = pipeline_.topo_order.rbegin(); it != pipeline_.topo_order.rend(); ++it) {
-      int v = *it;
-      std::set<std::pair<int, int>> req;
-      for (const auto& edges : pipeline_.nodes[static_cast<size_t>(v)].output_edges) {
-        for (int e : edges) {
-          const BoundEdge& edge = pipeline_.edges[static_cast<size_t>(e)];
-          Operator* target = pipeline_.nodes[static_cast<size_t>(edge.target_node)].op.get();
-          if (target == nullptr) continue;
-          if (!is_parked(edge.target_node, edge.target_port)) {
-            for (int r : target->PortsRequiredBefore(edge.target_port)) req.insert({edge.target_node, r});
-          }
-          if (target->EmitsOnConsume(edge.target_port)) {
-            const auto& down = memo[static_cast<size_t>(edge.target_node)];
-            req.insert(down.begin(), down.end());
-          }
-        }
-      }
-      memo[static_cast<size_t>(v)] = std::move(req);
-    }
-    // A requirement fed (directly or not) by the node itself can never be met: park the ports that wait.
-    bool parked_more = false;
-    std::string unsupported;
-    for (size_t v = 0; v < count; ++v) {
-      if (nodes_[v]->op == nullptr) continue;
-      for (auto [node, port] : memo[v]) {
-        const BoundNode& target = pipeline_.nodes[static_cast<size_t>(node)];
-        int feeder = pipeline_.edges[static_cast<size_t>(target.input_edges[static_cast<size_t>(port)])].source_node;
-        if (!is_ancestor(static_cast<int>(v), feeder)) continue;
-        NodeRuntime& t = *nodes_[static_cast<size_t>(node)];
-        for (size_t p = 0; p < t.parked.size(); ++p) {
-          auto waits = t.op->PortsRequiredBefore(static_cast<int>(p));
-          if (t.parked[p] != nullptr || std::find(waits.begin(), waits.end(), port) == waits.end()) continue;
-          t.parked[p] = std::make_unique<NodeRuntime::ParkedPort>();
-          t.parked[p]->waits_for = std::move(waits);
-          parked_more = true;
-        }
-        if (unsupported.empty()) {
-          unsupported = "node '" + target.spec->id + "' needs input '" +
-                        target.module->inputs[std::min<size_t>(static_cast<size_t>(port), target.module->inputs.size() - 1)].name +
-                        "' complete before its other input, but both are fed from '" + pipeline_.nodes[v].spec->id + "'";
-        }
-      }
-    }
-    if (unsupported.empty()) {
-      for (size_t v = 0; v < count; ++v) nodes_[v]->required_before_produce.assign(memo[v].begin(), memo[v].end());
-      return Status::OK();
-    }
-    if (!parked_more) return Status::Unsupported(unsupported + "; add a sort or aggregate on one branch to materialise it");
-  }
-}
-
-void Executor::PushDownProjections() {
-  // Walk from the loaders up: a node's needed output columns are the union of what each consumer
-  // needs from that edge. Only port 0 of each node is narrowed; other ports count as fully read.
-  const size_t count = pipeline_.nodes.size();
-  std::vector<std::optional<std::set<int>>> needed(count);  // nullopt = all columns
-  std::vector<bool> seen(count, false);
-  for (auto it = pipeline_.topo_order.rbegin(); it != pipeline_.topo_order.rend(); ++it) {
-    int v = *it;
-    BoundNode& node = pipeline_.nodes[static_cast<size_t>(v)];
-    if (node.op == nullptr) continue;
-    std::optional<std::set<int>> want = std::set<int>();
-    bool any_consumer = false;
-    for (size_t port = 0; port < node.output_edges.size(); ++port) {
-      for (int e : node.output_edges[port]) {
-        any_consumer = true;
-        const BoundEdge& edge = pipeline_.edges[static_cast<size_t>(e)];
-        BoundNode& target = pipeline_.nodes[static_cast<size_t>(edge.target_node)];
-        if (port != 0 || target.op == nullptr || v == options_.capture_node) {
-          want.reset();
-          break;
-        }
-        std::vector<int> target_needs;
-        if (needed[static_cast<size_t>(edge.target_node)]) {
-          target_needs.assign(needed[static_cast<size_t>(edge.target_node)]->begin(),
-                              needed[static_cast<size_t>(edge.target_node)]->end());
-        } else {
-          const auto& schemas = target.op->output_schemas();
-          int width = schemas.empty() ? 0 : schemas[0]->num_fields();
-          for (int c = 0; c < width; ++c) target_needs.push_back(c);
-        }
-        auto inputs = target.op->InputColumnsNeeded(edge.target_port, target_needs);
-        if (!inputs) {
-          want.reset();
-          break;
-        }
-        want->insert(inputs->begin(), inputs->end());
-      }
-      if (!want) break;
-    }
-    if (!any_consumer || v == options_.capture_node) want.reset();
-    needed[static_cast<size_t>(v)] = want;
-    if (want && !node.op->output_schemas().empty() &&
-        static_cast<int>(want->size()) < node.op->output_schemas()[0]->num_fields()) {
-      node.op->SetRequiredColumns(std::vector<int>(want->begin(), want->end()));
-    }
-  }
-}
-
 void Executor::MaybeScheduleProduce(int node) {
   // REQUIRES: mu_ held.
   NodeRuntime& n = *nodes_[static_cast<size_t>(node)];
   if (n.op == nullptr || n.produce_scheduled || n.ports_unfinished > 0) return;
-  for (auto [other, port] : n.required_before_produce) {
+  for (auto [other, port] : n.plan->required_before_produce) {
     if (!nodes_[static_cast<size_t>(other)]->port_finished[static_cast<size_t>(port)]) return;
   }
   n.produce_scheduled = true;
@@ -503,8 +319,13 @@ Status Executor::Deliver(WorkerContext& w, int node, int port, const BatchPtr& b
   if (auto* parked = n.parked[static_cast<size_t>(port)].get()) {
     std::lock_guard<std::mutex> lock(parked->mu);
     if (!parked->open) {
-      parked->batches.push_back(batch);
-      int64_t held = n.parked_bytes.fetch_add(batch->ByteSize(), std::memory_order_relaxed) + batch->ByteSize();
+      auto change = parked->held->Hold(batch);
+      if (!change.ok()) {
+        Fail(node, change.status().WithContext("holding input port " + std::to_string(port) +
+                                               " until the node's other inputs finish"));
+        return Status::Cancelled("stopping");
+      }
+      int64_t held = n.parked_bytes.fetch_add(*change, std::memory_order_relaxed) + *change;
       AtomicMax(n.peak_memory, held);
       return Status::OK();
     }
@@ -557,7 +378,7 @@ Status Executor::ConsumeNow(WorkerContext& w, int node, int port, const BatchPtr
     if (!st.IsCancelled() || !ShouldStop()) Fail(node, st);
     return Status::Cancelled("stopping");
   }
-  if (!n.emits_on_consume[static_cast<size_t>(port)]) {
+  if (!n.plan->emits_on_consume[static_cast<size_t>(port)]) {
     for (const auto& port_batches : emitter.collected()) {
       if (!port_batches.empty()) {
         Fail(node, Status::Internal("operator emitted output from Consume although EmitsOnConsume() is false"));
@@ -585,7 +406,7 @@ Status Executor::ConsumeNow(WorkerContext& w, int node, int port, const BatchPtr
     } else {
       out = ConcatBatches(collected[p]);
     }
-    uint64_t seq = n.multi_emitting_inputs ? n.next_seq[p]->fetch_add(1, std::memory_order_relaxed) : batch->sequence();
+    uint64_t seq = n.plan->multi_emitting_inputs ? n.next_seq[p]->fetch_add(1, std::memory_order_relaxed) : batch->sequence();
     LD_RETURN_IF_ERROR(EmitFromNode(w, node, static_cast<int>(p), WithSequence(out, seq)));
   }
   return Status::OK();
@@ -604,7 +425,7 @@ void Executor::RunProduceSlot(int worker, int node) {
   OperatorState* state = StateFor(w, node);
   NodeEmitter emitter(this, &w, node, /*collect=*/false);
   while (!ShouldStop()) {
-    if (n.is_source && options_.source_row_limit > 0 && n.rows_out.load() >= options_.source_row_limit) break;
+    if (n.plan->is_source && options_.source_row_limit > 0 && n.rows_out.load() >= options_.source_row_limit) break;
     int64_t now = NowNs();
     w.timer_stack.push_back(node);
     w.timer_mark = now;
@@ -712,7 +533,8 @@ void Executor::OpenParkedPorts(int node) {
     WorkerContext* w = nullptr;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      bool ready = std::all_of(parked->waits_for.begin(), parked->waits_for.end(),
+      const std::vector<int>& waits_for = *n.plan->parked_until[p];
+      bool ready = std::all_of(waits_for.begin(), waits_for.end(),
                                [&](int r) { return n.port_finished[static_cast<size_t>(r)]; });
       if (!ready) continue;
       w = NewDrainContext();  // the thread that opens the port delivers the held batches with it
@@ -721,13 +543,14 @@ void Executor::OpenParkedPorts(int node) {
     {
       std::lock_guard<std::mutex> lock(parked->mu);
       if (parked->open) continue;
-      for (const auto& batch : parked->batches) {
-        if (ShouldStop() || !DeliverInOrder(*w, node, static_cast<int>(p), batch).ok()) return;
+      const int64_t held = parked->held->bytes_in_memory();
+      Status released = parked->held->Release([&](const BatchPtr& batch) {
+        return ShouldStop() ? Status::Cancelled("stopping") : DeliverInOrder(*w, node, static_cast<int>(p), batch);
+      });
+      if (!released.ok()) {
+        if (!released.IsCancelled()) Fail(node, released);
+        return;
       }
-      int64_t held = 0;
-      for (const auto& batch : parked->batches) held += batch->ByteSize();
-      parked->batches.clear();
-      parked->batches.shrink_to_fit();
       n.parked_bytes.fetch_sub(held, std::memory_order_relaxed);
       parked->open = true;
       finish = parked->finish_pending;
@@ -797,7 +620,7 @@ std::map<std::string, NodeMetrics> Executor::Snapshot() {
       }
     }
     m.peak_memory_bytes = n->peak_memory.load();
-    if (n->op != nullptr && n->is_source) {
+    if (n->op != nullptr && n->plan->is_source) {
       m.progress = m.status == NodeStatus::kSucceeded ? 1.0 : n->op->ProgressFraction();
     }
     {
@@ -822,8 +645,8 @@ RunResult Executor::Run() {
   // Previews (no commit) are not measured: they see a sample, not a run.
   watch_loader_input_ = options_.observer != nullptr && options_.commit && options_.observer->WantsLoaderInput();
   if (!prepared.ok()) {
-    for (auto& n : nodes_) {
-      if (n->op != nullptr) n->op->Abort();
+    for (auto& node : pipeline_.nodes) {
+      if (node.op != nullptr) node.op->Abort();
     }
     result.status = prepared;
     result.failed_node = failed_node_;
@@ -890,50 +713,7 @@ RunResult Executor::Run() {
   if (status.ok() && options_.commit && options_.observer != nullptr) {
     status = options_.observer->OnBeforePublish(Snapshot());
   }
-  if (status.ok() && options_.commit) {
-    // Publish in topological order. Loaders sharing a transaction publish as one; across
-    // systems an earlier publish cannot be taken back, so a failure says which ones landed.
-    std::string published;
-    for (int v : pipeline_.topo_order) {
-      NodeRuntime& n = *nodes_[static_cast<size_t>(v)];
-      if (n.op == nullptr) continue;
-      Status st = n.op->Commit();
-      if (st.ok()) {
-        if (n.bound->module->kind != ModuleKind::kLoad) continue;
-        published += (published.empty() ? "" : ", ") + n.ctx.node_id;
-        result.published.push_back(n.ctx.node_id);
-      } else {
-        std::string unpublished;
-        for (int u : pipeline_.topo_order) {
-          const NodeRuntime& m = *nodes_[static_cast<size_t>(u)];
-          if (m.op != nullptr && m.bound->module->kind == ModuleKind::kLoad &&
-              std::find(result.published.begin(), result.published.end(), m.ctx.node_id) == result.published.end()) {
-            unpublished += (unpublished.empty() ? "" : ", ") + m.ctx.node_id;
-          }
-        }
-        st = Status(st.code(), st.message() + " [published: " + (published.empty() ? "none" : published) +
-                                   "; not published: " + unpublished + "]");
-        status = st.WithContext("node '" + n.ctx.node_id + "' could not publish its output");
-        failed_node_ = n.ctx.node_id;
-        n.status.store(static_cast<int>(NodeStatus::kFailed));
-        std::lock_guard<std::mutex> lock(n.error_mu);
-        n.error = st.message();
-        break;
-      }
-    }
-    // Sources confirm their input only now that every load is durable (at-least-once input).
-    for (int v : pipeline_.topo_order) {
-      if (!status.ok()) break;
-      NodeRuntime& n = *nodes_[static_cast<size_t>(v)];
-      if (n.op == nullptr) continue;
-      Status st = n.op->AfterCommit();
-      if (!st.ok()) {
-        status = st.WithContext("node '" + n.ctx.node_id + "' could not confirm its input after the loads committed "
-                                "(the loads are published; the next run reads that input again)");
-        failed_node_ = n.ctx.node_id;
-      }
-    }
-  }
+  if (status.ok() && options_.commit) status = PublishOutputs(result);
   if (!status.ok() || !options_.commit) {
     for (auto it = pipeline_.topo_order.rbegin(); it != pipeline_.topo_order.rend(); ++it) {
       NodeRuntime& n = *nodes_[static_cast<size_t>(*it)];

@@ -7,6 +7,10 @@
 // node has no more output, its consumers' input ports finish (FinishPort), which may make blocking
 // nodes ready. Order-sensitive ports get batches re-ordered by sequence number.
 //
+// What can be decided before the run (budgets, parked ports, produce order, projections) is
+// decided by PlanPhysical (physical_plan.h) and only read here; the executor decides at run time
+// only what depends on the data, such as how many threads a ready node may produce on.
+//
 // One Executor runs one pipeline once. Run() blocks until the run ends; Cancel() is thread-safe.
 #pragma once
 
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "pipeline/bound_pipeline.h"
+#include "pipeline/physical_plan.h"
 #include "pipeline/run_pipeline.h"
 
 namespace logidata {
@@ -75,8 +80,6 @@ class Executor {
   // Watchdog tick: turns an external cancel into the run's stop flag and fails a node that ran
   // past its timeout_seconds.
   void CheckStopsAndTimeouts();
-  Status PlanProduceOrder();
-  void PushDownProjections();
   void WorkerLoop(int worker);
   void RunProduceSlot(int worker, int node);
   Status Deliver(WorkerContext& w, int node, int port, const BatchPtr& batch);
@@ -94,11 +97,16 @@ class Executor {
   // port opening, leftovers of a reorder buffer): contexts are not thread-safe, so none is shared.
   // REQUIRES: mu_ held.
   WorkerContext* NewDrainContext();
+  // After every node finished: publishes the loaders' output in topological order (Commit), then
+  // lets sources confirm what they read (AfterCommit). The first failure stops it and says which
+  // loaders had already published.
+  Status PublishOutputs(RunResult& result);
   std::map<std::string, NodeMetrics> Snapshot();
   void ProgressLoop();
 
   BoundPipeline& pipeline_;
   ExecutorOptions options_;
+  PhysicalPlan plan_;  // decided by PlanPhysical in Prepare, then only read
   std::vector<std::unique_ptr<NodeRuntime>> nodes_;
   std::vector<std::unique_ptr<WorkerContext>> workers_;
   std::vector<std::unique_ptr<WorkerContext>> drain_contexts_;  // see NewDrainContext (under mu_)

@@ -182,6 +182,7 @@ class PushdownLogOperator final : public Operator {
   Status Commit() override { return inner_->Commit(); }
   void Abort() override { inner_->Abort(); }
   int64_t MemoryUsage() const override { return inner_->MemoryUsage(); }
+  bool UsesMemoryBudget() const override { return inner_->UsesMemoryBudget(); }
   double ProgressFraction() const override { return inner_->ProgressFraction(); }
 
  private:

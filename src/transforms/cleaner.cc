@@ -22,6 +22,7 @@ class CleanerOperator final : public Operator {
     if (plan.dedupe) dedupe_ = std::make_unique<DedupeCore>(plan.cleaned, plan.dedupe->keys, plan.dedupe->keep);
   }
 
+  bool UsesMemoryBudget() const override { return dedupe_ != nullptr; }
   Status Open(ExecContext& ctx) override {
     if (dedupe_ != nullptr) dedupe_->EnableSpill(ctx.fs, ctx.spill_dir, ctx.node_id, ctx.memory_budget_bytes);
     return Status::OK();

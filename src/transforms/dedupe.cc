@@ -364,6 +364,7 @@ class DedupeOperator final : public Operator {
     return blocking::SortedUnique(std::move(cols));
   }
 
+  bool UsesMemoryBudget() const override { return true; }
   Status Open(ExecContext& ctx) override {
     core_.EnableSpill(ctx.fs, ctx.spill_dir, ctx.node_id, ctx.memory_budget_bytes);
     return Status::OK();

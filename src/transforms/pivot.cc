@@ -53,6 +53,7 @@ class PivotOperator final : public Operator {
     output_schemas_ = {std::move(output)};
   }
 
+  bool UsesMemoryBudget() const override { return true; }
   Status Open(ExecContext& ctx) override {
     budget_ = ctx.memory_budget_bytes;
     fs_ = ctx.fs;

@@ -28,6 +28,8 @@ class SpillingOperator : public Operator {
     return Status::OK();
   }
 
+  bool UsesMemoryBudget() const override { return true; }
+
   std::unique_ptr<OperatorState> MakeThreadState() override {
     std::unique_ptr<State> state = NewThreadState();
     std::lock_guard<std::mutex> lock(thread_states_mu_);

@@ -64,6 +64,9 @@ class ValidateOperator final : public Operator {
     if (blocking_) finder_ = std::make_unique<DuplicateKeyFinder>(in_, std::move(key_lists));
   }
 
+  bool UsesMemoryBudget() const override {
+    return blocking_ || std::any_of(rules_.begin(), rules_.end(), [](const Rule& r) { return r.type == RuleType::kUniqueKey; });
+  }
   Status Open(ExecContext& ctx) override {
     ctx_ = &ctx;
     if (blocking_) finder_->EnableSpill(ctx.fs, ctx.spill_dir, ctx.node_id, ctx.memory_budget_bytes);

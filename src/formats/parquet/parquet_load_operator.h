@@ -27,6 +27,7 @@ class ParquetLoadOperator : public Operator {
   ~ParquetLoadOperator() override;
 
   Status Open(ExecContext& ctx) override;
+  bool UsesMemoryBudget() const override { return true; }  // row groups are sized to the budget
   Status Consume(int port, const BatchPtr& batch, OperatorState* state, Emitter& out) override;
   Status FinishPort(int port, const std::vector<OperatorState*>& states) override;
   bool EmitsOnConsume(int port) const override { (void)port; return false; }

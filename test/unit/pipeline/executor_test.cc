@@ -16,11 +16,12 @@ struct Fixture {
   Collected collected;
   Fixture() { EXPECT_TRUE(testing::RegisterTestModules(registry, &collected).ok()); }
 
-  RunResult Run(const std::string& json, int threads, const std::atomic<bool>* cancel = nullptr) {
+  RunResult Run(const std::string& json, int threads, const std::atomic<bool>* cancel = nullptr, int64_t memory = 0) {
     auto spec = ParsePipelineText(json, "test.json");
     EXPECT_TRUE(spec.ok()) << spec.status().ToString();
     RunOptions options;
     options.threads = threads;
+    options.memory_budget_bytes = memory;
     options.cancel = cancel;
     options.progress_interval_ms = 20;
     return RunPipeline(*spec, registry, options);
@@ -123,6 +124,27 @@ TEST(ExecutorTest, SelfJoinHoldsTheProbeSideUntilTheBuildSideIsComplete) {
       // The held probe batches count as the node's memory while they wait.
       EXPECT_GT(r.nodes["lk"].peak_memory_bytes, 0) << probe_path;
     }
+  }
+}
+
+TEST(ExecutorTest, SelfJoinSpillsTheHeldProbeSidePastItsShareOfTheBudget) {
+  // 20,000 probe rows (about 190 KB in 79 batches) wait for the build side. With a 64 KiB budget,
+  // shared by the lookup and its parked probe port, the held batches go to disk past 32 KiB and
+  // come back in order: the same rows, and the node's memory stays near its share.
+  for (int threads : {1, 2}) {
+    Fixture f;
+    RunResult r = f.Run(R"({"name": "self-join", "nodes": [
+      {"id": "src", "type": "extract", "module": "numbers", "config": {"count": 20000, "batch": 256, "parallel": true}},
+      {"id": "dbl", "type": "transform", "module": "double"},
+      {"id": "lk", "type": "transform", "module": "lookup"},
+      {"id": "out", "type": "load", "module": "collect", "config": {"ordered": true}}],
+     "edges": [{"source": "src", "target": "dbl"}, {"source": "dbl", "target": "lk", "target_port": "build"},
+               {"source": "src", "target": "lk", "target_port": "probe"}, {"source": "lk", "target": "out"}]})",
+                        threads, nullptr, /*memory=*/64 << 10);
+    ASSERT_TRUE(r.status.ok()) << threads << " threads: " << r.status.ToString();
+    EXPECT_EQ(f.collected.values["out"], Range(10000, 2)) << threads << " threads";
+    EXPECT_GT(r.nodes["lk"].peak_memory_bytes, 0);
+    EXPECT_LE(r.nodes["lk"].peak_memory_bytes, (32 << 10) + 4096) << threads << " threads";
   }
 }
 

@@ -123,6 +123,7 @@ struct SumState : OperatorState {
 class Total final : public Operator {
  public:
   Total() { output_schemas_ = {NumberSchema()}; }
+  bool UsesMemoryBudget() const override { return true; }
   std::unique_ptr<OperatorState> MakeThreadState() override { return std::make_unique<SumState>(); }
   bool EmitsOnConsume(int) const override { return false; }
   Status Consume(int, const BatchPtr& batch, OperatorState* state, Emitter&) override {
@@ -151,6 +152,7 @@ class Total final : public Operator {
 class Lookup final : public Operator {
  public:
   Lookup() { output_schemas_ = {NumberSchema()}; }
+  bool UsesMemoryBudget() const override { return true; }
   std::vector<int> PortsRequiredBefore(int port) const override { return port == 0 ? std::vector<int>{1} : std::vector<int>{}; }
   bool EmitsOnConsume(int port) const override { return port == 0; }
   Status Consume(int port, const BatchPtr& batch, OperatorState*, Emitter& out) override {

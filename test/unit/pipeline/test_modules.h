@@ -25,8 +25,9 @@ struct Collected {
 //   `open_failures` times, or blocks until the run stops; each of `rows` rows waits `stall_ms`.
 // transform.double {}: n -> n * 2 (streaming).
 // transform.keep_even {}: drops odd n (streaming; may emit empty batches).
-// transform.total {}: blocking; one row with the sum of n.
+// transform.total {}: blocking; one row with the sum of n. Uses the memory budget.
 // transform.lookup: ports probe (0) + build (1, required first); emits probe rows whose n is in build.
+//   Uses the memory budget.
 // transform.merge: variadic input, passes batches through.
 // transform.fail {at}: fails when it sees n == at.
 // load.collect {ordered}: records every n, in delivery order.
