@@ -1,8 +1,11 @@
 #include "transforms/null_column.h"
 
+#include "types/shared_zeros.h"
+
 namespace logidata {
 
 ColumnPtr AllNullColumn(const DataType& type, int64_t length) {
+  if (ColumnPtr shared = SharedZerosNullColumn(type, length)) return shared;
   auto validity = std::make_shared<Buffer>();
   validity->Resize(static_cast<size_t>(BitmapBytes(length)), /*zero_fill=*/true);
   auto values = std::make_shared<Buffer>();

@@ -1,6 +1,6 @@
-// AllNullColumn: a column of `length` NULLs of any type with every buffer allocated (zeroed
-// values, offsets for strings), so kernels that read values without checking validity first stay
-// safe. Column::MakeNull leaves the value buffers out; row transforms use this instead whenever
+// AllNullColumn: a column of `length` NULLs of any type with every buffer present (zeroed
+// values, offsets for strings; the process's shared zeros when they cover it, see
+// types/shared_zeros.h), so kernels that read values without checking validity first stay safe. Column::MakeNull leaves the value buffers out; row transforms use this instead whenever
 // they create NULL columns, and treat a column whose values buffer is missing as all NULL.
 // Pure functions; thread-safe.
 #pragma once

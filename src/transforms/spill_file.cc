@@ -3,6 +3,8 @@
 #include <cstring>
 #include <random>
 
+#include "transforms/null_column.h"
+
 namespace logidata {
 
 namespace {
@@ -21,6 +23,10 @@ struct ColumnHeader {
   uint64_t values_len;
   uint64_t data_len;
 };
+
+// validity_len of a column whose every row is NULL: no buffers follow. Unread columns are all
+// NULL, and writing their full width would cost disk and, read back, memory for nothing.
+constexpr uint64_t kAllNullColumn = ~uint64_t{0};
 
 }  // namespace
 
@@ -84,6 +90,11 @@ Status SpillWriter::Write(const Batch& batch) {
     const Column& c = *column;
     const DataType& t = c.type();
     ColumnHeader h{};
+    if (n > 0 && c.null_count() == n && t.id != TypeId::kNull) {
+      h.validity_len = kAllNullColumn;
+      Put(&h, sizeof(h));
+      continue;
+    }
     h.validity_len = c.validity() != nullptr ? static_cast<uint64_t>(BitmapBytes(n)) : 0;
     std::vector<int32_t> rebased;
     const void* values = c.values_buffer()->data();
@@ -170,6 +181,10 @@ Result<BatchPtr> SpillReader::Next() {
     if (!take(sizeof(ColumnHeader), &p)) return corrupt("truncated column header");
     ColumnHeader h;
     std::memcpy(&h, p, sizeof(h));
+    if (h.validity_len == kAllNullColumn) {
+      columns.push_back(AllNullColumn(t, n));
+      continue;
+    }
     const uint8_t *validity = nullptr, *values = nullptr, *data = nullptr;
     if (h.validity_len > 0 && !take(h.validity_len, &validity)) return corrupt("truncated validity");
     if (!take(h.values_len, &values)) return corrupt("truncated values");

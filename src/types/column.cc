@@ -2,6 +2,7 @@
 
 #include "common/check.h"
 #include "types/column_builder.h"
+#include "types/shared_zeros.h"
 
 namespace logidata {
 
@@ -62,7 +63,7 @@ Value Column::GetValue(int64_t i) const {
 int64_t Column::ByteSize() const {
   int64_t total = 0;
   for (const auto* b : {&validity_, &values_, &data_}) {
-    if (*b) total += static_cast<int64_t>((*b)->size());
+    if (*b && !IsSharedZeros(**b)) total += static_cast<int64_t>((*b)->size());  // the shared zeros cost nothing
   }
   return total;
 }
@@ -104,6 +105,11 @@ BufferPtr GatherFixed(const Column& column, std::span<const int32_t> indices) {
 
 ColumnPtr TakeColumn(const Column& column, std::span<const int32_t> indices) {
   const int64_t n = static_cast<int64_t>(indices.size());
+  // An all-NULL column (an unread one, most often) stays free: gathering it would allocate its
+  // full width for nothing.
+  if (column.null_count() == column.length() && column.type().id != TypeId::kNull) {
+    if (ColumnPtr shared = SharedZerosNullColumn(column.type(), n)) return shared;
+  }
   int64_t nulls = 0;
   BufferPtr validity = GatherValidity(column, indices, &nulls);
   const DataType& type = column.type();
@@ -179,7 +185,14 @@ ColumnPtr SliceColumn(const Column& column, int64_t offset, int64_t length) {
 ColumnPtr ConcatColumns(std::span<const ColumnPtr> columns) {
   LD_CHECK(!columns.empty());
   int64_t total = 0;
-  for (const auto& c : columns) total += c->length();
+  int64_t nulls = 0;
+  for (const auto& c : columns) {
+    total += c->length();
+    nulls += c->null_count();
+  }
+  if (nulls == total && columns[0]->type().id != TypeId::kNull) {
+    if (ColumnPtr shared = SharedZerosNullColumn(columns[0]->type(), total)) return shared;
+  }
   ColumnBuilder builder(columns[0]->type(), total);
   for (const auto& c : columns) {
     for (int64_t i = 0; i < c->length(); ++i) builder.AppendFrom(*c, i);

@@ -5,6 +5,7 @@
 #include "formats/csv/csv_record_scan.h"
 #include "formats/csv/csv_schema_inference.h"
 #include "formats/csv/csv_modules.h"
+#include "types/shared_zeros.h"
 
 namespace logidata {
 
@@ -183,7 +184,8 @@ Result<BatchPtr> CsvExtractOperator::ParseChunk(const CsvChunk& chunk, OperatorS
 
 ColumnPtr CsvExtractOperator::NullColumn(const DataType& type, int64_t length) {
   // Every unread column of every batch shares one zeroed buffer: all bits null, values 0 and
-  // string offsets 0, so emitting them costs no memory traffic.
+  // string offsets 0, so emitting them costs no memory traffic (nor budget: see shared_zeros.h).
+  if (ColumnPtr shared = SharedZerosNullColumn(type, length)) return shared;
   const size_t needed = static_cast<size_t>(length + 1) * 16 + 64;
   BufferPtr zeros;
   {

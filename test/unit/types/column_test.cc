@@ -23,6 +23,29 @@ TEST(ColumnBuilderTest, BuildsEveryTypeWithNulls) {
                               {"false", "-7", "-1", "0.1", "-0.05", "", "1969-12-31", "1970-01-01 00:00:00.000001"}}));
 }
 
+TEST(ColumnKernelsTest, AllNullColumnsStayFreeThroughTakeAndConcat) {
+  // Unread columns arrive all NULL; gathering or concatenating them must not allocate their
+  // width (they point at the process's shared zeros, which ByteSize does not count).
+  std::vector<std::vector<std::string>> rows;
+  for (int i = 0; i < 1000; ++i) rows.push_back({std::to_string(i), "NULL", "NULL", "NULL", "NULL"});
+  auto batch = MakeBatch("id:int64, l:int64, m:decimal(20,2), s:string, b:bool", rows);
+  std::vector<int32_t> idx;
+  for (int i = 999; i >= 0; i -= 2) idx.push_back(i);
+  BatchPtr taken = TakeBatch(*batch, idx);
+  BatchPtr joined = ConcatBatches({taken, taken});
+  for (const BatchPtr& b : {taken, joined}) {
+    ASSERT_TRUE(b->Validate().ok());
+    EXPECT_GT(b->column(0)->ByteSize(), 0);
+    for (int c = 1; c < 5; ++c) {
+      EXPECT_EQ(b->column(c)->ByteSize(), 0) << "column " << c;
+      EXPECT_EQ(b->column(c)->null_count(), b->num_rows());
+    }
+  }
+  EXPECT_EQ(Rows(*taken)[0], (std::vector<std::string>{"999", "NULL", "NULL", "NULL", "NULL"}));
+  EXPECT_EQ(Rows(*joined)[500], (std::vector<std::string>{"999", "NULL", "NULL", "NULL", "NULL"}));
+  EXPECT_EQ(joined->num_rows(), 1000);
+}
+
 TEST(ColumnKernelsTest, TakeFilterSliceConcat) {
   auto batch = MakeBatch("id:int64, name:string", {{"1", "a"}, {"2", "NULL"}, {"3", "ccc"}, {"4", "dd"}});
   std::vector<int32_t> idx = {3, 0, -1, 2};
