@@ -38,6 +38,17 @@ struct BuildSide {
   bool unique = false;  // every key has exactly one row
 };
 
+// What a build side costs in memory once built, beyond its batches: the batches again while they
+// are concatenated, and per row the hash table (16-byte slots at most half full, so 32 to 64
+// bytes a key), the key bytes in the table's arena and the row lists (row_group, group_rows,
+// group_start). Deciding to stay in memory on the batches' bytes alone let a 1M-row build side
+// of a 21 MB budget peak at 85 MB.
+constexpr int64_t kBuildBytesPerRow = 80;
+int64_t BuildCost(int64_t bytes, int64_t rows) { return 2 * bytes + kBuildBytesPerRow * rows; }
+// The same for a spilled partition, known only by its file bytes: narrow rows cost most per
+// byte (an int64 key: 8 bytes of values, about 100 bytes built), so assume rows of 16 bytes.
+int64_t SpilledBuildCost(int64_t bytes) { return BuildCost(bytes, bytes / 16); }
+
 struct JoinState final : OperatorState {
   std::vector<BatchPtr> build_batches;
   int64_t build_bytes = 0;
@@ -157,7 +168,7 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
     const bool unmatched = type_ == JoinType::kRight || type_ == JoinType::kFull;
     if (probe_paths.empty() && !unmatched) return RemoveFiles(build_paths);  // nothing can come out
     LD_ASSIGN_OR_RETURN(const int64_t bytes, SpillFilesBytes(*fs_, build_paths));
-    if (splittable && bytes > std::max(budget_, kMinSplitBytes) && id.CanSplit()) {
+    if (splittable && SpilledBuildCost(bytes) > std::max(budget_, kMinSplitBytes) && id.CanSplit()) {
       LD_ASSIGN_OR_RETURN(auto build_children, RepartitionSpillFiles(spill_dir_.get(), build_paths, right_, id, KeyHasher(right_keys_)));
       LD_ASSIGN_OR_RETURN(auto probe_children, RepartitionSpillFiles(spill_dir_.get(), probe_paths, left_, id, KeyHasher(left_keys_)));
       build_children.resize(kSpillPartitions);
@@ -169,8 +180,10 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
       }
       return Status::OK();
     }
-    if (bytes > std::max(budget_, kMinSplitBytes)) {
-      return JoinInChunks(s, build_paths, probe_paths, std::max(budget_, kMinSplitBytes), out);
+    if (SpilledBuildCost(bytes) > std::max(budget_, kMinSplitBytes)) {
+      // Chunks of file bytes whose built cost fits the budget.
+      const int64_t limit = std::max(budget_, kMinSplitBytes) * 16 / (2 * 16 + kBuildBytesPerRow);
+      return JoinInChunks(s, build_paths, probe_paths, std::max<int64_t>(limit, 1), out);
     }
     LD_ASSIGN_OR_RETURN(auto build_batches, ReadSpillFiles(*fs_, build_paths, right_));
     LD_ASSIGN_OR_RETURN(auto part, Build(build_batches));
@@ -302,7 +315,9 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
     s.build_batches.push_back(batch);
     const int64_t bytes = batch->ByteSize();
     s.build_bytes += bytes;
-    if (build_bytes_.fetch_add(bytes) + bytes > budget_) spilling_.store(true);
+    build_bytes_.fetch_add(bytes);
+    const int64_t cost = BuildCost(bytes, batch->num_rows());
+    if (build_cost_.fetch_add(cost) + cost > budget_) spilling_.store(true);
     return Status::OK();
   }
 
@@ -520,6 +535,7 @@ class HashJoinOperator final : public SpillingOperator<JoinState> {
   std::vector<bool> required_;
 
   std::atomic<int64_t> build_bytes_{0};       // build batches buffered by the thread states
+  std::atomic<int64_t> build_cost_{0};        // what building them would cost (BuildCost)
   std::atomic<int64_t> build_side_bytes_{0};  // the hashed build side (or spill partition)
   std::atomic<bool> spilling_{false};
 
