@@ -178,6 +178,16 @@ const std::vector<Migration>& MetadataMigrations() {
            "ALTER TABLE runs ADD COLUMN measurements TEXT",
            "ALTER TABLE runs ADD COLUMN anomalies TEXT",
        }},
+      // Natural-language assistance (src/assist): each organization's OpenAI-compatible endpoint,
+      // its API key encrypted under the master key ring (associated data "assist_settings:<org>"),
+      // whether prompts may carry sample rows, and how long a call may take.
+      {12,
+       "natural-language assistance endpoints",
+       {
+           "CREATE TABLE assist_settings (org_id TEXT PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE, "
+           "base_url TEXT NOT NULL, model TEXT NOT NULL, api_key_enc TEXT, allow_sample_rows BIGINT NOT NULL DEFAULT 0, "
+           "timeout_seconds BIGINT NOT NULL DEFAULT 60, updated_by TEXT, updated_at TEXT NOT NULL)",
+       }},
   };
   return kMigrations;
 }

@@ -19,6 +19,7 @@ constexpr EncryptedColumn kColumns[] = {
     {"notification_settings", "id", "url_enc", ""},
     {"notification_settings", "id", "secret_enc", ""},
     {"server_keys", "name", "value_enc", "server_keys:"},
+    {"assist_settings", "org_id", "api_key_enc", "assist_settings:"},
 };
 
 }  // namespace

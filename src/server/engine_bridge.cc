@@ -255,6 +255,18 @@ Result<nlohmann::json> CheckExpressionJson(const std::string& expression, const 
   return nlohmann::json{{"ok", false}, {"type", nullptr}, {"error", error}};
 }
 
+Result<SchemaPtr> NodeOutputSchema(const nlohmann::json& doc, const std::string& node_id, const EngineScope& scope) {
+  LD_ASSIGN_OR_RETURN(auto spec_and_node, SpecAndNode(doc, node_id));
+  auto& [spec, index] = spec_and_node;
+  BindOptions bind = EditorBindOptions(scope);
+  bind.only_upstream_of = {node_id};
+  std::vector<ValidationIssue> issues;
+  BoundPipeline bound = BindPipeline(spec, BuiltinModules(), bind, issues);
+  const BoundNode& node = bound.nodes[static_cast<size_t>(index)];
+  if (!node.op || node.op->output_schemas().empty()) return SchemaPtr();
+  return node.op->output_schemas()[0];
+}
+
 const std::string& ModulesCatalogJson() {
   static const std::string kCatalog = [] {
     nlohmann::json items = nlohmann::json::array();

@@ -12,6 +12,7 @@
 #include "io/file_system.h"
 #include "io/path_sandbox.h"
 #include "module/connection.h"
+#include "types/schema.h"
 
 namespace logidata {
 
@@ -47,6 +48,10 @@ Result<nlohmann::json> CheckExpressionJson(const std::string& expression, const 
 // {node_id, ports: [{port, schema: [{name, type, nullable}]}]} — the node's output schemas.
 Result<nlohmann::json> NodeSchemaJson(const nlohmann::json& doc, const std::string& node_id,
                                       const EngineScope& scope);
+
+// The schema of the node's main output (port 0) once the pipeline is bound up to it without
+// touching data; null when it cannot be bound (an upstream error).
+Result<SchemaPtr> NodeOutputSchema(const nlohmann::json& doc, const std::string& node_id, const EngineScope& scope);
 
 // {items: [descriptor…]} of every built-in module.
 const std::string& ModulesCatalogJson();

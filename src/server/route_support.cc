@@ -54,6 +54,7 @@ void RegisterAllRoutes(Router& router, const ApiServices& services) {
   RegisterFileRoutes(router, services);
   RegisterTriggerRoutes(router, services);
   RegisterRetentionRoutes(router, services);
+  RegisterAssistRoutes(router, services);
   RegisterOperationRoutes(router, services);
 }
 

@@ -49,6 +49,7 @@ void RegisterPreviewRoutes(Router& router, const ApiServices& services);
 void RegisterFileRoutes(Router& router, const ApiServices& services);
 void RegisterTriggerRoutes(Router& router, const ApiServices& services);
 void RegisterRetentionRoutes(Router& router, const ApiServices& services);
+void RegisterAssistRoutes(Router& router, const ApiServices& services);
 // /health…, /metrics, /api/openapi.json, /docs. Registered last: OpenAPI covers every route.
 void RegisterOperationRoutes(Router& router, const ApiServices& services);
 // /health… and /metrics only: the routes of the separate monitoring listener (--metrics-listen).
