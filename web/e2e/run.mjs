@@ -21,6 +21,7 @@ import './window.spec.mjs';
 import './window_mask_validate.spec.mjs';
 import './profile.spec.mjs';
 import './suggestions.spec.mjs';
+import './assist.spec.mjs';
 import './schema_drift.spec.mjs';
 import './anomalies.spec.mjs';
 import './scale.spec.mjs';

@@ -2,6 +2,12 @@
 import { api, request, type AuthResponse } from './client';
 import type {
   ApiKey,
+  AssistKind,
+  AssistProposal,
+  AssistProposalFields,
+  AssistSettings,
+  AssistSettingsInput,
+  AssistStatus,
   Invitation,
   AuditEntry,
   Connection,
@@ -142,6 +148,19 @@ export const Admin = {
   // Internal address blocks (CIDR) the organization's work may reach, beside the server's own list.
   egress: () => api.get<EgressAllowList>('/api/v1/organization/egress'),
   setEgress: (allow: string[]) => api.put<EgressAllowList>('/api/v1/organization/egress', { allow }),
+  // The natural-language endpoint (the key is write-only).
+  assistSettings: () => api.get<AssistSettings>('/api/v1/organization/assist'),
+  setAssistSettings: (s: AssistSettingsInput) => api.put<AssistSettings>('/api/v1/organization/assist', s),
+  removeAssistSettings: () => api.del('/api/v1/organization/assist'),
+};
+
+// Natural-language assistance: proposals checked by the server, applied only by the user.
+export const Assist = {
+  status: () => api.get<AssistStatus>('/api/v1/assist/status'),
+  propose: (kind: AssistKind, request: string, pipeline: unknown, node_id?: string) =>
+    api.post<AssistProposal>('/api/v1/assist/propose', node_id ? { kind, request, pipeline, node_id } : { kind, request, pipeline }),
+  check: (kind: AssistKind, proposal: AssistProposalFields, pipeline: unknown, node_id?: string) =>
+    api.post<AssistProposal>('/api/v1/assist/check', node_id ? { kind, proposal, pipeline, node_id } : { kind, proposal, pipeline }),
 };
 
 export const Notifications = {

@@ -425,3 +425,51 @@ export interface EgressAllowList {
   allow: string[];
   server_allow: string[]; // the server's --allow-egress list, read-only here
 }
+
+// Natural-language assistance (docs/natural_language.md). GET /api/v1/assist/status: whether the
+// organization has an endpoint; the editor shows the assistant only then.
+export interface AssistStatus {
+  enabled: boolean;
+  allow_sample_rows: boolean;
+}
+
+// GET/PUT /api/v1/organization/assist (admins). The API key is write-only: `has_key` says one is stored.
+export interface AssistSettings {
+  configured: boolean;
+  base_url?: string;
+  model?: string;
+  has_key?: boolean;
+  allow_sample_rows?: boolean;
+  timeout_seconds?: number;
+  updated_by?: string;
+  updated_at?: string;
+}
+
+export interface AssistSettingsInput {
+  base_url: string;
+  model: string;
+  api_key?: string; // omitted: the stored key stays
+  allow_sample_rows: boolean;
+  timeout_seconds: number;
+}
+
+export type AssistKind = 'filter' | 'derive' | 'sql' | 'pipeline';
+
+// What the model proposed (or a person edited), before the server checked it.
+export interface AssistProposalFields {
+  expression?: string;
+  column?: string;
+  query?: string;
+  pipeline?: Record<string, unknown>;
+}
+
+// A proposal the server checked against the real schema: the node to add or change and the whole
+// document with it applied. Nothing is saved until the user applies and saves it.
+export interface AssistProposal {
+  kind: AssistKind;
+  explanation: string;
+  model?: string;
+  proposal: AssistProposalFields;
+  node?: { id: string; type: string; module: string; name?: string; config: Record<string, unknown> };
+  pipeline: Record<string, unknown>;
+}

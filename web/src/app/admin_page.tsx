@@ -1,5 +1,5 @@
 // Administration of the current organization: members, roles and invitations, API keys (with
-// expiry), audit trail, egress allow-list and data retention.
+// expiry), audit trail, egress allow-list, data retention and the natural-language endpoint.
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -24,6 +24,7 @@ import { ProblemAlert } from '../components/problem_alert';
 import { formatTime } from '../components/format';
 import { navigate } from './router';
 import { RetentionCard } from './retention_card';
+import { AssistSettingsCard } from './assist_settings_card';
 
 const kRoles = ['admin', 'developer', 'viewer'];
 
@@ -433,7 +434,7 @@ function EgressAllowListCard() {
 
 export function AdminPage({ tab }: { tab?: string }) {
   const role = useRole();
-  const current = tab === 'api-keys' || tab === 'audit' || tab === 'egress' || tab === 'retention' ? tab : 'members';
+  const current = tab === 'api-keys' || tab === 'audit' || tab === 'egress' || tab === 'retention' || tab === 'assist' ? tab : 'members';
   if (role !== 'admin') {
     return (
       <Box sx={{ p: 3 }}>
@@ -452,6 +453,7 @@ export function AdminPage({ tab }: { tab?: string }) {
         <Tab value="audit" label="Audit trail" />
         <Tab value="egress" label="Egress" />
         <Tab value="retention" label="Retention" />
+        <Tab value="assist" label="Natural language" />
       </Tabs>
       {current === 'members' && (
         <>
@@ -463,6 +465,7 @@ export function AdminPage({ tab }: { tab?: string }) {
       {current === 'audit' && <Audit />}
       {current === 'egress' && <EgressAllowListCard />}
       {current === 'retention' && <RetentionCard />}
+      {current === 'assist' && <AssistSettingsCard />}
     </Box>
   );
 }

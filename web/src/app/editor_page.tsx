@@ -539,6 +539,7 @@ function Editor({ pipelineId }: { pipelineId: string }) {
             pipelineId={doc.id}
             savedPreviewKey={savedPreviewKey}
             onPreview={() => setPreviewNode(selectedId)}
+            onAssistApplied={setPreviewNode}
           />
         )}
       </Box>

@@ -16,6 +16,7 @@ import { NodeRunSettingsSection } from './node_run_settings';
 import { PortInputs } from './port_inputs';
 import { TemplateControls } from './template_controls';
 import { savedPreviewQuery, type SavedPreviewKey } from '../components/preview_panel';
+import { AssistSection } from '../components/assist_section';
 
 // Typing in a field within this window of the previous edit extends the same undo step.
 const kCoalesceMs = 1000;
@@ -28,8 +29,10 @@ export function NodeConfigPanel(props: {
   pipelineId: string;
   savedPreviewKey?: SavedPreviewKey;
   onPreview: () => void;
+  // After a natural-language proposal was applied: the node to preview (the new or changed one).
+  onAssistApplied?: (nodeId: string) => void;
 }) {
-  const { nodeId, modules, errors, readOnly, pipelineId, savedPreviewKey, onPreview } = props;
+  const { nodeId, modules, errors, readOnly, pipelineId, savedPreviewKey, onPreview, onAssistApplied } = props;
   const queryClient = useQueryClient();
   // Fetch the node's saved preview ahead, so "Preview data" shows it at once.
   const savedFor = savedPreviewKey?.pipelineId;
@@ -96,6 +99,12 @@ export function NodeConfigPanel(props: {
             last.current = { at: 0, field: '' };
           }}
         />
+      )}
+      {!readOnly && onAssistApplied && (
+        <>
+          <Divider />
+          <AssistSection key={nodeId} nodeId={nodeId} nodeType={node.type} nodeModule={node.module} onApplied={onAssistApplied} />
+        </>
       )}
       <Divider />
       <FormContext.Provider value={ctx}>

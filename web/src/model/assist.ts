@@ -1,0 +1,42 @@
+// Natural-language proposals in the editor: which requests a node offers, and the change that
+// applies a proposal the server checked. Plain TypeScript; the server checks every proposal (the
+// model's and the user's edit of it) against the real schema before it is applied.
+import type { AssistKind, AssistProposal } from '../api/types';
+import { freshNodeId, type Change } from './changes';
+import type { PipelineDocument, PipelineNode } from './pipeline_document';
+
+// Extract modules whose `query` is SQL the assistant may write.
+const kSqlModules = new Set(['postgres', 'mysql', 'sqlite', 'clickhouse']);
+
+export const kAssistKindLabels: Record<AssistKind, string> = {
+  filter: 'Filter rows',
+  derive: 'Add a column',
+  sql: 'SQL query',
+  pipeline: 'Whole pipeline',
+};
+
+// The requests a node offers: a filter or a derived column after any node with an output, and a
+// SQL query for database extract nodes.
+export function assistKindsFor(node: Pick<PipelineNode, 'type' | 'module'>): AssistKind[] {
+  if (node.type === 'load') return [];
+  const kinds: AssistKind[] = ['filter', 'derive'];
+  if (node.type === 'extract' && kSqlModules.has(node.module)) kinds.push('sql');
+  return kinds;
+}
+
+// The change applying a checked proposal about node `at`: a filter or derive node inserted after
+// it (under a fresh id when the proposed one is taken meanwhile), or the extract node's new config.
+export function assistChange(doc: PipelineDocument, at: string, p: AssistProposal): Change | null {
+  if (!p.node) return null;
+  if (p.kind === 'sql') return { kind: 'setConfig', id: at, config: structuredClone(p.node.config) };
+  if (p.kind !== 'filter' && p.kind !== 'derive') return null;
+  const taken = new Set(doc.nodes.map((n) => n.id));
+  const id = taken.has(p.node.id) ? freshNodeId(p.node.id, taken) : p.node.id;
+  const anchor = doc.nodes.find((n) => n.id === at);
+  const position = anchor ? { x: anchor.position.x + 40, y: anchor.position.y + 120 } : { x: 0, y: 0 };
+  return {
+    kind: 'insertAfter',
+    after: at,
+    node: { id, type: 'transform', module: p.node.module, name: p.node.name ?? p.node.module, config: structuredClone(p.node.config), position },
+  };
+}
