@@ -421,6 +421,10 @@ TEST_P(AccountsTest, KeysRotateReencryptsEverySecretBesideARunningServer) {
                             {"events", {"run.failed"}}}.dump(),
                        admin.Auth());
   ASSERT_EQ(note.status, 201) << note.body;
+  auto assist = C().Call("PUT", "/api/v1/organization/assist",
+                         json{{"base_url", "https://models.example.com/v1"}, {"model", "m"}, {"api_key", "sk-" + secret}}.dump(),
+                         admin.Auth());
+  ASSERT_EQ(assist.status, 200) << assist.body;
 
   std::string new_key_file = dir_ + "/keys/new.key";
   std::string cmd = BinaryPath() + " keys rotate --data-dir " + dir_ + "/data" +
@@ -453,6 +457,7 @@ TEST_P(AccountsTest, KeysRotateReencryptsEverySecretBesideARunningServer) {
   check_current("SELECT id AS k, secret_enc AS v FROM connections", "");
   check_current("SELECT id AS k, url_enc AS v FROM notification_settings", "");
   check_current("SELECT name AS k, value_enc AS v FROM server_keys", "server_keys:");
+  check_current("SELECT org_id AS k, api_key_enc AS v FROM assist_settings", "assist_settings:");
   EXPECT_EQ(*only_new.Decrypt(db->Query("SELECT secret_enc FROM connections")->rows[0].Str("secret_enc"), conn_id), secret);
 
   // The running server reads the re-encrypted secret (it reloads the ring) and writes with the new key.
@@ -478,6 +483,11 @@ TEST_P(AccountsTest, KeysRotateReencryptsEverySecretBesideARunningServer) {
   EXPECT_EQ(tested.status, 200) << tested.body;
   EXPECT_EQ(tested.body.find("decrypt"), std::string::npos) << tested.body;
   seen += tested.body + C().Call("GET", "/api/v1/notifications", "", admin.Auth()).body;
+  // The natural-language key decrypts under the new ring (a key that did not would fail the GET).
+  auto assist_after = C().Call("GET", "/api/v1/organization/assist", "", admin.Auth());
+  EXPECT_EQ(assist_after.status, 200) << assist_after.body;
+  EXPECT_EQ(assist_after.Json()["has_key"], true) << assist_after.body;
+  seen += assist_after.body;
   EXPECT_EQ(seen.find(secret), std::string::npos);
   EXPECT_EQ(seen.find("secret-path"), std::string::npos);
 

@@ -2,6 +2,7 @@
 // server's OpenAPI document, over real HTTP on SQLite and PostgreSQL. The minimal role each
 // endpoint needs is written below in kExpectedRoles — not read back from the document's
 // `x-required-role` — and every endpoint of the document must have a row there.
+#include "json_api_server.h"
 #include "server_harness.h"
 
 namespace logidata::testing {
@@ -51,6 +52,12 @@ constexpr ExpectedRole kExpectedRoles[] = {
     {"GET", "/api/v1/organization/egress", "viewer"},
     {"PUT", "/api/v1/organization/egress", "admin"},
     {"GET", "/api/v1/organization/retention", "admin"},
+    {"GET", "/api/v1/organization/assist", "admin"},
+    {"PUT", "/api/v1/organization/assist", "admin"},
+    {"DELETE", "/api/v1/organization/assist", "admin"},
+    {"GET", "/api/v1/assist/status", "viewer"},
+    {"POST", "/api/v1/assist/propose", "developer"},
+    {"POST", "/api/v1/assist/check", "developer"},
     {"PUT", "/api/v1/organization/retention", "admin"},
     {"GET", "/api/v1/connections", "viewer"},
     {"POST", "/api/v1/connections", "developer"},
@@ -142,6 +149,11 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
     std::ofstream(csv_) << "id,amount\n1,5\n2,9\n";
     ASSERT_TRUE(server_.Start(dir_ + "/data", url, {"--max-body", "1048576", "--files-root", "test=" + dir_ + ":rw", "--allow-egress", "127.0.0.0/8"}));
     c_ = std::make_unique<HttpClient>(server_.Client());
+    // The natural-language endpoint's stand-in (OpenAI chat completions on loopback): every
+    // proposal is a filter that binds against Doc()'s columns.
+    model_ = std::make_unique<JsonApiServer>([](const JsonApiServer::Request&) {
+      return JsonApiServer::Reply{200, json{{"choices", {{{"message", {{"content", R"({"expression": "amount > 1"})"}}}}}}}.dump(), {}};
+    });
     json doc = c_->Call("GET", "/api/openapi.json").Json();
     for (auto& [path, methods] : doc["paths"].items()) {
       for (auto& [method, spec] : methods.items()) {
@@ -238,6 +250,8 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
     ids["preview"] = preview["preview_id"];
     ids["file"] = Unique("f") + ".csv";
     c_->Call("PUT", "/api/v1/files/content?path=" + ids["file"], "id\n1\n", owner_.Auth());
+    // The natural-language endpoint (removed by its DELETE), for the proposal routes.
+    c_->Call("PUT", "/api/v1/organization/assist", AssistSettings().dump(), owner_.Auth());
     return ids;
   }
 
@@ -296,6 +310,13 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
       return json{{"start", "2026-01-01"}, {"end", "2026-01-03"}, {"parameters", {{"a", "1"}}}}.dump();
     }
     if (p == "/api/v1/organization/retention") return json{{"retention_days", 30}}.dump();
+    if (p == "/api/v1/organization/assist") return AssistSettings().dump();
+    if (p == "/api/v1/assist/propose") {
+      return json{{"kind", "filter"}, {"request", "amounts over 1"}, {"pipeline", Doc("as")}, {"node_id", "src"}}.dump();
+    }
+    if (p == "/api/v1/assist/check") {
+      return json{{"kind", "filter"}, {"proposal", {{"expression", "amount > 1"}}}, {"pipeline", Doc("as")}, {"node_id", "src"}}.dump();
+    }
     if (p == "/api/v1/preview") return json{{"pipeline", Doc("pv")}, {"node_id", "src"}, {"limit", 5}}.dump();
     if (p == "/api/v1/expressions/check") return json{{"pipeline", Doc("ex")}, {"node_id", "out"}, {"expression", "amount > 1"}}.dump();
     if (p == "/api/v1/notifications") {
@@ -312,7 +333,12 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
     return op.HasBody() ? "{}" : "";
   }
 
+  json AssistSettings() const {
+    return {{"base_url", model_->Base() + "/v1"}, {"model", "stand-in"}, {"api_key", "sk-matrix"}};
+  }
+
   std::string dir_, csv_, org_;
+  std::unique_ptr<JsonApiServer> model_;
   ServerProcess server_;
   std::unique_ptr<HttpClient> c_;
   std::vector<Op> ops_;
