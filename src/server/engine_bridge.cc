@@ -1,5 +1,7 @@
 #include "server/engine_bridge.h"
 
+#include <memory>
+
 #include "expression/expression.h"
 #include "module/builtin_modules.h"
 #include "module/connection_types.h"
@@ -196,17 +198,32 @@ BindOptions EditorBindOptions(const EngineScope& scope) {
   return bind;
 }
 
+// A pipeline bound up to one node without touching data: the editor's view of that node.
+struct BoundUpTo {
+  std::unique_ptr<PipelineSpec> spec;  // BoundNode::spec points into it
+  BoundPipeline bound;
+  std::vector<ValidationIssue> issues;
+  size_t index = 0;
+  const BoundNode& node() const { return bound.nodes[index]; }
+};
+
+Result<BoundUpTo> BindUpTo(const nlohmann::json& doc, const std::string& node_id, const EngineScope& scope) {
+  LD_ASSIGN_OR_RETURN(auto spec_and_node, SpecAndNode(doc, node_id));
+  BoundUpTo out;
+  out.spec = std::make_unique<PipelineSpec>(std::move(spec_and_node.first));
+  out.index = static_cast<size_t>(spec_and_node.second);
+  BindOptions bind = EditorBindOptions(scope);
+  bind.only_upstream_of = {node_id};
+  out.bound = BindPipeline(*out.spec, BuiltinModules(), bind, out.issues);
+  return out;
+}
+
 }  // namespace
 
 Result<nlohmann::json> NodeSchemaJson(const nlohmann::json& doc, const std::string& node_id,
                                       const EngineScope& scope) {
-  LD_ASSIGN_OR_RETURN(auto spec_and_node, SpecAndNode(doc, node_id));
-  auto& [spec, index] = spec_and_node;
-  BindOptions bind = EditorBindOptions(scope);
-  bind.only_upstream_of = {node_id};
-  std::vector<ValidationIssue> issues;
-  BoundPipeline bound = BindPipeline(spec, BuiltinModules(), bind, issues);
-  const BoundNode& node = bound.nodes[static_cast<size_t>(index)];
+  LD_ASSIGN_OR_RETURN(BoundUpTo bound, BindUpTo(doc, node_id, scope));
+  const BoundNode& node = bound.node();
   nlohmann::json inputs = nlohmann::json::array();
   for (const SchemaPtr& s : node.input_schemas) inputs.push_back(s ? SchemaJson(*s) : nlohmann::json(nullptr));
   nlohmann::json ports = nlohmann::json::array();
@@ -217,19 +234,14 @@ Result<nlohmann::json> NodeSchemaJson(const nlohmann::json& doc, const std::stri
     }
   }
   nlohmann::json issue_list = nlohmann::json::array();
-  for (const auto& i : issues) issue_list.push_back(i.ToJson());
+  for (const auto& i : bound.issues) issue_list.push_back(i.ToJson());
   return nlohmann::json{{"node_id", node_id}, {"inputs", inputs}, {"ports", ports}, {"issues", issue_list}};
 }
 
 Result<nlohmann::json> CheckExpressionJson(const std::string& expression, const nlohmann::json& doc,
                                            const std::string& node_id, const EngineScope& scope) {
-  LD_ASSIGN_OR_RETURN(auto spec_and_node, SpecAndNode(doc, node_id));
-  auto& [spec, index] = spec_and_node;
-  BindOptions bind = EditorBindOptions(scope);
-  bind.only_upstream_of = {node_id};
-  std::vector<ValidationIssue> issues;
-  BoundPipeline bound = BindPipeline(spec, BuiltinModules(), bind, issues);
-  const BoundNode& node = bound.nodes[static_cast<size_t>(index)];
+  LD_ASSIGN_OR_RETURN(BoundUpTo bound, BindUpTo(doc, node_id, scope));
+  const BoundNode& node = bound.node();
   SchemaPtr input = node.input_schemas.empty() ? nullptr : node.input_schemas[0];
   if (!input) {
     return nlohmann::json{{"ok", false},
@@ -256,13 +268,8 @@ Result<nlohmann::json> CheckExpressionJson(const std::string& expression, const 
 }
 
 Result<SchemaPtr> NodeOutputSchema(const nlohmann::json& doc, const std::string& node_id, const EngineScope& scope) {
-  LD_ASSIGN_OR_RETURN(auto spec_and_node, SpecAndNode(doc, node_id));
-  auto& [spec, index] = spec_and_node;
-  BindOptions bind = EditorBindOptions(scope);
-  bind.only_upstream_of = {node_id};
-  std::vector<ValidationIssue> issues;
-  BoundPipeline bound = BindPipeline(spec, BuiltinModules(), bind, issues);
-  const BoundNode& node = bound.nodes[static_cast<size_t>(index)];
+  LD_ASSIGN_OR_RETURN(BoundUpTo bound, BindUpTo(doc, node_id, scope));
+  const BoundNode& node = bound.node();
   if (!node.op || node.op->output_schemas().empty()) return SchemaPtr();
   return node.op->output_schemas()[0];
 }

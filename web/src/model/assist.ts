@@ -2,7 +2,7 @@
 // applies a proposal the server checked. Plain TypeScript; the server checks every proposal (the
 // model's and the user's edit of it) against the real schema before it is applied.
 import type { AssistKind, AssistProposal } from '../api/types';
-import { freshNodeId, type Change } from './changes';
+import { insertBelowChange, type Change } from './changes';
 import type { PipelineDocument, PipelineNode } from './pipeline_document';
 
 // Extract modules whose `query` is SQL the assistant may write.
@@ -30,13 +30,11 @@ export function assistChange(doc: PipelineDocument, at: string, p: AssistProposa
   if (!p.node) return null;
   if (p.kind === 'sql') return { kind: 'setConfig', id: at, config: structuredClone(p.node.config) };
   if (p.kind !== 'filter' && p.kind !== 'derive') return null;
-  const taken = new Set(doc.nodes.map((n) => n.id));
-  const id = taken.has(p.node.id) ? freshNodeId(p.node.id, taken) : p.node.id;
-  const anchor = doc.nodes.find((n) => n.id === at);
-  const position = anchor ? { x: anchor.position.x + 40, y: anchor.position.y + 120 } : { x: 0, y: 0 };
-  return {
-    kind: 'insertAfter',
-    after: at,
-    node: { id, type: 'transform', module: p.node.module, name: p.node.name ?? p.node.module, config: structuredClone(p.node.config), position },
-  };
+  return insertBelowChange(doc, at, {
+    id: p.node.id,
+    type: 'transform',
+    module: p.node.module,
+    name: p.node.name ?? p.node.module,
+    config: structuredClone(p.node.config),
+  });
 }

@@ -123,6 +123,20 @@ export function freshNodeId(module: string, taken: Set<string>): string {
   }
 }
 
+// The change inserting `node` after `after`, below it on the canvas (40 px right, 120 px down),
+// under a fresh id when its id is taken. Suggestions and natural-language proposals add nodes so.
+export function insertBelowChange(
+  doc: PipelineDocument,
+  after: string,
+  node: Omit<PipelineNode, 'position'>,
+): Extract<Change, { kind: 'insertAfter' }> {
+  const taken = new Set(doc.nodes.map((n) => n.id));
+  const id = taken.has(node.id) ? freshNodeId(node.id, taken) : node.id;
+  const anchor = doc.nodes.find((n) => n.id === after);
+  const position = anchor ? { x: anchor.position.x + 40, y: anchor.position.y + 120 } : { x: 0, y: 0 };
+  return { kind: 'insertAfter', after, node: { ...node, id, position } };
+}
+
 export function makeNode(
   kind: NodeKind,
   module: string,

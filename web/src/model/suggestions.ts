@@ -2,21 +2,19 @@
 // the before/after view of the preview sample (the profiled node's rows beside the new node's).
 // Plain TypeScript; the server ranks the suggestions and checks each node with the validator.
 import type { ProfileSuggestion } from '../api/types';
-import { freshNodeId, type Change } from './changes';
+import { insertBelowChange, type Change } from './changes';
 import type { PipelineDocument } from './pipeline_document';
 
 // The change inserting `s`'s node after `after`, below it on the canvas, under a fresh id when
 // the suggested one is taken.
 export function suggestionChange(doc: PipelineDocument, after: string, s: ProfileSuggestion): Extract<Change, { kind: 'insertAfter' }> {
-  const taken = new Set(doc.nodes.map((n) => n.id));
-  const id = taken.has(s.node.id) ? freshNodeId(s.node.id, taken) : s.node.id;
-  const anchor = doc.nodes.find((n) => n.id === after);
-  const position = anchor ? { x: anchor.position.x + 40, y: anchor.position.y + 120 } : { x: 0, y: 0 };
-  return {
-    kind: 'insertAfter',
-    after,
-    node: { id, type: 'transform', module: s.node.module, name: s.node.name || s.title, config: structuredClone(s.node.config), position },
-  };
+  return insertBelowChange(doc, after, {
+    id: s.node.id,
+    type: 'transform',
+    module: s.node.module,
+    name: s.node.name || s.title,
+    config: structuredClone(s.node.config),
+  });
 }
 
 export interface SampleRows {
