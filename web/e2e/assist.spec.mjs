@@ -108,3 +108,58 @@ test('assist: hidden without an endpoint; ask for a filter in words, edit, apply
     await page.close();
   }
 });
+
+test('assist: describe a whole pipeline, read and edit the validated proposal, apply it to the editor', async (ctx) => {
+  const input = join(ctx.workDir, 'assist-people.csv');
+  writeFileSync(input, 'id,name,age\n1,Ada,36\n2,Alan,41\n3,Grace,85\n');
+  const proposed = {
+    name: 'people over 40',
+    nodes: [
+      { id: 'read', type: 'extract', module: 'csv', config: { path: input } },
+      { id: 'older', type: 'transform', module: 'filter', config: { expression: 'age > 40' } },
+    ],
+    edges: [{ source: 'read', target: 'older' }],
+  };
+  const model = await startStandIn(JSON.stringify({ pipeline: proposed, explanation: 'reads people and keeps those over 40' }));
+  const created = await ctx.api.call('POST', '/api/v1/pipelines', {
+    name: 'E2E assist pipeline',
+    nodes: [{ id: 'placeholder', type: 'extract', module: 'csv', name: 'Placeholder', config: { path: input }, position: { x: 0, y: 0 } }],
+    edges: [],
+  });
+  await ctx.api.call('PUT', '/api/v1/organization/assist', { base_url: model.base, model: 'stand-in-1' });
+  const page = await ctx.newPage('assist-pipeline');
+  try {
+    await ctx.signIn(page, ctx.admin.email, ctx.admin.password);
+    await page.goto(`${ctx.base}/#/pipelines/${created.id}`);
+    await page.locator(node('placeholder')).waitFor();
+    await page.getByRole('button', { name: 'Describe a pipeline in words' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Describe a pipeline' });
+    await dialog.getByLabel('Describe the pipeline').fill('read the people file and keep those over 40');
+    await dialog.getByRole('button', { name: 'Propose' }).click();
+    const json = dialog.getByLabel('Proposed pipeline (JSON)');
+    await json.waitFor({ timeout: 20_000 });
+    assert((await dialog.innerText()).includes('reads people and keeps those over 40'), 'the explanation is shown');
+    const text = await json.inputValue();
+    assert(text.includes('"age > 40"'), `proposed JSON: ${text}`);
+    const prompt = model.requests[0].body.messages.map((m) => m.content).join('\n');
+    assert(prompt.includes('"module":"filter"') && !prompt.includes('Grace'), 'the prompt lists modules and no data');
+    // The user tightens the filter, then applies: the editor shows the proposed nodes.
+    await json.fill(text.replace('age > 40', 'age > 50'));
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator(node('older')).waitFor();
+    await page.locator(node('read')).waitFor();
+    assertEqual(await page.locator(node('placeholder')).count(), 0, 'the old node is replaced');
+    await selectNode(page, 'older');
+    await page.getByRole('button', { name: 'Preview data' }).click();
+    await page.locator('[data-testid="preview-grid"]').waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="preview-grid"]')?.textContent?.includes('Grace'));
+    const grid = await page.locator('[data-testid="preview-grid"]').innerText();
+    assert(grid.includes('Grace') && !grid.includes('Alan'), `preview rows after the edit: ${grid}`);
+    await shot(page, ctx.shotDir, 'assist-pipeline.png');
+  } finally {
+    await ctx.api.call('DELETE', '/api/v1/organization/assist').catch(() => undefined);
+    await model.close();
+    await page.close();
+  }
+});

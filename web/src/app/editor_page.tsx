@@ -15,6 +15,7 @@ import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import ContentPasteIcon from '@mui/icons-material/ContentPaste';
 import DeleteIcon from '@mui/icons-material/Delete';
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
+import AutoAwesomeIcon from '@mui/icons-material/AutoAwesome';
 import FitScreenIcon from '@mui/icons-material/FitScreen';
 import KeyboardIcon from '@mui/icons-material/Keyboard';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
@@ -47,6 +48,9 @@ import { StatusChip } from '../components/status_chip';
 import { PreviewPanel } from '../components/preview_panel';
 import { BeforeAfterDialog } from '../components/before_after_dialog';
 import { suggestionChange } from '../model/suggestions';
+import { AssistPipelineDialog } from '../components/assist_pipeline_dialog';
+import { assistStatusQuery } from '../components/assist_section';
+import { proposedDocument } from '../model/assist';
 import type { ProfileSuggestion } from '../api/types';
 import { downloadText } from '../components/format';
 import { errorMessage } from '../api/problem';
@@ -111,7 +115,9 @@ function Editor({ pipelineId }: { pipelineId: string }) {
     setPreviewNode(change.node.id);
     setApplied({ before: profiledNode, after: change.node.id, suggestion: s });
   }, []);
-  const [dialog, setDialog] = useState<'schedule' | 'versions' | 'shortcuts' | 'params' | 'run-settings' | null>(null);
+  const [dialog, setDialog] = useState<'schedule' | 'versions' | 'shortcuts' | 'params' | 'run-settings' | 'assist' | null>(null);
+  // Natural-language assistance: shown only when the organization has an endpoint.
+  const assistEnabled = useQuery(assistStatusQuery).data?.enabled === true;
   // The run policy is read field by field: useDocStructure compares structure only.
   const retry = useEditorStore((s) => s.doc.retry);
   const timeoutSeconds = useEditorStore((s) => s.doc.timeout_seconds);
@@ -471,6 +477,13 @@ function Editor({ pipelineId }: { pipelineId: string }) {
                 </IconButton>
               </span>
             </Tooltip>
+            {assistEnabled && (
+              <Tooltip title="Describe a pipeline in words">
+                <IconButton aria-label="Describe a pipeline in words" onClick={() => setDialog('assist')}>
+                  <AutoAwesomeIcon fontSize="small" />
+                </IconButton>
+              </Tooltip>
+            )}
             <Tooltip title="Auto-layout (Shift+L)">
               <IconButton aria-label="Auto-layout" onClick={layout}>
                 <AccountTreeIcon fontSize="small" />
@@ -586,6 +599,23 @@ function Editor({ pipelineId }: { pipelineId: string }) {
         }}
       />
       <ShortcutsDialog open={dialog === 'shortcuts'} onClose={() => setDialog(null)} />
+      {assistEnabled && !readOnly && (
+        <AssistPipelineDialog
+          open={dialog === 'assist'}
+          onClose={() => setDialog(null)}
+          onApply={(raw) => {
+            const current = useEditorStore.getState().doc;
+            try {
+              const proposed = withExplicitPorts(parsePipelineDocument(raw), moduleIndex);
+              useEditorStore.getState().apply({ kind: 'replace', doc: proposedDocument(proposed, raw, current) });
+              setMessage('Proposed pipeline applied — save to keep it, undo to go back');
+              window.setTimeout(() => void fitView({ padding: 0.2, maxZoom: 1 }), 50);
+            } catch (e) {
+              setMessage(errorMessage(e));
+            }
+          }}
+        />
+      )}
       <RunSettingsDialog
         open={dialog === 'run-settings'}
         policy={runPolicy}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assistChange, assistKindsFor } from './assist';
+import { assistChange, assistKindsFor, proposedDocument } from './assist';
 import { applyChange } from './changes';
 import type { PipelineDocument } from './pipeline_document';
 import type { AssistProposal } from '../api/types';
@@ -51,5 +51,23 @@ describe('assist', () => {
       pipeline: {},
     };
     expect(assistChange(doc, 'src', p)).toEqual({ kind: 'setConfig', id: 'src', config: { connection: 'w', query: 'SELECT 1' } });
+  });
+
+  it('keeps the stored pipeline and lays out an unplaced proposal', () => {
+    const proposed = {
+      ...doc,
+      id: '',
+      version: 0,
+      name: 'proposed',
+      nodes: doc.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })),
+    } as PipelineDocument;
+    const raw = { nodes: [{ id: 'src' }, { id: 'out' }] };
+    const next = proposedDocument(proposed, raw, doc);
+    expect([next.id, next.version, next.name]).toEqual(['p', 1, 'p']);
+    const [a, b] = next.nodes.map((n) => n.position);
+    expect(b.x).toBeGreaterThan(a.x);
+    // Placed by the proposal: kept.
+    const kept = proposedDocument(proposed, { nodes: [{ id: 'src', position: { x: 0, y: 0 } }] }, doc);
+    expect(kept.nodes.map((n) => n.position)).toEqual([{ x: 0, y: 0 }, { x: 0, y: 0 }]);
   });
 });

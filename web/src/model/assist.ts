@@ -3,6 +3,7 @@
 // model's and the user's edit of it) against the real schema before it is applied.
 import type { AssistKind, AssistProposal } from '../api/types';
 import { insertBelowChange, type Change } from './changes';
+import { autoLayout } from './layout';
 import type { PipelineDocument, PipelineNode } from './pipeline_document';
 
 // Extract modules whose `query` is SQL the assistant may write.
@@ -37,4 +38,20 @@ export function assistChange(doc: PipelineDocument, at: string, p: AssistProposa
     name: p.node.name ?? p.node.module,
     config: structuredClone(p.node.config),
   });
+}
+
+// A proposed whole pipeline as the editor's document: it stays the stored pipeline being edited
+// (`current`'s id, version and name), and when the proposal placed no node on the canvas (models
+// rarely do), its nodes are laid out left to right.
+export function proposedDocument(proposed: PipelineDocument, raw: Record<string, unknown>, current: PipelineDocument): PipelineDocument {
+  const rawNodes = Array.isArray(raw.nodes) ? (raw.nodes as unknown[]) : [];
+  const placed = rawNodes.some((n) => typeof n === 'object' && n !== null && 'position' in n);
+  const positions = placed ? {} : autoLayout(proposed);
+  return {
+    ...proposed,
+    id: current.id,
+    version: current.version,
+    name: current.name || proposed.name,
+    nodes: proposed.nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)),
+  };
 }
