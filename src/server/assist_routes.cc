@@ -216,12 +216,16 @@ void RegisterAssistRoutes(Router& router, const ApiServices& s) {
                 if (!settings.ok()) return Fail(settings.status());
                 auto kind = KindOf(b);
                 if (!kind.ok()) return Fail(kind.status());
-                auto call = EngineCall::Begin(s, c);
-                if (!call.ok()) return BusyOrFail(call.status());
-                const EngineScope& scope = (*call)->scope();
-                auto context = ContextFor(*kind, b, scope);
-                if (!context.ok()) return Fail(context.status());
-                assist::PromptInput prompt = PromptFor(*kind, b, *context, *settings, scope);
+                // The prompt's context is gathered inside one engine call, which is then released:
+                // the organization's previews need not wait for the model.
+                assist::PromptInput prompt;
+                {
+                  auto call = EngineCall::Begin(s, c);
+                  if (!call.ok()) return BusyOrFail(call.status());
+                  auto context = ContextFor(*kind, b, (*call)->scope());
+                  if (!context.ok()) return Fail(context.status());
+                  prompt = PromptFor(*kind, b, *context, *settings, (*call)->scope());
+                }
                 assist::ChatEndpoint endpoint{settings->base_url, settings->model, settings->api_key,
                                               static_cast<int>(settings->timeout_seconds)};
                 auto egress = s.egress != nullptr ? s.egress->ForOrg(c.org_id) : nullptr;
@@ -233,6 +237,10 @@ void RegisterAssistRoutes(Router& router, const ApiServices& s) {
                 }
                 auto answer = assist::ParseModelAnswer(*content, *kind);
                 if (!answer.ok()) return Rejected(answer.status());
+                auto call = EngineCall::Begin(s, c);
+                if (!call.ok()) return BusyOrFail(call.status());
+                auto context = ContextFor(*kind, b, (*call)->scope());
+                if (!context.ok()) return Fail(context.status());
                 auto checked = assist::CheckProposal(*kind, *answer, *context);
                 if (!checked.ok()) return Rejected(checked.status());
                 (*checked)["model"] = settings->model;

@@ -51,6 +51,7 @@ test('assist: hidden without an endpoint; ask for a filter in words, edit, apply
     assertEqual((await (await status).json()).enabled, false, 'status without an endpoint');
     await page.getByRole('button', { name: 'Preview data' }).waitFor();
     assertEqual(await page.getByRole('region', { name: 'Ask in words' }).count(), 0, 'assistant sections without an endpoint');
+    assertEqual(await page.getByRole('button', { name: 'Describe a pipeline in words' }).count(), 0, 'pipeline assistant without an endpoint');
 
     // The admin sets the endpoint on the administration page; the key is never shown again.
     await page.goto(`${ctx.base}/#/admin/assist`);
