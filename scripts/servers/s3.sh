@@ -20,7 +20,10 @@ case "$cmd" in
       (cd "$cache" && npm install --no-audit --no-fund s3rver@3.7.1 >"$dir/npm.log" 2>&1)
     fi
     inner=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    "$cache/node_modules/.bin/s3rver" -d "$dir/data" -a 127.0.0.1 -p "$inner" --no-vhost-buckets \
+    # s3rver makes ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node >= 17) keeps in
+    # its legacy provider: without it every truncated listing (max-keys reached) is an HTTP 500.
+    NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" \
+      "$cache/node_modules/.bin/s3rver" -d "$dir/data" -a 127.0.0.1 -p "$inner" --no-vhost-buckets \
       --configure-bucket test-bucket --configure-bucket data-lake >"$dir/s3rver.log" 2>&1 &
     echo $! >"$dir/s3rver.pid"
     for _ in $(seq 1 100); do

@@ -3,7 +3,8 @@
 // factory binds the node with BindContext::fs pointing at the store, and a thin operator owns that
 // file system and hands it to the inner operator as ExecContext::fs, forwarding every other call.
 // Loads publish atomically because the format loaders finish their files only in Commit() and an
-// object appears only when its upload completes. Thread-safe as the inner operator is.
+// object appears only when its upload completes; a multi-file dataset appears when its manifest
+// does (ObjectFileSystem::BeginDataset). Thread-safe as the inner operator is.
 #pragma once
 
 #include <memory>

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "io/dataset_write.h"
 #include "types/buffer.h"
 
 namespace logidata {
@@ -66,6 +67,12 @@ class FileSystem {
   virtual Status CreateDirs(const std::string& path) = 0;
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   virtual Status RemoveAll(const std::string& path) = 0;
+  // Starts a run writing the multi-file dataset `dir` (see io/dataset_write.h); `run_id` names the
+  // run where the file system records it. By default a staging folder renamed into place.
+  virtual Result<std::unique_ptr<DatasetWrite>> BeginDataset(const std::string& dir, const std::string& run_id) {
+    (void)run_id;
+    return MakeStagedFolderWrite(*this, dir);
+  }
 
   // Expands a glob ("data/*.csv", "logs/**/part-*.csv.gz"), a directory (all files below it) or a
   // plain path into a sorted list of files. A pattern that matches nothing is NotFound.

@@ -150,7 +150,7 @@ Result<FileInfo> AzureBlobFileSystem::Stat(const std::string& path) {
   return FileInfo{path, 0, true};
 }
 
-Result<std::vector<FileInfo>> AzureBlobFileSystem::ListRecursive(const std::string& dir) {
+Result<std::vector<FileInfo>> AzureBlobFileSystem::ListObjects(const std::string& dir) {
   LD_ASSIGN_OR_RETURN(auto loc, ParseAzurePath(dir));
   LD_ASSIGN_OR_RETURN(auto blobs, client_.List(loc.first, DirPrefix(loc.second)));
   std::vector<FileInfo> out;
@@ -159,6 +159,12 @@ Result<std::vector<FileInfo>> AzureBlobFileSystem::ListRecursive(const std::stri
     out.push_back({"az://" + loc.first + "/" + b.name, b.size, false});
   }
   return out;
+}
+
+Status AzureBlobFileSystem::DeleteObject(const std::string& path) {
+  LD_ASSIGN_OR_RETURN(auto loc, ParseAzurePath(path));
+  Status st = client_.DeleteBlob(loc.first, loc.second);
+  return st.IsNotFound() ? Status::OK() : st;
 }
 
 Status AzureBlobFileSystem::CreateDirs(const std::string&) { return Status::OK(); }  // prefixes need no creation

@@ -7,15 +7,16 @@
 // a single Put Blob): that is when the blob appears or changes. Until then the previous content
 // stays visible, and an aborted or killed write leaves only uncommitted blocks, which no reader
 // sees and Azure discards after a week. "Directories" are name prefixes; Rename copies and
-// deletes. Thread-safe; each open file is used by one thread at a time.
+// deletes. Multi-file datasets are published with a manifest (ObjectFileSystem). Thread-safe; each
+// open file is used by one thread at a time.
 #pragma once
 
 #include "connectors/azure/azure_blob_client.h"
-#include "io/file_system.h"
+#include "connectors/object_file_system.h"
 
 namespace logidata {
 
-class AzureBlobFileSystem final : public FileSystem {
+class AzureBlobFileSystem final : public ObjectFileSystem {
  public:
   // Bytes per staged block unless the load says otherwise.
   static constexpr size_t kDefaultBlockBytes = 8 << 20;
@@ -28,7 +29,8 @@ class AzureBlobFileSystem final : public FileSystem {
   Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> OpenWrite(const std::string& path, bool atomic = true) override;
   Result<FileInfo> Stat(const std::string& path) override;
-  Result<std::vector<FileInfo>> ListRecursive(const std::string& dir) override;
+  Result<std::vector<FileInfo>> ListObjects(const std::string& dir) override;
+  Status DeleteObject(const std::string& path) override;
   Status CreateDirs(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status RemoveAll(const std::string& path) override;

@@ -100,7 +100,7 @@ Result<FileInfo> S3FileSystem::Stat(const std::string& path) {
   return FileInfo{path, 0, true};
 }
 
-Result<std::vector<FileInfo>> S3FileSystem::ListRecursive(const std::string& dir) {
+Result<std::vector<FileInfo>> S3FileSystem::ListObjects(const std::string& dir) {
   LD_ASSIGN_OR_RETURN(auto loc, ParseS3Path(dir));
   LD_ASSIGN_OR_RETURN(auto objects, client_.List(loc.first, DirPrefix(loc.second)));
   std::vector<FileInfo> out;
@@ -109,6 +109,12 @@ Result<std::vector<FileInfo>> S3FileSystem::ListRecursive(const std::string& dir
     out.push_back({"s3://" + loc.first + "/" + o.key, o.size, false});
   }
   return out;
+}
+
+Status S3FileSystem::DeleteObject(const std::string& path) {
+  LD_ASSIGN_OR_RETURN(auto loc, ParseS3Path(path));
+  Status st = client_.DeleteObject(loc.first, loc.second);
+  return st.IsNotFound() ? Status::OK() : st;
 }
 
 Status S3FileSystem::CreateDirs(const std::string&) { return Status::OK(); }  // prefixes need no creation

@@ -43,7 +43,7 @@ nlohmann::json S3ConfigSchema(bool extract) {
 
 }  // namespace
 
-constexpr const char* kS3Details = R"md(**How it works.** The objects are read through an S3 file system (`s3://bucket/key`): ranged GETs for reads, ListObjectsV2 for listings and globs, 8 MiB multipart uploads for writes completed only when the file is closed (nothing is visible before), copy + delete for renames. Requests are signed with AWS Signature V4 and the payload SHA-256 is sent as `x-amz-content-sha256`; path-style addressing with a custom endpoint (MinIO, s3rver…), virtual-host style on AWS (or anywhere with `addressing: virtual`: `https://bucket.endpoint/key`). The module binds the CSV or Parquet module's own reader or writer (or load.xml's writer) on that file system, so every format option works the same; `path` may be a key, a prefix or a glob. Loads finish atomically because the format loaders complete their files (or move a staging prefix into place) only when the run succeeds.
+constexpr const char* kS3Details = R"md(**How it works.** The objects are read through an S3 file system (`s3://bucket/key`): ranged GETs for reads, ListObjectsV2 for listings and globs, 8 MiB multipart uploads for writes completed only when the file is closed (nothing is visible before), copy + delete for renames. Requests are signed with AWS Signature V4 and the payload SHA-256 is sent as `x-amz-content-sha256`; path-style addressing with a custom endpoint (MinIO, s3rver…), virtual-host style on AWS (or anywhere with `addressing: virtual`: `https://bucket.endpoint/key`). The module binds the CSV or Parquet module's own reader or writer (or load.xml's writer) on that file system, so every format option works the same; `path` may be a key, a prefix or a glob. A single-object load finishes atomically: its upload completes only when the run succeeds. A partitioned dataset is published by a manifest: the data objects get run-unique names in their partition folders (`k=a/part-0-<token>.parquet`), and `<path>/_manifest.json`, listing each object with its size and rows, is written last with one PUT; the previous run's objects are then deleted. extract.s3 reads exactly what a manifest lists, so a half-published or killed load is never seen and a retry never shows a row twice; other readers must read the manifest, not the listing. A load killed during its commit can leave orphan objects whose token no manifest lists. Details: [connectors](../connectors.md#partitioned-datasets-on-object-storage-s3-azure-blob).
 
 **Connection** (type `s3`): the access key id as `user`, the secret access key as secret; options `endpoint`, `region`, `addressing` (path, virtual), `connect_to` (curl `CONNECT_TO` entries `HOST:PORT:CONNECT-HOST:CONNECT-PORT`: connect elsewhere while keeping the name in `Host`, the signature and TLS — private endpoints), `bucket` (for "Test connection"). In a CLI connections file:
 
@@ -79,8 +79,9 @@ ModuleDescriptor S3LoadModule() {
   d.connection_types = {"s3"};
   d.summary = "Writes rows as CSV, Parquet or XML objects to S3-compatible storage.";
   d.description =
-      "Writes a file or a partitioned dataset with multipart uploads. Nothing appears under the final key or prefix "
-      "until the run succeeds: uploads complete (or staged objects are moved into place) only at commit.";
+      "Writes a file or a partitioned dataset with multipart uploads. Nothing appears until the run succeeds: a "
+      "file's upload completes only at commit, and a partitioned dataset is published by writing its _manifest.json "
+      "last, in one PUT.";
   d.category = "storage";
   d.icon = "cloud";
   d.inputs = {{"in", "Rows to write"}};

@@ -1,8 +1,5 @@
 #include "formats/csv/csv_load_operator.h"
 
-#include <filesystem>
-#include <random>
-
 #include "formats/csv/csv_compressing_file.h"
 #include "formats/csv/csv_modules.h"
 
@@ -62,15 +59,7 @@ CsvLoadOperator::~CsvLoadOperator() {
 Status CsvLoadOperator::Open(ExecContext& ctx) {
   fs_ = ctx.fs != nullptr ? ctx.fs : &LocalFileSystem();
   if (!partition_columns_.empty()) {
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::filesystem::path target(path_);
-    char suffix[32];
-    std::snprintf(suffix, sizeof suffix, ".tmp-%016llx", static_cast<unsigned long long>(rng()));
-    std::string name = ".";
-    name.append(target.filename().string());
-    name.append(suffix);
-    staging_dir_ = (target.parent_path() / name).string();
-    LD_RETURN_IF_ERROR(fs_->CreateDirs(staging_dir_));
+    LD_ASSIGN_OR_RETURN(dataset_, fs_->BeginDataset(path_, ctx.run_id));
   } else {
     // Create the single file up front so an empty input still yields a file with its header.
     LD_RETURN_IF_ERROR(OutputFor("").status());
@@ -85,9 +74,7 @@ Result<CsvLoadOperator::Output*> CsvLoadOperator::OutputFor(const std::string& p
   if (partition_columns_.empty()) {
     LD_ASSIGN_OR_RETURN(raw, fs_->OpenWrite(path_, /*atomic=*/true));
   } else {
-    std::string dir = staging_dir_ + "/" + partition_dir;
-    LD_RETURN_IF_ERROR(fs_->CreateDirs(dir));
-    LD_ASSIGN_OR_RETURN(raw, fs_->OpenWrite(dir + "/part-0" + FileExtension(options_.compression), /*atomic=*/false));
+    LD_ASSIGN_OR_RETURN(raw, dataset_->OpenFile(partition_dir + "/part-0" + FileExtension(options_.compression)));
   }
   Output output;
   LD_ASSIGN_OR_RETURN(output.file, MakeCompressingFile(options_.compression, std::move(raw)));
@@ -114,6 +101,7 @@ Status CsvLoadOperator::Consume(int port, const BatchPtr& batch, OperatorState* 
   const Batch& b = *batch;
   if (partition_columns_.empty()) {
     LD_ASSIGN_OR_RETURN(Output * output, OutputFor(""));
+    output->rows += b.num_rows();
     for (int64_t r = 0; r < b.num_rows(); ++r) {
       formatter_.AppendRow(b, data_columns_, r, &output->buffer);
       if (output->buffer.size() >= kFlushBytes) LD_RETURN_IF_ERROR(Flush(output, true));
@@ -133,6 +121,7 @@ Status CsvLoadOperator::Consume(int port, const BatchPtr& batch, OperatorState* 
       dir += EscapePartitionValue(value);
     }
     LD_ASSIGN_OR_RETURN(Output * output, OutputFor(dir));
+    ++output->rows;
     formatter_.AppendRow(b, data_columns_, r, &output->buffer);
     LD_RETURN_IF_ERROR(Flush(output, false));
   }
@@ -141,6 +130,7 @@ Status CsvLoadOperator::Consume(int port, const BatchPtr& batch, OperatorState* 
 
 Status CsvLoadOperator::Commit() {
   std::lock_guard<std::mutex> lock(mu_);
+  std::vector<DatasetFile> files;
   for (auto& [dir, output] : outputs_) {
     Status st = Flush(&output, true);
     if (st.ok()) st = output.file->Close();
@@ -150,19 +140,16 @@ Status CsvLoadOperator::Commit() {
       for (auto& [d, o] : outputs_) {
         if (o.file) o.file->Abort();
       }
-      if (!staging_dir_.empty()) (void)fs_->RemoveAll(staging_dir_);
+      if (dataset_) dataset_->Abort();
       return st;
     }
+    files.push_back({dir + "/part-0" + FileExtension(options_.compression), output.rows});
   }
   finished_ = true;
-  if (!staging_dir_.empty()) {
-    auto existing = fs_->Stat(path_);
-    if (existing.ok()) LD_RETURN_IF_ERROR(fs_->RemoveAll(path_));
-    Status st = fs_->Rename(staging_dir_, path_);
-    if (!st.ok()) {
-      (void)fs_->RemoveAll(staging_dir_);
-      return st;
-    }
+  if (dataset_) {
+    Status st = dataset_->Publish(files);
+    if (!st.ok()) dataset_->Abort();
+    return st;
   }
   return Status::OK();
 }
@@ -175,7 +162,7 @@ void CsvLoadOperator::Abort() {
     if (output.file) output.file->Abort();
   }
   outputs_.clear();
-  if (!staging_dir_.empty() && fs_ != nullptr) (void)fs_->RemoveAll(staging_dir_);
+  if (dataset_) dataset_->Abort();
 }
 
 Result<std::unique_ptr<Operator>> MakeCsvLoadOperator(const BindContext& ctx) {

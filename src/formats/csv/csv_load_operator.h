@@ -1,8 +1,9 @@
 // CsvLoadOperator: the load.csv sink. Consumes batches in input order (RequiresOrderedInput) and
 // writes them as CSV to one file, or to one file per partition value under
 // path/col=value/part-0.csv. Nothing is visible until Commit(): a single file is written
-// atomically through the FileSystem; a partitioned dataset is staged in a hidden sibling folder
-// and renamed into place. Abort() discards everything, leaving the target as it was.
+// atomically through the FileSystem; a partitioned dataset is written and published as a whole
+// through FileSystem::BeginDataset (a staging folder renamed into place on disk, a manifest on
+// object stores). Abort() discards everything, leaving the target as it was.
 // Consume calls are serialised by the executor; a mutex guards them anyway.
 #pragma once
 
@@ -35,6 +36,7 @@ class CsvLoadOperator final : public Operator {
   struct Output {
     std::unique_ptr<WritableFile> file;
     std::string buffer;
+    int64_t rows = 0;
   };
   Result<Output*> OutputFor(const std::string& partition_dir);
   Status Flush(Output* output, bool force);
@@ -48,7 +50,7 @@ class CsvLoadOperator final : public Operator {
 
   std::mutex mu_;
   FileSystem* fs_ = nullptr;
-  std::string staging_dir_;  // partitioned output only
+  std::unique_ptr<DatasetWrite> dataset_;  // partitioned output only
   std::map<std::string, Output> outputs_;  // by partition folder ("" when not partitioned)
   bool finished_ = false;
 };

@@ -1,6 +1,5 @@
 #include "formats/parquet/parquet_load_operator.h"
 
-#include <random>
 #include <unordered_map>
 
 #include "formats/parquet/compression.h"
@@ -10,15 +9,7 @@
 namespace logidata::parquet {
 namespace {
 
-std::string RandomSuffix() {
-  std::random_device rd;
-  std::mt19937_64 gen(rd());
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  uint64_t v = gen();
-  for (int i = 0; i < 12; ++i) { s.push_back(hex[v & 15]); v >>= 4; }
-  return s;
-}
+constexpr const char* kPartFile = "/part-0.parquet";
 
 // The timestamp a derived year/month/day partition comes from: partition_time_column, else the
 // input's only date or timestamp column. The error says exactly what to add.
@@ -148,8 +139,7 @@ Status ParquetLoadOperator::Open(ExecContext& ctx) {
                                        RowGroupRowsForBudget(*file_schema_, ctx.memory_budget_bytes));
   }
   if (!partition_columns_.empty()) {
-    staging_ = path_ + ".tmp-" + RandomSuffix();
-    LD_RETURN_IF_ERROR(fs_->CreateDirs(staging_));
+    LD_ASSIGN_OR_RETURN(dataset_, fs_->BeginDataset(path_, ctx.run_id));
   } else {
     // An empty input still produces a valid (empty) file.
     LD_RETURN_IF_ERROR(WriterFor("").status());
@@ -164,9 +154,7 @@ Result<ParquetWriter*> ParquetLoadOperator::WriterFor(const std::string& partiti
   if (partition_columns_.empty()) {
     LD_ASSIGN_OR_RETURN(writer, ParquetWriter::Open(*fs_, path_, file_schema_, options_));
   } else {
-    std::string dir = staging_ + "/" + partition_dir;
-    LD_RETURN_IF_ERROR(fs_->CreateDirs(dir));
-    LD_ASSIGN_OR_RETURN(auto file, fs_->OpenWrite(dir + "/part-0.parquet", /*atomic=*/false));
+    LD_ASSIGN_OR_RETURN(auto file, dataset_->OpenFile(partition_dir + kPartFile));
     LD_ASSIGN_OR_RETURN(writer, ParquetWriter::Open(std::move(file), file_schema_, options_));
   }
   ParquetWriter* raw = writer.get();
@@ -219,21 +207,12 @@ Status ParquetLoadOperator::FinishPort(int port, const std::vector<OperatorState
 }
 
 Status ParquetLoadOperator::Commit() {
-  for (auto& [dir, w] : writers_) LD_RETURN_IF_ERROR(w->Publish());
-  if (!partition_columns_.empty()) {
-    // Swap the staged dataset in: move any old one aside first so a failure can restore it.
-    std::string backup;
-    if (fs_->Stat(path_).ok()) {
-      backup = path_ + ".old-" + RandomSuffix();
-      LD_RETURN_IF_ERROR(fs_->Rename(path_, backup));
-    }
-    Status st = fs_->Rename(staging_, path_);
-    if (!st.ok()) {
-      if (!backup.empty()) (void)fs_->Rename(backup, path_);
-      return st;
-    }
-    if (!backup.empty()) (void)fs_->RemoveAll(backup);
+  std::vector<DatasetFile> files;
+  for (auto& [dir, w] : writers_) {
+    LD_RETURN_IF_ERROR(w->Publish());
+    files.push_back({dir + kPartFile, w->rows_written()});
   }
+  if (dataset_) LD_RETURN_IF_ERROR(dataset_->Publish(files));
   committed_ = true;
   writers_.clear();
   return Status::OK();
@@ -243,8 +222,7 @@ void ParquetLoadOperator::Abort() {
   if (committed_) return;
   for (auto& [dir, w] : writers_) w->Abort();
   writers_.clear();
-  if (!staging_.empty() && fs_ != nullptr) (void)fs_->RemoveAll(staging_);
-  staging_.clear();
+  if (dataset_) dataset_->Abort();
 }
 
 int64_t ParquetLoadOperator::MemoryUsage() const { return 0; }

@@ -4,7 +4,8 @@
 // an input column is derived from the row's timestamp: the input's only date/timestamp column, or
 // `partition_time_column` (UTC calendar; `month=5`, not `05`). Nothing is visible until Commit(): a single file is
 // written atomically through the FileSystem and published at commit; a partitioned dataset is
-// written to a staging folder next to the target and renamed into place at commit. Abort()
+// written and published as a whole through FileSystem::BeginDataset (a staging folder renamed
+// into place on disk, a manifest on object stores). Abort()
 // removes everything written. Consume() is serialised by the executor (ordered input); a mutex
 // guards it anyway.
 #pragma once
@@ -51,7 +52,7 @@ class ParquetLoadOperator : public Operator {
   std::vector<std::string> partition_names_;
   int time_column_ = -1;
   std::vector<int> data_columns_;        // input indices written to files
-  std::string staging_;                  // partitioned output: staging folder
+  std::unique_ptr<DatasetWrite> dataset_;  // partitioned output only
   std::map<std::string, std::unique_ptr<ParquetWriter>> writers_;  // by partition folder
   std::mutex mu_;
   bool committed_ = false;

@@ -7,6 +7,7 @@
 #include "connectors/azure/azure_shared_key.h"
 #include "connectors/connection_tester.h"
 #include "integration/connectors/connector_test_support.h"
+#include "integration/connectors/object_dataset_scenario.h"
 
 namespace logidata::testing {
 namespace {
@@ -225,9 +226,9 @@ TEST_F(AzureBlobTest, MultiBlockLoadCommitsInOrderAndReadsBackInParallel) {
   ASSERT_TRUE(fs.RemoveAll("az://lake/blocks").ok());
 }
 
-// A partitioned dataset is written under a staging prefix and moved into place at commit
-// (Copy Blob + Delete Blob); a second run replaces the first.
-TEST_F(AzureBlobTest, PartitionedParquetLoadMovesItsStagingPrefixIntoPlace) {
+// A partitioned dataset is published by its manifest; a second run replaces the first (its
+// blobs are deleted), and an aborted one leaves nothing.
+TEST_F(AzureBlobTest, PartitionedParquetLoadReplacesTheDatasetWhole) {
   AzureBlobFileSystem fs = Fs();
   nlohmann::json cfg = {{"connection", "az"}, {"path", "az://lake/parts"}, {"format", "parquet"},
                         {"options", {{"partition_by", {"k"}}}}};
@@ -250,6 +251,11 @@ TEST_F(AzureBlobTest, PartitionedParquetLoadMovesItsStagingPrefixIntoPlace) {
   EXPECT_TRUE(fs.Stat("az://lake/parts/k=c").value().is_directory);
   EXPECT_TRUE(fs.Stat("az://lake/parts/k=a").status().IsNotFound());
   ASSERT_TRUE(fs.RemoveAll("az://lake/parts").ok());
+}
+
+TEST_F(AzureBlobTest, PartitionedLoadPublishesAManifestThatReadersFollow) {
+  AzureBlobFileSystem fs = Fs();
+  RunManifestPublishingScenario(fs, &connections_, "azure_blob", "az", "az://lake/dataset");
 }
 
 TEST_F(AzureBlobTest, FailedAbortedOrKilledLoadLeavesTargetUnchanged) {

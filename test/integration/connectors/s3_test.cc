@@ -3,6 +3,7 @@
 #include "connectors/connection_tester.h"
 #include "connectors/s3/s3_file_system.h"
 #include "integration/connectors/connector_test_support.h"
+#include "integration/connectors/object_dataset_scenario.h"
 
 namespace logidata::testing {
 namespace {
@@ -159,6 +160,11 @@ TEST_F(S3Test, LoadAndExtractCsvAndParquetWithAtomicFinish) {
     EXPECT_EQ(SortedRows(*out), SortedRows({batch}));
     ASSERT_TRUE(fs.RemoveAll("s3://test-bucket/out").ok());
   }
+}
+
+TEST_F(S3Test, PartitionedLoadPublishesAManifestThatReadersFollow) {
+  S3FileSystem fs = Fs();
+  RunManifestPublishingScenario(fs, &connections_, "s3", "s3", "s3://test-bucket/dataset");
 }
 
 TEST_F(S3Test, LoadXmlPublishesOnlyWhenTheRunSucceeds) {
