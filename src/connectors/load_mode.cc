@@ -53,6 +53,14 @@ nlohmann::json DatabaseLoadConfigProperties(bool has_schema) {
   return props;
 }
 
+nlohmann::json OpColumnProperty() {
+  return {{"type", "string"}, {"title", "Operation column"}, {"default", ""},
+          {"description", "Upsert only: the input column saying what each row is (as extract.postgres in mode cdc "
+                          "writes _op). Rows whose value is 'delete' delete the row with their key, the others are "
+                          "upserted; the last change per key wins, batches apply in order, and the column itself is "
+                          "not loaded."}};
+}
+
 Result<DatabaseLoadOptions> ReadDatabaseLoadOptions(const nlohmann::json& cfg,
                                                     const std::vector<std::string>& input_columns) {
   DatabaseLoadOptions o;

@@ -26,6 +26,9 @@ std::string_view LoadModeName(LoadMode mode);
 // keys, create_table.
 nlohmann::json DatabaseLoadConfigProperties(bool has_schema);
 
+// The JSON Schema of "op_column", for the loaders that apply change streams (upsert with deletes).
+nlohmann::json OpColumnProperty();
+
 // Options common to the database loaders, read from a config already checked against the schema.
 struct DatabaseLoadOptions {
   std::string connection;
@@ -36,7 +39,7 @@ struct DatabaseLoadOptions {
   bool create_table = true;
   // Keep the exactly-once ledger (connectors/load_ledger.h); only runs with a run id use it.
   bool ledger = true;
-  // Upsert only, where the loader supports it (load.postgres): the input column naming each
+  // Upsert only, where the loader supports it (load.postgres, load.mysql, load.clickhouse): the input column naming each
   // row's operation, as extract.postgres in mode cdc writes it. Rows whose value is "delete"
   // delete the row with their key; the others upsert. The column itself is not loaded.
   std::string op_column;

@@ -18,6 +18,10 @@ namespace logidata {
 namespace {
 
 constexpr char kVersionColumn[] = "_logidata_version";
+// Upsert with op_column: 1 marks a deleted key. ClickHouse 18.16's ReplacingMergeTree has no
+// is_deleted parameter, so the delete is a row of its own that wins by version, and readers
+// filter it: SELECT … FROM t FINAL WHERE _logidata_deleted = 0.
+constexpr char kDeletedColumn[] = "_logidata_deleted";
 constexpr size_t kRequestBytes = size_t{16} << 20;
 
 struct EncodeState final : OperatorState {
@@ -53,11 +57,23 @@ class ClickhouseLoadOperator final : public Operator {
   ClickhouseLoadOperator(DatabaseLoadOptions options, SchemaPtr input) : options_(std::move(options)), input_(std::move(input)) {}
 
   bool EmitsOnConsume(int) const override { return false; }
+  // Changes (op_column) get increasing versions in input order: the later change of a key wins.
+  bool RequiresOrderedInput(int) const override { return !options_.op_column.empty(); }
   std::unique_ptr<OperatorState> MakeThreadState() override { return std::make_unique<EncodeState>(); }
 
   Status Open(ExecContext& ctx) override {
     ctx_ = &ctx;
     LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, options_.connection, {"clickhouse"}));
+    for (int c = 0; c < input_->num_fields(); ++c) {
+      const Field& f = input_->field(c);
+      if (f.name != options_.op_column) {
+        loaded_columns_.push_back(c);
+      } else if (f.type.id != TypeId::kString) {
+        return ConfigError("/op_column", "column '" + f.name + "' must be a string column");
+      } else {
+        op_index_ = c;  // says what to do with the row, is not data
+      }
+    }
     LD_ASSIGN_OR_RETURN(ClickhouseClient client, ClickhouseClient::Make(config, ctx.cancelled));
     client_ = std::make_unique<ClickhouseClient>(std::move(client));
     LD_ASSIGN_OR_RETURN(target_, QuoteClickhouseIdentifier(options_.table, "table name"));
@@ -100,6 +116,7 @@ class ClickhouseLoadOperator final : public Operator {
       return ConfigError("/mode", "upsert needs a ReplacingMergeTree table with a " + std::string(kVersionColumn) +
                                       " column; " + target_ + " is " + engine);
     }
+    if (exists && op_index_ >= 0) LD_RETURN_IF_ERROR(AddDeletedColumn());
     // A staging table left by a killed run is stale.
     LD_RETURN_IF_ERROR(Exec("DROP TABLE IF EXISTS " + stage_));
     target_existed_ = exists;
@@ -123,7 +140,8 @@ class ClickhouseLoadOperator final : public Operator {
       if (row.size() == 2) types[row[0]] = row[1];
     }
     std::string list;
-    for (const Field& f : input_->fields()) {
+    for (int c : loaded_columns_) {
+      const Field& f = input_->field(c);
       auto it = types.find(f.name);
       if (it == types.end()) return Status::InvalidArgument("load.clickhouse: " + target_ + " has no column '" + f.name + "'");
       auto encoder = RowBinaryEncoder::Make(it->second, f.type);
@@ -137,8 +155,13 @@ class ClickhouseLoadOperator final : public Operator {
         return ConfigError("/mode", "upsert needs a UInt64 column " + std::string(kVersionColumn) + " in " + target_);
       }
       list += std::string(", ") + kVersionColumn;
-      version_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                           std::chrono::system_clock::now().time_since_epoch()).count());
+      LD_ASSIGN_OR_RETURN(next_version_, FirstVersion());
+      if (op_index_ >= 0) {
+        if (types.count(kDeletedColumn) == 0 || types[kDeletedColumn] != "UInt8") {
+          return ConfigError("/op_column", "deletes need a UInt8 column " + std::string(kDeletedColumn) + " in " + target_);
+        }
+        list += std::string(", ") + kDeletedColumn;
+      }
     }
     insert_sql_ = "INSERT INTO " + stage_ + " (" + list + ") FORMAT RowBinary";
     return Status::OK();
@@ -154,14 +177,23 @@ class ClickhouseLoadOperator final : public Operator {
       s->body.clear();
       const int64_t first = row;
       for (; row < b.num_rows() && s->body.size() < kRequestBytes; ++row) {
-        for (int c = 0; c < b.num_columns(); ++c) {
-          Status st = encoders_[static_cast<size_t>(c)].Append(*b.column(c), row, &s->body);
+        for (size_t i = 0; i < loaded_columns_.size(); ++i) {
+          const int c = loaded_columns_[i];
+          Status st = encoders_[i].Append(*b.column(c), row, &s->body);
           if (!st.ok()) {
             return st.WithContext("load.clickhouse: batch " + std::to_string(b.sequence()) + " row " +
                                   std::to_string(row + 1) + ", column '" + input_->field(c).name + "'");
           }
         }
-        if (version_ != 0) s->body.append(reinterpret_cast<const char*>(&version_), sizeof version_);
+        if (options_.mode == LoadMode::kUpsert) {
+          // RowBinary UInt64 and UInt8 are little-endian, as this machine.
+          const uint64_t version = next_version_.fetch_add(1);
+          s->body.append(reinterpret_cast<const char*>(&version), sizeof version);
+          if (op_index_ >= 0) {
+            const Column& ops = *b.column(op_index_);
+            s->body.push_back(!ops.IsNull(row) && ops.GetString(row) == "delete" ? '\1' : '\0');
+          }
+        }
       }
       Status sent = client_->Insert(insert_sql_, s->body);
       if (!sent.ok()) {
@@ -227,10 +259,35 @@ class ClickhouseLoadOperator final : public Operator {
  private:
   Status Exec(const std::string& sql) { return client_->Execute(sql).status(); }
 
+  // Versions only grow: the run's start in microseconds, or past the table's highest version if
+  // that is later (a clock set back, or many rows in the previous run); then one per row.
+  Result<uint64_t> FirstVersion() {
+    const uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                   std::chrono::system_clock::now().time_since_epoch()).count());
+    uint64_t highest = 0;
+    if (target_existed_) {
+      LD_ASSIGN_OR_RETURN(std::string max, client_->Execute("SELECT max(" + std::string(kVersionColumn) + ") FROM " + target_ +
+                                                            " FORMAT TSV"));
+      highest = std::strtoull(max.c_str(), nullptr, 10);  // a UInt64 column: digits
+    }
+    return std::max(now, highest + 1);
+  }
+
+  // Upsert tables from before deletes were supported get the marker column (0 for every row).
+  Status AddDeletedColumn() {
+    LD_ASSIGN_OR_RETURN(std::string found, client_->Execute(
+        "SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = " +
+        ClickhouseStringLiteral(options_.table) + " AND name = " + ClickhouseStringLiteral(kDeletedColumn) + " FORMAT TSV"));
+    if (found.rfind("0", 0) != 0) return Status::OK();
+    const std::string sql = "ALTER TABLE " + target_ + " ADD COLUMN " + kDeletedColumn + " UInt8";
+    ctx_->Log(LogLevel::kInfo, "deletes need a marker column: " + sql);
+    return Exec(sql);
+  }
+
   Status CreateTable(const std::string& name) {
     std::string sql = "CREATE TABLE " + name + " (";
-    for (int i = 0; i < input_->num_fields(); ++i) {
-      const Field& f = input_->field(i);
+    for (size_t i = 0; i < loaded_columns_.size(); ++i) {
+      const Field& f = input_->field(loaded_columns_[i]);
       const bool is_key = std::find(options_.keys.begin(), options_.keys.end(), f.name) != options_.keys.end();
       LD_ASSIGN_OR_RETURN(std::string q, QuoteClickhouseIdentifier(f.name, "column name"));
       std::string type = ClickhouseDdlType(f.type, naive_utc_);
@@ -248,7 +305,9 @@ class ClickhouseLoadOperator final : public Operator {
       order += ")";
     }
     if (options_.mode == LoadMode::kUpsert) {
-      sql += std::string(", ") + kVersionColumn + " UInt64) ENGINE = ReplacingMergeTree(" + kVersionColumn + ")";
+      sql += std::string(", ") + kVersionColumn + " UInt64";
+      if (op_index_ >= 0) sql += std::string(", ") + kDeletedColumn + " UInt8";
+      sql += std::string(") ENGINE = ReplacingMergeTree(") + kVersionColumn + ")";
     } else {
       sql += ") ENGINE = MergeTree";
     }
@@ -267,7 +326,9 @@ class ClickhouseLoadOperator final : public Operator {
   std::string target_, stage_, old_, insert_sql_;
   std::vector<RowBinaryEncoder> encoders_;
   bool naive_utc_ = true, target_existed_ = false, created_target_ = false, staged_ = false, merge_tree_ = true;
-  uint64_t version_ = 0;
+  std::atomic<uint64_t> next_version_{0};  // upsert: the next row's _logidata_version
+  std::vector<int> loaded_columns_;        // input columns loaded (all but the op column)
+  int op_index_ = -1;                      // the op_column's input index, or -1
   std::atomic<int64_t> rows_{0};
 };
 
@@ -277,7 +338,8 @@ constexpr const char* kClickhouseLoadDetails = R"md(Each batch goes to the serve
 
 - **append**: `ALTER TABLE target ATTACH PARTITION ID … FROM staging` for each partition of the staging table (one statement for an unpartitioned table); an existing table of another engine family (Log, Memory, …) gets one `INSERT INTO target SELECT * FROM staging`, which the server runs at once but not atomically;
 - **replace** (and **truncate**, which is the same here): one `RENAME TABLE target TO <table>__logidata_old, staging TO target`, then the old table is dropped. ClickHouse 18.16 has no `EXCHANGE TABLES`;
-- **upsert**: the table is a `ReplacingMergeTree(_logidata_version)` ordered by the key columns; each run writes its rows with `_logidata_version` = its start time in microseconds, published like append. ClickHouse replaces older rows with the same key when it merges parts: read with `SELECT … FINAL` (or `OPTIMIZE TABLE … FINAL`) to see one row per key. An existing table must be a ReplacingMergeTree with a UInt64 `_logidata_version` column.
+- **upsert**: the table is a `ReplacingMergeTree(_logidata_version)` ordered by the key columns; each row is written with a `_logidata_version` one above the row before it, starting at the run's start time in microseconds (or above the table's highest version, if that is later), published like append. ClickHouse replaces older rows with the same key when it merges parts: read with `SELECT … FINAL` (or `OPTIMIZE TABLE … FINAL`) to see one row per key, the one of the latest version. An existing table must be a ReplacingMergeTree with a UInt64 `_logidata_version` column.
+- **upsert with `op_column`** (a change stream such as extract.postgres in mode cdc writes): rows are applied in input order, so the later change of a key gets the higher version and wins. ClickHouse 18.16 has no transactions and its ReplacingMergeTree no `is_deleted` parameter (that came in 23.2), so a delete is written as a tombstone: a row with the key, `_logidata_deleted = 1` and the next version. **Read the replica with `SELECT … FROM table FINAL WHERE _logidata_deleted = 0`** (without `FINAL` a reader sees superseded versions and tombstones until the parts merge). Tombstones stay in the table (an `ALTER TABLE … DELETE WHERE _logidata_deleted = 1` after `OPTIMIZE TABLE … FINAL`, with no load running, removes them; removed earlier they would bring back the older row). A created table gets the UInt8 column `_logidata_deleted`; an existing upsert table without it gets it added (`ALTER TABLE … ADD COLUMN`, 0 for the rows there). Replaying the same changes writes them again with higher versions: the table reads the same.
 
 A failed or cancelled run drops the staging table (and a table it created), so the target is unchanged; a staging table left by a killed process is dropped by the next run.
 
@@ -292,11 +354,12 @@ ModuleDescriptor ClickhouseLoadModule() {
       "clickhouse", "Writes rows into a ClickHouse table over its HTTP interface.",
       "Loads with batched INSERT … FORMAT RowBinary requests into a staging table that is published only when the run "
       "succeeds. Modes: append (partitions attached to the target), replace (atomic RENAME swap), upsert "
-      "(ReplacingMergeTree with a version column; read with FINAL). Can create the table from the input schema.",
+      "(ReplacingMergeTree with a version column; with op_column deletes are tombstones; read with FINAL). Can create the table from the input schema.",
       false, [](DatabaseLoadOptions options, SchemaPtr input) {
         return std::unique_ptr<Operator>(new ClickhouseLoadOperator(std::move(options), std::move(input)));
       });
   d.connection_types = {"clickhouse"};
+  d.config_schema["properties"]["op_column"] = OpColumnProperty();
   // ClickHouse has no transactions: say what the ledger can promise here.
   d.config_schema["properties"]["ledger"]["description"] =
       "Record each published load in the table _logidata_loads of the connection's database, right after publishing "

@@ -47,6 +47,8 @@ class MysqlLoadOperator final : public Operator {
   MysqlLoadOperator(DatabaseLoadOptions options, SchemaPtr input) : options_(std::move(options)), input_(std::move(input)) {}
 
   bool EmitsOnConsume(int) const override { return false; }
+  // Changes (op_column) must apply in their order: a delete then a re-insert is not the reverse.
+  bool RequiresOrderedInput(int) const override { return !options_.op_column.empty(); }
   std::unique_ptr<OperatorState> MakeThreadState() override { return std::make_unique<EncodeState>(); }
 
   Status Open(ExecContext& ctx) override {
@@ -96,13 +98,27 @@ class MysqlLoadOperator final : public Operator {
     if (options_.mode == LoadMode::kTruncate && exists) LD_RETURN_IF_ERROR(conn_->Exec("DELETE FROM " + target_));
 
     std::string columns, updates;
-    for (const auto& f : input_->fields()) {
+    for (int c = 0; c < input_->num_fields(); ++c) {
+      const Field& f = input_->field(c);
+      if (f.name == options_.op_column) {
+        if (f.type.id != TypeId::kString) return ConfigError("/op_column", "column '" + f.name + "' must be a string column");
+        op_index_ = c;  // says what to do with the row, is not data
+        continue;
+      }
+      value_indices_.push_back(c);
       LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kMy, f.name, "column name"));
       columns += (columns.empty() ? "" : ", ") + q;
       if (std::find(options_.keys.begin(), options_.keys.end(), f.name) == options_.keys.end()) {
         updates += (updates.empty() ? "" : ", ") + q + " = VALUES(" + q + ")";
       }
     }
+    std::string key_list;
+    for (const auto& k : options_.keys) {
+      key_indices_.push_back(input_->FieldIndex(k));
+      LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kMy, k, "key column"));
+      key_list += (key_list.empty() ? "" : ", ") + q;
+    }
+    delete_prefix_ = "DELETE FROM " + insert_into + " WHERE (" + key_list + ") IN (";
     prefix_ = "INSERT INTO " + insert_into + " (" + columns + ") VALUES ";
     if (options_.mode == LoadMode::kUpsert) {
       // With only key columns there is nothing to update: ignore duplicates.
@@ -112,32 +128,40 @@ class MysqlLoadOperator final : public Operator {
     return Status::OK();
   }
 
+  // Rows go in statements of about kStatementBytes. With op_column, a run of consecutive deletes
+  // becomes one DELETE by key and a run of other rows one upserting INSERT, executed in input
+  // order, so the later change of a key wins (within one INSERT, ON DUPLICATE KEY UPDATE applies
+  // the rows in order too).
   Status Consume(int, const BatchPtr& batch, OperatorState* state, Emitter&) override {
     if (already_loaded_ >= 0) return Status::OK();
     auto* s = static_cast<EncodeState*>(state);
     const Batch& b = *batch;
+    const Column* ops = op_index_ >= 0 ? b.column(op_index_).get() : nullptr;
+    auto is_delete = [&](int64_t r) { return ops != nullptr && !ops->IsNull(r) && ops->GetString(r) == "delete"; };
     int64_t row = 0;
     while (row < b.num_rows()) {
       LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
-      s->sql = prefix_;
+      const bool deleting = is_delete(row);
+      s->sql = deleting ? delete_prefix_ : prefix_;
       int64_t first = row;
-      for (; row < b.num_rows() && s->sql.size() < kStatementBytes; ++row) {
+      for (; row < b.num_rows() && s->sql.size() < kStatementBytes && is_delete(row) == deleting; ++row) {
         s->sql += row == first ? "(" : ",(";
-        for (int c = 0; c < b.num_columns(); ++c) {
-          if (c) s->sql += ',';
-          Status st = AppendLiteral(*b.column(c), row, *s);
+        const std::vector<int>& columns = deleting ? key_indices_ : value_indices_;
+        for (size_t i = 0; i < columns.size(); ++i) {
+          if (i) s->sql += ',';
+          Status st = AppendLiteral(*b.column(columns[i]), row, *s);
           if (!st.ok()) {
             return st.WithContext("load.mysql: batch " + std::to_string(b.sequence()) + " row " + std::to_string(row + 1) +
-                                  ", column '" + input_->field(c).name + "'");
+                                  ", column '" + input_->field(columns[i]).name + "'");
           }
         }
         s->sql += ')';
       }
-      s->sql += suffix_;
+      s->sql += deleting ? ")" : suffix_;
       std::lock_guard<std::mutex> lock(mu_);
       if (mysql_real_query(conn_->get(), s->sql.data(), s->sql.size()) != 0) {
-        return conn_->Error("load.mysql: inserting rows " + std::to_string(first + 1) + ".." + std::to_string(row) +
-                            " of batch " + std::to_string(b.sequence()));
+        return conn_->Error(std::string("load.mysql: ") + (deleting ? "deleting" : "inserting") + " rows " +
+                            std::to_string(first + 1) + ".." + std::to_string(row) + " of batch " + std::to_string(b.sequence()));
       }
       rows_ += row - first;
     }
@@ -226,7 +250,7 @@ class MysqlLoadOperator final : public Operator {
       mysql_free_result(r);
     }
     for (const auto& f : input_->fields()) {
-      if (present.count(f.name) != 0) continue;
+      if (present.count(f.name) != 0 || f.name == options_.op_column) continue;
       LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kMy, f.name, "column name"));
       const std::string alter = "ALTER TABLE " + target_ + " ADD COLUMN " + q + " " + MysqlDdlType(f.type, false);
       ctx_->Log(LogLevel::kInfo, "schema_drift evolve: " + alter);
@@ -237,11 +261,13 @@ class MysqlLoadOperator final : public Operator {
 
   Status CreateTable(const std::string& name) {
     std::string sql = "CREATE TABLE " + name + " (";
-    for (int i = 0; i < input_->num_fields(); ++i) {
-      const Field& f = input_->field(i);
+    bool first = true;
+    for (const Field& f : input_->fields()) {
+      if (f.name == options_.op_column) continue;
       bool is_key = std::find(options_.keys.begin(), options_.keys.end(), f.name) != options_.keys.end();
       LD_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(kMy, f.name, "column name"));
-      sql += (i ? ", " : "") + q + " " + MysqlDdlType(f.type, is_key) + (is_key ? " NOT NULL" : "");
+      sql += (first ? "" : ", ") + q + " " + MysqlDdlType(f.type, is_key) + (is_key ? " NOT NULL" : "");
+      first = false;
     }
     if (!options_.keys.empty()) {
       sql += ", PRIMARY KEY (";
@@ -311,6 +337,10 @@ class MysqlLoadOperator final : public Operator {
   std::string recorded_state_;  // the state the earlier attempt committed with its load  // >= 0: an earlier attempt of this run loaded it; skip
   std::unique_ptr<MysqlConnection> conn_;
   std::string target_, stage_, old_, created_, prefix_, suffix_;
+  std::string delete_prefix_;       // "DELETE FROM target WHERE (keys) IN ("
+  int op_index_ = -1;               // the op_column's input index, or -1
+  std::vector<int> value_indices_;  // input columns loaded (all but the op column)
+  std::vector<int> key_indices_;    // input indices of the key columns
   bool target_existed_ = false;
   bool in_transaction_ = false;
   std::mutex mu_;
@@ -319,7 +349,7 @@ class MysqlLoadOperator final : public Operator {
 
 }  // namespace
 
-constexpr const char* kMysqlLoadDetails = R"md(Rows go in multi-row `INSERT` statements of about 1 MiB (strings escaped by `mysql_real_escape_string` for the connection's character set, binary as hex) inside one InnoDB transaction committed when the run succeeds. The session uses `sql_mode=STRICT_ALL_TABLES`, so a value that does not fit is an error, not a silent truncation. truncate = `DELETE` in the same transaction; upsert = `ON DUPLICATE KEY UPDATE`; replace = fill `<table>__logidata_new`, then one atomic `RENAME TABLE target TO old, new TO target`. MySQL DDL commits implicitly: a table created by a failed run is dropped when the run aborts, and a staging table left by a killed process is dropped by the next run. A `_logidata_loads` ledger row makes a retried run skip a load that committed (see [the pipeline format](../pipeline-format.md)); `"ledger": false` opts out.
+constexpr const char* kMysqlLoadDetails = R"md(Rows go in multi-row `INSERT` statements of about 1 MiB (strings escaped by `mysql_real_escape_string` for the connection's character set, binary as hex) inside one InnoDB transaction committed when the run succeeds. The session uses `sql_mode=STRICT_ALL_TABLES`, so a value that does not fit is an error, not a silent truncation. truncate = `DELETE` in the same transaction; upsert = `ON DUPLICATE KEY UPDATE`; upsert with `op_column` (a change stream such as extract.postgres in mode cdc writes) = rows whose operation is `delete` become `DELETE … WHERE (keys) IN (…)`, the others `INSERT … ON DUPLICATE KEY UPDATE`, consecutive rows of one kind in one statement and the statements in input order, so the last change of a key wins and replaying the same changes gives the same table (the operation column is not loaded); replace = fill `<table>__logidata_new`, then one atomic `RENAME TABLE target TO old, new TO target`. MySQL DDL commits implicitly: a table created by a failed run is dropped when the run aborts, and a staging table left by a killed process is dropped by the next run. A `_logidata_loads` ledger row makes a retried run skip a load that committed (see [the pipeline format](../pipeline-format.md)); `"ledger": false` opts out.
 
 Created tables: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p,s), LONGTEXT (VARCHAR(255) for key columns), LONGBLOB, DATE, DATETIME(6); InnoDB, utf8mb4.
 
@@ -329,12 +359,14 @@ ModuleDescriptor MysqlLoadModule() {
   ModuleDescriptor d = SqlLoadDescriptor(
       "mysql", "Writes rows into a MySQL or MariaDB table.",
       "Loads with multi-row INSERT batches inside one InnoDB transaction that commits only when the run succeeds. "
-      "Modes: append, truncate (DELETE in the same transaction), upsert (ON DUPLICATE KEY UPDATE), replace "
+      "Modes: append, truncate (DELETE in the same transaction), upsert (ON DUPLICATE KEY UPDATE; with op_column, "
+      "a change stream's deletes become DELETE by key, applied in order), replace "
       "(staging table swapped in with one atomic RENAME TABLE). Can create the table from the input schema.",
       false, [](DatabaseLoadOptions options, SchemaPtr input) {
         return std::unique_ptr<Operator>(new MysqlLoadOperator(std::move(options), std::move(input)));
       });
   d.connection_types = {"mysql", "mariadb"};  // what LookupConnection accepts
+  d.config_schema["properties"]["op_column"] = OpColumnProperty();
   d.description += "\n\n";
   d.description += kMysqlLoadDetails;
   return d;

@@ -325,12 +325,7 @@ ModuleDescriptor PostgresLoadModule() {
         return std::unique_ptr<Operator>(new PostgresLoadOperator(std::move(options), std::move(input)));
       });
   d.connection_types = {"postgres", "postgresql"};  // what LookupConnection accepts
-  d.config_schema["properties"]["op_column"] = {
-      {"type", "string"}, {"title", "Operation column"}, {"default", ""},
-      {"description", "Upsert only: the input column saying what each row is (as extract.postgres in mode cdc "
-                      "writes _op). Rows whose value is 'delete' delete the row with their key, the others are "
-                      "upserted; the last change per key wins, batches apply in order, and the column itself is "
-                      "not loaded."}};
+  d.config_schema["properties"]["op_column"] = OpColumnProperty();
   d.description += "\n\n";
   d.description += kPostgresLoadDetails;
   return d;

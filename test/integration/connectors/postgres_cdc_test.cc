@@ -1,10 +1,13 @@
-// extract.postgres in mode cdc feeding load.postgres (upsert with op_column) against a real
-// PostgreSQL 15 (wal_level=logical) started by scripts/servers/postgres.sh for this suite. The
-// source table is changed between runs and while a run is in progress (before its snapshot and
-// after its changes were read); one run is cancelled and one process is killed with SIGKILL
-// before its loads commit; after every successful run the replica equals the source, and after
-// a failed one the slot has not moved and the next run applies the same changes.
-// A server that cannot start fails the suite (never a silent skip).
+// extract.postgres in mode cdc feeding three replicas — load.postgres, load.mysql and
+// load.clickhouse, each in mode upsert with op_column — against a real PostgreSQL 15
+// (wal_level=logical), MariaDB and ClickHouse 18.16 started by scripts/servers/*.sh for this
+// suite. The source table is changed between runs and while a run is in progress (before its
+// snapshot and after its changes were read); one run is cancelled and one process is killed with
+// SIGKILL before its loads commit; after every successful run each replica equals the source
+// (ClickHouse read with FINAL and without its delete tombstones, timestamps to the second, which
+// is what its DateTime holds), and after a failed one the slot has not moved, no replica changed,
+// and the next run applies the same changes. A server that cannot start fails the suite (never a
+// silent skip).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +15,9 @@
 #include <functional>
 #include <mutex>
 
+#include "connectors/clickhouse/clickhouse_client.h"
+#include "connectors/clickhouse/clickhouse_types.h"
+#include "connectors/mysql/mysql_connection.h"
 #include "connectors/postgres/pg_connection.h"
 #include "integration/connectors/connector_test_support.h"
 #include "integration/connectors/pg_test_query.h"
@@ -58,10 +64,36 @@ class PostgresCdcTest : public ::testing::Test {
     c.user = "postgres";
     connections_.Add(c);
     ASSERT_EQ(One("SHOW wal_level"), "logical");
+
+    const int my_port = FreePort();
+    auto my = Shell(SourceDir() + "/scripts/servers/mariadb.sh start " + dir_ + "-mariadb " + std::to_string(my_port));
+    ASSERT_TRUE(my.ok()) << my.status().ToString();
+    ConnectionConfig m;
+    m.name = "my";
+    m.type = "mysql";
+    m.host = "127.0.0.1";
+    m.port = my_port;
+    m.database = "logidata";
+    m.user = "logidata";
+    m.secret = "logidata";
+    connections_.Add(m);
+
+    auto ch = Shell(SourceDir() + "/scripts/servers/clickhouse.sh start " + dir_ + "-clickhouse " + std::to_string(FreePort()));
+    ASSERT_TRUE(ch.ok()) << "ClickHouse did not start (scripts/setup installs clickhouse-server): " << ch.status().ToString();
+    ConnectionConfig h;
+    h.name = "ch";
+    h.type = "clickhouse";
+    h.host = *ch;
+    h.database = "logidata";
+    h.user = "logidata";
+    h.secret = "logidata-test";
+    connections_.Add(h);
   }
   static void TearDownTestSuite() {
+    (void)Shell(SourceDir() + "/scripts/servers/clickhouse.sh stop " + dir_ + "-clickhouse");
+    (void)Shell(SourceDir() + "/scripts/servers/mariadb.sh stop " + dir_ + "-mariadb");
     (void)Shell(SourceDir() + "/scripts/servers/postgres.sh stop " + dir_);
-    (void)Shell("rm -rf " + dir_);
+    (void)Shell("rm -rf " + dir_ + " " + dir_ + "-mariadb " + dir_ + "-clickhouse");
   }
 
   static PgRowsText Sql(const std::string& sql) { return QueryTestPg(connections_, sql); }
@@ -80,7 +112,19 @@ class PostgresCdcTest : public ::testing::Test {
     doc["nodes"].push_back({{"id", "replica"}, {"type", "load"}, {"module", "postgres"},
                             {"config", {{"connection", "pg"}, {"table", "replica"}, {"mode", "upsert"},
                                         {"keys", {"id"}}, {"op_column", "_op"}}}});
+    doc["nodes"].push_back({{"id", "my_replica"}, {"type", "load"}, {"module", "mysql"},
+                            {"config", {{"connection", "my"}, {"table", "my_replica"}, {"mode", "upsert"},
+                                        {"keys", {"id"}}, {"op_column", "_op"}}}});
+    // ClickHouse 18.16's DateTime holds whole seconds.
+    doc["nodes"].push_back({{"id", "whole_seconds"}, {"type", "transform"}, {"module", "derive"},
+                            {"config", {{"columns", {{{"name", "ts"}, {"expression", "date_trunc('second', ts)"}}}}}}});
+    doc["nodes"].push_back({{"id", "ch_replica"}, {"type", "load"}, {"module", "clickhouse"},
+                            {"config", {{"connection", "ch"}, {"table", "ch_replica"}, {"mode", "upsert"},
+                                        {"keys", {"id"}}, {"op_column", "_op"}}}});
     doc["edges"].push_back({{"source", "changes"}, {"target", "replica"}});
+    doc["edges"].push_back({{"source", "changes"}, {"target", "my_replica"}});
+    doc["edges"].push_back({{"source", "changes"}, {"target", "whole_seconds"}});
+    doc["edges"].push_back({{"source", "whole_seconds"}, {"target", "ch_replica"}});
     auto spec = ParsePipelineJson(doc);
     EXPECT_TRUE(spec.ok()) << spec.status().ToString();
     return *spec;
@@ -108,9 +152,62 @@ class PostgresCdcTest : public ::testing::Test {
   static PgRowsText Rows(const std::string& table) {
     return Sql("SELECT id, name, amount, note, ts, data, md5(big) FROM " + table + " ORDER BY id");
   }
+  // The source as the MySQL and ClickHouse replicas must hold it: timestamps as UTC text, binary as hex.
+  static PgRowsText SourceRows(bool whole_seconds) {
+    const std::string ts = whole_seconds ? "to_char(date_trunc('second', ts) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
+                                         : "to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')";
+    return Sql("SELECT id, name, amount::text, note, " + ts + ", upper(encode(data, 'hex')), md5(big) FROM src ORDER BY id");
+  }
+  static PgRowsText MysqlRows() {
+    const std::string sql = "SELECT id, name, amount, note, DATE_FORMAT(ts, '%Y-%m-%d %H:%i:%s.%f'), HEX(data), MD5(big) "
+                            "FROM my_replica ORDER BY id";
+    auto conn = MysqlConnection::Connect(*connections_.Resolve("my"));
+    if (!conn.ok()) return {{"<" + conn.status().ToString() + ">"}};
+    if (mysql_real_query((*conn)->get(), sql.data(), sql.size()) != 0) return {{"<" + std::string(mysql_error((*conn)->get())) + ">"}};
+    PgRowsText rows;
+    MYSQL_RES* r = mysql_store_result((*conn)->get());
+    while (MYSQL_ROW row = r != nullptr ? mysql_fetch_row(r) : nullptr) {
+      rows.emplace_back();
+      for (unsigned i = 0; i < mysql_num_fields(r); ++i) rows.back().push_back(row[i] == nullptr ? "NULL" : row[i]);
+    }
+    if (r != nullptr) mysql_free_result(r);
+    return rows;
+  }
+  // The rows of a ClickHouse query (FORMAT TSV), nulls as "NULL".
+  static PgRowsText ClickhouseSql(const std::string& sql) {
+    auto client = ClickhouseClient::Make(*connections_.Resolve("ch"));
+    if (!client.ok()) return {{"<" + client.status().ToString() + ">"}};
+    auto out = client->Execute(sql + " FORMAT TSV");
+    if (!out.ok()) return {{"<" + out.status().ToString() + ">"}};
+    PgRowsText rows;
+    std::string field;
+    for (size_t start = 0; start < out->size();) {
+      size_t nl = out->find('\n', start);
+      if (nl == std::string::npos) nl = out->size();
+      std::string_view line(out->data() + start, nl - start);
+      rows.emplace_back();
+      for (size_t f = 0;;) {
+        const size_t tab = line.find('\t', f);
+        const std::string_view raw = line.substr(f, tab == std::string_view::npos ? std::string_view::npos : tab - f);
+        UnescapeTsvField(raw, &field);
+        rows.back().push_back(raw == "\\N" ? "NULL" : field);
+        if (tab == std::string_view::npos) break;
+        f = tab + 1;
+      }
+      start = nl + 1;
+    }
+    return rows;
+  }
+  // As a reader of a ClickHouse upsert replica must read it: FINAL, without tombstones.
+  static PgRowsText ClickhouseRows() {
+    return ClickhouseSql("SELECT id, name, toString(amount), note, toString(ts), hex(data), lower(hex(MD5(big))) "
+                         "FROM ch_replica FINAL WHERE _logidata_deleted = 0 ORDER BY id");
+  }
   static void ExpectReplicaEqualsSource() {
     const std::string cols = "id, name, amount, note, ts, data, md5(big)";
     EXPECT_EQ(Rows("src"), Rows("replica"));
+    EXPECT_EQ(SourceRows(false), MysqlRows());
+    EXPECT_EQ(SourceRows(true), ClickhouseRows());
     // The difference both ways, readable when the comparison above fails.
     EXPECT_EQ(Sql("SELECT " + cols + " FROM src EXCEPT SELECT " + cols + " FROM replica"), PgRowsText{});
     EXPECT_EQ(Sql("SELECT " + cols + " FROM replica EXCEPT SELECT " + cols + " FROM src"), PgRowsText{});
@@ -164,13 +261,17 @@ TEST_F(PostgresCdcTest, ReplicaFollowsInsertsUpdatesDeletesAcrossRunsFailuresAnd
   ExpectReplicaEqualsSource();
   EXPECT_EQ(One("SELECT count(*) FROM replica WHERE id = 7"), "0");
   EXPECT_EQ(One("SELECT name FROM replica WHERE id = 50"), "toast kept");
+  // The deletes reached MySQL as deletes and ClickHouse as tombstones, which only FINAL + the filter hide.
+  EXPECT_EQ(MysqlRows().size(), Rows("src").size());
+  EXPECT_EQ(ClickhouseSql("SELECT count() FROM ch_replica FINAL WHERE id IN (7, 10, 11, 12, 13, 14) AND _logidata_deleted = 1"),
+            PgRowsText{{"6"}});
 
   // A run cancelled after its changes were read (the load then fails on its next batch, before
   // anything commits) confirms nothing.
   Sql("UPDATE src SET amount = amount + 1 WHERE id <= 20; DELETE FROM src WHERE id = 21; "
       "INSERT INTO src (id, name) VALUES (70, 'seventy')");
   std::string lsn_before = SlotLsn();
-  PgRowsText replica_before = Rows("replica");
+  PgRowsText replica_before = Rows("replica"), mysql_before = MysqlRows(), clickhouse_before = ClickhouseRows();
   std::atomic<bool> cancel{false};
   LogHook cancel_after_read([&](const std::string& node, const std::string& message) {
     if (node == "changes" && message.rfind("read ", 0) == 0) cancel = true;
@@ -179,6 +280,8 @@ TEST_F(PostgresCdcTest, ReplicaFollowsInsertsUpdatesDeletesAcrossRunsFailuresAnd
   ASSERT_FALSE(cancelled.status.ok()) << cancel_after_read.Lines();
   EXPECT_EQ(SlotLsn(), lsn_before);
   EXPECT_EQ(Rows("replica"), replica_before);
+  EXPECT_EQ(MysqlRows(), mysql_before);
+  EXPECT_EQ(ClickhouseRows(), clickhouse_before);
 
   // A process killed with SIGKILL after its load staged the rows, before commit: same.
   pid_t child = fork();
@@ -195,6 +298,8 @@ TEST_F(PostgresCdcTest, ReplicaFollowsInsertsUpdatesDeletesAcrossRunsFailuresAnd
   ASSERT_TRUE(WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL) << "the run was not killed";
   EXPECT_EQ(SlotLsn(), lsn_before);
   EXPECT_EQ(Rows("replica"), replica_before);
+  EXPECT_EQ(MysqlRows(), mysql_before);
+  EXPECT_EQ(ClickhouseRows(), clickhouse_before);
 
   // The next run reads the same changes again and catches up.
   RunResult after_failures = Run(CdcPipeline());
@@ -242,6 +347,50 @@ TEST_F(PostgresCdcTest, ReplicaFollowsInsertsUpdatesDeletesAcrossRunsFailuresAnd
   RunResult idle = Run(CdcPipeline());
   ASSERT_TRUE(idle.status.ok()) << idle.status.ToString();
   ExpectReplicaEqualsSource();
+}
+
+// Within one batch the later change of a key wins in every replica: insert, update, delete and
+// re-insert of one key; insert then delete of another; a delete of a key that never existed.
+TEST_F(PostgresCdcTest, TheLaterChangeOfAKeyWinsWithinABatchInEveryTarget) {
+  auto changes = MakeBatch("id:int32, v:string, _op:string",
+                           {{"1", "a", "insert"}, {"1", "b", "update"}, {"2", "x", "insert"}, {"1", "NULL", "delete"},
+                            {"3", "NULL", "delete"}, {"1", "c", "insert"}, {"2", "NULL", "delete"}, {"4", "d", "snapshot"}});
+  struct Target {
+    std::string module, connection;
+    std::function<PgRowsText()> read;
+  };
+  const std::vector<Target> targets = {
+      {"postgres", "pg", [] { return Sql("SELECT id::text, v FROM order_replica ORDER BY id"); }},
+      {"mysql", "my", [] {
+         auto conn = MysqlConnection::Connect(*connections_.Resolve("my"));
+         const std::string sql = "SELECT id, v FROM order_replica ORDER BY id";
+         if (!conn.ok() || mysql_real_query((*conn)->get(), sql.data(), sql.size()) != 0) return PgRowsText{{"<query failed>"}};
+         PgRowsText rows;
+         MYSQL_RES* r = mysql_store_result((*conn)->get());
+         while (MYSQL_ROW row = mysql_fetch_row(r)) rows.push_back({row[0], row[1] == nullptr ? "NULL" : row[1]});
+         mysql_free_result(r);
+         return rows;
+       }},
+      {"clickhouse", "ch", [] { return ClickhouseSql("SELECT toString(id), v FROM order_replica FINAL WHERE _logidata_deleted = 0 ORDER BY id"); }},
+  };
+  for (const auto& t : targets) {
+    SCOPED_TRACE(t.module);
+    const nlohmann::json cfg = {{"connection", t.connection}, {"table", "order_replica"}, {"mode", "upsert"},
+                                {"keys", {"id"}}, {"op_column", "_op"}};
+    Status s = RunLoad("load." + t.module, cfg, &connections_, {changes});
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(t.read(), (PgRowsText{{"1", "c"}, {"4", "d"}}));
+    // Applying the same changes again gives the same table.
+    s = RunLoad("load." + t.module, cfg, &connections_, {changes});
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(t.read(), (PgRowsText{{"1", "c"}, {"4", "d"}}));
+    // The operation column must hold text.
+    auto bad = BindConnector("load." + t.module, {{"connection", t.connection}, {"table", "order_replica"}, {"mode", "upsert"},
+                                                  {"keys", {"id"}}, {"op_column", "missing"}},
+                             &connections_, {changes->schema()});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.status().message().find("/op_column"), std::string::npos) << bad.status().ToString();
+  }
 }
 
 TEST_F(PostgresCdcTest, ConfigErrorsNameTheSetting) {
