@@ -208,14 +208,15 @@ inline int FreePort() {
   return port;
 }
 
-// A PostgreSQL and a MariaDB started for one test suite (scripts/servers/*.sh), registered in
-// `connections` as "pg" (user postgres) and "my" (user/password logidata), database logidata.
+// A PostgreSQL and a MariaDB (and, on request, a ClickHouse) started for one test suite
+// (scripts/servers/*.sh), registered in `connections` as "pg" (user postgres), "my" (user/password
+// logidata) and "ch" (user logidata, password logidata-test), database logidata.
 struct TestDatabases {
-  std::string pg_dir, my_dir;
+  std::string pg_dir, my_dir, ch_dir;
   int pg_port = 0, my_port = 0;
 
   // Fails the calling test (a fatal failure: check HasFatalFailure) when one does not start.
-  void Start(const std::string& name, MemoryConnections* connections) {
+  void Start(const std::string& name, MemoryConnections* connections, bool clickhouse = false) {
     const std::string suffix = name + "-" + std::to_string(getpid());
     pg_dir = "/tmp/logidata-" + suffix + "-pg";
     pg_port = FreePort();
@@ -242,11 +243,24 @@ struct TestDatabases {
     m.user = "logidata";
     m.secret = "logidata";
     connections->Add(m);
+    if (!clickhouse) return;
+    ch_dir = "/tmp/logidata-" + suffix + "-ch";
+    auto ch = Shell(SourceDir() + "/scripts/servers/clickhouse.sh start " + ch_dir + " " + std::to_string(FreePort()));
+    ASSERT_TRUE(ch.ok()) << "ClickHouse did not start (scripts/setup installs clickhouse-server): " << ch.status().ToString();
+    ConnectionConfig h;
+    h.name = "ch";
+    h.type = "clickhouse";
+    h.host = *ch;
+    h.database = "logidata";
+    h.user = "logidata";
+    h.secret = "logidata-test";
+    connections->Add(h);
   }
   void Stop() {
     (void)Shell(SourceDir() + "/scripts/servers/postgres.sh stop " + pg_dir);
     (void)Shell(SourceDir() + "/scripts/servers/mariadb.sh stop " + my_dir);
-    (void)Shell("rm -rf " + pg_dir + " " + my_dir);
+    if (!ch_dir.empty()) (void)Shell(SourceDir() + "/scripts/servers/clickhouse.sh stop " + ch_dir);
+    (void)Shell("rm -rf " + pg_dir + " " + my_dir + (ch_dir.empty() ? "" : " " + ch_dir));
   }
 };
 

@@ -51,50 +51,11 @@ class LogHook final : public RunObserver {
 class PostgresCdcTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = "/tmp/logidata-pgcdc-" + std::to_string(getpid());
-    int port = FreePort();
-    auto url = Shell(SourceDir() + "/scripts/servers/postgres.sh start " + dir_ + " " + std::to_string(port));
-    ASSERT_TRUE(url.ok()) << url.status().ToString();
-    ConnectionConfig c;
-    c.name = "pg";
-    c.type = "postgres";
-    c.host = "127.0.0.1";
-    c.port = port;
-    c.database = "logidata";
-    c.user = "postgres";
-    connections_.Add(c);
+    databases_.Start("pgcdc", &connections_, /*clickhouse=*/true);
+    if (::testing::Test::HasFatalFailure()) return;
     ASSERT_EQ(One("SHOW wal_level"), "logical");
-
-    const int my_port = FreePort();
-    auto my = Shell(SourceDir() + "/scripts/servers/mariadb.sh start " + dir_ + "-mariadb " + std::to_string(my_port));
-    ASSERT_TRUE(my.ok()) << my.status().ToString();
-    ConnectionConfig m;
-    m.name = "my";
-    m.type = "mysql";
-    m.host = "127.0.0.1";
-    m.port = my_port;
-    m.database = "logidata";
-    m.user = "logidata";
-    m.secret = "logidata";
-    connections_.Add(m);
-
-    auto ch = Shell(SourceDir() + "/scripts/servers/clickhouse.sh start " + dir_ + "-clickhouse " + std::to_string(FreePort()));
-    ASSERT_TRUE(ch.ok()) << "ClickHouse did not start (scripts/setup installs clickhouse-server): " << ch.status().ToString();
-    ConnectionConfig h;
-    h.name = "ch";
-    h.type = "clickhouse";
-    h.host = *ch;
-    h.database = "logidata";
-    h.user = "logidata";
-    h.secret = "logidata-test";
-    connections_.Add(h);
   }
-  static void TearDownTestSuite() {
-    (void)Shell(SourceDir() + "/scripts/servers/clickhouse.sh stop " + dir_ + "-clickhouse");
-    (void)Shell(SourceDir() + "/scripts/servers/mariadb.sh stop " + dir_ + "-mariadb");
-    (void)Shell(SourceDir() + "/scripts/servers/postgres.sh stop " + dir_);
-    (void)Shell("rm -rf " + dir_ + " " + dir_ + "-mariadb " + dir_ + "-clickhouse");
-  }
+  static void TearDownTestSuite() { databases_.Stop(); }
 
   static PgRowsText Sql(const std::string& sql) { return QueryTestPg(connections_, sql); }
   static std::string One(const std::string& sql) {
@@ -159,8 +120,11 @@ class PostgresCdcTest : public ::testing::Test {
     return Sql("SELECT id, name, amount::text, note, " + ts + ", upper(encode(data, 'hex')), md5(big) FROM src ORDER BY id");
   }
   static PgRowsText MysqlRows() {
-    const std::string sql = "SELECT id, name, amount, note, DATE_FORMAT(ts, '%Y-%m-%d %H:%i:%s.%f'), HEX(data), MD5(big) "
-                            "FROM my_replica ORDER BY id";
+    return MysqlSql("SELECT id, name, amount, note, DATE_FORMAT(ts, '%Y-%m-%d %H:%i:%s.%f'), HEX(data), MD5(big) "
+                    "FROM my_replica ORDER BY id");
+  }
+  // The rows of a MariaDB query, nulls as "NULL".
+  static PgRowsText MysqlSql(const std::string& sql) {
     auto conn = MysqlConnection::Connect(*connections_.Resolve("my"));
     if (!conn.ok()) return {{"<" + conn.status().ToString() + ">"}};
     if (mysql_real_query((*conn)->get(), sql.data(), sql.size()) != 0) return {{"<" + std::string(mysql_error((*conn)->get())) + ">"}};
@@ -213,7 +177,7 @@ class PostgresCdcTest : public ::testing::Test {
     EXPECT_EQ(Sql("SELECT " + cols + " FROM replica EXCEPT SELECT " + cols + " FROM src"), PgRowsText{});
   }
 
-  static inline std::string dir_;
+  static inline TestDatabases databases_;
   static inline MemoryConnections connections_;
   static inline MemoryState state_;
   static inline int runs_ = 0;
@@ -361,16 +325,7 @@ TEST_F(PostgresCdcTest, TheLaterChangeOfAKeyWinsWithinABatchInEveryTarget) {
   };
   const std::vector<Target> targets = {
       {"postgres", "pg", [] { return Sql("SELECT id::text, v FROM order_replica ORDER BY id"); }},
-      {"mysql", "my", [] {
-         auto conn = MysqlConnection::Connect(*connections_.Resolve("my"));
-         const std::string sql = "SELECT id, v FROM order_replica ORDER BY id";
-         if (!conn.ok() || mysql_real_query((*conn)->get(), sql.data(), sql.size()) != 0) return PgRowsText{{"<query failed>"}};
-         PgRowsText rows;
-         MYSQL_RES* r = mysql_store_result((*conn)->get());
-         while (MYSQL_ROW row = mysql_fetch_row(r)) rows.push_back({row[0], row[1] == nullptr ? "NULL" : row[1]});
-         mysql_free_result(r);
-         return rows;
-       }},
+      {"mysql", "my", [] { return MysqlSql("SELECT id, v FROM order_replica ORDER BY id"); }},
       {"clickhouse", "ch", [] { return ClickhouseSql("SELECT toString(id), v FROM order_replica FINAL WHERE _logidata_deleted = 0 ORDER BY id"); }},
   };
   for (const auto& t : targets) {
