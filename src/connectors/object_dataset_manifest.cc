@@ -90,7 +90,7 @@ bool IsSafeRelativePath(std::string_view path) {
 Result<Manifest> ParseManifest(const std::string& where, std::string_view text) {
   auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   auto bad = [&](const std::string& pointer, const std::string& why) {
-    return Status::DataError("dataset manifest " + where + " " + pointer + ": " + why);
+    return Status::DataError("dataset manifest " + where + (pointer.empty() ? "" : " " + pointer) + ": " + why);
   };
   if (json.is_discarded() || !json.is_object()) return bad("", "is not a JSON object");
   if (json.value("format", std::string()) != kFormat) return bad("/format", std::string("must be \"") + kFormat + "\"");
