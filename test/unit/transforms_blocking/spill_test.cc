@@ -50,21 +50,25 @@ TEST(SpillTest, TinyBudgetWritesSpillFilesAndCleansUp) {
   }
 }
 
+// Writes `batches` to a new spill file under a fresh temporary folder; returns its path.
+std::string WriteSpillFile(const std::string& folder, const std::vector<BatchPtr>& batches) {
+  SpillDirectory spill(&LocalFileSystem(), TempDir(folder), "t");
+  auto path = spill.NewPath();
+  EXPECT_TRUE(path.ok());
+  auto writer = SpillWriter::Open(LocalFileSystem(), *path);
+  EXPECT_TRUE(writer.ok());
+  for (const auto& b : batches) EXPECT_TRUE((*writer)->Write(*b).ok());
+  EXPECT_TRUE((*writer)->Close().ok());
+  return *path;
+}
+
 TEST(SpillTest, FileRoundTripsEveryType) {
   BatchPtr batch = MakeBatch("b:bool, i:int32, l:int64, f:float64, d:decimal(20,3), s:string, t:timestamp, dt:date",
                              {{"true", "1", "-5", "1.5", "12.345", "héllo", "2024-01-01 10:00:00", "2024-01-01"},
                               {"NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL"},
                               {"false", "-7", "9", "-0.25", "-1.000", "", "1970-01-01 00:00:00", "1969-12-31"}});
-  const std::string dir = TempDir("spill-file");
-  SpillDirectory spill(&LocalFileSystem(), dir, "t");
-  auto path = spill.NewPath();
-  ASSERT_TRUE(path.ok());
-  auto writer = SpillWriter::Open(LocalFileSystem(), *path);
-  ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE((*writer)->Write(*batch).ok());
-  ASSERT_TRUE((*writer)->Write(*SliceBatch(*batch, 1, 2)).ok());
-  ASSERT_TRUE((*writer)->Close().ok());
-  auto back = ReadSpillFiles(LocalFileSystem(), {*path}, batch->schema());
+  const std::string path = WriteSpillFile("spill-file", {batch, SliceBatch(*batch, 1, 2)});
+  auto back = ReadSpillFiles(LocalFileSystem(), {path}, batch->schema());
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   ASSERT_EQ(back->size(), 2u);
   EXPECT_EQ(Rows(*(*back)[0]), Rows(*batch));
@@ -78,17 +82,10 @@ TEST(SpillTest, AllNullColumnsTakeNoSpaceOnDiskOrReadBack) {
   std::vector<std::vector<std::string>> rows;
   for (int i = 0; i < 4000; ++i) rows.push_back({std::to_string(i), "NULL", "NULL", i % 2 ? "NULL" : "x"});
   BatchPtr batch = MakeBatch("id:int64, l:int64, s:string, t:string", rows);
-  const std::string dir = TempDir("spill-nulls");
-  SpillDirectory spill(&LocalFileSystem(), dir, "t");
-  auto path = spill.NewPath();
-  ASSERT_TRUE(path.ok());
-  auto writer = SpillWriter::Open(LocalFileSystem(), *path);
-  ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE((*writer)->Write(*batch).ok());
-  ASSERT_TRUE((*writer)->Close().ok());
+  const std::string path = WriteSpillFile("spill-nulls", {batch});
   // id: 32000 bytes of values; t: offsets and a bitmap; l and s: nothing but their headers.
-  EXPECT_LT(std::filesystem::file_size(*path), 32000u + 16004u + 2000u + 500u + 400u);
-  auto back = ReadSpillFiles(LocalFileSystem(), {*path}, batch->schema());
+  EXPECT_LT(std::filesystem::file_size(path), 32000u + 16004u + 2000u + 500u + 400u);
+  auto back = ReadSpillFiles(LocalFileSystem(), {path}, batch->schema());
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   ASSERT_EQ(back->size(), 1u);
   EXPECT_EQ(Rows(*(*back)[0]), Rows(*batch));
@@ -115,13 +112,7 @@ TEST(SpillTest, CorruptFileIsDataError) {
 // names the file and byte, never a read past the end.
 TEST(SpillTest, TruncatedOrForgedBatchLengthIsDataError) {
   BatchPtr batch = MakeBatch("l:int64, s:string", {{"1", "one"}, {"2", "two"}, {"NULL", "three"}});
-  const std::string dir = TempDir("spill-truncated");
-  const std::string path = dir + "/f.spill";
-  auto writer = SpillWriter::Open(LocalFileSystem(), path);
-  ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE((*writer)->Write(*batch).ok());
-  ASSERT_TRUE((*writer)->Write(*batch).ok());
-  ASSERT_TRUE((*writer)->Close().ok());
+  const std::string path = WriteSpillFile("spill-truncated", {batch, batch});
   std::string bytes;
   {
     auto f = LocalFileSystem().OpenRead(path);
