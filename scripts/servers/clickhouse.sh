@@ -3,8 +3,9 @@
 # for tests and benchmarks, from a small config file written into DIR.
 # Usage: scripts/servers/clickhouse.sh start DIR PORT   -> prints the HTTP URL on stdout
 #        scripts/servers/clickhouse.sh stop DIR
-# Only the HTTP interface listens (on PORT, 127.0.0.1); the native TCP port is PORT+1 on
-# 127.0.0.1 too (the server insists on one). User "logidata", password "logidata-test",
+# Only the HTTP interface is used (on PORT, 127.0.0.1); the server insists on a native TCP port
+# too, which this script picks free on 127.0.0.1 (PORT+1 could be taken: tests pick PORT free, not
+# its neighbour). User "logidata", password "logidata-test",
 # database "logidata". The server runs as the calling user with its data in DIR.
 set -euo pipefail
 cmd=${1:?usage: clickhouse.sh start|stop DIR [PORT]}
@@ -13,6 +14,7 @@ bin=/usr/sbin/clickhouse-server
 case "$cmd" in
   start)
     port=${3:-58123}
+    tcp_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     [ -x "$bin" ] || { echo "clickhouse.sh: $bin is missing (apt-get install clickhouse-server)" >&2; exit 1; }
     mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas"
     dir=$(cd "$dir" && pwd)
@@ -22,7 +24,7 @@ case "$cmd" in
   <logger><level>warning</level><log>$dir/server.log</log><errorlog>$dir/server.err.log</errorlog><size>10M</size><count>1</count></logger>
   <listen_host>127.0.0.1</listen_host>
   <http_port>$port</http_port>
-  <tcp_port>$((port + 1))</tcp_port>
+  <tcp_port>$tcp_port</tcp_port>
   <max_connections>256</max_connections>
   <keep_alive_timeout>10</keep_alive_timeout>
   <max_concurrent_queries>64</max_concurrent_queries>
