@@ -1,12 +1,11 @@
 #include "transforms/sorted_rows.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <functional>
-#include <thread>
 
 #include "common/check.h"
+#include "common/parallel_for.h"
 
 namespace logidata {
 
@@ -18,23 +17,6 @@ constexpr uint64_t kRowMask = 0xffffffffu;
 constexpr int64_t kMinRowsPerThread = 16 * 1024;
 
 inline uint64_t FlipSign(uint64_t v) { return v ^ (uint64_t{1} << 63); }
-
-// Runs fn(0) … fn(tasks - 1) on up to `threads` threads (the caller's among them).
-void ParallelFor(int tasks, int threads, const std::function<void(int)>& fn) {
-  threads = std::max(1, std::min(threads, tasks));
-  if (threads == 1) {
-    for (int t = 0; t < tasks; ++t) fn(t);
-    return;
-  }
-  std::atomic<int> next{0};
-  auto work = [&] {
-    for (int t = next.fetch_add(1); t < tasks; t = next.fetch_add(1)) fn(t);
-  };
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-}
 
 // One normalised key column: where its words go and how they are made.
 struct Part {

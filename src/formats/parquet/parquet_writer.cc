@@ -1,10 +1,8 @@
 #include "formats/parquet/parquet_writer.h"
 
-#include <atomic>
-#include <thread>
-
 #include <nlohmann/json.hpp>
 
+#include "common/parallel_for.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/thrift_codec.h"
 
@@ -67,20 +65,12 @@ Status ParquetWriter::FlushRowGroup() {
   copts.dictionary_size_limit = options_.dictionary_size_limit;
   copts.dictionary = options_.dictionary;
   std::vector<Result<EncodedChunk>> chunks(static_cast<size_t>(n), Status::Internal("column not encoded"));
-  std::atomic<int> next{0};
-  auto work = [&] {
-    for (int c = next++; c < n; c = next++) {
-      std::vector<ColumnPtr> pieces;
-      pieces.reserve(pending_.size());
-      for (const auto& b : pending_) pieces.push_back(b->column(c));
-      chunks[static_cast<size_t>(c)] = EncodeColumnChunk(schema_->field(c), pieces, copts);
-    }
-  };
-  int threads = std::max(1, std::min(options_.num_threads, n));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  ParallelFor(n, options_.num_threads, [&](int c) {
+    std::vector<ColumnPtr> pieces;
+    pieces.reserve(pending_.size());
+    for (const auto& b : pending_) pieces.push_back(b->column(c));
+    chunks[static_cast<size_t>(c)] = EncodeColumnChunk(schema_->field(c), pieces, copts);
+  });
 
   pq::RowGroup rg;
   rg.num_rows = pending_rows_;
