@@ -30,7 +30,7 @@ RUN apt-get update \
       libboost-dev libboost-system-dev libpq-dev libsqlite3-dev libmariadb-dev libsimdjson-dev \
       nlohmann-json3-dev libthrift-dev thrift-compiler libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev \
       libfast-float-dev libfmt-dev libspdlog-dev libcli11-dev libsodium-dev libssl-dev \
-      libcurl4-openssl-dev libre2-dev libxlsxwriter-dev libminizip-dev libpugixml-dev libexpat1-dev \
+      libcurl4-openssl-dev libre2-dev libxlsxwriter-dev libminizip-dev libpugixml-dev libexpat1-dev librabbitmq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -61,7 +61,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libpq5 libsqlite3-0 libmariadb3 libsimdjson14 libzstd1 libsnappy1v5 liblz4-1 \
       zlib1g libfmt9 libspdlog1.10 libsodium23 libssl3 libcurl4 libre2-9 libxlsxwriter4 libminizip1 \
-      libpugixml1v5 libexpat1 ca-certificates curl \
+      libpugixml1v5 libexpat1 librabbitmq4 ca-certificates curl \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log
 # A fixed uid/gid so volumes and secret files can be given to it (chown 10001) from outside.

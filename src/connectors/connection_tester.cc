@@ -6,6 +6,7 @@
 #include "connectors/http/http_client.h"
 #include "connectors/mysql/mysql_connection.h"
 #include "connectors/postgres/pg_connection.h"
+#include "connectors/rabbitmq/amqp_session.h"
 #include "connectors/s3/s3_client.h"
 #include "connectors/sqlite/sqlite_database.h"
 
@@ -29,6 +30,12 @@ Status TestClickhouse(const ConnectionConfig& config) {
   LD_ASSIGN_OR_RETURN(ClickhouseClient client, ClickhouseClient::Make(config));
   client.set_timeout(10);
   return client.Execute("SELECT 1").status();
+}
+
+// Connecting logs in to the virtual host and opens a channel: address (egress rules),
+// credentials and virtual host are all checked.
+Status TestRabbitmq(const ConnectionConfig& config) {
+  return AmqpSession::Connect(config, "test connection").status();
 }
 
 Status TestSqlite(const ConnectionConfig& config, const PathSandbox* sandbox) {
@@ -61,6 +68,7 @@ Status TestConnection(const ConnectionConfig& config, const PathSandbox* sandbox
   if (config.type == "postgres" || config.type == "postgresql") s = TestPostgres(config);
   else if (config.type == "mysql" || config.type == "mariadb") s = TestMysql(config);
   else if (config.type == "clickhouse") s = TestClickhouse(config);
+  else if (config.type == "rabbitmq") s = TestRabbitmq(config);
   else if (config.type == "sqlite") s = TestSqlite(config, sandbox);
   else if (config.type == "http" || config.type == "rest") s = TestHttp(config);
   else if (config.type == "s3") s = TestS3Connection(config);

@@ -11,6 +11,8 @@
 #include "connectors/mysql/mysql_load.h"
 #include "connectors/postgres/pg_extract.h"
 #include "connectors/postgres/pg_load.h"
+#include "connectors/rabbitmq/rabbitmq_extract.h"
+#include "connectors/rabbitmq/rabbitmq_load.h"
 #include "connectors/s3/s3_modules.h"
 #include "connectors/sql_task.h"
 #include "connectors/sqlite/sqlite_extract.h"
@@ -35,6 +37,8 @@ Status RegisterConnectorModules(ModuleRegistry& registry) {
   LD_RETURN_IF_ERROR(registry.Register(S3LoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(AzureBlobExtractModule()));
   LD_RETURN_IF_ERROR(registry.Register(AzureBlobLoadModule()));
+  LD_RETURN_IF_ERROR(registry.Register(RabbitmqExtractModule()));
+  LD_RETURN_IF_ERROR(registry.Register(RabbitmqLoadModule()));
   LD_RETURN_IF_ERROR(registry.Register(SqlTaskModule()));
   return Status::OK();
 }
