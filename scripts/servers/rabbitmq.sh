@@ -4,8 +4,9 @@
 # cookie) inside DIR. No plugins (no management UI).
 # Usage: scripts/servers/rabbitmq.sh start DIR PORT   -> prints "amqp://127.0.0.1:PORT" on stdout
 #        scripts/servers/rabbitmq.sh stop DIR
-# Ports: AMQP on PORT, Erlang distribution on PORT+1 and a private epmd on PORT+2, all on
-# 127.0.0.1, so several brokers (and a system one) can run side by side. User "logidata",
+# Ports: AMQP on PORT; Erlang distribution and a private epmd on two free ports picked at start
+# (kept in DIR/ports); all on 127.0.0.1, so several brokers (and a system one) can run side by
+# side. User "logidata",
 # password "logidata-test", full rights on vhost "/"; the "guest" user is deleted.
 # Erlang boots in a few seconds: start returns once the AMQP port accepts connections.
 set -euo pipefail
@@ -15,13 +16,19 @@ bin=/usr/lib/rabbitmq/bin
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # The environment of the node and of rabbitmqctl: both must agree on name, cookie and epmd.
+# Arguments: AMQP port, distribution port, epmd port.
 broker_env() {
   local port=$1
   export HOME="$dir"  # the Erlang cookie goes to $HOME/.erlang.cookie
+  export ERL_CRASH_DUMP="$dir/erl_crash.dump"
   export RABBITMQ_NODENAME="logidata-test-$port@localhost"
-  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT=$((port + 1))
-  export ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT=$((port + 2))
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT=$2
+  export ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT=$3
   export RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/broker.pid"
   export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf"
   export RABBITMQ_CONFIG_FILE="$dir/rabbitmq" RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config"
@@ -31,8 +38,13 @@ case "$cmd" in
   start)
     port=${3:-55672}
     [ -x "$bin/rabbitmq-server" ] || { echo "rabbitmq.sh: $bin/rabbitmq-server is missing (apt-get install rabbitmq-server)" >&2; exit 1; }
-    broker_env "$port"
-    echo "$port" >"$dir/port"
+    if [ ! -f "$dir/ports" ] || [ "$(cut -d' ' -f1 "$dir/ports")" != "$port" ]; then
+      dist=$(free_port); epmd_port=$(free_port)
+      while [ "$epmd_port" = "$dist" ] || [ "$epmd_port" = "$port" ]; do epmd_port=$(free_port); done
+      echo "$port $dist $epmd_port" >"$dir/ports"
+    fi
+    # shellcheck disable=SC2046
+    broker_env $(cat "$dir/ports")
     mkdir -p "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE"
     echo "[]." >"$RABBITMQ_ENABLED_PLUGINS_FILE"
     : >"$RABBITMQ_CONF_ENV_FILE"
@@ -73,15 +85,23 @@ CONF
     echo "$url"
     ;;
   stop)
-    [ -f "$dir/port" ] || exit 0
-    broker_env "$(cat "$dir/port")"
-    timeout 30 "$bin/rabbitmqctl" -q stop >/dev/null 2>&1 || true
+    [ -f "$dir/ports" ] || exit 0
+    # shellcheck disable=SC2046
+    broker_env $(cat "$dir/ports")
     if [ -f "$dir/server.pid" ]; then
-      # setsid made the script the leader of its own group: end the Erlang VM under it too.
-      kill -9 -- "-$(cat "$dir/server.pid")" 2>/dev/null || true
+      # setsid made the server the leader of its own group. SIGTERM stops the Erlang VM cleanly.
+      pid=$(cat "$dir/server.pid")
+      kill -- "-$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 -- "-$pid" 2>/dev/null || true
       rm -f "$dir/server.pid"
     fi
-    epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+    # The private epmd daemonized itself out of the group: ask it to exit.
+    for _ in $(seq 1 20); do
+      epmd -port "$ERL_EPMD_PORT" -names >/dev/null 2>&1 || break
+      epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+      sleep 0.1
+    done
     ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

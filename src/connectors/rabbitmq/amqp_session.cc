@@ -153,6 +153,11 @@ Result<uint32_t> AmqpSession::CheckQueue(const std::string& queue) {
   return ok->message_count;
 }
 
+Status AmqpSession::DeclareQueue(const std::string& queue) {
+  amqp_queue_declare(conn_, kChannel, Bytes(queue), /*passive=*/0, /*durable=*/1, 0, 0, amqp_empty_table);
+  return Check(amqp_get_rpc_reply(conn_), "declaring queue '" + queue + "'");
+}
+
 Status AmqpSession::CheckExchange(const std::string& exchange) {
   if (exchange.empty()) return Status::OK();
   amqp_exchange_declare(conn_, kChannel, Bytes(exchange), Bytes("direct"), /*passive=*/1, 0, 0, 0, amqp_empty_table);
@@ -161,9 +166,15 @@ Status AmqpSession::CheckExchange(const std::string& exchange) {
   return s;
 }
 
+Status AmqpSession::SetPrefetch(int prefetch) {
+  // global = 1: RabbitMQ applies a per-consumer limit only to consumers started after it, while
+  // the channel's limit (our one consumer's) changes at once.
+  amqp_basic_qos(conn_, kChannel, 0, static_cast<uint16_t>(std::clamp(prefetch, 0, 65535)), /*global=*/1);
+  return Check(amqp_get_rpc_reply(conn_), "setting the prefetch count");
+}
+
 Status AmqpSession::StartConsuming(const std::string& queue, int prefetch) {
-  amqp_basic_qos(conn_, kChannel, 0, static_cast<uint16_t>(std::clamp(prefetch, 1, 65535)), 0);
-  LD_RETURN_IF_ERROR(Check(amqp_get_rpc_reply(conn_), "setting the prefetch count"));
+  LD_RETURN_IF_ERROR(SetPrefetch(std::max(prefetch, 1)));
   amqp_basic_consume(conn_, kChannel, Bytes(queue), amqp_empty_bytes, /*no_local=*/0, /*no_ack=*/0, /*exclusive=*/0,
                      amqp_empty_table);
   Status s = Check(amqp_get_rpc_reply(conn_), "consuming queue '" + queue + "'");

@@ -57,11 +57,16 @@ class AmqpSession {
 
   // The queue's ready message count; NotFound when the queue does not exist.
   Result<uint32_t> CheckQueue(const std::string& queue);
+  // Declares a durable queue (idempotent). The connector never declares queues; tests and tools do.
+  Status DeclareQueue(const std::string& queue);
   // NotFound when the exchange does not exist ("" is the default exchange, always there).
   Status CheckExchange(const std::string& exchange);
 
   // --- consuming ---
   Status StartConsuming(const std::string& queue, int prefetch);
+  // Changes the consumer's window of unacknowledged deliveries (basic.qos); 0 = unlimited.
+  // Deliveries that arrive while waiting for the broker's answer are kept for NextDelivery.
+  Status SetPrefetch(int prefetch);
   // The next delivery, waiting at most `timeout_ms`; nullopt when none came in time.
   Result<std::optional<AmqpDelivery>> NextDelivery(int timeout_ms);
   // basic.get: one message without waiting (nullopt when the queue is empty). Unacknowledged.

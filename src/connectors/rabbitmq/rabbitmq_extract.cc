@@ -143,6 +143,7 @@ class RabbitmqExtractOperator final : public Operator {
       }
     }
     LD_RETURN_IF_ERROR(session_->StartConsuming(plan_.queue, plan_.prefetch));
+    prefetch_limit_ = plan_.prefetch;
     start_ = std::chrono::steady_clock::now();
     last_message_ = start_;
     return Status::OK();
@@ -221,10 +222,7 @@ class RabbitmqExtractOperator final : public Operator {
     auto wait = std::min({run_left, idle_left, Clock::duration(std::chrono::milliseconds(200))});
     int wait_ms = static_cast<int>(std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
     auto delivery = session_->NextDelivery(wait_ms);
-    if (!delivery.ok()) {
-      return delivery.status().WithContext(std::string(kModule) + ": after " + std::to_string(messages_) +
-                                           " messages (none acknowledged; they return to queue '" + plan_.queue + "')");
-    }
+    if (!delivery.ok()) return Lost(delivery.status());
     if (!delivery->has_value()) return Status::OK();
     const AmqpDelivery& d = **delivery;
     last_message_ = Clock::now();
@@ -232,6 +230,7 @@ class RabbitmqExtractOperator final : public Operator {
     ++messages_;
     progress_messages_.store(messages_);
     taken_.emplace_back(d.delivery_tag, d.message_id);
+    if (Status widened = WidenPrefetch(); !widened.ok()) return Lost(widened);
     if (plan_.dedupe && d.message_id.has_value() && !seen_.Add(*d.message_id)) {
       ++duplicates_;
       return Status::OK();
@@ -251,6 +250,23 @@ class RabbitmqExtractOperator final : public Operator {
     AppendMetadata(d, *appended, builders);
     *rows += *appended;
     return Status::OK();
+  }
+
+  // Nothing is acknowledged before the loads commit, so the window of unacknowledged deliveries
+  // (basic.qos) would stop the run after `prefetch` messages: it slides forward instead, keeping
+  // at most `prefetch` deliveries ahead of processing. basic.qos counts to 65,535; beyond that
+  // the window is unlimited (TCP flow control still bounds what is in flight).
+  Status WidenPrefetch() {
+    if (prefetch_limit_ == 0 || messages_ + plan_.prefetch / 2 < prefetch_limit_) return Status::OK();
+    int64_t next = messages_ + plan_.prefetch;
+    prefetch_limit_ = next > 65535 ? 0 : next;
+    return session_->SetPrefetch(static_cast<int>(prefetch_limit_));
+  }
+
+  // A session failure while reading: nothing was acknowledged, so the broker keeps every message.
+  Status Lost(const Status& s) const {
+    return s.WithContext(std::string(kModule) + ": after " + std::to_string(messages_) +
+                         " messages (none acknowledged; they return to queue '" + plan_.queue + "')");
   }
 
   void AppendMetadata(const AmqpDelivery& d, int64_t n, std::vector<ColumnBuilder>& builders) const {
@@ -317,6 +333,7 @@ class RabbitmqExtractOperator final : public Operator {
   uint64_t last_tag_ = 0;
   int64_t messages_ = 0, rows_ = 0, duplicates_ = 0, bad_ = 0;
   int64_t ready_at_start_ = 0;
+  int64_t prefetch_limit_ = 0;  // the broker's current window; 0 = unlimited
   std::atomic<int64_t> progress_messages_{0};
   std::string stop_reason_, staged_ids_;
   bool done_ = false, emitted_ = false;

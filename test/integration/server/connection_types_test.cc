@@ -36,7 +36,7 @@ TEST_F(ConnectionTypesTest, AcceptsOnlyTypesSomeModuleUses) {
   const std::vector<TypeCase> cases = {
       {"postgres", 201}, {"postgresql", 201}, {"mysql", 201}, {"mariadb", 201}, {"sqlite", 201},
       {"http", 201},     {"rest", 201},       {"s3", 201},    {"secret", 201},  {"clickhouse", 201}, {"smtp", 400},
-      {"redis", 400},    {"kafka", 400},      {"rabbitmq", 400}, {"nats", 400}, {"Postgres", 400},
+      {"redis", 400},    {"kafka", 400},      {"rabbitmq", 201}, {"nats", 400}, {"Postgres", 400},
       {"postgres ", 400}, {"../etc", 400},
   };
   for (const TypeCase& c : cases) {
@@ -46,7 +46,7 @@ TEST_F(ConnectionTypesTest, AcceptsOnlyTypesSomeModuleUses) {
     if (c.status != 400) continue;
     json error = r.Json()["errors"][0];
     EXPECT_EQ(error["field"], "/type") << r.body;
-    EXPECT_NE(r.body.find("use one of: azure_blob, clickhouse, http, mysql, postgres, s3, secret, sqlite"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("use one of: azure_blob, clickhouse, http, mysql, postgres, rabbitmq, s3, secret, sqlite"), std::string::npos) << r.body;
   }
   // The unsaved-connection test refuses the same types before trying anything.
   auto test = C().Call("POST", "/api/v1/connections/test", json{{"name", "x"}, {"type", "kafka"}}.dump(), s.Auth());
@@ -75,7 +75,7 @@ TEST_F(ConnectionTypesTest, ModulesListTheTypesThePageOffers) {
   auto r = C().Call("GET", "/api/v1/modules", "", s.Auth());
   ASSERT_EQ(r.status, 200) << r.body;
   json body = r.Json();
-  EXPECT_EQ(body["connection_types"], json({"azure_blob", "clickhouse", "http", "mysql", "postgres", "s3", "secret", "sqlite"}));
+  EXPECT_EQ(body["connection_types"], json({"azure_blob", "clickhouse", "http", "mysql", "postgres", "rabbitmq", "s3", "secret", "sqlite"}));
   // Each connector says which types it accepts; the list above is made of their canonical names.
   std::set<std::string> declared;
   for (const json& m : body["items"]) {

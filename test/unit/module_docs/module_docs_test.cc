@@ -160,9 +160,10 @@ TEST(BuiltinConnectionTypes, AreExactlyWhatTheConnectorsOpen) {
   // missing here could not be saved, an extra one would be a connection nothing can use.
   EXPECT_EQ(AcceptedConnectionTypes(BuiltinModules().All()),
             (std::vector<std::string>{"azure_blob", "clickhouse", "http", "mariadb", "mysql", "postgres", "postgresql",
-                                      "rest", "s3", "secret", "sqlite"}));
+                                      "rabbitmq", "rest", "s3", "secret", "sqlite"}));
   EXPECT_EQ(CanonicalConnectionTypes(BuiltinModules().All()),
-            (std::vector<std::string>{"azure_blob", "clickhouse", "http", "mysql", "postgres", "s3", "secret", "sqlite"}));
+            (std::vector<std::string>{"azure_blob", "clickhouse", "http", "mysql", "postgres", "rabbitmq", "s3", "secret",
+                                      "sqlite"}));
 }
 
 std::string ReadWhole(const std::filesystem::path& path) {

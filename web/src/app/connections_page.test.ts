@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addressHint, connectionTypeOptions } from './connections_page';
 
 // What the server serves in GET /api/v1/modules (`connection_types`) for the built-in modules.
-const kServed = ['azure_blob', 'clickhouse', 'http', 'mysql', 'postgres', 's3', 'secret', 'sqlite'];
+const kServed = ['azure_blob', 'clickhouse', 'http', 'mysql', 'postgres', 'rabbitmq', 's3', 'secret', 'sqlite'];
 
 describe('connection type options', () => {
   const cases: { name: string; served: string[] | undefined; current: string; want: string[] }[] = [
@@ -20,7 +20,7 @@ describe('connection type options', () => {
     it(c.name, () => {
       const got = connectionTypeOptions(c.served, c.current);
       expect(got).toEqual(c.want);
-      for (const unusable of ['smtp', 'redis', 'rabbitmq', 'nats']) expect(got).not.toContain(unusable);
+      for (const unusable of ['smtp', 'redis', 'nats']) expect(got).not.toContain(unusable);
     });
   }
 });
@@ -34,6 +34,7 @@ describe('address hints', () => {
   it('ask for a host name and the default port for databases', () => {
     expect(addressHint('postgres')).toEqual({ host: 'db.example.com', port: '5432' });
     expect(addressHint('mysql').port).toBe('3306');
+    expect(addressHint('rabbitmq')).toEqual({ host: 'mq.example.com', port: '5672' });
     expect(addressHint('secret')).toEqual({ host: '', port: '' });
   });
 });

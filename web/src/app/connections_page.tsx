@@ -58,6 +58,9 @@ export function addressHint(type: string): { host: string; port: string } {
       return { host: 'db.example.com', port: '5432' };
     case 'mysql':
       return { host: 'db.example.com', port: '3306' };
+    case 'rabbitmq':
+      // The virtual host goes in Database (default "/").
+      return { host: 'mq.example.com', port: '5672' };
     default:
       return { host: '', port: '' };
   }
