@@ -81,6 +81,7 @@ int main(int argc, char **argv) {
       check(amqp_consume_message(c, &e, NULL, 0), "consume message");
       last = e.delivery_tag;
       amqp_destroy_envelope(&e);
+      ++got;
       /* the same sliding window as extract.rabbitmq: nothing is acknowledged before the end */
       if (limit != 0 && got + 250 >= limit) {
         limit = got + 500 > 65535 ? 0 : got + 500;
