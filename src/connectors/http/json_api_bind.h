@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "connectors/config_columns.h"
 #include "connectors/connection_lookup.h"
 #include "connectors/http/http_auth.h"
 #include "connectors/http/json_records.h"
@@ -20,16 +21,8 @@ namespace logidata {
 
 template <typename Op, typename Pager, typename Plan>
 Result<std::unique_ptr<Operator>> BindJsonApiExtract(const BindContext& ctx, Plan plan) {
-  const auto& cfg = ctx.cfg();
-  if (cfg.contains("columns") && cfg["columns"].is_object() && !cfg["columns"].empty()) {
-    std::vector<Field> fields;
-    for (const auto& [name, type] : cfg["columns"].items()) {
-      auto t = DataType::Parse(type.is_string() ? type.template get<std::string>() : "");
-      if (!t.ok()) return ConfigError("/columns/" + name, t.status().message());
-      fields.push_back(Field{name, *t, true});
-    }
-    return std::unique_ptr<Operator>(new Op(std::move(plan), MakeSchema(std::move(fields))));
-  }
+  LD_ASSIGN_OR_RETURN(SchemaPtr given, SchemaFromColumnsOption(ctx.cfg()));
+  if (given != nullptr) return std::unique_ptr<Operator>(new Op(std::move(plan), std::move(given)));
   if (ctx.connections == nullptr || !ctx.can_touch_data) {
     return std::unique_ptr<Operator>(new Op(std::move(plan), MakeSchema({})));
   }

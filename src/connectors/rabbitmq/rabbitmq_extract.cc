@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "connectors/config_columns.h"
 #include "connectors/connection_lookup.h"
 #include "connectors/rabbitmq/amqp_session.h"
 #include "connectors/rabbitmq/message_body.h"
@@ -362,19 +363,11 @@ Result<SchemaPtr> InferFromQueue(const RabbitPlan& plan, ConnectionResolver* con
 
 Result<std::unique_ptr<Operator>> BindRabbitmqExtract(const BindContext& ctx) {
   LD_ASSIGN_OR_RETURN(RabbitPlan plan, ReadPlan(ctx.cfg()));
-  const auto& cfg = ctx.cfg();
-  SchemaPtr body;
-  if (cfg.contains("columns") && cfg["columns"].is_object() && !cfg["columns"].empty()) {
-    std::vector<Field> fields;
-    for (const auto& [name, type] : cfg["columns"].items()) {
-      auto t = DataType::Parse(type.is_string() ? type.get<std::string>() : "");
-      if (!t.ok()) return ConfigError("/columns/" + name, t.status().message());
-      fields.push_back(Field{name, *t, true});
+  LD_ASSIGN_OR_RETURN(SchemaPtr body, SchemaFromColumnsOption(ctx.cfg()));
+  if (body == nullptr) {
+    if (ctx.connections == nullptr || !ctx.can_touch_data) {
+      return std::unique_ptr<Operator>(new RabbitmqExtractOperator(std::move(plan), MakeSchema({}), MakeSchema({})));
     }
-    body = MakeSchema(std::move(fields));
-  } else if (ctx.connections == nullptr || !ctx.can_touch_data) {
-    return std::unique_ptr<Operator>(new RabbitmqExtractOperator(std::move(plan), MakeSchema({}), MakeSchema({})));
-  } else {
     LD_ASSIGN_OR_RETURN(body, InferFromQueue(plan, ctx.connections));
   }
   LD_ASSIGN_OR_RETURN(SchemaPtr output, WithMetadata(*body, plan));

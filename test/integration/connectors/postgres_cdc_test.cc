@@ -12,8 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <functional>
-#include <mutex>
 
 #include "connectors/clickhouse/clickhouse_client.h"
 #include "connectors/clickhouse/clickhouse_types.h"
@@ -21,32 +19,12 @@
 #include "connectors/postgres/pg_connection.h"
 #include "integration/connectors/connector_test_support.h"
 #include "integration/connectors/pg_test_query.h"
+#include "integration/connectors/run_log_hook.h"
 #include "module/builtin_modules.h"
 #include "pipeline/run_pipeline.h"
 
 namespace logidata::testing {
 namespace {
-
-// Calls `on_log` for every log line of the run (on the executor's threads).
-class LogHook final : public RunObserver {
- public:
-  explicit LogHook(std::function<void(const std::string& node, const std::string& message)> on_log)
-      : on_log_(std::move(on_log)) {}
-  void OnLog(LogLevel, const std::string& node_id, const std::string& message) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    lines_ += node_id + ": " + message + "\n";
-    if (on_log_) on_log_(node_id, message);
-  }
-  std::string Lines() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return lines_;
-  }
-
- private:
-  std::function<void(const std::string&, const std::string&)> on_log_;
-  std::mutex mu_;
-  std::string lines_;
-};
 
 class PostgresCdcTest : public ::testing::Test {
  protected:

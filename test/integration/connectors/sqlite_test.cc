@@ -6,6 +6,7 @@
 
 #include "connectors/sqlite/sqlite_database.h"
 #include "integration/connectors/connector_test_support.h"
+#include "integration/connectors/sqlite_test_query.h"
 #include "module/builtin_modules.h"
 #include "pipeline/run_pipeline.h"
 
@@ -22,23 +23,7 @@ class SqliteTest : public ::testing::Test {
     c.database = path_;
     connections_.Add(c);
   }
-  std::vector<std::vector<std::string>> Sql(const std::string& sql) {
-    auto db = SqliteDatabase::Open(*connections_.Resolve("lite"), true);
-    EXPECT_TRUE(db.ok()) << db.status().ToString();
-    std::vector<std::vector<std::string>> rows;
-    auto stmt = (*db)->Prepare(sql);
-    EXPECT_TRUE(stmt.ok()) << stmt.status().ToString();
-    if (!stmt.ok()) return rows;
-    while (sqlite3_step(stmt->get()) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int c = 0; c < sqlite3_column_count(stmt->get()); ++c) {
-        auto* t = sqlite3_column_text(stmt->get(), c);
-        row.push_back(t == nullptr ? "NULL" : reinterpret_cast<const char*>(t));
-      }
-      rows.push_back(row);
-    }
-    return rows;
-  }
+  std::vector<std::vector<std::string>> Sql(const std::string& sql) { return QueryTestSqlite(connections_, "lite", sql); }
   void Exec(const std::string& sql) {
     auto db = SqliteDatabase::Open(*connections_.Resolve("lite"), true);
     ASSERT_TRUE(db.ok());
