@@ -1,0 +1,156 @@
+// A RabbitMQ connection used through a real `logidata server`, the way the web UI uses it: created
+// with its password over the API (stored encrypted, never returned), tested (and a wrong password
+// tested unsaved), used by a pipeline that publishes rows and by one that consumes them, and by a
+// preview, which never acknowledges (the messages stay queued). Against a real broker from
+// scripts/servers/rabbitmq.sh (a broker that cannot start fails the test).
+#include <array>
+#include <cstdio>
+
+#include "connectors/rabbitmq/amqp_session.h"
+#include "server_harness.h"
+
+namespace logidata::testing {
+namespace {
+
+std::string RunShell(const std::string& command, int* rc) {
+  FILE* p = popen(command.c_str(), "r");
+  std::string out;
+  if (p == nullptr) {
+    *rc = -1;
+    return out;
+  }
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  *rc = pclose(p);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+class ServerRabbitmqTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("ld-server-mq");
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    port_ = BindLoopback(fd);
+    close(fd);
+    int rc = 0;
+    std::string out = RunShell(std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/rabbitmq.sh start " + dir_ + "/mq " +
+                                   std::to_string(port_),
+                               &rc);
+    ASSERT_EQ(rc, 0) << "RabbitMQ did not start (scripts/setup installs rabbitmq-server): " << out;
+    input_csv_ = dir_ + "/orders.csv";
+    std::ofstream(input_csv_) << "id,amount,name\n1,5.5,alpha\n2,1.25,beta\n3,,gamma\n";
+    ASSERT_TRUE(server_.Start(dir_ + "/data", "", {"--files-root", "test=" + dir_ + ":rw", "--allow-egress", "127.0.0.0/8"}))
+        << ReadFile(dir_ + "/data/server.err");
+  }
+  void TearDown() override {
+    server_.Stop();
+    int rc = 0;
+    RunShell(std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/rabbitmq.sh stop " + dir_ + "/mq", &rc);
+    std::error_code ec;
+    if (!HasFailure()) fs::remove_all(dir_, ec);
+  }
+  HttpClient C() const { return server_.Client(); }
+
+  ConnectionConfig Broker() const {
+    ConnectionConfig c;
+    c.name = "direct";
+    c.type = "rabbitmq";
+    c.host = "127.0.0.1";
+    c.port = port_;
+    c.user = "logidata";
+    c.secret = "logidata-test";
+    return c;
+  }
+  int64_t Ready(const std::string& queue) const {
+    auto s = AmqpSession::Connect(Broker(), "test");
+    if (!s.ok()) return -1;
+    auto n = (*s)->CheckQueue(queue);
+    return n.ok() ? *n : -1;
+  }
+  json RunAndWait(const Session& s, const json& pipeline) {
+    auto created = C().Call("POST", "/api/v1/pipelines", pipeline.dump(), s.Auth());
+    EXPECT_EQ(created.status, 201) << created.body;
+    auto started = C().Call("POST", "/api/v1/pipelines/" + created.Json()["id"].get<std::string>() + "/runs", "{}", s.Auth());
+    EXPECT_EQ(started.status, 202) << started.body;
+    json run;
+    for (int i = 0; i < 600; ++i) {
+      run = C().Call("GET", "/api/v1/runs/" + started.Json()["id"].get<std::string>(), "", s.Auth()).Json();
+      if (!IsLiveRunStatus(run.value("status", ""))) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return run;
+  }
+
+  std::string dir_, input_csv_;
+  int port_ = 0;
+  ServerProcess server_;
+};
+
+TEST_F(ServerRabbitmqTest, AConnectionMadeInTheApiPublishesConsumesAndPreviews) {
+  {
+    auto s = AmqpSession::Connect(Broker(), "test");
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    ASSERT_TRUE((*s)->DeclareQueue("orders").ok());
+  }
+  Session s = Register(C(), "mq");
+  const std::string secret = "logidata-test";
+  json connection = {{"name", "events"}, {"type", "rabbitmq"}, {"host", "127.0.0.1"}, {"port", port_},
+                     {"user", "logidata"}, {"secret", secret}};
+  auto created = C().Call("POST", "/api/v1/connections", connection.dump(), s.Auth());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.Json()["id"];
+  auto tested = C().Call("POST", "/api/v1/connections/" + id + "/test", "", s.Auth());
+  ASSERT_EQ(tested.status, 200) << tested.body;
+  EXPECT_EQ(tested.Json()["ok"], true) << tested.body;
+  // The unsaved form with a wrong password: the test fails and says why, without the password.
+  json wrong = connection;
+  wrong["secret"] = "not-the-password-42";
+  auto refused = C().Call("POST", "/api/v1/connections/test", wrong.dump(), s.Auth());
+  ASSERT_EQ(refused.status, 200) << refused.body;
+  EXPECT_EQ(refused.Json()["ok"], false) << refused.body;
+  EXPECT_NE(refused.body.find("login refused"), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.body.find("not-the-password-42"), std::string::npos) << refused.body;
+  std::string seen = created.body + tested.body + C().Call("GET", "/api/v1/connections/" + id, "", s.Auth()).body;
+  EXPECT_EQ(seen.find(secret), std::string::npos) << "secret returned by the API";
+
+  json publish = {{"name", "to-rabbitmq"},
+                  {"nodes",
+                   {{{"id", "src"}, {"type", "extract"}, {"module", "csv"}, {"config", {{"path", input_csv_}}}},
+                    {{"id", "pub"}, {"type", "load"}, {"module", "rabbitmq"}, {"config", {{"connection", "events"}, {"routing_key", "orders"}}}}}},
+                  {"edges", {{{"source", "src"}, {"target", "pub"}}}}};
+  json run = RunAndWait(s, publish);
+  ASSERT_EQ(run["status"], "succeeded") << run.dump();
+  EXPECT_EQ(Ready("orders"), 3);
+
+  const json consume_node = {{"id", "src"}, {"type", "extract"}, {"module", "rabbitmq"},
+                             {"config", {{"connection", "events"}, {"queue", "orders"}, {"idle_timeout_ms", 300},
+                                         {"columns", {{"amount", "float64"}, {"id", "int64"}, {"name", "string"}}}}}};
+  json preview_pipeline = {{"name", "peek"}, {"nodes", {consume_node}}, {"edges", json::array()}};
+  auto preview = C().Call("POST", "/api/v1/preview", json{{"pipeline", preview_pipeline}, {"node_id", "src"}, {"limit", 10}}.dump(), s.Auth());
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_EQ(preview.Json()["rows"], json::parse(R"([[5.5, 1, "alpha"], [1.25, 2, "beta"], [null, 3, "gamma"]])")) << preview.body;
+  for (int i = 0; i < 100 && Ready("orders") != 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Ready("orders"), 3) << "a preview never acknowledges";
+
+  const std::string out_csv = dir_ + "/consumed.csv";
+  json consume = {{"name", "from-rabbitmq"},
+                  {"nodes", {consume_node, {{"id", "out"}, {"type", "load"}, {"module", "csv"}, {"config", {{"path", out_csv}}}}}},
+                  {"edges", {{{"source", "src"}, {"target", "out"}}}}};
+  run = RunAndWait(s, consume);
+  ASSERT_EQ(run["status"], "succeeded") << run.dump();
+  EXPECT_EQ(ReadFile(out_csv), "amount,id,name\n5.5,1,alpha\n1.25,2,beta\n,3,gamma\n");
+  for (int i = 0; i < 100 && Ready("orders") != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Ready("orders"), 0) << "the run acknowledged what it loaded";
+
+  server_.Stop();
+  for (const char* f : {"access.log", "server.out", "server.err"}) {
+    EXPECT_EQ(ReadFile(dir_ + "/data/" + f).find(secret), std::string::npos) << "secret in " << f;
+  }
+  std::string db = ReadFile(dir_ + "/data/logidata.db") + ReadFile(dir_ + "/data/logidata.db-wal");
+  EXPECT_EQ(db.find(secret), std::string::npos) << "secret stored in plaintext";
+}
+
+}  // namespace
+}  // namespace logidata::testing
