@@ -148,6 +148,8 @@ TEST(ServerEgress, DatabaseHostsAreCheckedAfterResolution) {
       {"mysql", "127.0.0.1", "127.0.0.1"},      {"mysql", "localhost", "localhost"},
       {"clickhouse", "127.0.0.1", "127.0.0.1"}, {"clickhouse", "http://localhost", "localhost"},
       {"clickhouse", "169.254.169.254", "169.254.169.254"}, {"clickhouse", "https://[::1]", "::1"},
+      {"rabbitmq", "127.0.0.1", "127.0.0.1"},   {"rabbitmq", "localhost", "localhost"},
+      {"rabbitmq", "169.254.169.254", "169.254.169.254"},
       {"postgres", "/var/run/postgresql", "Unix-socket"},
       {"postgres", "", ""},
   };
