@@ -278,6 +278,10 @@ Status AmqpSession::Publish(const std::string& exchange, const AmqpOutgoing& mes
     props._flags |= AMQP_BASIC_MESSAGE_ID_FLAG;
     props.message_id = Bytes(message.message_id);
   }
+  if (message.timestamp != 0) {
+    props._flags |= AMQP_BASIC_TIMESTAMP_FLAG;
+    props.timestamp = message.timestamp;
+  }
   int rc = amqp_basic_publish(conn_, kChannel, Bytes(exchange), Bytes(message.routing_key), mandatory ? 1 : 0, 0, &props,
                               Bytes(message.body));
   if (rc != AMQP_STATUS_OK) {

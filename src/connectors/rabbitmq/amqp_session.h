@@ -45,6 +45,7 @@ struct AmqpOutgoing {
   std::string_view routing_key;
   std::string_view message_id;  // empty: none
   std::string_view body;
+  uint64_t timestamp = 0;       // seconds since the epoch; 0: none
 };
 
 class AmqpSession {

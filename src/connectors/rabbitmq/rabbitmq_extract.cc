@@ -2,14 +2,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <ctime>
 
 #include "connectors/config_columns.h"
 #include "connectors/connection_lookup.h"
 #include "connectors/rabbitmq/amqp_session.h"
 #include "connectors/rabbitmq/message_body.h"
 #include "connectors/rabbitmq/seen_message_ids.h"
-#include "connectors/value_text.h"
 
 namespace logidata {
 
@@ -108,15 +106,6 @@ Result<SchemaPtr> WithMetadata(const Schema& body, const RabbitPlan& plan) {
     fields.push_back({meta.column, meta.type, true});
   }
   return MakeSchema(std::move(fields));
-}
-
-std::string TimestampText(uint64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
 }
 
 class RabbitmqExtractOperator final : public Operator {
@@ -284,8 +273,10 @@ class RabbitmqExtractOperator final : public Operator {
           b.AppendString(d.exchange);
         } else if (option == "redelivered") {
           b.AppendBool(d.redelivered);
-        } else if (!d.timestamp.has_value() || !AppendParsedText(TimestampText(*d.timestamp), b).ok()) {
-          b.AppendNull();
+        } else if (d.timestamp.has_value() && *d.timestamp <= uint64_t{9'000'000'000'000}) {
+          b.AppendTimestamp(static_cast<int64_t>(*d.timestamp) * 1'000'000);  // seconds → microseconds
+        } else {
+          b.AppendNull();  // none, or beyond any date the engine represents
         }
       }
     }

@@ -1,6 +1,7 @@
 #include "connectors/rabbitmq/rabbitmq_load.h"
 
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -103,10 +104,11 @@ class RabbitmqLoadOperator final : public Operator {
     const std::string_view content_type = BodyContentType(plan_.body.format);
     std::string key, id, body;
     int64_t since_wait = 0;
+    const auto published_at = static_cast<uint64_t>(std::time(nullptr));
     while (ReadField(in, &key) && ReadField(in, &id) && ReadField(in, &body)) {
       LD_RETURN_IF_ERROR(ctx_->CheckCancelled());
-      LD_RETURN_IF_ERROR(session_->Publish(plan_.exchange, AmqpOutgoing{key, id, body}, content_type, plan_.persistent,
-                                           plan_.mandatory));
+      LD_RETURN_IF_ERROR(session_->Publish(plan_.exchange, AmqpOutgoing{key, id, body, published_at}, content_type,
+                                           plan_.persistent, plan_.mandatory));
       if (++since_wait >= plan_.confirm_batch) {
         LD_RETURN_IF_ERROR(session_->WaitForConfirms(plan_.confirm_timeout_ms, ctx_->cancelled));
         since_wait = 0;
@@ -201,7 +203,7 @@ Result<std::unique_ptr<Operator>> BindRabbitmqLoad(const BindContext& ctx) {
   return std::unique_ptr<Operator>(new RabbitmqLoadOperator(std::move(p), ctx.input_schemas[0]));
 }
 
-constexpr const char* kDetails = R"md(**Publishing.** Rows are spooled to the run's spill folder while the run goes on and published only when the rest of the run succeeded, so a failed or cancelled run publishes nothing. Each row becomes one message: a JSON object of all input columns (decimals as strings, dates and timestamps as ISO text) or one CSV record (after a header line unless `csv.header` is false), published to `exchange` (default: the default exchange, where the routing key is the queue's name) with `routing_key` or the value of `routing_key_column`, delivery mode persistent unless `persistent` is false, `content_type` application/json or text/csv.
+constexpr const char* kDetails = R"md(**Publishing.** Rows are spooled to the run's spill folder while the run goes on and published only when the rest of the run succeeded, so a failed or cancelled run publishes nothing. Each row becomes one message: a JSON object of all input columns (decimals as strings, dates and timestamps as ISO text) or one CSV record (after a header line unless `csv.header` is false), published to `exchange` (default: the default exchange, where the routing key is the queue's name) with `routing_key` or the value of `routing_key_column`, delivery mode persistent unless `persistent` is false, `content_type` application/json or text/csv, and the publish time as AMQP timestamp.
 
 **Confirms.** The channel is in confirm mode: after every `confirm_batch` messages and at the end the node waits (at most `confirm_timeout_seconds`) until the broker confirmed each one. A nack, a message returned as unroutable (`mandatory`, default on: no queue is bound for its routing key) or a lost connection fails the run, naming the node and how many messages were confirmed.
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -203,11 +204,19 @@ TEST_F(RabbitmqTest, RoundTripsEveryTypeAsJsonAndCsv) {
     Status s = RunLoad("load.rabbitmq", {{"connection", "mq"}, {"routing_key", q}, {"format", format}}, &connections_, {batch});
     ASSERT_TRUE(s.ok()) << s.ToString();
     EXPECT_EQ(Ready(q), 3);
+    const int64_t before_us = (static_cast<int64_t>(std::time(nullptr)) - 5) * 1'000'000;
     auto out = Extract({{"connection", "mq"}, {"queue", q}, {"format", format}, {"columns", columns}, {"idle_timeout_ms", 300},
-                        {"metadata_columns", {"routing_key", "redelivered"}}});
+                        {"metadata_columns", {"routing_key", "redelivered", "timestamp"}}});
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     ASSERT_FALSE(out->empty());
+    // The publish time travels as the AMQP timestamp (whole seconds).
+    const Column& published = *(*out)[0]->column(12);
+    EXPECT_EQ(published.type().ToString(), "timestamp(UTC)");
+    ASSERT_FALSE(published.IsNull(0));
+    EXPECT_GE(published.Get<int64_t>(0), before_us);
+    EXPECT_LE(published.Get<int64_t>(0), before_us + 60'000'000);
     TextRows got = SortedRows(*out), want = SortedRows({batch});
+    for (auto& row : got) row.pop_back();  // the timestamp, checked above
     for (auto& row : want) {
       row.push_back(q);
       row.push_back("false");

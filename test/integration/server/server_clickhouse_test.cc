@@ -2,28 +2,10 @@
 // connection is created with its password over the API (stored encrypted, never returned), tested,
 // used by a pipeline that loads into ClickHouse, and by a preview of extract.clickhouse. Against
 // a real ClickHouse from scripts/servers/clickhouse.sh (a server that cannot start fails the test).
-#include <array>
-#include <cstdio>
-
 #include "server_harness.h"
 
 namespace logidata::testing {
 namespace {
-
-std::string RunShell(const std::string& command, int* rc) {
-  FILE* p = popen(command.c_str(), "r");
-  std::string out;
-  if (p == nullptr) {
-    *rc = -1;
-    return out;
-  }
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  *rc = pclose(p);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
 
 class ServerClickhouseTest : public ::testing::Test {
  protected:
@@ -31,7 +13,7 @@ class ServerClickhouseTest : public ::testing::Test {
     dir_ = MakeTempDir("ld-server-ch");
     int rc = 0;
     url_ = RunShell(std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/clickhouse.sh start " + dir_ + "/ch " +
-                        std::to_string(FreeLoopbackPort()),
+                        std::to_string(FreePort()),
                     &rc);
     ASSERT_EQ(rc, 0) << "ClickHouse did not start (scripts/setup installs clickhouse-server): " << url_;
     input_csv_ = dir_ + "/orders.csv";
@@ -46,12 +28,6 @@ class ServerClickhouseTest : public ::testing::Test {
     RunShell(std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/clickhouse.sh stop " + dir_ + "/ch", &rc);
     std::error_code ec;
     if (!HasFailure()) fs::remove_all(dir_, ec);
-  }
-  static int FreeLoopbackPort() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int port = BindLoopback(fd);
-    close(fd);
-    return port;
   }
   HttpClient C() const { return server_.Client(); }
 

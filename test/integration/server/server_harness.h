@@ -14,6 +14,7 @@
 #include "loopback_port.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -346,6 +347,23 @@ inline pid_t StartWorker(const std::string& database_url, const std::string& dat
     _exit(127);
   }
   return pid;
+}
+
+// Runs a shell command (a scripts/servers/*.sh start or stop); its stdout without the final
+// newlines, and its exit status in *rc.
+inline std::string RunShell(const std::string& command, int* rc) {
+  FILE* p = popen(command.c_str(), "r");
+  std::string out;
+  if (p == nullptr) {
+    *rc = -1;
+    return out;
+  }
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  *rc = pclose(p);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
 }
 
 // A TCP port on 127.0.0.1 that nothing listens on (at the moment of the call).

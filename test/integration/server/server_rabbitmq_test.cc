@@ -3,37 +3,17 @@
 // tested unsaved), used by a pipeline that publishes rows and by one that consumes them, and by a
 // preview, which never acknowledges (the messages stay queued). Against a real broker from
 // scripts/servers/rabbitmq.sh (a broker that cannot start fails the test).
-#include <array>
-#include <cstdio>
-
 #include "connectors/rabbitmq/amqp_session.h"
 #include "server_harness.h"
 
 namespace logidata::testing {
 namespace {
 
-std::string RunShell(const std::string& command, int* rc) {
-  FILE* p = popen(command.c_str(), "r");
-  std::string out;
-  if (p == nullptr) {
-    *rc = -1;
-    return out;
-  }
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  *rc = pclose(p);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
 class ServerRabbitmqTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir("ld-server-mq");
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    port_ = BindLoopback(fd);
-    close(fd);
+    port_ = FreePort();
     int rc = 0;
     std::string out = RunShell(std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/rabbitmq.sh start " + dir_ + "/mq " +
                                    std::to_string(port_),
@@ -69,18 +49,11 @@ class ServerRabbitmqTest : public ::testing::Test {
     auto n = (*s)->CheckQueue(queue);
     return n.ok() ? *n : -1;
   }
-  json RunAndWait(const Session& s, const json& pipeline) {
+  // Saves `pipeline` and runs it; the run's last JSON.
+  json SaveAndRun(const Session& s, const json& pipeline) {
     auto created = C().Call("POST", "/api/v1/pipelines", pipeline.dump(), s.Auth());
     EXPECT_EQ(created.status, 201) << created.body;
-    auto started = C().Call("POST", "/api/v1/pipelines/" + created.Json()["id"].get<std::string>() + "/runs", "{}", s.Auth());
-    EXPECT_EQ(started.status, 202) << started.body;
-    json run;
-    for (int i = 0; i < 600; ++i) {
-      run = C().Call("GET", "/api/v1/runs/" + started.Json()["id"].get<std::string>(), "", s.Auth()).Json();
-      if (!IsLiveRunStatus(run.value("status", ""))) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return run;
+    return RunAndWait(C(), s, created.Json().value("id", ""));
   }
 
   std::string dir_, input_csv_;
@@ -120,7 +93,7 @@ TEST_F(ServerRabbitmqTest, AConnectionMadeInTheApiPublishesConsumesAndPreviews) 
                    {{{"id", "src"}, {"type", "extract"}, {"module", "csv"}, {"config", {{"path", input_csv_}}}},
                     {{"id", "pub"}, {"type", "load"}, {"module", "rabbitmq"}, {"config", {{"connection", "events"}, {"routing_key", "orders"}}}}}},
                   {"edges", {{{"source", "src"}, {"target", "pub"}}}}};
-  json run = RunAndWait(s, publish);
+  json run = SaveAndRun(s, publish);
   ASSERT_EQ(run["status"], "succeeded") << run.dump();
   EXPECT_EQ(Ready("orders"), 3);
 
@@ -138,7 +111,7 @@ TEST_F(ServerRabbitmqTest, AConnectionMadeInTheApiPublishesConsumesAndPreviews) 
   json consume = {{"name", "from-rabbitmq"},
                   {"nodes", {consume_node, {{"id", "out"}, {"type", "load"}, {"module", "csv"}, {"config", {{"path", out_csv}}}}}},
                   {"edges", {{{"source", "src"}, {"target", "out"}}}}};
-  run = RunAndWait(s, consume);
+  run = SaveAndRun(s, consume);
   ASSERT_EQ(run["status"], "succeeded") << run.dump();
   EXPECT_EQ(ReadFile(out_csv), "amount,id,name\n5.5,1,alpha\n1.25,2,beta\n,3,gamma\n");
   for (int i = 0; i < 100 && Ready("orders") != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
