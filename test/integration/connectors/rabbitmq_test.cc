@@ -52,6 +52,7 @@ class RabbitmqTest : public ::testing::Test {
     lite.type = "sqlite";
     lite.database = TempDir("rabbitmq-sqlite") + "/target.sqlite";
     connections_.Add(lite);
+    state_ = std::make_unique<MemoryState>();
     started_ = true;
   }
   static void TearDownTestSuite() {
@@ -162,11 +163,11 @@ class RabbitmqTest : public ::testing::Test {
     options.run_id = run_id;
     options.threads = 2;
     options.connections = &connections_;
-    options.state = &state_;
+    options.state = state_.get();
     options.observer = observer;
     RunResult result = RunPipeline(spec, BuiltinModules(), options);
-    if (result.status.ok()) state_.Publish();
-    else state_.Discard();
+    if (result.status.ok()) state_->Publish();
+    else state_->Discard();
     return result;
   }
 
@@ -182,7 +183,7 @@ class RabbitmqTest : public ::testing::Test {
   static inline int port_ = 0;
   static inline bool started_ = false;
   static inline MemoryConnections connections_;
-  static inline MemoryState state_;
+  static inline std::unique_ptr<MemoryState> state_;  // fresh per suite run (--gtest_repeat too)
 };
 
 TEST_F(RabbitmqTest, RoundTripsEveryTypeAsJsonAndCsv) {
@@ -490,7 +491,7 @@ TEST_F(RabbitmqTest, DedupesByMessageIdWithinAndAcrossRunsAndAcrossALedgerSkippe
   Publish(q, {{"a", R"({"id": "a", "v": 1})"}});
   auto plain = Extract({{"connection", "mq"}, {"queue", q}, {"columns", {{"id", "string"}, {"v", "int64"}}}, {"idle_timeout_ms", 300},
                         {"dedupe", false}},
-                       &state_);
+                       state_.get());
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(SortedRows(*plain), (TextRows{{"a", "1"}}));
 }
