@@ -219,7 +219,8 @@ class RabbitmqExtractOperator final : public Operator {
     last_tag_ = d.delivery_tag;
     ++messages_;
     progress_messages_.store(messages_);
-    taken_.emplace_back(d.delivery_tag, d.message_id);
+    // Only a ledger-restored state (dedupe with a state store) needs to know which tag had which id.
+    if (plan_.dedupe && ctx_->state != nullptr) taken_.emplace_back(d.delivery_tag, d.message_id);
     if (Status widened = WidenPrefetch(); !widened.ok()) return Lost(widened);
     if (plan_.dedupe && d.message_id.has_value() && !seen_.Add(*d.message_id)) {
       ++duplicates_;

@@ -54,12 +54,15 @@ class RabbitmqLoadOperator final : public Operator {
 
   Status Open(ExecContext& ctx) override {
     ctx_ = &ctx;
-    LD_ASSIGN_OR_RETURN(ConnectionConfig config, LookupConnection(ctx.connections, plan_.connection, {"rabbitmq"}));
-    // Connect now, so a wrong address, password or exchange fails the run before any work.
-    LD_ASSIGN_OR_RETURN(session_, AmqpSession::Connect(config, kModule));
-    Status exchange = session_->CheckExchange(plan_.exchange);
-    if (!exchange.ok()) return exchange.IsNotFound() ? ConfigError("/exchange", exchange.message()) : exchange;
-    LD_RETURN_IF_ERROR(session_->EnableConfirms());
+    LD_ASSIGN_OR_RETURN(config_, LookupConnection(ctx.connections, plan_.connection, {"rabbitmq"}));
+    {
+      // Check now, so a wrong address, password or exchange fails the run before any work. The
+      // publishing session is opened in Commit: an idle connection held through a long run could
+      // be dropped by the network in between.
+      LD_ASSIGN_OR_RETURN(auto probe, AmqpSession::Connect(config_, kModule));
+      Status exchange = probe->CheckExchange(plan_.exchange);
+      if (!exchange.ok()) return exchange.IsNotFound() ? ConfigError("/exchange", exchange.message()) : exchange;
+    }
     std::filesystem::path dir = ctx.spill_dir.empty() ? std::filesystem::temp_directory_path() : ctx.spill_dir;
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -101,6 +104,8 @@ class RabbitmqLoadOperator final : public Operator {
     spool_.close();
     std::ifstream in(spool_path_, std::ios::binary);
     if (!in) return Status::IOError(std::string(kModule) + ": cannot read spool file " + spool_path_.string());
+    LD_ASSIGN_OR_RETURN(session_, AmqpSession::Connect(config_, kModule));
+    LD_RETURN_IF_ERROR(session_->EnableConfirms());
     const std::string_view content_type = BodyContentType(plan_.body.format);
     std::string key, id, body;
     int64_t since_wait = 0;
@@ -163,7 +168,8 @@ class RabbitmqLoadOperator final : public Operator {
   SchemaPtr input_;
   MessageEncoder encoder_;
   ExecContext* ctx_ = nullptr;
-  std::unique_ptr<AmqpSession> session_;
+  ConnectionConfig config_;
+  std::unique_ptr<AmqpSession> session_;  // open during Commit
   std::filesystem::path spool_path_;
   std::ofstream spool_;
   int64_t rows_ = 0;
