@@ -11,11 +11,8 @@ class ServerClickhouseTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir("ld-server-ch");
-    int rc = 0;
-    url_ = RunShell(std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/clickhouse.sh start " + dir_ + "/ch " +
-                        std::to_string(FreePort()),
-                    &rc);
-    ASSERT_EQ(rc, 0) << "ClickHouse did not start (scripts/setup installs clickhouse-server): " << url_;
+    ASSERT_TRUE(clickhouse_.Start("clickhouse.sh", dir_ + "/ch", FreePort(), &url_))
+        << "ClickHouse did not start (scripts/setup installs clickhouse-server): " << url_;
     input_csv_ = dir_ + "/orders.csv";
     std::ofstream(input_csv_) << "id,amount,name\n1,5.5,alpha\n2,1.25,beta\n3,,gamma\n";
     ASSERT_TRUE(server_.Start(dir_ + "/data", "",
@@ -24,14 +21,14 @@ class ServerClickhouseTest : public ::testing::Test {
   }
   void TearDown() override {
     server_.Stop();
-    int rc = 0;
-    RunShell(std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/clickhouse.sh stop " + dir_ + "/ch", &rc);
+    clickhouse_.Stop();
     std::error_code ec;
     if (!HasFailure()) fs::remove_all(dir_, ec);
   }
   HttpClient C() const { return server_.Client(); }
 
   std::string dir_, url_, input_csv_;
+  ScriptedService clickhouse_;
   ServerProcess server_;
 };
 

@@ -366,6 +366,31 @@ inline std::string RunShell(const std::string& command, int* rc) {
   return out;
 }
 
+// A service from scripts/servers/ (clickhouse.sh, rabbitmq.sh…) started for one test in its own
+// folder; stopped by Stop() or the destructor.
+class ScriptedService {
+ public:
+  ~ScriptedService() { Stop(); }
+  // Runs `<script> start DIR PORT`; true when it exited 0. *out receives its stdout (the
+  // service's URL, or why it failed).
+  bool Start(const std::string& script, const std::string& dir, int port, std::string* out) {
+    script_ = std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/" + script;
+    dir_ = dir;
+    int rc = 0;
+    *out = RunShell(script_ + " start " + dir_ + " " + std::to_string(port), &rc);
+    return rc == 0;
+  }
+  void Stop() {
+    if (script_.empty()) return;
+    int rc = 0;
+    RunShell(script_ + " stop " + dir_, &rc);
+    script_.clear();
+  }
+
+ private:
+  std::string script_, dir_;
+};
+
 // A TCP port on 127.0.0.1 that nothing listens on (at the moment of the call).
 inline int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -14,11 +14,9 @@ class ServerRabbitmqTest : public ::testing::Test {
   void SetUp() override {
     dir_ = MakeTempDir("ld-server-mq");
     port_ = FreePort();
-    int rc = 0;
-    std::string out = RunShell(std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/rabbitmq.sh start " + dir_ + "/mq " +
-                                   std::to_string(port_),
-                               &rc);
-    ASSERT_EQ(rc, 0) << "RabbitMQ did not start (scripts/setup installs rabbitmq-server): " << out;
+    std::string out;
+    ASSERT_TRUE(broker_.Start("rabbitmq.sh", dir_ + "/mq", port_, &out))
+        << "RabbitMQ did not start (scripts/setup installs rabbitmq-server): " << out;
     input_csv_ = dir_ + "/orders.csv";
     std::ofstream(input_csv_) << "id,amount,name\n1,5.5,alpha\n2,1.25,beta\n3,,gamma\n";
     ASSERT_TRUE(server_.Start(dir_ + "/data", "", {"--files-root", "test=" + dir_ + ":rw", "--allow-egress", "127.0.0.0/8"}))
@@ -26,8 +24,7 @@ class ServerRabbitmqTest : public ::testing::Test {
   }
   void TearDown() override {
     server_.Stop();
-    int rc = 0;
-    RunShell(std::string(LOGIDATA_SOURCE_DIR) + "/scripts/servers/rabbitmq.sh stop " + dir_ + "/mq", &rc);
+    broker_.Stop();
     std::error_code ec;
     if (!HasFailure()) fs::remove_all(dir_, ec);
   }
@@ -58,6 +55,7 @@ class ServerRabbitmqTest : public ::testing::Test {
 
   std::string dir_, input_csv_;
   int port_ = 0;
+  ScriptedService broker_;
   ServerProcess server_;
 };
 
