@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <functional>
 
 #include "connectors/clickhouse/clickhouse_client.h"
 #include "connectors/clickhouse/clickhouse_types.h"
