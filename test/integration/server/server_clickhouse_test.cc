@@ -81,11 +81,7 @@ TEST_F(ServerClickhouseTest, AConnectionMadeInTheApiLoadsAndExtracts) {
   // The same connection without the organization's allow-list entry would be refused: see
   // server_egress_test (DatabaseHostsAreCheckedAfterResolution).
   server_.Stop();
-  for (const char* f : {"access.log", "server.out", "server.err"}) {
-    EXPECT_EQ(ReadFile(dir_ + "/data/" + f).find(secret), std::string::npos) << "secret in " << f;
-  }
-  std::string db = ReadFile(dir_ + "/data/logidata.db") + ReadFile(dir_ + "/data/logidata.db-wal");
-  EXPECT_EQ(db.find(secret), std::string::npos) << "secret stored in plaintext";
+  ExpectSecretNowhereOnDisk(dir_ + "/data", secret);
 }
 
 }  // namespace

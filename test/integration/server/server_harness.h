@@ -391,6 +391,16 @@ class ScriptedService {
   std::string script_, dir_;
 };
 
+// Fails the calling test when `secret` appears in a stopped server's logs (access.log,
+// server.out, server.err) or in its SQLite metadata store (logidata.db and its WAL) in `data_dir`.
+inline void ExpectSecretNowhereOnDisk(const std::string& data_dir, const std::string& secret) {
+  for (const char* f : {"access.log", "server.out", "server.err"}) {
+    EXPECT_EQ(ReadFile(data_dir + "/" + f).find(secret), std::string::npos) << "secret in " << f;
+  }
+  std::string db = ReadFile(data_dir + "/logidata.db") + ReadFile(data_dir + "/logidata.db-wal");
+  EXPECT_EQ(db.find(secret), std::string::npos) << "secret stored in plaintext";
+}
+
 // A TCP port on 127.0.0.1 that nothing listens on (at the moment of the call).
 inline int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
