@@ -1,9 +1,8 @@
 // Entry point of the `logidata` binary: engine commands (run, validate, preview, profile, modules) and the
 // platform commands (server, worker).
-#include <malloc.h>
-
 #include <CLI/CLI.hpp>
 
+#include "cli/allocator_tuning.h"
 #include "cli/commands.h"
 #include "cli/profile_command.h"
 #if __has_include("cli/server_command.h")
@@ -24,10 +23,7 @@
 #endif
 
 int main(int argc, char** argv) {
-  // A fixed mmap threshold: glibc otherwise raises it each time a large block is freed, after
-  // which batch-sized buffers come from the heap and freed ones stay resident as fragments (J7 at
-  // --memory 64M peaked at 474 MB RSS with the sliding threshold, 340 MB with this).
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  logidata::cli::UseSmallMmapThreshold();  // `run` raises it for large budgets (allocator_tuning.h)
   CLI::App app{"Logidata: fast, frugal ETL/ELT pipelines", "logidata"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "logidata 0.1.0");

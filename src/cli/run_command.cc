@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/allocator_tuning.h"
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/file_state_store.h"
@@ -112,6 +113,7 @@ int Run(const RunArgs& args) {
   options.run_id = run_id;
   options.threads = args.threads;
   options.memory_budget_bytes = *memory;
+  TuneAllocatorForBudget(*memory > 0 ? *memory : DefaultMemoryBudget());
   options.spill_dir = args.spill_dir;
   options.base_dir = loaded->base_dir;
   options.cancel = &g_cancel;
