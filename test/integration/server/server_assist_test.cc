@@ -84,13 +84,7 @@ class AssistApiTest : public ::testing::Test {
     dir_ = MakeTempDir("ld-assist-api");
     ASSERT_TRUE(server_.Start(dir_ + "/data", database_url)) << ReadFile(dir_ + "/data/server.err");
     c_ = std::make_unique<HttpClient>(server_.Client());
-    owner_ = Register(*c_, "owner");
-    developer_ = Register(*c_, "dev");
-    viewer_ = Register(*c_, "viewer");
-    foreign_ = Register(*c_, "foreign");
-    for (auto [s, role] : {std::pair{&developer_, "developer"}, std::pair{&viewer_, "viewer"}}) {
-      ASSERT_EQ(c_->Call("POST", "/api/v1/members", json{{"email", s->email}, {"role", role}}.dump(), owner_.Auth()).status, 201);
-    }
+    std::tie(owner_, developer_, viewer_, foreign_) = RegisterOwnerDeveloperViewerForeign(*c_);
     auto up = c_->Call("PUT", "/api/v1/files/content?path=orders.csv", OrdersCsv(), owner_.Auth());
     ASSERT_LT(up.status, 300) << up.body;
   }

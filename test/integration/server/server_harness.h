@@ -26,6 +26,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -465,6 +466,20 @@ inline Session Register(const HttpClient& c, const std::string& prefix) {
   auto r = c.Call("POST", "/api/v1/auth/register", json{{"email", email}, {"password", pw}, {"name", prefix}}.dump());
   EXPECT_EQ(r.status, 201) << r.body;
   return FromTokens(c, r.Json(), email, pw);
+}
+
+// The callers of an authorization test: an organization's owner (admin) with a developer and a
+// viewer added to it, and a user of another organization. As a tuple, for std::tie.
+inline std::tuple<Session, Session, Session, Session> RegisterOwnerDeveloperViewerForeign(const HttpClient& c) {
+  Session owner = Register(c, "owner");
+  Session developer = Register(c, "dev");
+  Session viewer = Register(c, "viewer");
+  Session foreign = Register(c, "foreign");
+  for (auto [s, role] : {std::pair{&developer, "developer"}, std::pair{&viewer, "viewer"}}) {
+    auto r = c.Call("POST", "/api/v1/members", json{{"email", s->email}, {"role", role}}.dump(), owner.Auth());
+    EXPECT_EQ(r.status, 201) << r.body;
+  }
+  return {owner, developer, viewer, foreign};
 }
 
 inline Session LoginAdmin(const HttpClient& c) {

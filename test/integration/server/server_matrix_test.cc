@@ -179,15 +179,8 @@ class MatrixTest : public ::testing::TestWithParam<std::string> {
       ASSERT_TRUE(doc["paths"].contains(path)) << path << " is missing from the matrix";
     }
     // Organization A: owner (admin), a developer and a viewer; B: a foreign user.
-    owner_ = Register(*c_, "owner");
+    std::tie(owner_, developer_, viewer_, foreign_) = RegisterOwnerDeveloperViewerForeign(*c_);
     org_ = owner_.org_id;
-    developer_ = Register(*c_, "dev");
-    viewer_ = Register(*c_, "viewer");
-    foreign_ = Register(*c_, "foreign");
-    for (auto [s, role] : {std::pair{&developer_, "developer"}, std::pair{&viewer_, "viewer"}}) {
-      auto r = c_->Call("POST", "/api/v1/members", json{{"email", s->email}, {"role", role}}.dump(), owner_.Auth());
-      ASSERT_EQ(r.status, 201) << r.body;
-    }
   }
   void TearDown() override {
     server_.Stop();

@@ -20,13 +20,7 @@ class ProfileApiTest : public ::testing::Test {
     ASSERT_TRUE(server_.Start(dir_ + "/data", "", {"--files-root", "test=" + files_ + ":rw"}))
         << ReadFile(dir_ + "/data/server.err");
     c_ = std::make_unique<HttpClient>(server_.Client());
-    owner_ = Register(*c_, "owner");
-    developer_ = Register(*c_, "dev");
-    viewer_ = Register(*c_, "viewer");
-    foreign_ = Register(*c_, "foreign");
-    for (auto [s, role] : {std::pair{&developer_, "developer"}, std::pair{&viewer_, "viewer"}}) {
-      ASSERT_EQ(c_->Call("POST", "/api/v1/members", json{{"email", s->email}, {"role", role}}.dump(), owner_.Auth()).status, 201);
-    }
+    std::tie(owner_, developer_, viewer_, foreign_) = RegisterOwnerDeveloperViewerForeign(*c_);
     auto p = c_->Call("POST", "/api/v1/pipelines", Doc(files_ + "/people.csv").dump(), owner_.Auth());
     ASSERT_EQ(p.status, 201) << p.body;
     pipeline_ = p.Json()["id"];
