@@ -340,7 +340,15 @@ void RunExecutor::Execute(const ClaimedRun& run) {
   publish();
 
   PersistingObserver observer(db_, events_, run.org_id, active->lease, run.attempt, run.last_log_seq,
-                              [active] { active->Stop(StopReason::kFenced); });
+                              [active, id = run.id] {
+                                // Say why the attempt ends here: the lease renewal says it when it
+                                // notices first, but a refused write can come before it.
+                                if (active->reason.load() == StopReason::kNone) {
+                                  spdlog::warn("run {}: a write was refused (another executor took the run over); "
+                                               "stopping it here", id);
+                                }
+                                active->Stop(StopReason::kFenced);
+                              });
   observer.WatchSchemaDrift(run.pipeline_id, effective.schema_drift);
   const int64_t started_at_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
