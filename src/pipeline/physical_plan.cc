@@ -142,7 +142,10 @@ void ShareTheBudget(const BoundPipeline& pipeline, int64_t budget, PhysicalPlan&
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
     if (!plan.nodes[i].runs) continue;
     plan.nodes[i].memory_budget_bytes = pipeline.nodes[i].op->UsesMemoryBudget() ? share : 0;
-    plan.nodes[i].parked_budget_bytes = share;
+    const auto& parked = plan.nodes[i].parked_until;
+    if (std::any_of(parked.begin(), parked.end(), [](const auto& p) { return p.has_value(); })) {
+      plan.nodes[i].parked_budget_bytes = share;
+    }
   }
 }
 
