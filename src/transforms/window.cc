@@ -21,8 +21,11 @@ namespace {
 
 using blocking::Pointer;
 
-// Input positions are (batch sequence << kRowBits) | row: one int64 that orders rows as the input
-// did, whichever thread saw them.
+// Rows are held in the batches they arrived in (each input batch is split by bucket, keeping its
+// sequence number and its rows' order), so in memory a row's input position is implicit: sort a
+// bucket's batches by sequence and the rows are in input order. Spill files do not keep sequence
+// numbers, so spilled rows carry their position, (batch sequence << kRowBits) | rank in the batch,
+// in one more int64 column: that orders rows as the input did, whichever thread saw them.
 constexpr int kRowBits = 24;
 
 struct WindowThreadState : OperatorState {
@@ -44,15 +47,12 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
         functions_(std::move(functions)),
         encoder_(KeyTypes()),
         peers_(order_by_) {
-    std::vector<Field> stored = in_->fields();
-    stored.push_back({"__window_pos", DataType::Int64(), false});
-    stored_ = MakeSchema(stored);
+    std::vector<Field> spilled = in_->fields();
+    spilled.push_back({"__window_pos", DataType::Int64(), false});
+    spilled_schema_ = MakeSchema(spilled);
     std::vector<Field> out = in_->fields();
     for (const auto& f : functions_) out.push_back({f.name, f.output_type, true});
     output_schemas_ = {MakeSchema(out)};
-    std::vector<SortKey> full = order_by_;
-    full.push_back({in_->num_fields(), false, false});
-    order_ = RowComparator(std::move(full));
   }
 
   // Projection pushdown: the input columns read downstream (outputs below the input's width are
@@ -78,25 +78,23 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
     const int64_t n = batch->num_rows();
     if (n == 0) return Status::OK();
     if (n >= (int64_t{1} << kRowBits)) return Status::Internal("window: input batch larger than 2^24 rows");
-    ColumnBuilder pos(DataType::Int64(), n);
-    const int64_t base = static_cast<int64_t>(batch->sequence()) << kRowBits;
-    for (int64_t i = 0; i < n; ++i) pos.AppendInt64(base | i);
-    std::vector<ColumnPtr> cols = batch->columns();
-    cols.push_back(pos.Finish());
-    BatchPtr stored = Batch::Make(stored_, std::move(cols), n);
 
     std::array<BatchPtr, kSpillPartitions> parts;
     if (partition_by_.empty()) {
-      parts[0] = stored;
+      parts[0] = batch;
     } else {
-      encoder_.Encode(PartitionKeys(*stored), 0, n, &st->keys);
+      encoder_.Encode(PartitionKeys(*batch), 0, n, &st->keys);
       std::array<std::vector<int32_t>, kSpillPartitions> idx;
       for (int64_t i = 0; i < n; ++i) {
         idx[static_cast<size_t>(SpillPartitionOf(st->keys.hashes[static_cast<size_t>(i)]))].push_back(static_cast<int32_t>(i));
       }
       for (size_t p = 0; p < parts.size(); ++p) {
-        if (idx[p].size() == static_cast<size_t>(n)) parts[p] = stored;
-        else if (!idx[p].empty()) parts[p] = TakeBatch(*stored, idx[p]);
+        if (idx[p].size() == static_cast<size_t>(n)) {
+          parts[p] = batch;
+        } else if (!idx[p].empty()) {
+          parts[p] = blocking::WithSchema(in_, TakeBatch(*batch, idx[p])->columns(), static_cast<int64_t>(idx[p].size()),
+                                          batch->sequence());
+        }
       }
     }
     int64_t added = 0;
@@ -105,7 +103,7 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
       st->rows[p] += parts[p]->num_rows();
       if (spilling_.load()) {
         LD_RETURN_IF_ERROR(SpillState(st));
-        LD_RETURN_IF_ERROR(st->spill->Write(static_cast<int>(p), *parts[p]));
+        LD_RETURN_IF_ERROR(st->spill->Write(static_cast<int>(p), *Positioned(*parts[p])));
       } else {
         added += parts[p]->ByteSize();
         st->buckets[p].push_back(std::move(parts[p]));
@@ -158,28 +156,14 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
       if (p >= static_cast<size_t>(kSpillPartitions)) return false;
     } while (rows_[p] == 0);
     std::vector<BatchPtr> batches = std::move(memory_[p]);
-    ChunkedOutput chunks{first_sequence_[p], nullptr};
-    if (!spilled_[p].empty() && !partition_by_.empty()) {
-      // The bucket's rows still in memory join its files, so the whole bucket can be split.
-      if (!batches.empty()) {
-        LD_ASSIGN_OR_RETURN(std::string path, spill_dir_->NewPath());
-        LD_ASSIGN_OR_RETURN(auto writer, SpillWriter::Open(*fs_, path));
-        for (const auto& b : batches) LD_RETURN_IF_ERROR(writer->Write(*b));
-        LD_RETURN_IF_ERROR(writer->Close());
-        batches.clear();
-        spilled_[p].push_back(path);
-      }
-      LD_RETURN_IF_ERROR(ProcessSpilled(SpillPartitionId{}.Child(static_cast<int>(p)), spilled_[p], chunks, out));
-      LD_RETURN_IF_ERROR(FlushChunk(chunks, out));
-      return true;
-    }
-    if (!spilled_[p].empty()) {
-      // No partition_by: the whole input is one window partition, which no hash can split.
-      LD_ASSIGN_OR_RETURN(auto read, ReadSpillFiles(*fs_, spilled_[p], stored_));
-      for (auto& b : read) batches.push_back(std::move(b));
-    }
-    LD_RETURN_IF_ERROR(ProcessBucket(batches, chunks, out));
-    LD_RETURN_IF_ERROR(FlushChunk(chunks, out));
+    // The bucket's rows count as being processed until they are emitted, then not at all.
+    int64_t bytes = 0;
+    for (const auto& b : batches) bytes += b->ByteSize();
+    processing_.fetch_add(bytes);
+    held_.fetch_sub(bytes);
+    Status st = EmitBucket(p, std::move(batches), out);
+    processing_.fetch_sub(bytes);
+    LD_RETURN_IF_ERROR(st);
     return true;
   }
 
@@ -205,16 +189,54 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
     return keys;
   }
 
+  // Evaluates bucket `p` (`batches`: its rows still in memory; its spill files) and emits it.
+  Status EmitBucket(size_t p, std::vector<BatchPtr> batches, Emitter& out) {
+    ChunkedOutput chunks{first_sequence_[p], nullptr};
+    if (!spilled_[p].empty() && !partition_by_.empty()) {
+      // The bucket's rows still in memory join its files, so the whole bucket can be split.
+      if (!batches.empty()) {
+        LD_ASSIGN_OR_RETURN(std::string path, spill_dir_->NewPath());
+        LD_ASSIGN_OR_RETURN(auto writer, SpillWriter::Open(*fs_, path));
+        for (const auto& b : batches) LD_RETURN_IF_ERROR(writer->Write(*Positioned(*b)));
+        LD_RETURN_IF_ERROR(writer->Close());
+        batches.clear();
+        spilled_[p].push_back(path);
+      }
+      LD_RETURN_IF_ERROR(ProcessSpilled(SpillPartitionId{}.Child(static_cast<int>(p)), spilled_[p], chunks, out));
+      return FlushChunk(chunks, out);
+    }
+    if (!spilled_[p].empty()) {
+      // No partition_by: the whole input is one window partition, which no hash can split.
+      LD_ASSIGN_OR_RETURN(auto read, ReadSpillFiles(*fs_, spilled_[p], spilled_schema_));
+      for (auto& b : batches) read.push_back(Positioned(*b));
+      LD_RETURN_IF_ERROR(ProcessBucket(std::move(read), /*positioned=*/true, chunks, out));
+      return FlushChunk(chunks, out);
+    }
+    LD_RETURN_IF_ERROR(ProcessBucket(std::move(batches), /*positioned=*/false, chunks, out));
+    return FlushChunk(chunks, out);
+  }
+
   // Moves a thread's buffered buckets into its spill files.
   Status SpillState(WindowThreadState* st) {
     if (st->spill == nullptr) st->spill = std::make_unique<SpillPartitions>(spill_dir_.get());
     for (size_t p = 0; p < st->buckets.size(); ++p) {
-      for (const auto& b : st->buckets[p]) LD_RETURN_IF_ERROR(st->spill->Write(static_cast<int>(p), *b));
+      for (const auto& b : st->buckets[p]) LD_RETURN_IF_ERROR(st->spill->Write(static_cast<int>(p), *Positioned(*b)));
       st->buckets[p].clear();
     }
     held_.fetch_sub(st->bytes);
     st->bytes = 0;
     return Status::OK();
+  }
+
+  // `part` (input columns, rows in input order) with its rows' positions appended, for spilling.
+  BatchPtr Positioned(const Batch& part) const {
+    const int64_t n = part.num_rows();
+    ColumnBuilder pos(DataType::Int64(), n);
+    const int64_t base = static_cast<int64_t>(part.sequence()) << kRowBits;
+    for (int64_t i = 0; i < n; ++i) pos.AppendInt64(base | i);
+    std::vector<ColumnPtr> cols = part.columns();
+    cols.push_back(pos.Finish());
+    return Batch::Make(spilled_schema_, std::move(cols), n);
   }
 
   // A bucket's output, cut into kTargetBatchRows chunks numbered from the bucket's first sequence
@@ -248,23 +270,31 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
       *hashes = std::move(keys.hashes);
       return Status::OK();
     };
-    return ForEachSpilledPiece(spill_dir_.get(), id, paths, stored_, limit, partition_hashes,
+    return ForEachSpilledPiece(spill_dir_.get(), id, paths, spilled_schema_, limit, partition_hashes,
                                [&](const std::vector<std::string>& piece, int64_t bytes) -> Status {
-                                 LD_ASSIGN_OR_RETURN(auto batches, ReadSpillFiles(*fs_, piece, stored_));
+                                 LD_ASSIGN_OR_RETURN(auto batches, ReadSpillFiles(*fs_, piece, spilled_schema_));
                                  for (const auto& path : piece) (void)fs_->RemoveAll(path);  // best effort: read once
                                  processing_.fetch_add(bytes);
-                                 Status st = ProcessBucket(batches, chunks, out);
+                                 Status st = ProcessBucket(std::move(batches), /*positioned=*/true, chunks, out);
                                  processing_.fetch_sub(bytes);
                                  return st;
                                });
   }
 
   // Sorts rows of one bucket into partitions (by first input row) and order-key order, evaluates
-  // every function and emits the rows through `chunks`.
-  Status ProcessBucket(const std::vector<BatchPtr>& batches, ChunkedOutput& chunks, Emitter& out) const {
-    BatchPtr data = blocking::ConcatAll(stored_, batches);
+  // every function and emits the rows through `chunks`. `positioned`: the batches carry their rows'
+  // positions (spilled rows); otherwise they are in-memory parts, whose sequence numbers give the
+  // order. The batches are released once concatenated, so the bucket is not held twice.
+  Status ProcessBucket(std::vector<BatchPtr> batches, bool positioned, ChunkedOutput& chunks, Emitter& out) const {
+    if (!positioned) {
+      std::sort(batches.begin(), batches.end(), [](const BatchPtr& a, const BatchPtr& b) { return a->sequence() < b->sequence(); });
+    }
+    BatchPtr data = blocking::ConcatAll(positioned ? spilled_schema_ : in_, batches);
+    batches = {};
     const int64_t n = data->num_rows();
-    const int64_t* pos = data->column(in_->num_fields())->values<int64_t>();
+    // Input position of row i: its own column when spilled, else i (the rows are in input order).
+    const int64_t* pos = positioned ? data->column(in_->num_fields())->values<int64_t>() : nullptr;
+    auto position = [pos](int64_t i) { return pos != nullptr ? pos[i] : i; };
     std::vector<int32_t> order(static_cast<size_t>(n));
     std::vector<int64_t> bounds = {0};
     if (partition_by_.empty()) {
@@ -280,7 +310,7 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
       std::vector<int64_t> first(g, INT64_MAX), count(g, 0);
       for (int64_t i = 0; i < n; ++i) {
         const uint32_t k = groups[static_cast<size_t>(i)];
-        first[k] = std::min(first[k], pos[i]);
+        first[k] = std::min(first[k], position(i));
         ++count[k];
       }
       std::vector<uint32_t> by_first(g);
@@ -297,9 +327,13 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
     for (size_t k = 0; k + 1 < bounds.size(); ++k) {
       auto b = order.begin() + bounds[k], e = order.begin() + bounds[k + 1];
       if (order_by_.empty()) {
-        std::sort(b, e, [&](int32_t x, int32_t y) { return pos[x] < pos[y]; });
+        if (pos != nullptr) std::sort(b, e, [&](int32_t x, int32_t y) { return pos[x] < pos[y]; });
+        // else: filled by increasing i, already in input order
       } else {
-        std::sort(b, e, [&](int32_t x, int32_t y) { return order_.Compare(d, x, d, y) < 0; });
+        std::sort(b, e, [&](int32_t x, int32_t y) {
+          const int c = peers_.Compare(d, x, d, y);
+          return c != 0 ? c < 0 : position(x) < position(y);
+        });
       }
     }
     std::vector<ColumnBuilder> builders;
@@ -336,13 +370,12 @@ class WindowOperator final : public SpillingOperator<WindowThreadState> {
     return Status::OK();
   }
 
-  SchemaPtr in_, stored_;
+  SchemaPtr in_, spilled_schema_;  // spilled_schema_: the input's columns, then the row positions
   std::vector<int> partition_by_;
   std::vector<SortKey> order_by_;
   std::vector<WindowFunction> functions_;
   KeyEncoder encoder_;
-  RowComparator peers_;                 // order keys only: equal = peers (rank)
-  RowComparator order_{std::vector<SortKey>{}};  // order keys, then input position
+  RowComparator peers_;  // order keys only: equal = peers (rank); ties then go by input position
 
   std::atomic<int64_t> held_{0};
   std::atomic<bool> spilling_{false};

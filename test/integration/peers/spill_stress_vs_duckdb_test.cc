@@ -1,5 +1,5 @@
 // Differential spill stress suite: every blocking operator (sort, aggregate, join with each join
-// type and a parked self-join port, dedupe) and combinations of them run on generated data that
+// type and a parked self-join port, dedupe, window) and combinations of them run on generated data that
 // is hard on them (stress_tables.h), at 1, 2 and 8 threads and at memory budgets from tiny
 // (everything spills) to ample (nothing does). Each result is compared with DuckDB's for the same
 // query on the same files, row for row and in order where a sort defines the order (our sort is
@@ -119,6 +119,22 @@ const std::vector<StressCase>& Cases() {
        R"([{"id": "t", "type": "transform", "module": "dedupe", "config": {"keys": ["s"], "keep": "first"}}])",
        R"([{"source": "facts", "target": "t"}])", "t",
        "SELECT * FROM facts QUALIFY row_number() OVER (PARTITION BY s ORDER BY id) = 1"},
+      // --- window: skewed partitions, ties in the order key (input order breaks them), and the
+      // whole input as one partition (it cannot be split, so it is read back whole).
+      {"WindowOverSkewedPartitions",
+       R"([{"id": "t", "type": "transform", "module": "window", "config": {"partition_by": ["k"],
+            "order_by": [{"column": "v", "order": "desc", "nulls": "first"}], "functions": [
+            {"function": "row_number", "as": "rk"}, {"function": "sum", "column": "v", "as": "running"},
+            {"function": "lag", "column": "s", "as": "prev_s"}]}}])",
+       R"([{"source": "facts", "target": "t"}])", "t",
+       "SELECT *, row_number() OVER (PARTITION BY k ORDER BY v DESC NULLS FIRST, id) AS rk, "
+       "sum(v) OVER (PARTITION BY k ORDER BY v DESC NULLS FIRST, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) "
+       "AS running, lag(s) OVER (PARTITION BY k ORDER BY v DESC NULLS FIRST, id) AS prev_s FROM facts"},
+      {"WindowWholeInput",
+       R"([{"id": "t", "type": "transform", "module": "window", "config": {"order_by": [{"column": "g"}], "functions": [
+            {"function": "row_number", "as": "rk"}]}}])",
+       R"([{"source": "facts", "target": "t"}])", "t",
+       "SELECT *, row_number() OVER (ORDER BY g NULLS LAST, id) AS rk FROM facts ORDER BY rk", true},
       // --- combinations.
       {"JoinThenAggregateThenSort",
        R"([{"id": "j", "type": "transform", "module": "join", "config": {"type": "inner", "on": [{"left": "k", "right": "k"}]}},
