@@ -8,6 +8,8 @@
 #include <random>
 #include <thread>
 
+#include "types/freed_heap.h"
+
 namespace logidata {
 
 namespace {
@@ -437,6 +439,7 @@ void Executor::RunProduceSlot(int worker, int node) {
     }
     n.busy_ns += NowNs() - w.timer_mark;
     w.timer_stack.pop_back();
+    if (n.plan->memory_budget_bytes > 0) ReturnFreedHeapAfterDrop(n.op->MemoryUsage(), &n.memory_high_since_heap_return);
     if (!more.ok()) {
       if (!more.status().IsCancelled() || !ShouldStop()) Fail(node, more.status());
       break;

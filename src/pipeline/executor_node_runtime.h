@@ -55,6 +55,7 @@ struct Executor::NodeRuntime {
 
   std::atomic<int64_t> rows_in{0}, rows_out{0}, batches_out{0}, bytes_out{0}, busy_ns{0};
   std::atomic<int64_t> first_ns{-1}, done_ns{-1}, peak_memory{0};
+  std::atomic<int64_t> memory_high_since_heap_return{0};  // see types/freed_heap.h
   std::atomic<int64_t> opening_ns{-1};  // while Open runs: when it began (the timeout clock before first_ns)
   std::atomic<int> status{static_cast<int>(NodeStatus::kPending)};
   std::mutex error_mu;
