@@ -24,24 +24,21 @@ struct ValidateArgs {
   std::string memory;
 };
 
-// The query each database extractor will run after pushdown (src/pipeline/pushdown.h).
-// The query each database extractor runs (pushdown), and, into `plan`, the physical plan: each
-// node's share of the memory budget, what it waits for, parked inputs and the columns read.
-nlohmann::json ExplainPushdown(const LoadedPipeline& loaded, bool offline, int64_t memory_budget_bytes, nlohmann::json* plan) {
+// The pipeline bound as `run` would bind it (parameters, connections, pushdown), for --explain.
+BoundPipeline BindForExplain(const LoadedPipeline& loaded, bool offline) {
   BindOptions bind;
   bind.params = &loaded.params;
   bind.connections = loaded.connections.get();
   bind.base_dir = loaded.base_dir;
   bind.can_touch_data = !offline;
   std::vector<ValidationIssue> ignored;  // already reported by the validation itself
-  BoundPipeline bound = BindPipeline(loaded.spec, BuiltinModules(), bind, ignored);
+  return BindPipeline(loaded.spec, BuiltinModules(), bind, ignored);
+}
+
+// The query each database extractor runs (src/pipeline/pushdown.h), and the nodes whose work runs
+// inside it.
+nlohmann::json PushdownQueries(const BoundPipeline& bound) {
   nlohmann::json out = nlohmann::json::array();
-  if (plan != nullptr) {
-    PhysicalPlanOptions planning;
-    planning.memory_budget_bytes = memory_budget_bytes;
-    auto physical = PlanPhysical(bound, planning);
-    *plan = physical.ok() ? PhysicalPlanToJson(*physical, bound) : nlohmann::json(physical.status().message());
-  }
   for (const BoundNode& node : bound.nodes) {
     if (node.module == nullptr || node.spec == nullptr || node.module->kind != ModuleKind::kExtract) continue;
     const std::string& name = node.module->name;
@@ -62,6 +59,28 @@ nlohmann::json ExplainPushdown(const LoadedPipeline& loaded, bool offline, int64
                    {"nodes_in_query", std::move(absorbed)}});
   }
   return out;
+}
+
+// The physical plan: each node's share of the memory budget, what it waits for, parked inputs
+// and the columns read; or why it cannot be planned, as a string.
+nlohmann::json PhysicalPlanFor(const BoundPipeline& bound, int64_t memory_budget_bytes) {
+  PhysicalPlanOptions planning;
+  planning.memory_budget_bytes = memory_budget_bytes;
+  auto physical = PlanPhysical(bound, planning);
+  return physical.ok() ? PhysicalPlanToJson(*physical, bound) : nlohmann::json(physical.status().message());
+}
+
+void PrintPushdown(const nlohmann::json& queries) {
+  for (const auto& e : queries) {
+    std::cout << "node '" << e["node"].get<std::string>() << "' (" << e["module"].get<std::string>() << "): "
+              << (e["pushed_down"].get<bool>() ? "pushed down: " : "no pushdown: ") << e["query"].get<std::string>();
+    if (!e["nodes_in_query"].empty()) {
+      std::string ids;
+      for (const auto& id : e["nodes_in_query"]) ids += (ids.empty() ? "" : ", ") + id.get<std::string>();
+      std::cout << " (runs in the query: " << ids << ")";
+    }
+    std::cout << std::endl;
+  }
 }
 
 void PrintPhysicalPlan(const nlohmann::json& plan) {
@@ -112,9 +131,13 @@ int Validate(const ValidateArgs& args) {
     PrintError(memory.status().message());
     return kExitUsage;
   }
+  nlohmann::json explain = nlohmann::json::array();
   nlohmann::json plan = nlohmann::json::array();
-  nlohmann::json explain = args.explain ? ExplainPushdown(*loaded, args.offline, *memory > 0 ? *memory : DefaultMemoryBudget(), &plan)
-                                        : nlohmann::json::array();
+  if (args.explain) {
+    BoundPipeline bound = BindForExplain(*loaded, args.offline);
+    explain = PushdownQueries(bound);
+    plan = PhysicalPlanFor(bound, *memory > 0 ? *memory : DefaultMemoryBudget());
+  }
   if (args.json) {
     nlohmann::json out = {{"valid", valid}, {"issues", nlohmann::json::array()}};
     for (const auto& i : issues) out["issues"].push_back(i.ToJson());
@@ -131,16 +154,7 @@ int Validate(const ValidateArgs& args) {
     std::cout << issues.size() << " problem" << (issues.size() == 1 ? "" : "s") << std::endl;
   }
   if (args.explain && !args.json) {
-    for (const auto& e : explain) {
-      std::cout << "node '" << e["node"].get<std::string>() << "' (" << e["module"].get<std::string>() << "): "
-                << (e["pushed_down"].get<bool>() ? "pushed down: " : "no pushdown: ") << e["query"].get<std::string>();
-      if (!e["nodes_in_query"].empty()) {
-        std::string ids;
-        for (const auto& id : e["nodes_in_query"]) ids += (ids.empty() ? "" : ", ") + id.get<std::string>();
-        std::cout << " (runs in the query: " << ids << ")";
-      }
-      std::cout << std::endl;
-    }
+    PrintPushdown(explain);
     PrintPhysicalPlan(plan);
   }
   return valid ? kExitOk : kExitFailed;
