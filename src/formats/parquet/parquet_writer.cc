@@ -1,5 +1,8 @@
 #include "formats/parquet/parquet_writer.h"
 
+#include <algorithm>
+#include <numeric>
+
 #include <nlohmann/json.hpp>
 
 #include "common/parallel_for.h"
@@ -65,7 +68,18 @@ Status ParquetWriter::FlushRowGroup() {
   copts.dictionary_size_limit = options_.dictionary_size_limit;
   copts.dictionary = options_.dictionary;
   std::vector<Result<EncodedChunk>> chunks(static_cast<size_t>(n), Status::Internal("column not encoded"));
-  ParallelFor(n, options_.num_threads, [&](int c) {
+  // Largest columns first: the threads then finish together instead of one encoding the last big
+  // column alone while the pipeline waits for the row group (longest-processing-time order; the
+  // orders table's two text columns came last in schema order). J1z: 4.2-4.5 s -> 3.7-4.0 s.
+  std::vector<int64_t> bytes(static_cast<size_t>(n), 0);
+  for (const auto& b : pending_) {
+    for (int c = 0; c < n; ++c) bytes[static_cast<size_t>(c)] += b->column(c)->ByteSize();
+  }
+  std::vector<int> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return bytes[static_cast<size_t>(a)] > bytes[static_cast<size_t>(b)]; });
+  ParallelFor(n, options_.num_threads, [&](int task) {
+    const int c = order[static_cast<size_t>(task)];
     std::vector<ColumnPtr> pieces;
     pieces.reserve(pending_.size());
     for (const auto& b : pending_) pieces.push_back(b->column(c));
