@@ -162,6 +162,7 @@ Result<std::optional<CsvChunk>> CsvChunkPlanner::NextMapped() {
     }
   }
   chunk.size = end - pos_;
+  chunk.readable_after = size - end;
   pos_ = end;
   return std::optional<CsvChunk>(std::move(chunk));
 }

@@ -31,6 +31,10 @@ struct CsvChunk {
   // True when `data` lies in a read-only file mapping: once parsed, its pages may be dropped
   // from the process (ReleaseChunkPages) so resident memory stays at the chunks in flight.
   bool mapped = false;
+  // Bytes after data + size that belong to the same buffer and may be read (the rest of the file
+  // or of the downloaded object): a parser that over-reads its input, like simdjson, can then
+  // parse the chunk in place instead of copying it next to padding. 0 for streamed chunks.
+  size_t readable_after = 0;
 };
 
 // The 1-based line of `at` (inside chunk.data) in its file. Counts from the file's start when the

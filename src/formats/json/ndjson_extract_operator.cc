@@ -84,7 +84,7 @@ std::string Located(const CsvChunk& chunk, size_t offset) {
 
 struct ThreadState final : OperatorState {
   simdjson::dom::parser parser;
-  std::vector<char> padded;       // the chunk, followed by simdjson's padding
+  std::vector<char> padded;       // a file's last chunk, followed by simdjson's padding
   std::vector<int64_t> filled;    // per column: the last row that got a value
   std::string nested_name;        // scratch for "parent.child" names
 };
@@ -105,9 +105,14 @@ class ChunkDecoder {
     builders_.reserve(static_cast<size_t>(n));
     for (int c = 0; c < n; ++c) builders_.emplace_back(schema_->field(c).type, expected_rows);
     state_.filled.assign(static_cast<size_t>(n), -1);
-    state_.padded.resize(chunk_.size + simdjson::SIMDJSON_PADDING);
-    std::memcpy(state_.padded.data(), chunk_.data, chunk_.size);
-    const char* text = state_.padded.data();
+    // simdjson reads up to SIMDJSON_PADDING bytes past a line: in place when the rest of the
+    // file follows the chunk (all but the last chunk of a file), else a padded copy.
+    const char* text = chunk_.data;
+    if (chunk_.readable_after < simdjson::SIMDJSON_PADDING) {
+      state_.padded.resize(chunk_.size + simdjson::SIMDJSON_PADDING);
+      std::memcpy(state_.padded.data(), chunk_.data, chunk_.size);
+      text = state_.padded.data();
+    }
 
     size_t pos = 0;
     while (pos < chunk_.size) {
