@@ -9,8 +9,9 @@
 //     most machines; a run that asks for tight memory passes less): batch buffers (CSV chunks,
 //     columns, Parquet column chunks, up to tens of MB) come from the heap and are reused. J1z,
 //     J4 and J7 spend about 1.5 s less in the kernel each, J1z and J6 run in half the time under
-//     load, for 6 to 35 % more RSS (J8: 548 -> 630 MB), still under DuckDB's except J8's
-//     (docs/benchmarks.md). 1 and 4 MiB thresholds kept most of the faults (J1z: 2.1 s of kernel).
+//     load, for 6 to 35 % more RSS (J8: 548 -> 630 MB), all under DuckDB's (docs/benchmarks.md)
+//     once freed heap pages are returned while blocking operators drain (types/freed_heap.h;
+//     J8 then 440 MB). 1 and 4 MiB thresholds kept most of the faults (J1z: 2.1 s of kernel).
 //   The server and the workers keep 128 KiB: several runs share their memory.
 // Call from the main thread before the run starts.
 #pragma once
