@@ -100,9 +100,22 @@ class AggregateOperator final : public SpillingOperator<AggState> {
   }
 
   Status FinishPort(int, const std::vector<OperatorState*>&) override {
+    // The largest thread state becomes the merged one and the others fold into it: building a new
+    // table from all of them held every group twice at the end of the input (the memory peak of
+    // an aggregate that stays in memory).
     global_ = NewState();
+    AggState* largest = nullptr;
     for (AggState* s : thread_states_) {
-      LD_RETURN_IF_ERROR(MergeInto(*global_, *s, nullptr));
+      if (s != nullptr && (largest == nullptr || s->table.size() > largest->table.size())) largest = s;
+    }
+    if (largest != nullptr) {
+      global_->table = std::move(largest->table);
+      global_->accs = std::move(largest->accs);
+      largest->table = KeyTable();
+      largest->accs.clear();
+    }
+    for (AggState* s : thread_states_) {
+      if (s != largest) LD_RETURN_IF_ERROR(MergeInto(*global_, *s, nullptr));
       if (s->spill != nullptr) {
         LD_RETURN_IF_ERROR(s->spill->Close(&spill_paths_));
         spilled_ = true;
