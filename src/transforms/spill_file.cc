@@ -11,8 +11,8 @@ namespace {
 
 constexpr uint64_t kBatchMagic = 0x314c4c4950534c44ULL;  // "LDSPILL1"
 // A partitioned spill keeps a writer per partition per thread (2 threads x 16 partitions = 32
-// writers), and their buffers are outside the memory budget: at 1 MiB each they were 32 MB of a
-// 64 MB budget's RSS (J8 at --memory 64M). 256 KiB writes cost the disk nothing more.
+// writers), and their buffers are outside the memory budget: 256 KiB bounds them to 8 MB where
+// 1 MiB allowed 32 MB, and writes of 256 KiB are still large for the disk.
 constexpr size_t kFlushBytes = 256 << 10;
 // A batch starts with {magic, rows, columns, the batch's length in bytes, header included}.
 constexpr size_t kBatchHeaderWords = 4;
