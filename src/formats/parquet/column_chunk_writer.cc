@@ -111,6 +111,14 @@ void Gather(const DataType& t, const Column& c, Gathered* g) {
   }
 }
 
+// The first 8 bytes of `v`, zero-padded, as a big-endian number: when two strings' prefixes
+// differ, they order as the strings do (unsigned bytes, Parquet's BYTE_ARRAY order).
+uint64_t OrderPrefix(std::string_view v) {
+  uint64_t p = 0;
+  std::memcpy(&p, v.data(), std::min<size_t>(sizeof(p), v.size()));
+  return __builtin_bswap64(p);
+}
+
 // Statistics over the gathered values (physical order = our logical order for all we write,
 // except FIXED_LEN_BYTE_ARRAY decimals, which get no min/max).
 void ComputeStats(const Gathered& g, const DataType& t, pq::Statistics* s) {
@@ -160,8 +168,15 @@ void ComputeStats(const Gathered& g, const DataType& t, pq::Statistics* s) {
       break;
     }
     case pq::Type::BYTE_ARRAY: {
+      // Most comparisons are decided by the first 8 bytes as one big-endian number; only equal
+      // prefixes need the full comparison (it was two memcmp calls per value).
       std::string_view mn = g.strings[0], mx = g.strings[0];
-      for (const auto& v : g.strings) { if (v < mn) mn = v; if (v > mx) mx = v; }
+      uint64_t mn_prefix = OrderPrefix(mn), mx_prefix = mn_prefix;
+      for (const auto& v : g.strings) {
+        const uint64_t p = OrderPrefix(v);
+        if (p < mn_prefix || (p == mn_prefix && v < mn)) { mn = v; mn_prefix = p; }
+        if (p > mx_prefix || (p == mx_prefix && v > mx)) { mx = v; mx_prefix = p; }
+      }
       if (mn.size() <= kMaxStatBytes && mx.size() <= kMaxStatBytes) {
         s->__set_min_value(std::string(mn));
         s->__set_max_value(std::string(mx));
