@@ -102,10 +102,7 @@ class ChunkDecoder {
   Result<BatchPtr> Decode() {
     const int n = schema_->num_fields();
     const int64_t expected_rows = std::max<int64_t>(16, static_cast<int64_t>(chunk_.size / 128));
-    builders_.reserve(static_cast<size_t>(n));
-    for (int c = 0; c < n; ++c) builders_.emplace_back(schema_->field(c).type, expected_rows);
-    state_.filled.assign(static_cast<size_t>(n), -1);
-    // simdjson reads up to SIMDJSON_PADDING bytes past a line: in place when the rest of the
+    // simdjson reads up to SIMDJSON_PADDING bytes past its input: in place when the rest of the
     // file follows the chunk (all but the last chunk of a file), else a padded copy.
     const char* text = chunk_.data;
     if (chunk_.readable_after < simdjson::SIMDJSON_PADDING) {
@@ -113,15 +110,20 @@ class ChunkDecoder {
       std::memcpy(state_.padded.data(), chunk_.data, chunk_.size);
       text = state_.padded.data();
     }
-
-    size_t pos = 0;
-    while (pos < chunk_.size) {
-      const char* nl = static_cast<const char*>(std::memchr(text + pos, '\n', chunk_.size - pos));
-      size_t end = nl == nullptr ? chunk_.size : static_cast<size_t>(nl - text);
-      size_t first = pos;
-      while (first < end && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r')) ++first;
-      if (first < end) LD_RETURN_IF_ERROR(DecodeLine(text, first, end));
-      pos = end + 1;
+    Reset(n, expected_rows);
+    LD_ASSIGN_OR_RETURN(bool streamed, DecodeAsStream(text));
+    if (!streamed) {
+      // Something a line-by-line parse must explain (or reject): start the chunk over that way.
+      Reset(n, expected_rows);
+      size_t pos = 0;
+      while (pos < chunk_.size) {
+        const char* nl = static_cast<const char*>(std::memchr(text + pos, '\n', chunk_.size - pos));
+        size_t end = nl == nullptr ? chunk_.size : static_cast<size_t>(nl - text);
+        size_t first = pos;
+        while (first < end && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r')) ++first;
+        if (first < end) LD_RETURN_IF_ERROR(DecodeLine(text, first, end));
+        pos = end + 1;
+      }
     }
     std::vector<ColumnPtr> columns;
     columns.reserve(builders_.size());
@@ -144,7 +146,12 @@ class ChunkDecoder {
     if (doc.type() != element_type::OBJECT) {
       return Status::DataError(Located(chunk_, begin) + ": expected a JSON object per line");
     }
-    LD_RETURN_IF_ERROR(AddObject(doc.get_object().value_unsafe(), std::string_view(), begin));
+    return AddRecord(doc.get_object().value_unsafe(), begin);
+  }
+
+  // One record's fields, then nulls for the columns it lacks.
+  Status AddRecord(simdjson::dom::object obj, size_t begin) {
+    LD_RETURN_IF_ERROR(AddObject(obj, std::string_view(), begin));
     for (size_t c = 0; c < builders_.size(); ++c) {
       if (state_.filled[c] != rows_) builders_[c].AppendNull();
     }
@@ -152,6 +159,46 @@ class ChunkDecoder {
     next_guess_ = 0;
     return Status::OK();
   }
+
+  void Reset(int columns, int64_t expected_rows) {
+    builders_.clear();
+    builders_.reserve(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) builders_.emplace_back(schema_->field(c).type, expected_rows);
+    state_.filled.assign(static_cast<size_t>(columns), -1);
+    rows_ = 0;
+    next_guess_ = 0;
+    unknown_ = UnknownKeys();
+  }
+
+  // The whole chunk through simdjson's document stream: one structural scan per 1 MB window
+  // instead of one parse per line. Records must still be one object per line; anything else (an
+  // invalid line, a non-object, two objects on a line, an object across lines, a record over the
+  // window) returns false, and the caller decodes the chunk line by line, which rejects or
+  // explains it exactly as before. Conversion errors are returned as they are: they name the
+  // same line either way.
+  Result<bool> DecodeAsStream(const char* text) {
+    constexpr size_t kWindowBytes = 1 << 20;
+#ifdef SIMDJSON_THREADS_ENABLED
+    state_.parser.threaded = false;  // the executor already keeps every core busy
+#endif
+    simdjson::dom::document_stream stream;
+    if (state_.parser.parse_many(reinterpret_cast<const uint8_t*>(text), chunk_.size, kWindowBytes).get(stream)) {
+      return false;
+    }
+    for (auto it = stream.begin(); it != stream.end(); ++it) {
+      element doc;
+      if ((*it).get(doc) || doc.type() != element_type::OBJECT) return false;
+      const size_t begin = it.current_index();
+      size_t before = begin;
+      while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t' || text[before - 1] == '\r')) --before;
+      if (before > 0 && text[before - 1] != '\n') return false;  // not the first thing on its line
+      const std::string_view source = it.source();
+      if (std::memchr(source.data(), '\n', source.size()) != nullptr) return false;  // spans lines
+      LD_RETURN_IF_ERROR(AddRecord(doc.get_object().value_unsafe(), begin));
+    }
+    return stream.truncated_bytes() == 0;
+  }
+
 
   Status AddObject(simdjson::dom::object obj, std::string_view prefix, size_t line_begin) {
     for (auto field : obj) {

@@ -2,6 +2,7 @@
 // stream too, errors deep in a file name the right line, and it reads exactly what the document
 // reader reads.
 #include <cstdlib>
+#include <ostream>
 
 #include "format_test_util.h"
 #include "formats/json/ndjson_extract_operator.h"
@@ -107,6 +108,49 @@ TEST(NdjsonStream, ReadsWhatTheDocumentReaderReads) {
   EXPECT_EQ(streamed.schema->ToString(), document.schema->ToString());
   EXPECT_EQ(Rows(streamed.batches), Rows(document.batches));
 }
+
+// A chunk is parsed as one document stream, and line by line only when the stream meets something
+// it must explain; either way a record is one object on one line. Each case puts its line 151
+// in one large chunk (the stream path) and in tiny chunks on two threads.
+struct LineCase {
+  std::string name;
+  std::string line151;     // replaces record 150 (file line 151)
+  std::string error;       // expected in the message after "<path>:151:", empty: no error
+  size_t rows = 300;       // when there is no error
+};
+
+std::ostream& operator<<(std::ostream& os, const LineCase& c) { return os << c.name; }
+
+class NdjsonOneObjectPerLine : public ::testing::TestWithParam<LineCase> {};
+
+TEST_P(NdjsonOneObjectPerLine, SameOutcomeInOneChunkAndInManySmallOnes) {
+  const LineCase& c = GetParam();
+  const std::string text = Lines(150) + c.line151 + "\n" + Lines(149, 151);
+  const std::string path = WriteFile(TempDir("ndjson-line-" + c.name), "in.ndjson", text);
+  for (int64_t chunk_bytes : {int64_t{1} << 20, int64_t{256}}) {
+    SCOPED_TRACE("chunk_bytes=" + std::to_string(chunk_bytes));
+    auto batches = RunSmallChunks(path, "id:int64, name:string, geo.lat:float64", chunk_bytes);
+    if (c.error.empty()) {
+      ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+      EXPECT_EQ(Rows(*batches).size(), c.rows);
+      continue;
+    }
+    ASSERT_FALSE(batches.ok());
+    EXPECT_NE(batches.status().message().find(path + ":151:"), std::string::npos) << batches.status().ToString();
+    EXPECT_NE(batches.status().message().find(c.error), std::string::npos) << batches.status().ToString();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, NdjsonOneObjectPerLine,
+    ::testing::Values(LineCase{"TwoObjectsOnOneLine", R"({"id":150}{"id":1500})", "invalid JSON"},
+                      LineCase{"ObjectAcrossTwoLines", "{\"id\": 150,\n \"name\": \"x\"}", "invalid JSON"},
+                      LineCase{"ArrayLine", "[1, 2]", "expected a JSON object per line"},
+                      LineCase{"ScalarLine", "42", "expected a JSON object per line"},
+                      LineCase{"UnclosedObject", R"({"id": 150, "name": "x")", "invalid JSON"},
+                      LineCase{"IndentedAndCrlf", " \t{\"id\": 150}\r", ""},
+                      LineCase{"BlankLines", "\n   \n{\"id\": 150}\n", "", 300}),
+    [](const auto& info) { return info.param.name; });
 
 TEST(NdjsonStream, ArrayFileWithNdjsonFormatIsAClearError) {
   std::string path = WriteFile(TempDir("ndjson-array"), "in.json", "[{\"a\":1}]");
