@@ -107,7 +107,7 @@ class ChunkDecoder {
     const char* text = chunk_.data;
     if (chunk_.readable_after < simdjson::SIMDJSON_PADDING) {
       state_.padded.resize(chunk_.size + simdjson::SIMDJSON_PADDING);
-      std::memcpy(state_.padded.data(), chunk_.data, chunk_.size);
+      if (chunk_.size > 0) std::memcpy(state_.padded.data(), chunk_.data, chunk_.size);  // data may be null
       text = state_.padded.data();
     }
     Reset(n, expected_rows);
