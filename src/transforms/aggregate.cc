@@ -111,8 +111,6 @@ class AggregateOperator final : public SpillingOperator<AggState> {
     if (largest != nullptr) {
       global_->table = std::move(largest->table);
       global_->accs = std::move(largest->accs);
-      largest->table = KeyTable();
-      largest->accs.clear();
     }
     for (AggState* s : thread_states_) {
       if (s != largest) LD_RETURN_IF_ERROR(MergeInto(*global_, *s, nullptr));

@@ -89,6 +89,9 @@ struct ThreadState final : OperatorState {
   std::string nested_name;        // scratch for "parent.child" names
 };
 
+// Blank space around a record on its line (the newline ends the line).
+bool IsLineSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
 // Decodes one chunk of NDJSON lines into a batch of `schema`.
 class ChunkDecoder {
  public:
@@ -120,7 +123,7 @@ class ChunkDecoder {
         const char* nl = static_cast<const char*>(std::memchr(text + pos, '\n', chunk_.size - pos));
         size_t end = nl == nullptr ? chunk_.size : static_cast<size_t>(nl - text);
         size_t first = pos;
-        while (first < end && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r')) ++first;
+        while (first < end && IsLineSpace(text[first])) ++first;
         if (first < end) LD_RETURN_IF_ERROR(DecodeLine(text, first, end));
         pos = end + 1;
       }
@@ -190,7 +193,7 @@ class ChunkDecoder {
       if ((*it).get(doc) || doc.type() != element_type::OBJECT) return false;
       const size_t begin = it.current_index();
       size_t before = begin;
-      while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t' || text[before - 1] == '\r')) --before;
+      while (before > 0 && IsLineSpace(text[before - 1])) --before;
       if (before > 0 && text[before - 1] != '\n') return false;  // not the first thing on its line
       const std::string_view source = it.source();
       if (std::memchr(source.data(), '\n', source.size()) != nullptr) return false;  // spans lines
@@ -198,7 +201,6 @@ class ChunkDecoder {
     }
     return stream.truncated_bytes() == 0;
   }
-
 
   Status AddObject(simdjson::dom::object obj, std::string_view prefix, size_t line_begin) {
     for (auto field : obj) {
