@@ -80,40 +80,53 @@ template Status RleHybridDecoder::Decode<uint32_t>(uint32_t*, int64_t);
 template Status RleHybridDecoder::Decode<int16_t>(int16_t*, int64_t);
 template Status RleHybridDecoder::Decode<uint8_t>(uint8_t*, int64_t);
 
-void RleHybridEncoder::FlushLiterals(std::string* out) {
-  if (literals_.empty()) return;
-  size_t groups = (literals_.size() + 7) / 8;
-  literals_.resize(groups * 8, 0);
-  AppendUleb((static_cast<uint64_t>(groups) << 1) | 1, out);
-  PackBits32(literals_.data(), static_cast<int64_t>(literals_.size()), bit_width_, out);
-  literals_.clear();
+void RleHybridEncoder::AppendLiterals(const uint32_t* values, int64_t count, std::string* out) const {
+  if (count == 0) return;
+  const int64_t whole = count & ~int64_t{7};
+  AppendUleb((static_cast<uint64_t>((count + 7) / 8) << 1) | 1, out);
+  PackBits32(values, whole, bit_width_, out);
+  if (whole < count) {  // the last group is padded with zeros
+    uint32_t tail[8] = {};
+    std::copy(values + whole, values + count, tail);
+    PackBits32(tail, 8, bit_width_, out);
+  }
 }
 
-void RleHybridEncoder::Encode(const uint32_t* values, int64_t count, std::string* out) {
-  const size_t width_bytes = static_cast<size_t>((bit_width_ + 7) / 8);
+void RleHybridEncoder::AppendRepeat(uint32_t value, int64_t count, std::string* out) const {
+  AppendUleb(static_cast<uint64_t>(count) << 1, out);
+  const int width_bytes = (bit_width_ + 7) / 8;
+  for (int b = 0; b < width_bytes; ++b) out->push_back(static_cast<char>((value >> (8 * b)) & 0xff));
+}
+
+void RleHybridEncoder::Encode(const uint32_t* values, int64_t count, std::string* out) const {
+  // A literal stretch is a contiguous range of the input, so it is packed straight from
+  // `values`: copying each value into a pending buffer first cost more than the packing.
+  int64_t literal_start = 0;
   int64_t i = 0;
   while (i < count) {
-    uint32_t v = values[i];
+    const uint32_t v = values[i];
     int64_t run = 1;
     while (i + run < count && values[i + run] == v) ++run;
     if (run >= 8) {
-      // Literal runs hold whole groups of 8: top the pending literals up from this run first.
-      int64_t need = static_cast<int64_t>((8 - literals_.size() % 8) % 8);
+      // Literal runs hold whole groups of 8: the pending stretch takes what it needs from this run.
+      const int64_t need = (8 - (i - literal_start) % 8) % 8;
       if (run - need >= 8) {
-        for (int64_t k = 0; k < need; ++k) literals_.push_back(v);
-        FlushLiterals(out);
-        int64_t rle = run - need;
-        AppendUleb(static_cast<uint64_t>(rle) << 1, out);
-        for (size_t b = 0; b < width_bytes; ++b) out->push_back(static_cast<char>((v >> (8 * b)) & 0xff));
+        AppendLiterals(values + literal_start, i + need - literal_start, out);
+        AppendRepeat(v, run - need, out);
         i += run;
+        literal_start = i;
         continue;
       }
     }
-    for (int64_t k = 0; k < run; ++k) literals_.push_back(v);
     i += run;
-    if (literals_.size() >= 512 && literals_.size() % 8 == 0) FlushLiterals(out);
+    // Literal runs stop at kMaxLiteralValues, as other writers' do, so readers that size a run
+    // from its header never see a long one.
+    while (i - literal_start >= kMaxLiteralValues) {
+      AppendLiterals(values + literal_start, kMaxLiteralValues, out);
+      literal_start += kMaxLiteralValues;
+    }
   }
-  FlushLiterals(out);
+  AppendLiterals(values + literal_start, count - literal_start, out);
 }
 
 }  // namespace logidata::parquet

@@ -41,12 +41,15 @@ class RleHybridEncoder {
  public:
   explicit RleHybridEncoder(int bit_width) : bit_width_(bit_width) {}
   // Appends the encoding of `values` to `out` (no length prefix).
-  void Encode(const uint32_t* values, int64_t count, std::string* out);
+  void Encode(const uint32_t* values, int64_t count, std::string* out) const;
+  // Appends one run of `count` copies of `value`: Encode of such a sequence, without the sequence.
+  void AppendRepeat(uint32_t value, int64_t count, std::string* out) const;
 
  private:
-  void FlushLiterals(std::string* out);
+  static constexpr int64_t kMaxLiteralValues = 512;
+  // One bit-packed run of `count` values, the last group padded to 8.
+  void AppendLiterals(const uint32_t* values, int64_t count, std::string* out) const;
   int bit_width_;
-  std::vector<uint32_t> literals_;
 };
 
 }  // namespace logidata::parquet
