@@ -28,6 +28,10 @@ std::optional<int32_t> ParseDate(std::string_view text);
 // Parses "YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][Z|(+|-)HH[:MM]]" into microseconds since epoch.
 // An offset, when present, is applied so the result is UTC; `had_offset` reports it.
 std::optional<int64_t> ParseTimestamp(std::string_view text, bool* had_offset = nullptr);
+// The same parsers for per-value loops: a returned std::optional went through the stack as a
+// flag byte and a value, and reading it back stalled (most of ParseTimestamp's time in a CSV read).
+bool ParseDateInto(std::string_view text, int32_t* days);
+bool ParseTimestampInto(std::string_view text, int64_t* micros, bool* had_offset = nullptr);
 
 // "YYYY-MM-DD"
 std::string FormatDate(int32_t days);

@@ -286,19 +286,9 @@ ColumnPtr DecodeCsvColumn(const char* data, size_t data_size, const FieldSpan* s
       });
     }
     case TypeId::kDate:
-      return DecodeFixed<int32_t>(c, [](std::string_view t, int32_t* v) {
-        auto d = ParseDate(t);
-        if (!d) return false;
-        *v = *d;
-        return true;
-      });
+      return DecodeFixed<int32_t>(c, [](std::string_view t, int32_t* v) { return ParseDateInto(t, v); });
     case TypeId::kTimestamp:
-      return DecodeFixed<int64_t>(c, [](std::string_view t, int64_t* v) {
-        auto ts = ParseTimestamp(t);
-        if (!ts) return false;
-        *v = *ts;
-        return true;
-      });
+      return DecodeFixed<int64_t>(c, [](std::string_view t, int64_t* v) { return ParseTimestampInto(t, v); });
     case TypeId::kString:
     case TypeId::kBinary:
       return DecodeString(c);

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "support/test_batches.h"
 #include "types/column_builder.h"
 #include "types/temporal.h"
@@ -81,6 +83,36 @@ TEST(TemporalTest, RoundTripsDatesAndTimestamps) {
   EXPECT_EQ(FormatTimestamp(*ParseTimestamp("2023-12-31 23:59:59.5")), "2023-12-31 23:59:59.500000");
   EXPECT_FALSE(ParseDate("2023-02-29").has_value());
   EXPECT_FALSE(ParseTimestamp("2023-01-01 25:00:00").has_value());
+}
+
+// "YYYY-MM-DD HH:MM:SS" has a fast path that checks digits a word at a time: it must agree with
+// the formatter on every field, and refuse a non-digit in any digit position, including bytes
+// that differ from a digit only in the high nibble (0xb0) or are just past '9' (':').
+TEST(TemporalTest, CommonTimestampLayoutIsCheckedAtEveryPosition) {
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 20000; ++i) {
+    const int64_t seconds = static_cast<int64_t>(rng() % 253402300800ULL) - 30610224000LL;  // years 1000-9999
+    const std::string text = FormatTimestamp(seconds * kMicrosPerSecond);
+    ASSERT_EQ(text.size(), 19u) << text;
+    int64_t parsed = 0;
+    ASSERT_TRUE(ParseTimestampInto(text, &parsed)) << text;
+    EXPECT_EQ(parsed, seconds * kMicrosPerSecond) << text;
+  }
+  const std::string good = "2024-02-29 23:59:59";
+  for (size_t pos = 0; pos < good.size(); ++pos) {
+    for (char bad : {'/', ':', '-', ' ', 'a', '\0', static_cast<char>(0xb0), static_cast<char>(0x39 + 0x80)}) {
+      if (bad == good[pos]) continue;
+      std::string text = good;
+      text[pos] = bad;
+      int64_t parsed = 0;
+      EXPECT_FALSE(ParseTimestampInto(text, &parsed)) << "position " << pos << " byte " << static_cast<int>(bad);
+    }
+  }
+  int64_t parsed = 0;
+  EXPECT_TRUE(ParseTimestampInto("2024-02-29T23:59:59", &parsed));
+  EXPECT_FALSE(ParseTimestampInto("2023-02-29 00:00:00", &parsed));
+  EXPECT_FALSE(ParseTimestampInto("2023-13-01 00:00:00", &parsed));
+  EXPECT_FALSE(ParseTimestampInto("2023-01-01 23:60:00", &parsed));
 }
 
 }  // namespace
