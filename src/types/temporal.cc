@@ -61,6 +61,42 @@ size_t ParseDatePart(std::string_view s, int32_t* days) {
   return 10;
 }
 
+constexpr uint8_t kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};  // February's 29th checked apart
+
+// x / 100 and x / 400 as a multiply and a shift, exact for the years here (checked below). With
+// -mtune=znver3 GCC emits div for constant divisors, and those divs were most of the time of
+// reading a timestamp.
+constexpr uint32_t DivideBy100(uint32_t x) { return (x * 5243u) >> 19; }
+constexpr uint32_t DivideBy400(uint32_t x) { return (x * 5243u) >> 21; }
+constexpr bool SmallDivisionsAreExact() {
+  for (uint32_t x = 0; x <= 10400; ++x) {
+    if (DivideBy100(x) != x / 100 || DivideBy400(x) != x / 400) return false;
+  }
+  return true;
+}
+static_assert(SmallDivisionsAreExact());
+
+constexpr bool IsLeapYear(uint32_t year) {
+  return ((year & 3) == 0 && year != DivideBy100(year) * 100) || year == DivideBy400(year) * 400;
+}
+
+// DaysFromCivil for years 0-9999 without a division: the year is moved up one 400-year cycle
+// (146097 days) so that it stays positive, and the days before each month come from a table.
+constexpr int32_t DaysFromCivilYear0To9999(uint32_t year, uint32_t month, uint32_t day) {
+  constexpr uint16_t kDaysBeforeMonthFromMarch[] = {0, 31, 61, 92, 122, 153, 184, 214, 245, 275, 306, 337};
+  const uint32_t y = year + 400 - (month <= 2);
+  const uint32_t era = DivideBy400(y);
+  const uint32_t yoe = y - era * 400;
+  const uint32_t doy = kDaysBeforeMonthFromMarch[month > 2 ? month - 3 : month + 9] + day - 1;
+  const uint32_t doe = yoe * 365 + yoe / 4 - DivideBy100(yoe) + doy;
+  return static_cast<int32_t>(era * 146097 + doe) - 719468 - 146097;
+}
+static_assert(DaysFromCivilYear0To9999(1970, 1, 1) == 0);
+static_assert(DaysFromCivilYear0To9999(2000, 3, 1) == 11017);
+static_assert(DaysFromCivilYear0To9999(0, 1, 1) == -719528);
+static_assert(DaysFromCivilYear0To9999(9999, 12, 31) == 2932896);
+static_assert(IsLeapYear(2000) && IsLeapYear(2024) && !IsLeapYear(1900) && !IsLeapYear(2023));
+
 // True when each byte of `x` selected by `lanes` (0xff per byte) is an ASCII digit.
 inline bool DigitLanes(uint64_t x, uint64_t lanes) {
   const uint64_t high_not_3 = ((x & 0xf0f0f0f0f0f0f0f0ULL) ^ 0x3030303030303030ULL) & lanes;
@@ -93,8 +129,9 @@ bool ParseCommonTimestamp(std::string_view s, int64_t* micros) {
   const uint32_t hh = DigitAt(s, 11) * 10 + DigitAt(s, 12);
   const uint32_t mm = DigitAt(s, 14) * 10 + DigitAt(s, 15);
   const uint32_t ss = DigitAt(s, 17) * 10 + DigitAt(s, 18);
-  if (hh > 23 || mm > 59 || ss > 60 || !IsValidCivil(static_cast<int32_t>(year), month, day)) return false;
-  *micros = static_cast<int64_t>(DaysFromCivil(static_cast<int32_t>(year), month, day)) * kMicrosPerDay +
+  if (hh > 23 || mm > 59 || ss > 60 || month - 1 > 11 || day == 0 || day > kDaysInMonth[month - 1]) return false;
+  if (month == 2 && day == 29 && !IsLeapYear(year)) return false;
+  *micros = static_cast<int64_t>(DaysFromCivilYear0To9999(year, month, day)) * kMicrosPerDay +
             (static_cast<int64_t>(hh) * 3600 + mm * 60 + ss) * kMicrosPerSecond;
   return true;
 }
