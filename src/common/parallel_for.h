@@ -8,5 +8,8 @@
 namespace logidata {
 
 void ParallelFor(int tasks, int threads, const std::function<void(int)>& fn);
+// The same, telling `fn` which worker runs the task: 0 (the caller) to threads - 1, one task at a
+// time per worker, so a task can use scratch that belongs to its worker.
+void ParallelForWithWorker(int tasks, int threads, const std::function<void(int task, int worker)>& fn);
 
 }  // namespace logidata

@@ -44,13 +44,19 @@ pq::Type::type PhysicalFor(const DataType& t, int* type_length) {
   return pq::Type::BYTE_ARRAY;
 }
 
-// Non-null values of a chunk in physical form plus the definition levels.
+// Non-null values of a chunk in physical form plus the definition levels, in the scratch's buffers.
 struct Gathered {
+  explicit Gathered(ColumnEncodeScratch* scratch)
+      : fixed(scratch->fixed), strings(scratch->strings), def(scratch->definition_levels) {
+    fixed.clear();
+    strings.clear();
+    def.clear();
+  }
   pq::Type::type physical = pq::Type::INT32;
   int width = 0;                       // fixed-width bytes per value (1 for BOOLEAN)
-  std::string fixed;                   // fixed-width values
-  std::vector<std::string_view> strings;
-  std::vector<uint32_t> def;           // one per row when the chunk has nulls, else empty
+  std::string& fixed;                  // fixed-width values
+  std::vector<std::string_view>& strings;
+  std::vector<uint32_t>& def;          // one per row when the chunk has nulls, else empty
   int64_t rows = 0;
   int64_t non_null = 0;
 };
@@ -204,7 +210,9 @@ class DictionaryBuilder {
   // million values is 8 MB allocated and zeroed per column chunk for nothing. A dictionary that
   // keeps going grows the table by rehashing. (Encode CPU time of the orders table: no change
   // measurable on this machine, bench/parquet_bench.)
-  DictionaryBuilder(int64_t byte_limit, int64_t expected) : byte_limit_(byte_limit) {
+  DictionaryBuilder(int64_t byte_limit, int64_t expected, std::vector<uint32_t>* indices)
+      : byte_limit_(byte_limit), indices_(*indices) {
+    indices_.clear();
     size_t cap = 1024;
     while (cap < static_cast<size_t>(std::min<int64_t>(expected, kProbeValues)) * 2) cap <<= 1;
     slots_.assign(cap, 0);
@@ -325,16 +333,14 @@ class DictionaryBuilder {
   std::vector<uint64_t> fixed_keys_;
   std::vector<std::string_view> string_keys_;
   std::vector<size_t> hashes_;
-  std::vector<uint32_t> indices_;
+  std::vector<uint32_t>& indices_;  // the scratch's
 };
 
 Status AppendPage(const pq::PageHeader& header_in, const std::string& raw, const ColumnWriteOptions& options,
-                  EncodedChunk* chunk) {
-  // Reused across pages: fresh megabyte buffers per page would be mmap'ed and faulted in anew.
-  thread_local std::string compressed;
-  compressed.clear();
-  LD_RETURN_IF_ERROR(Compress(options.compression, reinterpret_cast<const uint8_t*>(raw.data()), raw.size(),
-                              &compressed, options.compression_level));
+                  CompressionScratch* scratch, EncodedChunk* chunk) {
+  LD_ASSIGN_OR_RETURN(std::string_view compressed,
+                      Compress(options.compression, reinterpret_cast<const uint8_t*>(raw.data()), raw.size(),
+                               options.compression_level, scratch));
   pq::PageHeader header = header_in;
   header.uncompressed_page_size = static_cast<int32_t>(raw.size());
   header.compressed_page_size = static_cast<int32_t>(compressed.size());
@@ -401,9 +407,10 @@ pq::SchemaElement SchemaElementFor(const Field& field) {
 }
 
 Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<ColumnPtr>& pieces,
-                                       const ColumnWriteOptions& options) {
+                                       const ColumnWriteOptions& options, ColumnEncodeScratch* scratch,
+                                       std::string reused_bytes) {
   const DataType& t = field.type;
-  Gathered g;
+  Gathered g(scratch);
   int type_length = 0;
   g.physical = PhysicalFor(t, &type_length);
   g.width = g.physical == pq::Type::BOOLEAN ? 1 : g.physical == pq::Type::INT32 ? 4
@@ -433,6 +440,8 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
   }
 
   EncodedChunk chunk;
+  chunk.bytes = std::move(reused_bytes);
+  chunk.bytes.clear();
   pq::ColumnMetaData& meta = chunk.meta;
   meta.type = g.physical;
   meta.path_in_schema = {field.name};
@@ -446,7 +455,7 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
 
   // Dictionary: worth it when values repeat; abandoned past the byte limit.
   bool use_dict = false;
-  DictionaryBuilder dict(options.dictionary_size_limit, g.non_null);
+  DictionaryBuilder dict(options.dictionary_size_limit, g.non_null, &scratch->dictionary_indices);
   const bool dict_type = g.physical == pq::Type::BYTE_ARRAY || g.physical == pq::Type::INT32 ||
                          g.physical == pq::Type::INT64 || g.physical == pq::Type::DOUBLE;
   if (options.dictionary && dict_type && g.non_null > 0) {
@@ -454,7 +463,7 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
     use_dict = fits && dict.size() * 2 <= g.non_null + 1;
   }
   int bit_width = 0;
-  thread_local std::string raw;
+  std::string& raw = scratch->page;
   raw.clear();
   chunk.bytes.reserve(static_cast<size_t>(g.physical == pq::Type::BYTE_ARRAY ? g.rows * 8 : g.non_null * g.width) / 2 + 4096);
   if (use_dict) {
@@ -467,7 +476,7 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
     dh.encoding = pq::Encoding::PLAIN;
     h.__set_dictionary_page_header(dh);
     meta.__set_dictionary_page_offset(0);
-    LD_RETURN_IF_ERROR(AppendPage(h, raw, options, &chunk));
+    LD_RETURN_IF_ERROR(AppendPage(h, raw, options, &scratch->compression, &chunk));
   }
   meta.data_page_offset = static_cast<int64_t>(chunk.bytes.size());
 
@@ -477,7 +486,7 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
   std::vector<uint32_t> level_scratch;
   const bool plain_strings = g.physical == pq::Type::BYTE_ARRAY && !use_dict;
   const double level_cost = optional ? 0.125 : 0;
-  std::string levels;
+  std::string& levels = scratch->levels;
   do {
     int64_t row_end = row, value_end = value;
     if (!has_nulls && !plain_strings) {
@@ -539,7 +548,7 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
     dh.definition_level_encoding = pq::Encoding::RLE;
     dh.repetition_level_encoding = pq::Encoding::RLE;
     h.__set_data_page_header(dh);
-    LD_RETURN_IF_ERROR(AppendPage(h, raw, options, &chunk));
+    LD_RETURN_IF_ERROR(AppendPage(h, raw, options, &scratch->compression, &chunk));
     row = row_end;
     value = value_end;
   } while (row < g.rows);

@@ -113,31 +113,35 @@ Status Decompress(pq::CompressionCodec::type codec, const uint8_t* input, size_t
   }
 }
 
-namespace {
+CompressionScratch::CompressionScratch() = default;
+CompressionScratch::~CompressionScratch() = default;
+CompressionScratch::CompressionScratch(CompressionScratch&&) noexcept = default;
+CompressionScratch& CompressionScratch::operator=(CompressionScratch&&) noexcept = default;
 
-// Room for one compressed page, kept per thread: growing `out` by the codec's worst-case bound for
-// every page would zero-fill (and page-fault) that much memory only to shrink it again.
-char* CompressScratch(size_t bytes) {
-  thread_local std::string scratch;
-  if (scratch.size() < bytes) scratch.resize(bytes);
-  return scratch.data();
+void CompressionScratch::ZstdFree::operator()(ZSTD_CCtx_s* context) const { ZSTD_freeCCtx(context); }
+
+ZSTD_CCtx_s* CompressionScratch::zstd() {
+  if (!zstd_) zstd_.reset(ZSTD_createCCtx());
+  return zstd_.get();
 }
 
-}  // namespace
+// Growing `out` by the codec's worst-case bound for every page would zero-fill (and page-fault)
+// that much memory only to shrink it again: the output goes here first.
+char* CompressionScratch::Room(size_t bytes) {
+  if (room_.size() < bytes) room_.resize(bytes);
+  return room_.data();
+}
 
-Status Compress(pq::CompressionCodec::type codec, const uint8_t* input, size_t input_size, std::string* out,
-                int level) {
-  size_t start = out->size();
+Result<std::string_view> Compress(pq::CompressionCodec::type codec, const uint8_t* input, size_t input_size, int level,
+                                  CompressionScratch* scratch) {
   switch (codec) {
     case pq::CompressionCodec::UNCOMPRESSED:
-      out->append(reinterpret_cast<const char*>(input), input_size);
-      return Status::OK();
+      return std::string_view(reinterpret_cast<const char*>(input), input_size);
     case pq::CompressionCodec::SNAPPY: {
-      char* dst = CompressScratch(snappy::MaxCompressedLength(input_size));
+      char* dst = scratch->Room(snappy::MaxCompressedLength(input_size));
       size_t n = 0;
       snappy::RawCompress(reinterpret_cast<const char*>(input), input_size, dst, &n);
-      out->append(dst, n);
-      return Status::OK();
+      return std::string_view(dst, n);
     }
     case pq::CompressionCodec::GZIP: {
       z_stream zs;
@@ -145,40 +149,31 @@ Status Compress(pq::CompressionCodec::type codec, const uint8_t* input, size_t i
       if (deflateInit2(&zs, level > 0 ? level : Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         return Status::Internal("deflateInit2 failed");
       }
-      out->resize(start + deflateBound(&zs, static_cast<uLong>(input_size)) + 32);
+      const size_t bound = deflateBound(&zs, static_cast<uLong>(input_size)) + 32;
+      char* dst = scratch->Room(bound);
       zs.next_in = const_cast<Bytef*>(input);
       zs.avail_in = static_cast<uInt>(input_size);
-      zs.next_out = reinterpret_cast<Bytef*>(out->data() + start);
-      zs.avail_out = static_cast<uInt>(out->size() - start);
+      zs.next_out = reinterpret_cast<Bytef*>(dst);
+      zs.avail_out = static_cast<uInt>(bound);
       int rc = deflate(&zs, Z_FINISH);
       size_t n = zs.total_out;
       deflateEnd(&zs);
       if (rc != Z_STREAM_END) return Status::Internal("gzip compression failed");
-      out->resize(start + n);
-      return Status::OK();
+      return std::string_view(dst, n);
     }
     case pq::CompressionCodec::ZSTD: {
       const size_t bound = ZSTD_compressBound(input_size);
-      char* dst = CompressScratch(bound);
-      // One context per thread, freed when the thread ends: the writer encodes each row group on
-      // threads of its own, and a context that outlived them (a bare pointer) leaked ~1 MB per
-      // row group, which under a small memory budget (many row groups) grew RSS past the budget.
-      struct CCtxFree {
-        void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
-      };
-      thread_local std::unique_ptr<ZSTD_CCtx, CCtxFree> cctx(ZSTD_createCCtx());
-      size_t n = ZSTD_compressCCtx(cctx.get(), dst, bound, input, input_size, level != 0 ? level : 3);
+      char* dst = scratch->Room(bound);
+      size_t n = ZSTD_compressCCtx(scratch->zstd(), dst, bound, input, input_size, level != 0 ? level : 3);
       if (ZSTD_isError(n)) return Status::Internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
-      out->append(dst, n);
-      return Status::OK();
+      return std::string_view(dst, n);
     }
     case pq::CompressionCodec::LZ4_RAW: {
       const int bound = LZ4_compressBound(static_cast<int>(input_size));
-      char* dst = CompressScratch(static_cast<size_t>(bound));
+      char* dst = scratch->Room(static_cast<size_t>(bound));
       int n = LZ4_compress_default(reinterpret_cast<const char*>(input), dst, static_cast<int>(input_size), bound);
       if (n <= 0 && input_size > 0) return Status::Internal("lz4 compression failed");
-      out->append(dst, static_cast<size_t>(n));
-      return Status::OK();
+      return std::string_view(dst, static_cast<size_t>(n));
     }
     default:
       return Status::Unsupported("unsupported: writing Parquet compression " + std::string(CodecName(codec)));

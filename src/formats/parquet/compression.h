@@ -1,13 +1,16 @@
 // Page compression codecs of Parquet (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW, legacy LZ4).
-// Stateless functions; thread-safe.
+// Thread-safe functions; a CompressionScratch belongs to one thread at a time.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/result.h"
 #include "parquet_types.h"
+
+struct ZSTD_CCtx_s;  // zstd.h: typedef struct ZSTD_CCtx_s ZSTD_CCtx
 
 namespace logidata::parquet {
 
@@ -16,9 +19,31 @@ namespace logidata::parquet {
 Status Decompress(pq::CompressionCodec::type codec, const uint8_t* input, size_t input_size,
                   uint8_t* out, size_t uncompressed_size);
 
-// Appends the compressed form of `input` to `out`. `level` is codec specific (0 = default).
-Status Compress(pq::CompressionCodec::type codec, const uint8_t* input, size_t input_size, std::string* out,
-                int level = 0);
+// What compressing pages needs from one page to the next: zstd's context and room for the
+// worst-case output. An encoder keeps one and passes it to every Compress call; made afresh, the
+// context's tables and the room were page-faulted in again each time. Movable, not thread-safe.
+class CompressionScratch {
+ public:
+  CompressionScratch();
+  ~CompressionScratch();
+  CompressionScratch(CompressionScratch&&) noexcept;
+  CompressionScratch& operator=(CompressionScratch&&) noexcept;
+
+  ZSTD_CCtx_s* zstd();  // made on first use
+  char* Room(size_t bytes);
+
+ private:
+  struct ZstdFree {
+    void operator()(ZSTD_CCtx_s* context) const;
+  };
+  std::unique_ptr<ZSTD_CCtx_s, ZstdFree> zstd_;
+  std::string room_;
+};
+
+// The compressed form of `input`, in the scratch's room (or `input` itself, uncompressed): valid
+// until the scratch is used again. `level` is codec specific (0 = default).
+Result<std::string_view> Compress(pq::CompressionCodec::type codec, const uint8_t* input, size_t input_size, int level,
+                                  CompressionScratch* scratch);
 
 // "none"/"uncompressed", "snappy", "gzip", "zstd", "lz4" / "lz4_raw" (case-insensitive).
 Result<pq::CompressionCodec::type> ParseCodec(std::string_view name);

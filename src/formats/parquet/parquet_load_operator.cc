@@ -131,6 +131,9 @@ ParquetLoadOperator::~ParquetLoadOperator() {
 Status ParquetLoadOperator::Open(ExecContext& ctx) {
   if (ctx.fs != nullptr) fs_ = ctx.fs;
   options_.num_threads = std::max(1, ctx.num_threads);
+  // One scratch for all partitions' writers: input arrives one batch at a time (ordered input),
+  // so only one of them encodes a row group at once.
+  options_.scratch = std::make_shared<RowGroupEncodeScratch>();
   // A row group is held whole until it is encoded (its batches, then its compressed pages), so
   // under a memory budget the default row group is cut to what the node's share can hold.
   // An explicit row_group_size is the user's choice and is kept.

@@ -23,6 +23,7 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(std::unique_ptr<Writa
   if (options.row_group_size <= 0) return Status::InvalidArgument("row_group_size must be positive");
   if (options.page_size <= 0) return Status::InvalidArgument("page_size must be positive");
   if (schema->num_fields() == 0) return Status::InvalidArgument("cannot write a Parquet file without columns");
+  if (!options.scratch) options.scratch = std::make_shared<RowGroupEncodeScratch>();
   std::unique_ptr<ParquetWriter> w(new ParquetWriter(std::move(file), std::move(schema), options));
   LD_RETURN_IF_ERROR(w->file_->Append("PAR1", 4));
   w->offset_ = 4;
@@ -78,12 +79,17 @@ Status ParquetWriter::FlushRowGroup() {
   std::vector<int> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return bytes[static_cast<size_t>(a)] > bytes[static_cast<size_t>(b)]; });
-  ParallelFor(n, options_.num_threads, [&](int task) {
+  RowGroupEncodeScratch& scratch = *options_.scratch;
+  const int threads = std::max(1, std::min(options_.num_threads, n));
+  if (static_cast<int>(scratch.workers.size()) < threads) scratch.workers.resize(static_cast<size_t>(threads));
+  scratch.chunk_bytes.resize(static_cast<size_t>(n));
+  ParallelForWithWorker(n, threads, [&](int task, int worker) {
     const int c = order[static_cast<size_t>(task)];
     std::vector<ColumnPtr> pieces;
     pieces.reserve(pending_.size());
     for (const auto& b : pending_) pieces.push_back(b->column(c));
-    chunks[static_cast<size_t>(c)] = EncodeColumnChunk(schema_->field(c), pieces, copts);
+    chunks[static_cast<size_t>(c)] = EncodeColumnChunk(schema_->field(c), pieces, copts, &scratch.workers[static_cast<size_t>(worker)],
+                                                       std::move(scratch.chunk_bytes[static_cast<size_t>(c)]));
   });
 
   pq::RowGroup rg;
@@ -102,6 +108,7 @@ Status ParquetWriter::FlushRowGroup() {
     cc.__set_meta_data(meta);
     LD_RETURN_IF_ERROR(file_->Append(chunk.bytes.data(), chunk.bytes.size()));
     offset_ += static_cast<int64_t>(chunk.bytes.size());
+    scratch.chunk_bytes[static_cast<size_t>(c)] = std::move(chunk.bytes);
     rg.total_byte_size += meta.total_uncompressed_size;
     rg.columns.push_back(std::move(cc));
   }

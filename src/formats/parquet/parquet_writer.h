@@ -16,6 +16,14 @@
 
 namespace logidata::parquet {
 
+// What encoding row groups needs kept from one to the next: a ColumnEncodeScratch per encoding
+// thread and the bytes of the last row group's chunks (for their capacity). The writers of one
+// loader (one per partition) share one: the loader flushes one writer at a time.
+struct RowGroupEncodeScratch {
+  std::vector<ColumnEncodeScratch> workers;
+  std::vector<std::string> chunk_bytes;  // by column
+};
+
 struct ParquetWriteOptions {
   pq::CompressionCodec::type compression = pq::CompressionCodec::ZSTD;
   int compression_level = 0;             // 0 = codec default
@@ -24,6 +32,7 @@ struct ParquetWriteOptions {
   int64_t dictionary_size_limit = 1 << 20;
   bool dictionary = true;
   int num_threads = 1;                   // columns encoded concurrently
+  std::shared_ptr<RowGroupEncodeScratch> scratch;  // the writer makes its own when null
 };
 
 class ParquetWriter {

@@ -43,7 +43,8 @@ TEST_P(StringStatistics, MinAndMaxAreTheBytewiseExtremes) {
   ColumnBuilder builder(DataType::String(), static_cast<int64_t>(c.values.size()));
   for (const auto& v : c.values) builder.AppendString(v);
   ColumnWriteOptions options;
-  auto chunk = EncodeColumnChunk(Field{"s", DataType::String(), true}, {builder.Finish()}, options);
+  ColumnEncodeScratch scratch;
+  auto chunk = EncodeColumnChunk(Field{"s", DataType::String(), true}, {builder.Finish()}, options, &scratch);
   ASSERT_TRUE(chunk.ok()) << chunk.status().ToString();
   const pq::Statistics& stats = chunk->meta.statistics;
   ASSERT_TRUE(stats.__isset.min_value && stats.__isset.max_value);
