@@ -16,12 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/hash_bytes.h"
 #include "types/batch.h"
 
 namespace logidata {
-
-// Hash of a byte string (fast, well mixed in all 64 bits).
-uint64_t HashBytes(const void* data, size_t size);
 
 // Encoded keys of a run of rows. Row r's key is data[offsets[r], offsets[r+1]).
 struct EncodedKeys {
