@@ -102,6 +102,7 @@ class LocalWriteFile final : public WritableFile {
       size -= static_cast<size_t>(n);
       written_ += n;
     }
+    StartWriteback();
     return Status::OK();
   }
 
@@ -135,11 +136,23 @@ class LocalWriteFile final : public WritableFile {
   }
 
  private:
+  // A durable file is synced at Close(). Left to then, that sync waited for all of its bytes
+  // (J1z: 288 MB, a quarter of a second and more on this machine's disk); started every few
+  // megabytes as it is written, the disk writes along with the run and Close() waits for the last
+  // stretch only. SYNC_FILE_RANGE_WRITE starts the writeback and does not wait for it.
+  void StartWriteback() {
+    constexpr int64_t kWritebackStep = 8 << 20;
+    if (!durable_ || written_ - writeback_started_ < kWritebackStep) return;
+    sync_file_range(fd_, writeback_started_, written_ - writeback_started_, SYNC_FILE_RANGE_WRITE);
+    writeback_started_ = written_;
+  }
+
   std::string final_path_;
   std::string temp_path_;
   int fd_;
   bool durable_ = true;
   int64_t written_ = 0;
+  int64_t writeback_started_ = 0;
 };
 
 class LocalFs final : public FileSystem {
