@@ -23,7 +23,6 @@ Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(std::unique_ptr<Writa
   if (options.row_group_size <= 0) return Status::InvalidArgument("row_group_size must be positive");
   if (options.page_size <= 0) return Status::InvalidArgument("page_size must be positive");
   if (schema->num_fields() == 0) return Status::InvalidArgument("cannot write a Parquet file without columns");
-  if (!options.scratch) options.scratch = std::make_shared<RowGroupEncodeScratch>();
   std::unique_ptr<ParquetWriter> w(new ParquetWriter(std::move(file), std::move(schema), options));
   LD_RETURN_IF_ERROR(w->file_->Append("PAR1", 4));
   w->offset_ = 4;
@@ -79,7 +78,8 @@ Status ParquetWriter::FlushRowGroup() {
   std::vector<int> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return bytes[static_cast<size_t>(a)] > bytes[static_cast<size_t>(b)]; });
-  RowGroupEncodeScratch& scratch = *options_.scratch;
+  RowGroupEncodeScratch own_scratch;  // when none is kept between row groups
+  RowGroupEncodeScratch& scratch = options_.scratch ? *options_.scratch : own_scratch;
   const int threads = std::max(1, std::min(options_.num_threads, n));
   if (static_cast<int>(scratch.workers.size()) < threads) scratch.workers.resize(static_cast<size_t>(threads));
   scratch.chunk_bytes.resize(static_cast<size_t>(n));
