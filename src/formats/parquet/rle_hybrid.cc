@@ -98,12 +98,44 @@ void RleHybridEncoder::AppendRepeat(uint32_t value, int64_t count, std::string* 
   for (int b = 0; b < width_bytes; ++b) out->push_back(static_cast<char>((value >> (8 * b)) & 0xff));
 }
 
+namespace {
+
+// Bit k (k < 15) set when values[k] == values[k + 1]: branch-free, unlike a loop that stops at
+// the first difference, which mispredicted on every short run of repeated values.
+inline uint32_t EqualNeighbours(const uint32_t* values) {
+  uint32_t mask = 0;
+  for (int k = 0; k < 15; ++k) mask |= static_cast<uint32_t>(values[k] == values[k + 1]) << k;
+  return mask;
+}
+
+// Bit k (k < 8) set when values[k .. k + 8) are equal, i.e. bits k .. k + 6 of `equal` are set.
+inline uint32_t RunOf8Starts(uint32_t equal) {
+  const uint32_t two = equal & (equal >> 1);  // bits k, k + 1
+  const uint32_t four = two & (two >> 2);     // bits k .. k + 3
+  return four & (four >> 3) & 0xffu;          // bits k .. k + 6
+}
+
+}  // namespace
+
 void RleHybridEncoder::Encode(const uint32_t* values, int64_t count, std::string* out) const {
   // A literal stretch is a contiguous range of the input, so it is packed straight from
   // `values`: copying each value into a pending buffer first cost more than the packing.
   int64_t literal_start = 0;
   int64_t i = 0;
   while (i < count) {
+    if (i + 16 <= count) {
+      // Eight values at a time while no run of 8 starts among them: they are literals.
+      const uint32_t starts = RunOf8Starts(EqualNeighbours(values + i));
+      if (starts == 0) {
+        i += 8;
+        while (i - literal_start >= kMaxLiteralValues) {
+          AppendLiterals(values + literal_start, kMaxLiteralValues, out);
+          literal_start += kMaxLiteralValues;
+        }
+        continue;
+      }
+      i += __builtin_ctz(starts);  // the run's first value; those before it are literals
+    }
     const uint32_t v = values[i];
     int64_t run = 1;
     while (i + run < count && values[i + run] == v) ++run;
@@ -119,8 +151,8 @@ void RleHybridEncoder::Encode(const uint32_t* values, int64_t count, std::string
       }
     }
     i += run;
-    // Literal runs stop at kMaxLiteralValues, as other writers' do, so readers that size a run
-    // from its header never see a long one.
+    // Literal runs are cut at about kMaxLiteralValues (a few more when a repeat tops their last
+    // group up), as other writers' are, so a reader never sizes a buffer for a long one.
     while (i - literal_start >= kMaxLiteralValues) {
       AppendLiterals(values + literal_start, kMaxLiteralValues, out);
       literal_start += kMaxLiteralValues;
