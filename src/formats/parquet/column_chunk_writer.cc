@@ -134,41 +134,51 @@ uint64_t OrderPrefix(std::string_view v) {
   return p;
 }
 
-// Statistics over the gathered values (physical order = our logical order for all we write,
-// except FIXED_LEN_BYTE_ARRAY decimals, which get no min/max).
-void ComputeStats(const Gathered& g, const DataType& t, pq::Statistics* s) {
-  s->__set_null_count(g.rows - g.non_null);
-  if (g.non_null == 0 || t.id == TypeId::kNull) return;
+// The values min/max statistics are taken over, in physical form: a chunk's non-null values, or
+// its dictionary's distinct values (50 countries rather than a million rows).
+struct StatValues {
+  pq::Type::type physical;
+  const char* fixed;                // `count` fixed-width values
+  const std::string_view* strings;  // or `count` strings
+  int64_t count;
+};
+
+// Statistics (physical order = our logical order for all we write, except FIXED_LEN_BYTE_ARRAY
+// decimals, which get no min/max).
+void ComputeStats(const StatValues& values, int64_t null_count, const DataType& t, pq::Statistics* s) {
+  s->__set_null_count(null_count);
+  if (values.count == 0 || t.id == TypeId::kNull) return;
   auto set = [&](const void* mn, const void* mx, size_t w) {
     s->__set_min_value(std::string(static_cast<const char*>(mn), w));
     s->__set_max_value(std::string(static_cast<const char*>(mx), w));
   };
-  switch (g.physical) {
+  const int64_t n = values.count;
+  switch (values.physical) {
     case pq::Type::BOOLEAN: {
       char mn = 1, mx = 0;
-      for (char v : g.fixed) { mn = std::min(mn, v); mx = std::max(mx, v); }
+      for (int64_t i = 0; i < n; ++i) { mn = std::min(mn, values.fixed[i]); mx = std::max(mx, values.fixed[i]); }
       set(&mn, &mx, 1);
       break;
     }
     case pq::Type::INT32: {
-      const auto* v = reinterpret_cast<const int32_t*>(g.fixed.data());
+      const auto* v = reinterpret_cast<const int32_t*>(values.fixed);
       int32_t mn = v[0], mx = v[0];
-      for (int64_t i = 1; i < g.non_null; ++i) { mn = std::min(mn, v[i]); mx = std::max(mx, v[i]); }
+      for (int64_t i = 1; i < n; ++i) { mn = std::min(mn, v[i]); mx = std::max(mx, v[i]); }
       set(&mn, &mx, 4);
       break;
     }
     case pq::Type::INT64: {
-      const auto* v = reinterpret_cast<const int64_t*>(g.fixed.data());
+      const auto* v = reinterpret_cast<const int64_t*>(values.fixed);
       int64_t mn = v[0], mx = v[0];
-      for (int64_t i = 1; i < g.non_null; ++i) { mn = std::min(mn, v[i]); mx = std::max(mx, v[i]); }
+      for (int64_t i = 1; i < n; ++i) { mn = std::min(mn, v[i]); mx = std::max(mx, v[i]); }
       set(&mn, &mx, 8);
       break;
     }
     case pq::Type::DOUBLE: {
-      const auto* v = reinterpret_cast<const double*>(g.fixed.data());
+      const auto* v = reinterpret_cast<const double*>(values.fixed);
       double mn = INFINITY, mx = -INFINITY;
       bool any = false;
-      for (int64_t i = 0; i < g.non_null; ++i) {
+      for (int64_t i = 0; i < n; ++i) {
         if (std::isnan(v[i])) continue;
         any = true;
         mn = std::min(mn, v[i]);
@@ -185,9 +195,10 @@ void ComputeStats(const Gathered& g, const DataType& t, pq::Statistics* s) {
     case pq::Type::BYTE_ARRAY: {
       // Most comparisons are decided by the first 8 bytes as one big-endian number; only equal
       // prefixes need the full comparison (it was two memcmp calls per value).
-      std::string_view mn = g.strings[0], mx = g.strings[0];
+      std::string_view mn = values.strings[0], mx = values.strings[0];
       uint64_t mn_prefix = OrderPrefix(mn), mx_prefix = mn_prefix;
-      for (const auto& v : g.strings) {
+      for (int64_t i = 0; i < n; ++i) {
+        const std::string_view v = values.strings[i];
         const uint64_t p = OrderPrefix(v);
         if (p < mn_prefix || (p == mn_prefix && v < mn)) { mn = v; mn_prefix = p; }
         if (p > mx_prefix || (p == mx_prefix && v > mx)) { mx = v; mx_prefix = p; }
@@ -292,6 +303,7 @@ class DictionaryBuilder {
   static constexpr int64_t kProbeValues = 65536;
   static bool MostlyDistinct(size_t distinct) { return distinct * 4 > static_cast<size_t>(kProbeValues) * 3; }
   const std::vector<uint32_t>& indices() const { return indices_; }
+  const std::vector<std::string_view>& string_keys() const { return string_keys_; }
 
   void AppendPlain(const Gathered& g, std::string* out) const {
     if (g.physical == pq::Type::BYTE_ARRAY) {
@@ -449,10 +461,6 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
   meta.num_values = g.rows;
   meta.total_compressed_size = 0;
   meta.total_uncompressed_size = 0;
-  pq::Statistics stats;
-  ComputeStats(g, t, &stats);
-  meta.__set_statistics(stats);
-
   // Dictionary: worth it when values repeat; abandoned past the byte limit.
   bool use_dict = false;
   DictionaryBuilder dict(options.dictionary_size_limit, g.non_null, &scratch->dictionary_indices);
@@ -465,6 +473,17 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
   int bit_width = 0;
   std::string& raw = scratch->page;
   raw.clear();
+  pq::Statistics stats;
+  if (use_dict && g.physical == pq::Type::BYTE_ARRAY) {
+    ComputeStats({g.physical, nullptr, dict.string_keys().data(), dict.size()}, g.rows - g.non_null, t, &stats);
+  } else if (use_dict) {
+    dict.AppendPlain(g, &raw);  // the distinct values, `width` bytes each: the dictionary page to be
+    ComputeStats({g.physical, raw.data(), nullptr, dict.size()}, g.rows - g.non_null, t, &stats);
+    raw.clear();
+  } else {
+    ComputeStats({g.physical, g.fixed.data(), g.strings.data(), g.non_null}, g.rows - g.non_null, t, &stats);
+  }
+  meta.__set_statistics(stats);
   chunk.bytes.reserve(static_cast<size_t>(g.physical == pq::Type::BYTE_ARRAY ? g.rows * 8 : g.non_null * g.width) / 2 + 4096);
   if (use_dict) {
     bit_width = std::max(1, BitWidthOf(static_cast<uint64_t>(dict.size() - 1)));
