@@ -35,7 +35,8 @@ size_t SequenceLength(const unsigned char* p, size_t left) {
 
 }  // namespace
 
-size_t FindInvalidUtf8(std::string_view text) {
+size_t FindInvalidUtf8(std::string_view text, bool* has_multibyte) {
+  if (has_multibyte != nullptr) *has_multibyte = false;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t size = text.size();
   constexpr uint64_t kHigh = 0x8080808080808080ull;
@@ -56,6 +57,7 @@ size_t FindInvalidUtf8(std::string_view text) {
         ++ascii_run;
         continue;
       }
+      if (has_multibyte != nullptr) *has_multibyte = true;
       const size_t n = SequenceLength(p + i, size - i);
       if (n == 0) return i;
       i += n;

@@ -14,7 +14,8 @@ inline constexpr size_t kValidUtf8 = static_cast<size_t>(-1);
 
 // The offset of the first byte of the first ill-formed sequence in `text`, or kValidUtf8. ASCII
 // runs are checked 16 bytes at a time, so mostly-ASCII text costs about one load per 16 bytes.
-size_t FindInvalidUtf8(std::string_view text);
+// `has_multibyte`, when given, is set to whether the part checked held a byte of 0x80 or above.
+size_t FindInvalidUtf8(std::string_view text, bool* has_multibyte = nullptr);
 inline bool IsValidUtf8(std::string_view text) { return FindInvalidUtf8(text) == kValidUtf8; }
 
 // True when `text` ends inside a multi-byte sequence (or starts with continuation bytes and holds

@@ -229,10 +229,12 @@ ColumnPtr DecodeString(DecodeContext& c) {
   // that is not, and only then are the bad cells located. Latin-1 input was converted above.
   // The one pass runs over the cells' concatenation, where a sequence could span two cells: a cell
   // that ends inside a sequence is caught by its own (constant-time) end check.
+  // A column of ASCII only has no sequence for a cell to end inside: the per-cell check is skipped.
   bool suspect = false;
   if (c.field.type.id == TypeId::kString && !latin1) {
-    suspect = FindInvalidUtf8(std::string_view(dst, pos)) != kValidUtf8;
-    for (int64_t i = 0; !suspect && i < c.n; ++i) {
+    bool multibyte = false;
+    suspect = FindInvalidUtf8(std::string_view(dst, pos), &multibyte) != kValidUtf8;
+    for (int64_t i = 0; !suspect && multibyte && i < c.n; ++i) {
       suspect = EndsInsideUtf8Sequence(std::string_view(dst + off[i], static_cast<size_t>(off[i + 1] - off[i])));
     }
   }

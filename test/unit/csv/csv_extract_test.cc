@@ -136,6 +136,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "Latin-1, set \"encoding\": \"latin-1\""},
         ErrorCase{"truncated_utf8_in_quoted_field", "a,b\nok,1\n\"x,\xE6\x97\",2\n", {},
                   "{file}:3:1: invalid UTF-8: bytes 0xE6 0x97 at byte 3 of the field (column 'a'); if the file is "
+                  "Latin-1, set \"encoding\": \"latin-1\""},
+        // The column's cells run together as "x\xC3\xA9y", valid UTF-8: only the check of each
+        // cell's end, made when the column is not all ASCII, finds the cut sequence.
+        ErrorCase{"utf8_sequence_cut_between_rows", "a,b\nx\xC3,1\n\xA9y,2\n", {},
+                  "{file}:2:1: invalid UTF-8: byte 0xC3 at byte 2 of the field (column 'a'); if the file is "
                   "Latin-1, set \"encoding\": \"latin-1\""}),
     [](const ::testing::TestParamInfo<ErrorCase>& info) { return info.param.name; });
 

@@ -61,6 +61,16 @@ namespace {
 
 // Found by the CSV fuzzer: cells ".0\xE8\x88" and "\x8A" are each ill-formed, but their
 // concatenation holds the valid sequence E8 88 8A, so the column-wide check needs the end check.
+TEST(Utf8Test, ReportsWhetherTheTextHasMultibyteSequences) {
+  bool multibyte = true;
+  EXPECT_EQ(FindInvalidUtf8(std::string(40, 'a'), &multibyte), kValidUtf8);
+  EXPECT_FALSE(multibyte);
+  EXPECT_EQ(FindInvalidUtf8(std::string(40, 'a') + "caf\xC3\xA9", &multibyte), kValidUtf8);
+  EXPECT_TRUE(multibyte);
+  EXPECT_EQ(FindInvalidUtf8("ab\xE9", &multibyte), 2u);
+  EXPECT_TRUE(multibyte);
+}
+
 TEST(Utf8Test, SeesASequenceCutAtTheEndOfACell) {
   EXPECT_FALSE(EndsInsideUtf8Sequence(""));
   EXPECT_FALSE(EndsInsideUtf8Sequence("abc"));
