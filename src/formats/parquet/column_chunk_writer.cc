@@ -318,15 +318,22 @@ class DictionaryBuilder {
       }
     };
     // The slot of the value kPrefetchAhead places on is fetched while this one is probed: with a
-    // table larger than L2 each probe is a cache miss, and they overlap instead of queueing.
-    constexpr int64_t kPrefetchAhead = 16;
+    // table larger than L2 each probe is a cache miss, and they overlap instead of queueing. Each
+    // key is hashed once, when it is prefetched; the ring holds the hashes until their probe.
+    constexpr int64_t kPrefetchAhead = 16;  // a power of two: the ring's index is a mask
+    uint64_t ahead[kPrefetchAhead];
+    auto hash_ahead = [&](int64_t i) {
+      const uint64_t h = Mix(key_at(i));
+      ahead[i & (kPrefetchAhead - 1)] = h;
+      __builtin_prefetch(&fixed_slots_[h & (fixed_slots_.size() - 1)]);
+    };
+    for (int64_t i = 0; i < std::min(kPrefetchAhead, g.non_null); ++i) hash_ahead(i);
     for (int64_t i = 0; i < g.non_null; ++i) {
-      if (i + kPrefetchAhead < g.non_null) {
-        __builtin_prefetch(&fixed_slots_[Mix(key_at(i + kPrefetchAhead)) & (fixed_slots_.size() - 1)]);
-      }
       const uint64_t key = key_at(i);
+      const uint64_t hash = ahead[i & (kPrefetchAhead - 1)];
+      if (i + kPrefetchAhead < g.non_null) hash_ahead(i + kPrefetchAhead);
       const size_t mask = fixed_slots_.size() - 1;
-      size_t s = Mix(key) & mask;
+      size_t s = hash & mask;
       while (true) {
         FixedSlot& slot = fixed_slots_[s];
         if (slot.index_plus_one == 0) {
@@ -506,13 +513,12 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
   int bit_width = 0;
   std::string& raw = scratch->page;
   raw.clear();
+  if (use_dict) dict.AppendPlain(g, &raw);  // the dictionary page: the distinct values, PLAIN
   pq::Statistics stats;
   if (use_dict && g.physical == pq::Type::BYTE_ARRAY) {
     ComputeStats({g.physical, nullptr, dict.string_keys().data(), dict.size()}, g.rows - g.non_null, t, &stats);
-  } else if (use_dict) {
-    dict.AppendPlain(g, &raw);  // the distinct values, `width` bytes each: the dictionary page to be
+  } else if (use_dict) {  // fixed-width values, `width` bytes each
     ComputeStats({g.physical, raw.data(), nullptr, dict.size()}, g.rows - g.non_null, t, &stats);
-    raw.clear();
   } else {
     ComputeStats({g.physical, g.fixed.data(), g.strings.data(), g.non_null}, g.rows - g.non_null, t, &stats);
   }
@@ -520,7 +526,6 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
   chunk.bytes.reserve(static_cast<size_t>(g.physical == pq::Type::BYTE_ARRAY ? g.rows * 8 : g.non_null * g.width) / 2 + 4096);
   if (use_dict) {
     bit_width = std::max(1, BitWidthOf(static_cast<uint64_t>(dict.size() - 1)));
-    dict.AppendPlain(g, &raw);
     pq::PageHeader h;
     h.type = pq::PageType::DICTIONARY_PAGE;
     pq::DictionaryPageHeader dh;
@@ -535,12 +540,12 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
   // Data pages over row ranges of about page_size bytes.
   int64_t row = 0, value = 0;
   const double value_cost = use_dict ? bit_width / 8.0 : g.width;
-  std::vector<uint32_t> level_scratch;
   const bool plain_strings = g.physical == pq::Type::BYTE_ARRAY && !use_dict;
   const double level_cost = optional ? 0.125 : 0;
   std::string& levels = scratch->levels;
   do {
     int64_t row_end = row, value_end = value;
+    size_t plain_string_bytes = 0;  // the page's values when they are plain strings
     if (!has_nulls && !plain_strings) {
       // Every row costs the same: the page's row count is a division, not a walk.
       const auto rows = static_cast<int64_t>(std::ceil(static_cast<double>(options.page_size) / (value_cost + level_cost)));
@@ -551,7 +556,13 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
       while (row_end < g.rows && bytes < static_cast<double>(options.page_size)) {
         bool valid = !has_nulls || g.def[static_cast<size_t>(row_end)] != 0;
         if (valid) {
-          bytes += plain_strings ? 4.0 + static_cast<double>(g.strings[static_cast<size_t>(value_end)].size()) : value_cost;
+          if (plain_strings) {
+            const size_t size = 4 + g.strings[static_cast<size_t>(value_end)].size();
+            plain_string_bytes += size;
+            bytes += static_cast<double>(size);
+          } else {
+            bytes += value_cost;
+          }
           ++value_end;
         }
         bytes += level_cost;
@@ -576,11 +587,10 @@ Result<EncodedChunk> EncodeColumnChunk(const Field& field, const std::vector<Col
       for (int64_t i = 0; i < n; ++i) bits[static_cast<size_t>(i)] = static_cast<uint8_t>(g.fixed[static_cast<size_t>(value + i)]);
       PackBits32(bits.data(), n, 1, &raw);
     } else if (g.physical == pq::Type::BYTE_ARRAY) {
-      // Sized once and filled with plain copies: two appends per value checked capacity twice.
-      size_t page_bytes = 0;
-      for (int64_t i = value; i < value_end; ++i) page_bytes += 4 + g.strings[static_cast<size_t>(i)].size();
+      // Sized once (the walk above measured it) and filled with plain copies: two appends per
+      // value checked capacity twice.
       const size_t start = raw.size();
-      raw.resize(start + page_bytes);
+      raw.resize(start + plain_string_bytes);
       char* dst = raw.data() + start;
       for (int64_t i = value; i < value_end; ++i) {
         std::string_view s = g.strings[static_cast<size_t>(i)];
